@@ -1,0 +1,58 @@
+// Decodes image files and buffers to 8-bit RGB(A) with sharp (PNM through our own reader), enforcing a pixel limit.
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import { ImageError } from './errors.js';
+import { decodePnm, isPnm } from './pnm.js';
+import { DEFAULT_MAX_PIXELS, type DecodeOptions, type Image } from './types.js';
+
+sharp.cache(false);
+
+/** Reads a file, mapping file-system failures to ImageError. */
+export async function readImageFile(path: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String((e as Error).message);
+    throw new ImageError('unreadable', why, path);
+  }
+}
+
+function sharpError(e: unknown, maxPixels: number): ImageError {
+  const msg = String((e as Error)?.message ?? e).split('\n')[0]!;
+  if (/unsupported image format/i.test(msg)) return new ImageError('unsupported', 'unsupported or unrecognised image format');
+  if (/pixel limit/i.test(msg)) return new ImageError('too-large', `image has more pixels than the limit of ${maxPixels}`);
+  return new ImageError('corrupt', `cannot decode image (${msg.replace(/^Input (buffer|file) /, '')})`);
+}
+
+/**
+ * Decodes an image to 8-bit sRGB, RGB or RGBA (grey and palette inputs are expanded, 16-bit reduced, CMYK converted).
+ * Animated inputs give their first frame. Alpha is returned as is: each hasher decides how its reference treats it.
+ */
+export async function decodeImage(input: string | Uint8Array, options: DecodeOptions = {}): Promise<Image> {
+  const source = typeof input === 'string' ? input : undefined;
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const buf = typeof input === 'string' ? await readImageFile(input) : input;
+  try {
+    if (buf.length === 0) throw new ImageError('empty', 'file is empty');
+    if (isPnm(buf)) return decodePnm(buf, maxPixels);
+    return await decodeWithSharp(buf, maxPixels, options.applyExifOrientation ?? false);
+  } catch (e) {
+    const err = e instanceof ImageError ? e : sharpError(e, maxPixels);
+    throw source && !err.source ? new ImageError(err.kind, err.message, source) : err;
+  }
+}
+
+async function decodeWithSharp(buf: Uint8Array, maxPixels: number, orient: boolean): Promise<Image> {
+  const pipeline = sharp(buf, { limitInputPixels: maxPixels, pages: 1, failOn: 'truncated' });
+  const meta = await pipeline.metadata();
+  if (!meta.width || !meta.height) throw new ImageError('empty', 'image has zero width or height');
+  if (meta.width * meta.height > maxPixels) {
+    throw new ImageError('too-large', `image is ${meta.width}x${meta.height} (${meta.width * meta.height} pixels), over the limit of ${maxPixels}`);
+  }
+  const oriented = orient ? pipeline.rotate() : pipeline;
+  const { data, info } = await oriented.toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  const channels = info.channels;
+  if (channels !== 3 && channels !== 4) throw new ImageError('unsupported', `unexpected channel count ${channels}`);
+  return { width: info.width, height: info.height, channels, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+}
