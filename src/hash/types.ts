@@ -25,6 +25,17 @@ export interface Hasher<A extends string = string, N extends number = number> {
   /** Whether the algorithm produces a quality score. */
   readonly hasQuality: boolean;
   hash(image: Image): Hash<A, N> | Promise<Hash<A, N>>;
+  /**
+   * For algorithms defined on the eight dihedral transforms of an image (PDQ): one hash per rotation/flip,
+   * each with its short name (printed as `algo:name`, e.g. `pdq:r90`), the untransformed image first.
+   */
+  dihedral?(image: Image): readonly NamedHash<A, N>[] | Promise<readonly NamedHash<A, N>[]>;
+}
+
+/** A hash of one variant of an image, e.g. its 90° rotation. */
+export interface NamedHash<A extends string = string, N extends number = number> {
+  readonly name: string;
+  readonly hash: Hash<A, N>;
 }
 
 /** Thrown when two hashes of different algorithms or lengths are compared, or a hash is malformed. */

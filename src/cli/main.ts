@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// The `scanlab` command: builds the commander program from one module per command and runs it.
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { registerHashCommand } from './hash.js';
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+export function buildProgram(): Command {
+  const program = new Command('scanlab')
+    .description('Measure client-side scanning: perceptual hashes, matching, PSI protocols, leakage and attacks.')
+    .version(version)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerHashCommand(program);
+  return program;
+}
+
+async function main(): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    throw e;
+  }
+}
+
+await main();

@@ -1,0 +1,29 @@
+// Wraps a command's action so expected errors become one clear line and an exit status.
+import { ImageError } from '../image/errors.js';
+import { HashError } from '../hash/types.js';
+import { PartialFailure, UsageError } from './errors.js';
+
+/** Error classes whose message is meant for the user as is. */
+const USER_ERRORS: ReadonlyArray<new (...args: never[]) => Error> = [UsageError, PartialFailure, ImageError, HashError];
+
+/** Marks an error class as a user-facing error (message printed as is, exit status 1 unless it says otherwise). */
+export function isUserError(e: unknown): e is Error & { exitCode?: number } {
+  return e instanceof Error && (USER_ERRORS.some((c) => e instanceof c) || 'userFacing' in e);
+}
+
+export function runAction<A extends unknown[]>(fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (e) {
+      if (isUserError(e)) {
+        if (!(e instanceof PartialFailure) || e.message) process.stderr.write(`scanlab: ${e.message}\n`);
+        process.exitCode = e.exitCode ?? 1;
+        return;
+      }
+      const msg = e instanceof Error ? e.message : String(e);
+      process.stderr.write(`scanlab: internal error: ${msg}\n${process.env.SCANLAB_DEBUG && e instanceof Error ? e.stack + '\n' : ''}`);
+      process.exitCode = 70;
+    }
+  };
+}

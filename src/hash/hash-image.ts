@@ -1,0 +1,74 @@
+// Hashing one image file with several algorithms: decode once per decoding rule, then every hasher; failures become rows.
+import { decodeImage, readImageFile } from '../image/decode.js';
+import type { DecodeOptions, Image } from '../image/types.js';
+import { toHex } from './bits.js';
+import { getHasher } from './registry.js';
+import type { Hash, Hasher } from './types.js';
+
+/** One output row: a file hashed by one algorithm (or one dihedral variant, algo `pdq:r90`), or the error that stopped it. */
+export interface HashRow {
+  readonly file: string;
+  readonly algo: string;
+  /** Canonical hex; empty when `error` is set. */
+  readonly hash: string;
+  readonly quality?: number;
+  readonly error?: string;
+}
+
+export interface HashImageOptions {
+  /** Apply EXIF orientation for every algorithm (default: each algorithm's reference behaviour, which ignores it). */
+  readonly applyExifOrientation?: boolean;
+  readonly maxPixels?: number;
+  /** Emit the eight dihedral variants for algorithms that define them (PDQ) instead of the plain hash. */
+  readonly dihedral?: boolean;
+}
+
+const messageOf = (e: unknown): string => String(e instanceof Error ? e.message : e).split('\n')[0]!;
+
+function row(file: string, algo: string, hash: Hash): HashRow {
+  return hash.quality === undefined ? { file, algo, hash: toHex(hash) } : { file, algo, hash: toHex(hash), quality: hash.quality };
+}
+
+/** Builds the hashers for a list of algorithm specs, once (throws HashError on an unknown spec). */
+export function createHashers(specs: readonly string[]): Hasher[] {
+  return specs.map((s) => getHasher(s));
+}
+
+function decodeKey(d: DecodeOptions): string {
+  return d.applyExifOrientation ? 'exif' : 'raw';
+}
+
+async function rowsFor(file: string, image: Image, hasher: Hasher, dihedral: boolean): Promise<HashRow[]> {
+  if (dihedral && hasher.dihedral) {
+    const variants = await hasher.dihedral(image);
+    return variants.map((v) => row(file, `${hasher.id}:${v.name}`, v.hash));
+  }
+  return [row(file, hasher.id, await hasher.hash(image))];
+}
+
+/** Hashes one file with every hasher; a decode or hash failure yields error rows and never throws. */
+export async function hashFile(file: string, hashers: readonly Hasher[], options: HashImageOptions = {}): Promise<HashRow[]> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readImageFile(file);
+  } catch (e) {
+    return hashers.map((h) => ({ file, algo: h.id, hash: '', error: messageOf(e) }));
+  }
+  const decoded = new Map<string, Promise<Image>>();
+  const rows: HashRow[] = [];
+  for (const hasher of hashers) {
+    const decode: DecodeOptions = {
+      applyExifOrientation: options.applyExifOrientation ?? hasher.decode.applyExifOrientation ?? false,
+      maxPixels: options.maxPixels,
+    };
+    const key = decodeKey(decode);
+    if (!decoded.has(key)) decoded.set(key, decodeImage(bytes, decode));
+    try {
+      const image = await decoded.get(key)!;
+      rows.push(...(await rowsFor(file, image, hasher, options.dihedral ?? false)));
+    } catch (e) {
+      rows.push({ file, algo: hasher.id, hash: '', error: messageOf(e) });
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,18 @@
+// The output contracts of `scanlab hash`: CSV `file,algo,hash,quality,error` and JSON Lines with the same fields.
+import type { HashRow } from './hash-image.js';
+
+export type RowFormat = 'csv' | 'jsonl';
+
+export const CSV_HEADER = 'file,algo,hash,quality,error';
+
+/** Quotes a CSV field when it holds a comma, quote, CR or LF (RFC 4180). */
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+export function formatRow(row: HashRow, format: RowFormat): string {
+  if (format === 'jsonl') {
+    return JSON.stringify({ file: row.file, algo: row.algo, hash: row.hash, quality: row.quality ?? null, error: row.error ?? null });
+  }
+  return [row.file, row.algo, row.hash, row.quality === undefined ? '' : String(row.quality), row.error ?? ''].map(csvField).join(',');
+}
