@@ -27,7 +27,12 @@ async function hashCommand(inputs: string[], opts: HashOptions): Promise<void> {
   if (opts.format !== 'csv' && opts.format !== 'jsonl') throw new UsageError(`--format must be csv or jsonl, not "${opts.format}"`);
   const format: RowFormat = opts.format;
   const algos = opts.algo ? parseList(opts.algo) : DEFAULT_HASH_ALGOS;
-  createHashers(algos);
+  const jobs = parseJobs(opts.jobs);
+  try {
+    createHashers(algos);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const maxPixels = opts.maxPixels === undefined ? undefined : Number(opts.maxPixels);
   if (maxPixels !== undefined && !(maxPixels > 0)) throw new UsageError('--max-pixels must be a positive number');
   const files = await listImageFiles(inputs);
@@ -40,7 +45,7 @@ async function hashCommand(inputs: string[], opts: HashOptions): Promise<void> {
   if (format === 'csv') await write(CSV_HEADER);
   for await (const row of hashFiles(files, {
     algos,
-    jobs: parseJobs(opts.jobs),
+    jobs,
     applyExifOrientation: opts.exif,
     dihedral: opts.dihedral,
     maxPixels,
