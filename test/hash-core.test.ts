@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { bmvbhash } from 'blockhash-core';
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../src/image/decode.js';
 import { bitAt, fromHex, packMsbFirst, toHex } from '../src/hash/bits.js';
@@ -111,6 +112,32 @@ describe('blockhash', () => {
       const d = hamming(hash, fromHex('blockhash', 256, hex!));
       if (file!.endsWith('.png')) expect(toHex(hash), file).toBe(hex);
       else expect(d, file).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('equals blockhash-core bit for bit on random images of many sizes, shapes and channel counts', () => {
+    const next = rng(11);
+    for (let trial = 0; trial < 120; trial++) {
+      const bitsPerSide = [4, 8, 16][trial % 3]!;
+      const even = trial % 5 === 0;
+      const width = even ? bitsPerSide * (1 + Math.floor(next() * 6)) : 1 + Math.floor(next() * 90);
+      const height = even ? bitsPerSide * (1 + Math.floor(next() * 6)) : 1 + Math.floor(next() * 90);
+      const channels = trial % 2 === 0 ? 3 : 4;
+      const data = new Uint8Array(width * height * channels);
+      // Smooth content plus noise, and some fully transparent pixels, so medians and ties are exercised.
+      for (let i = 0; i < width * height; i++) {
+        const x = i % width;
+        const base = (x * 255) / width;
+        for (let c = 0; c < 3; c++) data[i * channels + c] = next() < 0.3 ? next() * 256 : base;
+        if (channels === 4) data[i * channels + 3] = next() < 0.1 ? 0 : 255;
+      }
+      const rgba = new Uint8Array(width * height * 4);
+      for (let i = 0; i < width * height; i++) {
+        rgba.set(data.subarray(i * channels, i * channels + 3), 4 * i);
+        rgba[4 * i + 3] = channels === 4 ? data[i * channels + 3]! : 255;
+      }
+      const ours = toHex(blockhash(bitsPerSide).hash({ width, height, channels, data }) as Hash);
+      expect(ours, `${width}x${height}x${channels} bits ${bitsPerSide}`).toBe(bmvbhash({ width, height, data: rgba }, bitsPerSide));
     }
   });
 

@@ -45,14 +45,27 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
 
 async function decodeWithSharp(buf: Uint8Array, maxPixels: number, orient: boolean): Promise<Image> {
   const pipeline = sharp(buf, { limitInputPixels: maxPixels, pages: 1, failOn: 'truncated' });
-  const meta = await pipeline.metadata();
-  if (!meta.width || !meta.height) throw new ImageError('empty', 'image has zero width or height');
-  if (meta.width * meta.height > maxPixels) {
-    throw new ImageError('too-large', `image is ${meta.width}x${meta.height} (${meta.width * meta.height} pixels), over the limit of ${maxPixels}`);
-  }
   const oriented = orient ? pipeline.rotate() : pipeline;
-  const { data, info } = await oriented.toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-  const channels = info.channels;
-  if (channels !== 3 && channels !== 4) throw new ImageError('unsupported', `unexpected channel count ${channels}`);
-  return { width: info.width, height: info.height, channels, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+  let result;
+  try {
+    result = await oriented.toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  } catch (e) {
+    throw await explainSharpFailure(buf, e, maxPixels);
+  }
+  const { data, info } = result;
+  if (info.channels !== 3 && info.channels !== 4) throw new ImageError('unsupported', `unexpected channel count ${info.channels}`);
+  return { width: info.width, height: info.height, channels: info.channels, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+}
+
+/** On the failure path only, reads the header again to say why: too many pixels, zero size, or a decoder error. */
+async function explainSharpFailure(buf: Uint8Array, e: unknown, maxPixels: number): Promise<ImageError> {
+  const meta = await sharp(buf, { limitInputPixels: false }).metadata().catch(() => undefined);
+  if (meta?.width !== undefined && meta.height !== undefined) {
+    const pixels = meta.width * meta.height;
+    if (pixels === 0) return new ImageError('empty', 'image has zero width or height');
+    if (pixels > maxPixels) {
+      return new ImageError('too-large', `image is ${meta.width}x${meta.height} (${pixels} pixels), over the limit of ${maxPixels}`);
+    }
+  }
+  return sharpError(e, maxPixels);
 }
