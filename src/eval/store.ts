@@ -1,0 +1,203 @@
+// The run store: one SQLite file per workspace holding runs (config, seed, provenance, status), their results
+// committed in batches (so a killed run resumes where it stopped), named artifacts, and a cache of file hashes.
+import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { provenance, type Provenance } from './provenance.js';
+
+export const DEFAULT_STORE = 'scanlab-runs.sqlite';
+const SCHEMA_VERSION = 1;
+
+export type RunStatus = 'running' | 'done' | 'failed';
+
+export interface RunRecord {
+  readonly id: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly config: unknown;
+  readonly seed: string | null;
+  readonly datasetHash: string | null;
+  readonly provenance: Provenance;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  readonly status: RunStatus;
+}
+
+export interface NewRun {
+  readonly kind: string;
+  readonly name?: string;
+  readonly config: unknown;
+  readonly seed?: string | number;
+  readonly datasetHash?: string;
+}
+
+export interface ResultRow<T = unknown> {
+  readonly key: string;
+  readonly value: T;
+}
+
+export interface CachedHash {
+  readonly contentSha256: string;
+  readonly algo: string;
+  readonly decode: string;
+  readonly hash: string;
+  readonly quality: number | null;
+}
+
+/** A store problem the user can act on (missing run, not a store file, newer schema). */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+  id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, config TEXT NOT NULL, seed TEXT,
+  dataset_hash TEXT, provenance TEXT NOT NULL, started_at TEXT NOT NULL, ended_at TEXT, status TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS results (
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, tbl TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+  PRIMARY KEY (run_id, tbl, key)
+);
+CREATE TABLE IF NOT EXISTS artifacts (
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, key TEXT NOT NULL, value TEXT NOT NULL,
+  PRIMARY KEY (run_id, key)
+);
+CREATE TABLE IF NOT EXISTS hash_cache (
+  content_sha256 TEXT NOT NULL, algo TEXT NOT NULL, decode TEXT NOT NULL, hash TEXT NOT NULL, quality REAL,
+  PRIMARY KEY (content_sha256, algo, decode)
+);
+`;
+
+interface RunRow {
+  id: string; kind: string; name: string; config: string; seed: string | null; dataset_hash: string | null;
+  provenance: string; started_at: string; ended_at: string | null; status: RunStatus;
+}
+
+function toRecord(r: RunRow): RunRecord {
+  return {
+    id: r.id, kind: r.kind, name: r.name, config: JSON.parse(r.config), seed: r.seed, datasetHash: r.dataset_hash,
+    provenance: JSON.parse(r.provenance) as Provenance, startedAt: r.started_at, endedAt: r.ended_at, status: r.status,
+  };
+}
+
+/** A run id that sorts by start time and is unique: `YYYYMMDD-HHMMSS-xxxxxx`. */
+function newRunId(now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+export class RunStore {
+  private constructor(private readonly db: Database.Database, readonly path: string) {}
+
+  /** Opens (creating if needed) a store file; a file that is not a scanlab store is a StoreError. */
+  static open(path: string = DEFAULT_STORE): RunStore {
+    let db: Database.Database;
+    try {
+      db = new Database(path);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.exec(SCHEMA);
+    } catch (e) {
+      throw new StoreError(`${path}: not a usable scanlab store (${(e as Error).message})`);
+    }
+    const version = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get('schema_version') as string | undefined;
+    if (version === undefined) db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+    else if (Number(version) > SCHEMA_VERSION) {
+      db.close();
+      throw new StoreError(`${path}: written by a newer scanlab (store schema ${version}, this version reads ${SCHEMA_VERSION})`);
+    }
+    return new RunStore(db, path);
+  }
+
+  /** Opens an existing store only; a missing file is a StoreError rather than a new empty store. */
+  static openExisting(path: string = DEFAULT_STORE): RunStore {
+    if (!existsSync(path)) throw new StoreError(`no run store at ${path} (use --store to point at one)`);
+    return RunStore.open(path);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  createRun(run: NewRun, now = new Date()): RunRecord {
+    const id = newRunId(now);
+    const row: RunRow = {
+      id, kind: run.kind, name: run.name ?? run.kind, config: JSON.stringify(run.config ?? {}),
+      seed: run.seed === undefined ? null : String(run.seed), dataset_hash: run.datasetHash ?? null,
+      provenance: JSON.stringify(provenance()), started_at: now.toISOString(), ended_at: null, status: 'running',
+    };
+    this.db.prepare(`INSERT INTO runs (id, kind, name, config, seed, dataset_hash, provenance, started_at, ended_at, status)
+      VALUES (@id, @kind, @name, @config, @seed, @dataset_hash, @provenance, @started_at, @ended_at, @status)`).run(row);
+    return toRecord(row);
+  }
+
+  /** A run by id, or by a unique prefix of its id, or by its name when exactly one run has it. */
+  getRun(ref: string): RunRecord {
+    const exact = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(ref) as RunRow | undefined;
+    if (exact) return toRecord(exact);
+    const matches = this.db.prepare("SELECT * FROM runs WHERE id LIKE ? || '%' OR name = ? ORDER BY started_at").all(ref, ref) as RunRow[];
+    if (matches.length === 1) return toRecord(matches[0]!);
+    if (matches.length > 1) throw new StoreError(`"${ref}" matches ${matches.length} runs in ${this.path}; give the full run id`);
+    throw new StoreError(`no run "${ref}" in ${this.path}`);
+  }
+
+  listRuns(): RunRecord[] {
+    return (this.db.prepare('SELECT * FROM runs ORDER BY started_at, id').all() as RunRow[]).map(toRecord);
+  }
+
+  setStatus(runId: string, status: RunStatus, now = new Date()): void {
+    this.db.prepare('UPDATE runs SET status = ?, ended_at = ? WHERE id = ?').run(status, status === 'running' ? null : now.toISOString(), runId);
+  }
+
+  /** Stores a batch of result rows in one transaction: after a crash either all of them are there or none. */
+  putResults(runId: string, table: string, rows: readonly ResultRow[]): void {
+    const insert = this.db.prepare('INSERT OR REPLACE INTO results (run_id, tbl, key, value) VALUES (?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const r of rows) insert.run(runId, table, r.key, JSON.stringify(r.value));
+    })();
+  }
+
+  /** Keys already stored in a result table: the work a resumed run skips. */
+  resultKeys(runId: string, table: string): Set<string> {
+    return new Set(this.db.prepare('SELECT key FROM results WHERE run_id = ? AND tbl = ?').pluck().all(runId, table) as string[]);
+  }
+
+  /** All rows of a result table, ordered by key. */
+  getResults<T = unknown>(runId: string, table: string): ResultRow<T>[] {
+    const rows = this.db.prepare('SELECT key, value FROM results WHERE run_id = ? AND tbl = ? ORDER BY key').all(runId, table) as { key: string; value: string }[];
+    return rows.map((r) => ({ key: r.key, value: JSON.parse(r.value) as T }));
+  }
+
+  resultTables(runId: string): string[] {
+    return this.db.prepare('SELECT DISTINCT tbl FROM results WHERE run_id = ? ORDER BY tbl').pluck().all(runId) as string[];
+  }
+
+  putArtifact(runId: string, key: string, value: unknown): void {
+    this.db.prepare('INSERT OR REPLACE INTO artifacts (run_id, key, value) VALUES (?, ?, ?)').run(runId, key, JSON.stringify(value));
+  }
+
+  getArtifact<T = unknown>(runId: string, key: string): T | undefined {
+    const v = this.db.prepare('SELECT value FROM artifacts WHERE run_id = ? AND key = ?').pluck().get(runId, key) as string | undefined;
+    return v === undefined ? undefined : (JSON.parse(v) as T);
+  }
+
+  listArtifacts(runId: string): string[] {
+    return this.db.prepare('SELECT key FROM artifacts WHERE run_id = ? ORDER BY key').pluck().all(runId) as string[];
+  }
+
+  getCachedHash(contentSha256: string, algo: string, decode: string): CachedHash | undefined {
+    const r = this.db.prepare('SELECT hash, quality FROM hash_cache WHERE content_sha256 = ? AND algo = ? AND decode = ?').get(contentSha256, algo, decode) as
+      | { hash: string; quality: number | null }
+      | undefined;
+    return r && { contentSha256, algo, decode, hash: r.hash, quality: r.quality };
+  }
+
+  putCachedHashes(rows: readonly CachedHash[]): void {
+    const insert = this.db.prepare('INSERT OR REPLACE INTO hash_cache (content_sha256, algo, decode, hash, quality) VALUES (?, ?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const r of rows) insert.run(r.contentSha256, r.algo, r.decode, r.hash, r.quality);
+    })();
+  }
+}
