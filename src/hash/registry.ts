@@ -1,5 +1,6 @@
 // The hash algorithms scanlab knows, by id. An algorithm spec is `id` or `id:param` (e.g. `phash:16`).
 import { blockhash } from './blockhash.js';
+import { pdq } from './pdq.js';
 import { HashError, type Hasher } from './types.js';
 
 interface AlgorithmEntry {
@@ -18,6 +19,10 @@ export function intParam(spec: string, param: string | undefined, fallback: numb
 
 const ALGORITHMS: ReadonlyMap<string, AlgorithmEntry> = new Map<string, AlgorithmEntry>([
   ['blockhash', { summary: 'blockhash-core bmvbhash, 16 blocks per side (256 bits); blockhash:N for N per side', create: (p) => blockhash(intParam('blockhash', p, 16)) }],
+  ['pdq', { summary: 'Meta ThreatExchange PDQ (256 bits + quality 0-100), bit-exact with the C++ reference; 8 dihedral variants', create: (p) => {
+    if (p !== undefined) throw new HashError(`algorithm "pdq" takes no parameter, got "pdq:${p}"`);
+    return pdq();
+  } }],
 ]);
 
 /** Every registered algorithm id with a one-line summary. */

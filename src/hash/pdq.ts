@@ -1,0 +1,70 @@
+// PDQ, Meta's photo hash from ThreatExchange, bit-compatible with its C++ reference tool `pdq-photo-hasher`.
+//
+// Pipeline (pdq/cpp): nearest-neighbour shrink to 512×512 when a side is over 512 → float luminance → two-pass Jarosz
+// tent filter and centre sampling to 64×64 → quality score → DCT coefficients 1..16 × 1..16 → median threshold.
+// Every step runs in single precision with the reference's operation order, so the same pixels give the same bits.
+import type { Image } from '../image/types.js';
+import { PDQ_ALGO, PDQ_BITS, pdqEmptyHash, pdqHashFromDct, type PdqHash } from './pdq-bits.js';
+import { pdqDct64To16 } from './pdq-dct.js';
+import { pdqDihedralDct, PDQ_DIHEDRAL_NAMES, type PdqDihedralName } from './pdq-dihedral.js';
+import { pdqDownsample64 } from './pdq-jarosz.js';
+import { pdqLuma } from './pdq-luma.js';
+import { pdqQualityMetric } from './pdq-quality.js';
+import type { Hasher, NamedHash } from './types.js';
+
+/** The reference returns an all-zero hash with quality 0 for images under this many pixels on a side. */
+export const PDQ_MIN_HASHABLE_DIM = 5;
+
+export interface PdqOptions {
+  /**
+   * Shrink images over 512 on a side to 512×512 first, as the C++ tool does (default true). False hashes the full
+   * resolution, as the Java reference does (the Python one instead shrinks keeping the aspect ratio).
+   */
+  readonly preResize?: boolean;
+}
+
+/** A PDQ hash of one dihedral variant of an image. */
+export interface PdqNamedHash extends NamedHash<'pdq', 256> {
+  readonly name: PdqDihedralName;
+}
+
+/**
+ * The 16×16 DCT block and quality of an image, or undefined when it is too small to hash. `copy64` keeps the single
+ * hash path's shortcut for 64×64 input (used as is, unfiltered), which the reference's dihedral path lacks.
+ */
+function dctAndQuality(image: Image, options: PdqOptions, copy64: boolean): { dct: Float32Array; quality: number } | undefined {
+  const luma = pdqLuma(image, options.preResize ?? true);
+  if (luma.width < PDQ_MIN_HASHABLE_DIM || luma.height < PDQ_MIN_HASHABLE_DIM) return undefined;
+  const downsampled = pdqDownsample64(luma, copy64);
+  return { dct: pdqDct64To16(downsampled), quality: pdqQualityMetric(downsampled) };
+}
+
+/** The PDQ hash of decoded pixels, with its quality (0–100); the same bits as `pdq-photo-hasher` on these pixels. */
+export function pdqHashImage(image: Image, options: PdqOptions = {}): PdqHash {
+  const r = dctAndQuality(image, options, true);
+  return r ? pdqHashFromDct(r.dct, r.quality) : pdqEmptyHash();
+}
+
+/**
+ * The hashes of the image's eight dihedral transforms, from one DCT, named and ordered as `PDQ_DIHEDRAL_NAMES`
+ * (original first); each carries the image's quality. Equal to `pdq-photo-hasher --pdqdih` on these pixels.
+ */
+export function pdqDihedralHashes(image: Image, options: PdqOptions = {}): PdqNamedHash[] {
+  const r = dctAndQuality(image, options, false);
+  return PDQ_DIHEDRAL_NAMES.map((name) => ({ name, hash: r ? pdqHashFromDct(pdqDihedralDct(r.dct, name), r.quality) : pdqEmptyHash() }));
+}
+
+/**
+ * The `pdq` hasher: 256 bits and a quality score, as the C++ reference decodes (EXIF orientation ignored, alpha
+ * dropped without compositing, grey images hashed from their grey values).
+ */
+export function pdq(options: PdqOptions = {}): Hasher<'pdq', 256> {
+  return {
+    id: PDQ_ALGO,
+    nbits: PDQ_BITS,
+    decode: {},
+    hasQuality: true,
+    hash: (image: Image) => pdqHashImage(image, options),
+    dihedral: (image: Image) => pdqDihedralHashes(image, options),
+  };
+}
