@@ -1,4 +1,9 @@
 // The hash algorithms scanlab knows, by id. An algorithm spec is `id` or `id:param` (e.g. `phash:16`).
+import { ahash } from './ahash.js';
+import { colorhash } from './colorhash.js';
+import { dhash } from './dhash.js';
+import { phash } from './phash.js';
+import { whash } from './whash.js';
 import { blockhash } from './blockhash.js';
 import { pdq } from './pdq.js';
 import { HashError, type Hasher } from './types.js';
@@ -23,6 +28,11 @@ const ALGORITHMS: ReadonlyMap<string, AlgorithmEntry> = new Map<string, Algorith
     if (p !== undefined) throw new HashError(`algorithm "pdq" takes no parameter, got "pdq:${p}"`);
     return pdq();
   } }],
+  ['ahash', { summary: 'imagehash average_hash: 8x8 LANCZOS thumbnail vs its mean (64 bits), bit-exact with Python imagehash; ahash:N for NxN', create: (p) => ahash(intParam('ahash', p, 8)) }],
+  ['dhash', { summary: 'imagehash dhash: horizontal gradients of a 9x8 LANCZOS thumbnail (64 bits), bit-exact with Python imagehash; dhash:N', create: (p) => dhash(intParam('dhash', p, 8)) }],
+  ['phash', { summary: 'imagehash phash: 8x8 low frequencies of the DCT of a 32x32 thumbnail vs their median (64 bits), bit-exact; phash:N', create: (p) => phash(intParam('phash', p, 8)) }],
+  ['whash', { summary: 'imagehash whash: Haar wavelet approximation, mean removed, vs its median (64 bits), bit-exact; whash:N, N a power of 2', create: (p) => whash(intParam('whash', p, 8)) }],
+  ['colorhash', { summary: 'imagehash colorhash: black/grey fractions and 12 hue-saturation bins, 3 bits each (42 bits); colorhash:B for B bits', create: (p) => colorhash(intParam('colorhash', p, 3)) }],
 ]);
 
 /** Every registered algorithm id with a one-line summary. */

@@ -1,0 +1,72 @@
+// imagehash.colorhash: the fractions of black pixels, of grey pixels, and of faint and bright colours in six hue
+// bins, each quantised to `binbits` bits, from PIL's full-resolution "L" and "HSV" conversions (14 × binbits bits).
+import { pilHue, pilSaturation } from '../image/pil-hsv.js';
+import type { Image } from '../image/types.js';
+import { packMsbFirst } from './bits.js';
+import { pilGrey } from './imagehash-input.js';
+import type { Hash, Hasher } from './types.js';
+
+const BLACK_BELOW = 256 >> 3; // intensity < 256 // 8
+const GREY_BELOW = Math.floor(256 / 3); // s < 256 // 3
+const FAINT_BELOW = Math.floor((256 * 2) / 3); // s < 256 * 2 // 3; s > it is bright, s equal to it is neither
+
+/** numpy.histogram's bin for an integer hue with edges linspace(0, 255, 7) = 0, 42.5, …, 255 (last bin closed). */
+function hueBin(h: number): number {
+  const bin = Math.floor(h / 42.5);
+  return bin > 5 ? 5 : bin;
+}
+
+/** imagehash's encoding of a quantised fraction v: bit i = (v // 2^(binbits−i−1)) % 2^(binbits−i) > 0. */
+function encode(v: number, binbits: number, out: number[]): void {
+  for (let i = 0; i < binbits; i++) out.push(Math.floor(v / 2 ** (binbits - i - 1)) % 2 ** (binbits - i) > 0 ? 1 : 0);
+}
+
+/** colorhash(image, binbits): 14 × binbits bits (42 for the default binbits 3). */
+export function colorhash(binbits = 3): Hasher<string> {
+  if (!Number.isInteger(binbits) || binbits < 1 || binbits > 16) throw new RangeError(`colorhash binbits must be an integer from 1 to 16, got ${binbits}`);
+  const id = binbits === 3 ? 'colorhash' : `colorhash:${binbits}`;
+  const nbits = 14 * binbits;
+  const maxValue = 2 ** binbits;
+  return {
+    id,
+    nbits,
+    decode: {},
+    hasQuality: false,
+    hash(image: Image): Hash<string> {
+      const n = image.width * image.height;
+      const intensity = pilGrey(image).data;
+      const src = image.data;
+      const step = image.channels;
+      const grey = step === 1;
+      let black = 0;
+      let greyish = 0;
+      let colours = 0;
+      const faint = [0, 0, 0, 0, 0, 0];
+      const bright = [0, 0, 0, 0, 0, 0];
+      for (let i = 0, s = 0; i < n; i++, s += step) {
+        if (intensity[i]! < BLACK_BELOW) {
+          black++;
+          continue;
+        }
+        const r = src[s]!;
+        const g = grey ? r : src[s + 1]!;
+        const b = grey ? r : src[s + 2]!;
+        const sat = pilSaturation(r, g, b);
+        if (sat < GREY_BELOW) {
+          greyish++;
+          continue;
+        }
+        colours++;
+        if (sat < FAINT_BELOW) faint[hueBin(pilHue(r, g, b))]++;
+        else if (sat > FAINT_BELOW) bright[hueBin(pilHue(r, g, b))]++;
+      }
+      const c = Math.max(1, colours);
+      const quantise = (fraction: number): number => Math.min(maxValue - 1, Math.trunc(fraction * maxValue));
+      const bits: number[] = [];
+      encode(quantise(black / n), binbits, bits);
+      encode(quantise(greyish / n), binbits, bits);
+      for (const count of [...faint, ...bright]) encode(Math.min(maxValue - 1, Math.trunc((count * maxValue) / c)), binbits, bits);
+      return packMsbFirst(id, bits);
+    },
+  };
+}
