@@ -92,3 +92,62 @@ export function referenceLayoutBytes(image: Image, channels: 1 | 3): Uint8Array 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
+
+/** Kinds of synthetic test image; all are made with integer arithmetic only, so every platform makes the same bytes. */
+export const SYNTHETIC_KINDS = ['noise', 'blocks', 'gradient', 'flat'] as const;
+export type SyntheticKind = (typeof SYNTHETIC_KINDS)[number];
+
+/** Image shapes that reach every branch: under the 5-pixel minimum, the 64×64 shortcut, window sizes 1 to 8+, the pre-resize both ways. */
+export const SYNTHETIC_SIZES: readonly (readonly [number, number])[] = [
+  [3, 3], [4, 9], [5, 5], [6, 7], [63, 64], [64, 64], [65, 64], [100, 37], [128, 128], [129, 130],
+  [255, 511], [512, 512], [513, 300], [300, 513], [700, 900], [2000, 60], [64, 2000], [1024, 768],
+];
+
+/** A deterministic test image: `channels` 1 (grey) or 3, content by kind, seeded by a 32-bit LCG. */
+export function syntheticImage(kind: SyntheticKind, width: number, height: number, channels: 1 | 3, seed: number): Image {
+  let state = seed >>> 0;
+  const next = (): number => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) >>> 24;
+  const data = new Uint8Array(width * height * channels);
+  if (kind === 'noise') {
+    for (let i = 0; i < data.length; i++) data[i] = next();
+  } else if (kind === 'flat') {
+    for (let i = 0; i < data.length; i++) data[i] = 90 + (i % channels) * 40;
+  } else if (kind === 'gradient') {
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        for (let c = 0; c < channels; c++) data[(y * width + x) * channels + c] = ((x * 255 * (c + 1)) / width + (y * 200) / height + ((x * y) >> 6)) & 255;
+      }
+    }
+  } else {
+    for (let r = 0; r < 24; r++) {
+      const x0 = (next() * width) >> 8;
+      const y0 = (next() * height) >> 8;
+      const x1 = Math.min(width, x0 + 1 + ((next() * width) >> 9));
+      const y1 = Math.min(height, y0 + 1 + ((next() * height) >> 9));
+      const colour = [next(), next(), next()];
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) for (let c = 0; c < channels; c++) data[(y * width + x) * channels + c] = colour[c];
+    }
+  }
+  return { width, height, channels, data };
+}
+
+/** Every synthetic case: each size with each kind, alternating RGB and grey, seeded by its position. */
+export function syntheticCases(): { name: string; image: Image }[] {
+  const cases: { name: string; image: Image }[] = [];
+  SYNTHETIC_SIZES.forEach(([w, h], i) => {
+    SYNTHETIC_KINDS.forEach((kind, k) => {
+      const channels = (i + k) % 2 === 0 ? 3 : 1;
+      cases.push({ name: `${kind}-${w}x${h}-${channels === 3 ? 'rgb' : 'grey'}`, image: syntheticImage(kind, w, h, channels, 1000 * i + k + 1) });
+    });
+  });
+  return cases;
+}
+
+/** A binary PNM (P5 or P6) of an 8-bit grey or RGB image, as the C++ tool reads it. */
+export function encodePnm(image: Image): Uint8Array {
+  const header = new TextEncoder().encode(`P${image.channels === 1 ? 5 : 6}\n${image.width} ${image.height}\n255\n`);
+  const out = new Uint8Array(header.length + image.data.length);
+  out.set(header);
+  out.set(image.data, header.length);
+  return out;
+}
