@@ -29,3 +29,5 @@ export * from './hash/dct.js';
 export * from './hash/haar.js';
 export * from './hash/median.js';
 export * from './hash/imagehash-input.js';
+export * from './dataset/manifest.js';
+export * from './dataset/sample.js';
