@@ -64,16 +64,22 @@ export function isPdqGreyImage(image: Image): boolean {
  */
 export function pdqLuma(image: Image, preResize = true): PdqLumaPlane {
   const { width, height } = pdqWorkingSize(image.width, image.height, preResize);
-  const cols = nearestIndices(image.width, width);
-  const rows = nearestIndices(image.height, height);
   const { data, channels } = image;
   const out = new Float32Array(width * height);
+  const rowStride = image.width * channels;
+  const rows = nearestIndices(image.height, height);
+  const cols = nearestIndices(image.width, width);
+  const colOffsets = cols.map((x) => x * channels);
   const grey = isPdqGreyImage(image);
   for (let y = 0, o = 0; y < height; y++) {
-    const rowStart = rows[y] * image.width;
-    for (let x = 0; x < width; x++, o++) {
-      const p = (rowStart + cols[x]) * channels;
-      out[o] = grey ? data[p] : Math.fround(TABLE_R[data[p]] + TABLE_G[data[p + 1]]) + TABLE_B[data[p + 2]];
+    const base = rows[y] * rowStride;
+    if (grey) {
+      for (let x = 0; x < width; x++) out[o++] = data[base + colOffsets[x]];
+    } else {
+      for (let x = 0; x < width; x++) {
+        const p = base + colOffsets[x];
+        out[o++] = Math.fround(TABLE_R[data[p]] + TABLE_G[data[p + 1]]) + TABLE_B[data[p + 2]];
+      }
     }
   }
   return { width, height, data: out };
