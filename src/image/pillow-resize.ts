@@ -123,9 +123,16 @@ function horizontalPass(src: Uint8Array, srcWidth: number, rowFirst: number, row
       const base = rowOffset + first[xx]!;
       const k = xx * ksize;
       const n = count[xx]!;
-      let acc = HALF;
-      for (let x = 0; x < n; x++) acc += src[base + x]! * weights[k + x]!;
-      out[outOffset + xx] = clip8(acc);
+      let a0 = HALF, a1 = 0, a2 = 0, a3 = 0;
+      let x = 0;
+      for (; x + 3 < n; x += 4) {
+        a0 = (a0 + Math.imul(src[base + x]!, weights[k + x]!)) | 0;
+        a1 = (a1 + Math.imul(src[base + x + 1]!, weights[k + x + 1]!)) | 0;
+        a2 = (a2 + Math.imul(src[base + x + 2]!, weights[k + x + 2]!)) | 0;
+        a3 = (a3 + Math.imul(src[base + x + 3]!, weights[k + x + 3]!)) | 0;
+      }
+      for (; x < n; x++) a0 = (a0 + Math.imul(src[base + x]!, weights[k + x]!)) | 0;
+      out[outOffset + xx] = clip8((a0 + a1 + a2 + a3) | 0);
     }
   }
   return out;
@@ -133,7 +140,7 @@ function horizontalPass(src: Uint8Array, srcWidth: number, rowFirst: number, row
 
 function verticalPass(src: Uint8Array, width: number, rowShift: number, c: ResampleCoefficients, outHeight: number): Uint8Array {
   const out = new Uint8Array(width * outHeight);
-  const acc = new Float64Array(width);
+  const acc = new Int32Array(width);
   const { ksize, first, count, weights } = c;
   for (let yy = 0; yy < outHeight; yy++) {
     acc.fill(HALF);
@@ -143,7 +150,7 @@ function verticalPass(src: Uint8Array, width: number, rowShift: number, c: Resam
     for (let y = 0; y < n; y++) {
       const weight = weights[k + y]!;
       const rowOffset = (top + y) * width;
-      for (let xx = 0; xx < width; xx++) acc[xx] += src[rowOffset + xx]! * weight;
+      for (let xx = 0; xx < width; xx++) acc[xx] = (acc[xx]! + Math.imul(src[rowOffset + xx]!, weight)) | 0;
     }
     const outOffset = yy * width;
     for (let xx = 0; xx < width; xx++) out[outOffset + xx] = clip8(acc[xx]!);

@@ -1,0 +1,152 @@
+// Known answers for ahash, dhash, phash, whash and colorhash against Python imagehash 4.3.2 (Pillow 9.4.0,
+// numpy 1.24.2, scipy 1.10.1, pywt 1.1.1): synthetic edge cases and the PDQ photos (test/vectors/imagehash).
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fromHex, toHex } from '../src/hash/bits.js';
+import { hamming } from '../src/hash/hamming.js';
+import { getHasher } from '../src/hash/registry.js';
+import { decodeImage } from '../src/image/decode.js';
+import type { Image } from '../src/image/types.js';
+import { repoRoot, sharedDir } from './helpers/images.js';
+
+const vectorDir = join(repoRoot, 'test', 'vectors', 'imagehash');
+
+/** Rows of a vectors CSV grouped by file: file → [algo, expected hex][]. */
+function readVectors(name: string): Map<string, [string, string][]> {
+  const [header, ...lines] = readFileSync(join(vectorDir, name), 'utf8').trim().split('\n');
+  expect(header).toBe('file,algo,hash');
+  const byFile = new Map<string, [string, string][]>();
+  for (const line of lines) {
+    const [file, algo, hash] = line.split(',');
+    if (!byFile.has(file!)) byFile.set(file!, []);
+    byFile.get(file!)!.push([algo!, hash!]);
+  }
+  return byFile;
+}
+
+/**
+ * Decodes a file with the pixels PIL hashes: sharp without colour management. PIL never applies an embedded ICC
+ * profile, while scanlab's decodeImage converts such images to sRGB; files without a profile decode identically.
+ */
+async function decodeLikePil(path: string): Promise<Image> {
+  const { data, info } = await sharp(path, { ignoreIcc: true }).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, channels: info.channels as 3 | 4, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+}
+
+async function hasIccProfile(path: string): Promise<boolean> {
+  return (await sharp(path).metadata()).icc !== undefined;
+}
+
+/** Hashes every (algo, expected) pair of one image; returns "algo: got ≠ expected" for each mismatch. */
+async function mismatches(image: Image, expected: [string, string][]): Promise<string[]> {
+  const out: string[] = [];
+  for (const [algo, hex] of expected) {
+    const got = toHex(await getHasher(algo).hash(image));
+    if (got !== hex) out.push(`${algo}: ${got} != ${hex}`);
+  }
+  return out;
+}
+
+/**
+ * Inputs whose pixels PIL and scanlab's decoder legitimately disagree on, so the hashes cannot match:
+ * PIL opens a 16-bit grey PNG as mode "I" and convert("L") clips values above 255, while decodeImage scales to 8 bits.
+ */
+const DECODE_DIFFERS = new Set(['test/vectors/imagehash/images/grey16-40x30.png']);
+
+describe('imagehash known answers: synthetic edge cases (lossless PNG, PNM)', () => {
+  const vectors = readVectors('synthetic.csv');
+
+  it('covers tiny, odd-sized, grey, palette, transparent, bilevel, 16-bit, flat and symmetric inputs', () => {
+    const names = [...vectors.keys()].join(' ');
+    for (const part of ['tiny-1x1', 'tiny-3x5', 'odd-13x7', 'grey-45x30', 'palette-trns', 'rgba-', 'la-', 'grey16', 'flat-grey', 'bilevel', 'checker', 'mirror', '.pgm', '.ppm']) {
+      expect(names).toContain(part);
+    }
+    expect(new Set([...vectors.values()].flatMap((rows) => rows.map(([a]) => a)))).toEqual(
+      new Set(['ahash', 'ahash:16', 'dhash', 'dhash:16', 'phash', 'phash:16', 'phash:5', 'phash:7', 'phash:12', 'whash', 'whash:16', 'colorhash', 'colorhash:5']),
+    );
+  });
+
+  it('matches imagehash exactly on every file decodeImage reads as PIL does', async () => {
+    const failures: string[] = [];
+    for (const [file, expected] of vectors) {
+      if (DECODE_DIFFERS.has(file)) continue;
+      const image = await decodeImage(resolve(repoRoot, file));
+      for (const m of await mismatches(image, expected)) failures.push(`${file} ${m}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});
+
+describe('imagehash known answers: PDQ test photos (JPEG and PNG)', () => {
+  const vectors = readVectors('pdq-images.csv');
+
+  interface Result {
+    readonly file: string;
+    readonly iccTagged: boolean;
+    /** Mismatches when hashing PIL's pixels (decodeImage's, or sharp without colour management for ICC-tagged files). */
+    readonly pilMismatches: string[];
+    /** Hamming distance per algo when hashing decodeImage's pixels. */
+    readonly distances: Map<string, number>;
+  }
+  let results: Result[] = [];
+
+  beforeAll(async () => {
+    results = [];
+    for (const [file, expected] of vectors) {
+      const path = resolve(sharedDir, file);
+      const image = await decodeImage(path);
+      const iccTagged = await hasIccProfile(path);
+      const distances = new Map<string, number>();
+      for (const [algo, hex] of expected) {
+        const got = await getHasher(algo).hash(image);
+        distances.set(algo, hamming(got, fromHex(got.algo, got.nbits, hex)));
+      }
+      const pilMismatches = iccTagged
+        ? await mismatches(await decodeLikePil(path), expected)
+        : [...distances].filter(([, d]) => d > 0).map(([algo, d]) => `${algo}: ${d} bits differ`);
+      results.push({ file, iccTagged, pilMismatches, distances });
+    }
+  });
+
+  it('matches imagehash exactly given PIL’s pixels', () => {
+    expect(results.length).toBe(31);
+    expect(results.filter((r) => r.iccTagged).map((r) => r.file.split('/').pop())).toEqual(['c.png', 'small.jpg', 'wee.jpg', 'pen-and-coaster.png']);
+    expect(results.flatMap((r) => r.pilMismatches.map((m) => `${r.file} ${m}`))).toEqual([]);
+  });
+
+  it('stays within the agreed distances through decodeImage, which colour-manages ICC-tagged files', () => {
+    for (const algo of ['ahash', 'dhash', 'phash', 'whash', 'colorhash']) {
+      const ds = results.map((r) => r.distances.get(algo)!);
+      const mean = ds.reduce((a, b) => a + b, 0) / ds.length;
+      const identical = ds.filter((d) => d === 0).length / ds.length;
+      if (algo === 'whash' || algo === 'colorhash') expect(mean, algo).toBeLessThanOrEqual(2);
+      else {
+        expect(mean, algo).toBeLessThanOrEqual(1);
+        expect(identical, algo).toBeGreaterThanOrEqual(0.75);
+      }
+    }
+  });
+});
+
+describe('imagehash hashers: behaviour', () => {
+  it('reuse one luminance conversion across hashers and give the same hash twice', async () => {
+    const image = await decodeImage(join(vectorDir, 'images', 'odd-37x101.png'));
+    for (const algo of ['ahash', 'dhash', 'phash', 'whash', 'colorhash']) {
+      const h = getHasher(algo);
+      expect(toHex(await h.hash(image))).toBe(toHex(await h.hash(image)));
+    }
+  });
+
+  it('ignores alpha, as PIL’s convert("L") and convert("HSV") do', async () => {
+    const base = await decodeImage(join(vectorDir, 'images', 'rgba-50x35.png'));
+    expect(base.channels).toBe(4);
+    const opaque = Uint8Array.from(base.data);
+    for (let i = 3; i < opaque.length; i += 4) opaque[i] = 255;
+    for (const algo of ['ahash', 'dhash', 'phash', 'whash', 'colorhash']) {
+      const h = getHasher(algo);
+      expect(toHex(await h.hash({ ...base, data: opaque }))).toBe(toHex(await h.hash(base)));
+    }
+  });
+});
