@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Image } from '../src/image/types.js';
 import { DEFAULT_TRANSFORM_SPECS, DEFAULT_TRANSFORMS, parseTransformList } from '../src/transform/defaults.js';
@@ -5,7 +7,7 @@ import { TransformError } from '../src/transform/errors.js';
 import { deriveSeed } from '../src/transform/prng.js';
 import { listTransformFamilies } from '../src/transform/registry.js';
 import { chainTransforms, createTransform, formatTransform, parseTransform } from '../src/transform/spec.js';
-import { gradientRgb } from './helpers/images.js';
+import { gradientRgb, repoRoot } from './helpers/images.js';
 
 const image: Image = { width: 24, height: 16, channels: 3, data: gradientRgb(24, 16) };
 
@@ -153,5 +155,17 @@ describe('registry and lists', () => {
     expect(list.slice(-2).map((t) => t.spec)).toEqual(['jpeg(q=10)', 'crop(frac=0.5,anchor=tl)+jpeg(q=50)']);
     expect(parseTransformList('jpeg(q=95),jpeg(q=95)').length).toBe(1);
     expect(transformError(() => parseTransformList(' , ')).kind).toBe('syntax');
+  });
+});
+
+describe('docs/transforms.md', () => {
+  it('has a table row for every family listing each parameter with its default, and the default set', () => {
+    const doc = readFileSync(join(repoRoot, 'docs', 'transforms.md'), 'utf8');
+    for (const family of listTransformFamilies()) {
+      const row = doc.split('\n').find((line) => line.startsWith(`| \`${family.name}\` |`));
+      expect(row, family.name).toBeDefined();
+      for (const p of family.params) expect(row, `${family.name}.${p.name}`).toContain(`\`${p.name}\`=${String(p.default)}`);
+    }
+    for (const spec of DEFAULT_TRANSFORM_SPECS) expect(doc).toContain(spec);
   });
 });
