@@ -53,6 +53,12 @@ describe('every default transform', () => {
     expect(sameBytes(a, image)).toBe(false);
   });
 
+  it('leaves input held in a Node Buffer untouched too (Buffer.slice shares memory)', async () => {
+    const held: Image = { ...image, data: Buffer.from(image.data) };
+    for (const t of DEFAULT_TRANSFORMS) await t.apply(held, 9);
+    expect(Buffer.from(held.data).equals(Buffer.from(image.data))).toBe(true);
+  });
+
   it('draws different output from different seeds exactly for the seeded edits', async () => {
     const seeded = new Set(['noise(sigma=10)', 'crop(frac=0.8,anchor=random)']);
     for (const t of DEFAULT_TRANSFORMS) {
