@@ -11,7 +11,7 @@
 //   --out DIR    write somewhere other than datasets/sample
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,8 +52,7 @@ function findDeb(dir, pkg) {
 
 function fetchPackages(packages, work, opts) {
   const debDir = opts.debs ?? join(work, 'debs');
-  // apt-get download drops privileges to the _apt user, which must be able to enter the folder.
-  if (!opts.debs) for (const d of [work, debDir]) mkdirSync(d, { recursive: true, mode: 0o755 }), chmodSync(d, 0o755);
+  mkdirSync(debDir, { recursive: true });
   const versions = {};
   for (const [pkg, info] of Object.entries(packages)) {
     if (!opts.debs) {
