@@ -1,0 +1,97 @@
+// ecdh-psi: commutative blinding H(x)^(ab). The receiver R sends its blinded set in order; the sender S publishes
+// its own blinded set shuffled and returns R's set blinded again (shuffled too in cardinality-only mode). R learns
+// the intersection (or its size); S learns the size of R's set. Either the client or the server can be R.
+import { bytesToHex } from '@noble/curves/utils.js';
+import { ProtocolError } from '../errors.js';
+import { countingGroup } from '../group/counting.js';
+import type { GroupElement, PrimeOrderGroup, Scalar } from '../group/group.js';
+import { secureShuffle } from '../shuffle.js';
+import { Transcript, type PartyRole } from '../transcript.js';
+import { decodeMessage, encodeEcdhBlindedSet, encodeEcdhDoubleBlindedSet, type WireLimits } from '../wire.js';
+import type { PsiOutcome, PsiParty } from './party.js';
+
+export interface EcdhOptions {
+  /** The party that learns the result. */
+  readonly learner: PartyRole;
+  /** The learner gets only the size of the intersection. */
+  readonly cardinalityOnly: boolean;
+  readonly limits?: WireLimits;
+}
+
+const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+/** Domain separation tag for hashing PSI inputs into the group in this protocol. */
+export const ECDH_HASH_TO_GROUP_DST = utf8('scanlab-ecdh-psi-v1');
+
+/**
+ * One party of ecdh-psi holding `items` (the client's photos or the server's database). The server blinds and
+ * publishes its set in `prepare` (reusable while its key is); the client blinds its set when the session starts.
+ */
+export function ecdhParty(role: PartyRole, baseGroup: PrimeOrderGroup, items: readonly Uint8Array[], options: EcdhOptions): PsiParty {
+  const { group, counts } = countingGroup(baseGroup);
+  const transcript = new Transcript(role);
+  const isReceiver = options.learner === role;
+  let secret: Scalar | undefined;
+  let ownSentCount = 0;
+  let peerSetReceived = false;
+  let peerSet: GroupElement[] | undefined;
+  let doubled: { shuffled: boolean; elements: GroupElement[] } | undefined;
+  let result: PsiOutcome | null = null;
+
+  const blindOwnSet = (): Uint8Array => {
+    const a = group.randomScalar();
+    secret = a;
+    const encoded = items.map((x) => group.encodeElement(group.multiply(a, group.hashToGroup(x, ECDH_HASH_TO_GROUP_DST))));
+    ownSentCount = encoded.length;
+    // The sender hides which of its items is which; the receiver keeps its order to map matches back to items.
+    return encodeEcdhBlindedSet(group, isReceiver ? encoded : secureShuffle(encoded));
+  };
+
+  const finish = (): void => {
+    if (!peerSet || !doubled || !secret) return;
+    const key = secret;
+    const peer = new Set(peerSet.map((e) => bytesToHex(group.encodeElement(group.multiply(key, e)))));
+    const hits = doubled.elements.map((e) => peer.has(bytesToHex(group.encodeElement(e))));
+    const count = hits.reduce((n, h) => n + (h ? 1 : 0), 0);
+    if (options.cardinalityOnly) result = { kind: 'cardinality', count };
+    else if (role === 'client') result = { kind: 'membership', matches: hits };
+    else result = { kind: 'database-matches', indices: hits.flatMap((h, i) => (h ? [i] : [])) };
+    transcript.computed('intersection', options.cardinalityOnly ? { cardinality: count } : { cardinality: count, hits });
+  };
+
+  return {
+    role,
+    transcript,
+    ops: counts,
+    prepare: () => (role === 'server' ? [blindOwnSet()] : []),
+    start: () => (role === 'client' ? [blindOwnSet()] : []),
+    receive(message) {
+      if (!secret) throw new ProtocolError('unexpected-message', `the ${role} received a message before blinding its own set`);
+      const decoded = decodeMessage(message, group, options.limits);
+      if (decoded.type === 'ecdh-blinded-set') {
+        if (peerSetReceived) throw new ProtocolError('unexpected-message', 'a second blinded set from the peer');
+        peerSetReceived = true;
+        transcript.received(decoded.type, message);
+        transcript.computed('peer set size', decoded.elements.length);
+        if (isReceiver) {
+          peerSet = decoded.elements;
+          finish();
+          return [];
+        }
+        const key = secret;
+        const reblinded = decoded.elements.map((e) => group.encodeElement(group.multiply(key, e)));
+        return [encodeEcdhDoubleBlindedSet(group, options.cardinalityOnly, options.cardinalityOnly ? secureShuffle(reblinded) : reblinded)];
+      }
+      if (decoded.type === 'ecdh-double-blinded-set' && isReceiver) {
+        if (doubled) throw new ProtocolError('unexpected-message', 'a second double-blinded set');
+        if (decoded.elements.length !== ownSentCount) throw new ProtocolError('wrong-count', `double-blinded set has ${decoded.elements.length} elements, ${ownSentCount} were sent`);
+        if (decoded.shuffled !== options.cardinalityOnly) throw new ProtocolError('invalid-field', `double-blinded set is ${decoded.shuffled ? '' : 'not '}shuffled, against the agreed mode`);
+        transcript.received(decoded.type, message);
+        doubled = { shuffled: decoded.shuffled, elements: decoded.elements };
+        finish();
+        return [];
+      }
+      throw new ProtocolError('unexpected-message', `the ecdh-psi ${isReceiver ? 'receiver' : 'sender'} does not accept ${decoded.type}`);
+    },
+    outcome: () => (isReceiver ? result : null),
+  };
+}

@@ -1,0 +1,90 @@
+// oprf-membership: the server publishes a Bloom filter of OPRF_k(y) over its database; per photo the client runs one
+// RFC 9497 OPRF round and tests the filter. The client learns membership; the server learns that a query happened.
+import { bytesToHex } from '@noble/curves/utils.js';
+import { BloomFilter, bloomParams } from '../bloom.js';
+import { ProtocolError } from '../errors.js';
+import { countingGroup } from '../group/counting.js';
+import type { PrimeOrderGroup, Scalar } from '../group/group.js';
+import { blind, blindEvaluate, evaluate, finalize, oprfSuite } from '../oprf.js';
+import { Transcript } from '../transcript.js';
+import { decodeExpected, decodeMessage, encodeOprfFilter, encodeOprfRequest, encodeOprfResponse, type WireLimits } from '../wire.js';
+import type { PsiOutcome, PsiParty } from './party.js';
+
+export interface OprfServerOptions {
+  /** Target false-positive rate of the membership filter. */
+  readonly falsePositiveRate: number;
+  /** The OPRF key; a fresh random one when absent. */
+  readonly key?: Scalar;
+  readonly limits?: WireLimits;
+}
+
+export function oprfMembershipServer(baseGroup: PrimeOrderGroup, database: readonly Uint8Array[], options: OprfServerOptions): PsiParty {
+  const { group, counts } = countingGroup(baseGroup);
+  const suite = oprfSuite(group);
+  const transcript = new Transcript('server');
+  let key: Scalar | undefined;
+  let queries = 0;
+  return {
+    role: 'server',
+    transcript,
+    ops: counts,
+    prepare() {
+      key = options.key ?? group.randomScalar();
+      const filter = new BloomFilter(bloomParams(database.length, options.falsePositiveRate));
+      for (const y of database) filter.add(evaluate(suite, key, y));
+      return [encodeOprfFilter(group, database.length, filter)];
+    },
+    start: () => [],
+    receive(message) {
+      if (!key) throw new ProtocolError('unexpected-message', 'request before the server prepared its database');
+      const { element } = decodeExpected('oprf-request', message, group, options.limits);
+      transcript.received('oprf-request', message);
+      transcript.computed('query', { index: queries++ });
+      return [encodeOprfResponse(group, blindEvaluate(suite, key, element))];
+    },
+    outcome: () => null,
+  };
+}
+
+export function oprfMembershipClient(baseGroup: PrimeOrderGroup, queries: readonly Uint8Array[], limits?: WireLimits): PsiParty {
+  const { group, counts } = countingGroup(baseGroup);
+  const suite = oprfSuite(group);
+  const transcript = new Transcript('client');
+  const blinds: Scalar[] = [];
+  const matches: boolean[] = [];
+  let filter: BloomFilter | undefined;
+  return {
+    role: 'client',
+    transcript,
+    ops: counts,
+    prepare: () => [],
+    start() {
+      return queries.map((x) => {
+        const b = blind(suite, x);
+        blinds.push(b.blind);
+        return encodeOprfRequest(group, b.blinded);
+      });
+    },
+    receive(message) {
+      const decoded = decodeMessage(message, group, limits);
+      if (decoded.type === 'oprf-filter') {
+        if (filter) throw new ProtocolError('unexpected-message', 'a second membership filter');
+        transcript.received(decoded.type, message);
+        filter = decoded.filter;
+        transcript.computed('filter', { entries: decoded.entries, bits: filter.bits, hashes: filter.hashes, bitsPerEntry: filter.bitsPerEntry(decoded.entries) });
+        return [];
+      }
+      if (decoded.type !== 'oprf-response') throw new ProtocolError('unexpected-message', `the OPRF client does not accept ${decoded.type}`);
+      if (!filter) throw new ProtocolError('unexpected-message', 'an OPRF response before the membership filter');
+      const i = matches.length;
+      if (i >= queries.length) throw new ProtocolError('wrong-count', `more responses than the ${queries.length} requests sent`);
+      transcript.received(decoded.type, message);
+      const output = finalize(suite, queries[i]!, blinds[i]!, decoded.element);
+      const member = filter.has(output);
+      matches.push(member);
+      transcript.computed('query', { index: i, output: bytesToHex(output), member });
+      return [];
+    },
+    outcome: (): PsiOutcome => ({ kind: 'membership', matches }),
+  };
+}
