@@ -1,5 +1,6 @@
 // Known answers for ahash, dhash, phash, whash and colorhash against Python imagehash 4.3.2 (Pillow 9.4.0,
-// numpy 1.24.2, scipy 1.10.1, pywt 1.1.1): synthetic edge cases and the PDQ photos (test/vectors/imagehash).
+// numpy 1.24.2, scipy 1.10.1, pywt 1.1.1): synthetic edge cases, the PDQ photos and the bundled sample set
+// (test/vectors/imagehash).
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
@@ -127,6 +128,24 @@ describe('imagehash known answers: PDQ test photos (JPEG and PNG)', () => {
         expect(identical, algo).toBeGreaterThanOrEqual(0.75);
       }
     }
+  });
+});
+
+describe('imagehash known answers: bundled sample set (datasets/sample)', () => {
+  const vectors = readVectors('sample.csv');
+  const DEFAULTS = new Set(['ahash', 'dhash', 'phash', 'whash', 'colorhash']);
+
+  it('matches imagehash exactly on every image (default sizes; all 13 variants on every 10th image)', async () => {
+    const manifest = JSON.parse(readFileSync(join(repoRoot, 'datasets', 'sample', 'manifest.json'), 'utf8')) as { items: { file: string }[] };
+    expect(new Set(vectors.keys())).toEqual(new Set(manifest.items.map((i) => `datasets/sample/${i.file}`)));
+    const failures: string[] = [];
+    let index = 0;
+    for (const [file, expected] of vectors) {
+      const image = await decodeImage(resolve(repoRoot, file));
+      const chosen = index++ % 10 === 0 ? expected : expected.filter(([algo]) => DEFAULTS.has(algo));
+      for (const m of await mismatches(image, chosen)) failures.push(`${file} ${m}`);
+    }
+    expect(failures).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 // imagehash.colorhash: the fractions of black pixels, of grey pixels, and of faint and bright colours in six hue
 // bins, each quantised to `binbits` bits, from PIL's full-resolution "L" and "HSV" conversions (14 × binbits bits).
-import { pilHue, pilSaturation } from '../image/pil-hsv.js';
+import { pilHue, saturationTable } from '../image/pil-hsv.js';
 import type { Image } from '../image/types.js';
 import { packMsbFirst } from './bits.js';
 import { pilGrey } from './imagehash-input.js';
@@ -35,6 +35,7 @@ export function colorhash(binbits = 3): Hasher<string> {
     hash(image: Image): Hash<string> {
       const n = image.width * image.height;
       const intensity = pilGrey(image).data;
+      const saturation = saturationTable();
       const src = image.data;
       const step = image.channels;
       const grey = step === 1;
@@ -51,7 +52,9 @@ export function colorhash(binbits = 3): Hasher<string> {
         const r = src[s]!;
         const g = grey ? r : src[s + 1]!;
         const b = grey ? r : src[s + 2]!;
-        const sat = pilSaturation(r, g, b);
+        const maxc = r > g ? (r > b ? r : b) : g > b ? g : b;
+        const minc = r < g ? (r < b ? r : b) : g < b ? g : b;
+        const sat = saturation[(maxc << 8) | (maxc - minc)]!;
         if (sat < GREY_BELOW) {
           greyish++;
           continue;

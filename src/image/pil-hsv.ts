@@ -3,6 +3,7 @@
 // Hue and saturation are computed in C `float` with a few steps in double, then truncated to 0..255; every float
 // step is rounded with Math.fround so the bytes equal PIL's (identical in Pillow 9.4.0 and 12.x). Alpha is ignored,
 // and grey pixels (R = G = B) give H = S = 0, V = grey, which is also what PIL gives for "L", "LA" and "P" inputs.
+// Checked against Pillow 9.4.0 on all 2^24 RGB colours (H, S and V all equal).
 import type { Image } from './types.js';
 
 const f32 = Math.fround;
@@ -15,21 +16,36 @@ export function pilSaturation(r: number, g: number, b: number): number {
   return Math.trunc(f32((maxc - minc) / maxc) * 255);
 }
 
+let saturationLookup: Uint8Array | undefined;
+
+/**
+ * PIL's saturation for every (max, max − min) pair, indexed `max << 8 | (max − min)`: saturation depends on nothing
+ * else, so hot loops can look it up instead of dividing in single precision per pixel.
+ */
+export function saturationTable(): Uint8Array {
+  if (!saturationLookup) {
+    const table = new Uint8Array(65536);
+    for (let maxc = 1; maxc < 256; maxc++) {
+      for (let range = 1; range <= maxc; range++) table[(maxc << 8) | range] = Math.trunc(f32(range / maxc) * 255);
+    }
+    saturationLookup = table;
+  }
+  return saturationLookup;
+}
+
 /** PIL's hue byte of one RGB pixel (0..254; red is 0), 0 for grey. */
 export function pilHue(r: number, g: number, b: number): number {
   const maxc = r > g ? (r > b ? r : b) : g > b ? g : b;
   const minc = r < g ? (r < b ? r : b) : g < b ? g : b;
   if (maxc === minc) return 0;
   const cr = maxc - minc;
-  const rc = f32((maxc - r) / cr);
-  const gc = f32((maxc - g) / cr);
-  const bc = f32((maxc - b) / cr);
   let h: number;
-  if (r === maxc) h = f32(bc - gc);
-  else if (g === maxc) h = f32(2 + rc - bc);
-  else h = f32(4 + gc - rc);
-  h = f32((h / 6 + 1) % 1);
-  return Math.trunc(h * 255);
+  if (r === maxc) h = f32(f32((maxc - b) / cr) - f32((maxc - g) / cr));
+  else if (g === maxc) h = f32(2 + f32((maxc - r) / cr) - f32((maxc - b) / cr));
+  else h = f32(4 + f32((maxc - g) / cr) - f32((maxc - r) / cr));
+  // fmod(h / 6 + 1, 1): the argument lies in (5/6, 11/6], where subtracting 1 is exact.
+  const turns = h / 6 + 1;
+  return Math.trunc(f32(turns >= 1 ? turns - 1 : turns) * 255);
 }
 
 /** PIL's `image.convert("HSV")`: a 3-channel image whose channels are H, S and V bytes. */
