@@ -2,7 +2,9 @@
 // median, pre-resize, quality gate, flat and tiny images, matching helpers, dihedral semantics and the registry.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { decodeImage } from '../src/image/decode.js';
 import type { Image } from '../src/image/types.js';
 import { toRgb } from '../src/image/luma.js';
 import { hamming } from '../src/hash/hamming.js';
@@ -110,6 +112,17 @@ describe('PDQ input stage', () => {
     expect(pdqToHex(pdqHashImage(withAlpha))).toBe(pdqToHex(pdqHashImage(rgb)));
     const grey = syntheticImage('gradient', 150, 90, 1, 2);
     expect(pdqToHex(pdqHashImage(toRgb(grey)))).toBe(pdqToHex(pdqHashImage(grey)));
+  });
+
+  it('EXIF orientation is ignored by default, as by the C++ tool, and applied on request', async () => {
+    const image = syntheticImage('blocks', 500, 400, 3, 5);
+    const jpeg = await sharp(Buffer.from(image.data), { raw: { width: 500, height: 400, channels: 3 } }).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toBuffer();
+    const asStored = await decodeImage(jpeg);
+    const oriented = await decodeImage(jpeg, { applyExifOrientation: true });
+    expect([asStored.width, oriented.width]).toEqual([500, 400]);
+    const variants = pdqDihedralHashes(asStored);
+    expect(hamming(variants[0].hash, pdqHashImage(image))).toBeLessThanOrEqual(PDQ_DEFAULT_MATCH_THRESHOLD);
+    expect(pdqDihedralNearest(variants, pdqHashImage(oriented)).name).toBe('r270');
   });
 
   it('images under 5 pixels on a side get the all-zero hash with quality 0, in all eight variants', () => {

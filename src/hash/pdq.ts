@@ -55,16 +55,16 @@ export function pdqDihedralHashes(image: Image, options: PdqOptions = {}): PdqNa
 }
 
 /**
- * The `pdq` hasher: 256 bits and a quality score, as the C++ reference decodes (EXIF orientation ignored, alpha
- * dropped without compositing, grey images hashed from their grey values).
+ * The `pdq` hasher: 256 bits and a quality score exactly as the C++ tool computes them, from pixels decoded as it
+ * decodes (EXIF orientation ignored, alpha dropped without compositing, grey images hashed from their grey values).
  */
-export function pdq(options: PdqOptions = {}): Hasher<'pdq', 256> {
+export function pdq(): Hasher<'pdq', 256> {
   return {
     id: PDQ_ALGO,
     nbits: PDQ_BITS,
     decode: {},
     hasQuality: true,
-    hash: (image: Image) => pdqHashImage(image, options),
-    dihedral: (image: Image) => pdqDihedralHashes(image, options),
+    hash: (image: Image) => pdqHashImage(image),
+    dihedral: (image: Image) => pdqDihedralHashes(image),
   };
 }
