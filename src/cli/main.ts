@@ -2,7 +2,10 @@
 // The `scanlab` command: builds the commander program from one module per command and runs it.
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
+import { registerBenchCommand } from './bench.js';
 import { registerHashCommand } from './hash.js';
+import { registerRunsCommand } from './runs.js';
+import { registerStatsCommand } from './stats.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -13,10 +16,18 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerHashCommand(program);
+  registerBenchCommand(program);
+  registerRunsCommand(program);
+  registerStatsCommand(program);
   return program;
 }
 
 async function main(): Promise<void> {
+  // A reader that stops early (`scanlab ... | head`) is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   const program = buildProgram();
   try {
     await program.parseAsync(process.argv);

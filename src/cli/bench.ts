@@ -1,0 +1,136 @@
+// `scanlab bench robustness|fpr`: run the evaluation experiments into the run store and print their summaries.
+import type { Command } from 'commander';
+import { formatProportion } from '../eval/binomial.js';
+import { runFpr, fprConfig, type FprSummary } from '../eval/fpr.js';
+import { countAtMost, total } from '../eval/histogram.js';
+import { clopperPearson } from '../eval/binomial.js';
+import { robustnessConfig, runRobustness } from '../eval/robustness.js';
+import type { RobustnessSummary } from '../eval/robustness-summary.js';
+import { RunStore } from '../eval/store.js';
+import { parseTransformList } from '../transform/defaults.js';
+import { parseThresholds, thresholdFor } from '../eval/thresholds.js';
+import { UsageError } from './errors.js';
+import { parseJobs, parseList } from './options.js';
+import { createProgress } from './progress.js';
+import { runAction } from './run-action.js';
+import { addStoreOption } from './store-option.js';
+import { formatTable } from './table.js';
+
+export const DEFAULT_BENCH_ALGOS = ['ahash', 'dhash', 'phash', 'whash', 'colorhash', 'blockhash', 'pdq'];
+
+interface CommonOptions {
+  dataset?: string;
+  algo?: string;
+  name?: string;
+  seed: string;
+  jobs?: string;
+  store: string;
+  resume?: string;
+  json?: boolean;
+  threshold?: string;
+}
+
+function parseSeed(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) throw new UsageError(`--seed must be an integer, not "${text}"`);
+  return n;
+}
+
+function requireDataset(o: CommonOptions): string {
+  if (!o.dataset && !o.resume) throw new UsageError('--dataset PATH is required (or --resume RUN)');
+  return o.dataset ?? '';
+}
+
+export function robustnessTable(summary: RobustnessSummary, thresholds: Record<string, number>): string {
+  const rows = [['algo', 'transform', 'tau', 'TPR [95% CI]', 'mean d', `recall@P${summary.retrievalPrecision}`]];
+  for (const [algo, a] of Object.entries(summary.algos)) {
+    const tau = thresholdFor(algo, thresholds);
+    for (const [t, counts] of [['(all)', a.overall] as const, ...Object.entries(a.perTransform)]) {
+      const n = total({ nbits: a.nbits, counts });
+      if (n === 0) continue;
+      const mean = counts.reduce((s, c, d) => s + c * d, 0) / n;
+      const r = t === '(all)' ? undefined : a.retrieval[t];
+      rows.push([algo, t, String(tau), formatProportion(clopperPearson(countAtMost({ nbits: a.nbits, counts }, tau), n)), mean.toFixed(1), r ? r.recall.toFixed(3) : '']);
+    }
+  }
+  return formatTable(rows);
+}
+
+export function fprTable(summary: FprSummary, thresholds: Record<string, number>): string {
+  const rows = [['algo', 'pairs', 'sampled', 'tau', 'FPR [95% CI]', 'DoF N', 'p', 'KS']];
+  for (const [algo, a] of Object.entries(summary.algos)) {
+    const tau = thresholdFor(algo, thresholds);
+    const n = total(a);
+    rows.push([
+      algo, String(n), a.sampled ? 'yes' : 'no', String(tau), n ? formatProportion(clopperPearson(countAtMost(a, tau), n)) : 'n/a',
+      a.dof ? a.dof.dof.toFixed(1) : '', a.dof ? a.dof.p.toFixed(3) : '', a.dof ? a.dof.ks.toFixed(3) : '',
+    ]);
+  }
+  return formatTable(rows);
+}
+
+async function robustnessCommand(o: CommonOptions & { transforms?: string }): Promise<void> {
+  const dataset = requireDataset(o);
+  const jobs = parseJobs(o.jobs);
+  const thresholds = parseThresholds(o.threshold);
+  const config = o.resume
+    ? undefined
+    : robustnessConfig({ dataset, algos: o.algo ? parseList(o.algo) : DEFAULT_BENCH_ALGOS, transforms: o.transforms ? parseTransformList(o.transforms).map((t) => t.spec) : undefined, seed: parseSeed(o.seed) });
+  const store = RunStore.open(o.store);
+  const progress = createProgress('robustness');
+  try {
+    const { run, summary } = await runRobustness(config, { store, name: o.name, jobs, resume: o.resume, onProgress: (d, t) => progress.update(d, t) });
+    progress.finish();
+    if (o.json) process.stdout.write(JSON.stringify({ run: run.id, summary }) + '\n');
+    else process.stdout.write(`run ${run.id} (robustness, ${summary.items} images, ${summary.transforms.length} transforms)\n${robustnessTable(summary, thresholds)}`);
+  } finally {
+    store.close();
+  }
+}
+
+async function fprCommand(o: CommonOptions & { maxPairs?: string; keepDuplicates?: boolean }): Promise<void> {
+  const dataset = requireDataset(o);
+  const jobs = parseJobs(o.jobs);
+  const thresholds = parseThresholds(o.threshold);
+  const maxPairs = o.maxPairs === undefined ? undefined : Number(o.maxPairs);
+  if (maxPairs !== undefined && !(Number.isInteger(maxPairs) && maxPairs > 0)) throw new UsageError('--max-pairs must be a positive integer');
+  const config = o.resume
+    ? undefined
+    : fprConfig({ dataset, algos: o.algo ? parseList(o.algo) : DEFAULT_BENCH_ALGOS, maxPairs, seed: parseSeed(o.seed), keepDuplicates: o.keepDuplicates });
+  const store = RunStore.open(o.store);
+  const progress = createProgress('hashing');
+  try {
+    const { run, summary } = await runFpr(config, { store, name: o.name, jobs, resume: o.resume, onProgress: (d, t) => progress.update(d, t) });
+    progress.finish();
+    if (o.json) process.stdout.write(JSON.stringify({ run: run.id, summary }) + '\n');
+    else {
+      const dups = summary.duplicates.length ? `${summary.duplicates.length} duplicate pair(s) across groups ${summary.duplicates.length && !config?.keepDuplicates ? 'left out' : 'kept'}\n` : 'no duplicates across groups\n';
+      process.stdout.write(`run ${run.id} (fpr, ${summary.items} images${summary.synthetic ? ', SYNTHETIC' : ''})\n${dups}${fprTable(summary, thresholds)}`);
+    }
+  } finally {
+    store.close();
+  }
+}
+
+function common(cmd: Command): Command {
+  return addStoreOption(cmd)
+    .option('--dataset <path>', 'dataset: a folder (subfolders = near-duplicate groups) or a manifest.json')
+    .option('--algo <list>', `comma-separated algorithms (default ${DEFAULT_BENCH_ALGOS.join(',')})`)
+    .option('--name <name>', 'a name for the run')
+    .option('--seed <n>', 'seed for every random choice', '1')
+    .option('--jobs <n>', 'parallel workers (default: number of cores)')
+    .option('--resume <run>', 'continue an interrupted run (its stored configuration is used)')
+    .option('--threshold <list>', 'operating thresholds for the summary, e.g. pdq=31,phash=8')
+    .option('--json', 'print the summary as JSON');
+}
+
+export function registerBenchCommand(program: Command): void {
+  const bench = program.command('bench').description('run evaluation experiments into the run store');
+  common(bench.command('robustness').description('distance between each image and its edited copies, per transform and algorithm'))
+    .option('--transforms <list>', 'transform specs separated by commas or spaces, "default" for the standard set (see docs/transforms.md)')
+    .action(runAction(robustnessCommand));
+  common(bench.command('fpr').description('distances between all (or a sample of) pairs of unrelated images'))
+    .option('--max-pairs <n>', 'enumerate all pairs up to N, sample N above (default 5000000)')
+    .option('--keep-duplicates', 'keep pairs of duplicate images across groups (default: leave them out)')
+    .action(runAction(fprCommand));
+}

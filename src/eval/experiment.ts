@@ -1,0 +1,60 @@
+// What every experiment run shares: loading its dataset with a fingerprint, creating or resuming its run record,
+// and marking it done or failed.
+import { resolve } from 'node:path';
+import { datasetFingerprint, fileDigests } from '../dataset/fingerprint.js';
+import { loadDataset } from '../dataset/load.js';
+import type { Dataset } from '../dataset/types.js';
+import { StoreError, type RunRecord, type RunStore } from './store.js';
+
+export interface ExperimentOptions {
+  readonly store: RunStore;
+  readonly name?: string;
+  readonly jobs?: number;
+  /** Continue this run instead of starting a new one; its stored config is used. */
+  readonly resume?: string;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface PreparedRun<C> {
+  readonly run: RunRecord;
+  readonly config: C;
+  readonly dataset: Dataset;
+  readonly digests: readonly string[];
+}
+
+/**
+ * Loads the dataset of a new or resumed run. A resumed run must be of the same kind and its dataset unchanged
+ * (same fingerprint), or results would mix two datasets.
+ */
+export async function prepareRun<C extends { readonly dataset: string; readonly seed: number }>(
+  kind: string,
+  config: C | undefined,
+  options: ExperimentOptions,
+): Promise<PreparedRun<C>> {
+  const previous = options.resume ? options.store.getRun(options.resume) : undefined;
+  if (previous && previous.kind !== kind) throw new StoreError(`run ${previous.id} is a ${previous.kind} run, not ${kind}`);
+  const effective = (previous?.config as C | undefined) ?? config;
+  if (!effective) throw new StoreError(`a ${kind} run needs a configuration or --resume RUN`);
+  const withPath = { ...effective, dataset: resolve(effective.dataset) };
+  const dataset = await loadDataset(withPath.dataset);
+  const digests = await fileDigests(dataset);
+  const fingerprint = datasetFingerprint(dataset, digests);
+  if (previous && previous.datasetHash !== fingerprint) {
+    throw new StoreError(`the dataset of run ${previous.id} has changed since it started (fingerprint differs); start a new run`);
+  }
+  const run = previous ?? options.store.createRun({ kind, name: options.name, config: withPath, seed: withPath.seed, datasetHash: fingerprint });
+  if (previous) options.store.setStatus(run.id, 'running');
+  return { run, config: withPath, dataset, digests };
+}
+
+/** Runs the body, marking the run done on success and failed (then rethrowing) on error. */
+export async function completeRun<T>(store: RunStore, runId: string, body: () => Promise<T>): Promise<T> {
+  try {
+    const out = await body();
+    store.setStatus(runId, 'done');
+    return out;
+  } catch (e) {
+    store.setStatus(runId, 'failed');
+    throw e;
+  }
+}

@@ -1,0 +1,117 @@
+// The false-positive experiment: hash every image (cached by content), report duplicates across groups, then build
+// exact per-distance histograms of unrelated pairs (all of them, or a seeded sample) for every algorithm.
+import { findCrossGroupDuplicates, type DuplicatePair } from '../dataset/duplicates.js';
+import { fromHex } from '../hash/bits.js';
+import { createHashers } from '../hash/hash-image.js';
+import { siblingModule } from '../hash/worker-pool.js';
+import type { Hash } from '../hash/types.js';
+import { fitDof, type DofFit } from './dof-fit.js';
+import { completeRun, prepareRun, type ExperimentOptions } from './experiment.js';
+import { hashUnit, type HashUnitInput, type HashUnitResult } from './hash-unit.js';
+import { packHashes } from './pair-distances.js';
+import { unrelatedPairHistogram, type PairHistogram } from './pair-histogram.js';
+import { runWorkLoop } from './run-loop.js';
+import type { RunRecord, RunStore } from './store.js';
+
+export interface FprConfig {
+  readonly dataset: string;
+  readonly algos: readonly string[];
+  /** Enumerate all cross-group pairs up to this many; above it, sample this many with the seed. */
+  readonly maxPairs: number;
+  readonly seed: number;
+  /** Keep pairs flagged as duplicates across groups (default: leave them out). */
+  readonly keepDuplicates?: boolean;
+}
+
+export interface AlgoFpr extends PairHistogram {
+  readonly hashed: number;
+  readonly dof: DofFit | null;
+}
+
+export interface FprSummary {
+  readonly items: number;
+  readonly synthetic: boolean;
+  readonly duplicates: readonly DuplicatePair[];
+  readonly algos: Record<string, AlgoFpr>;
+}
+
+export const FPR_HASH_TABLE = 'hashes';
+const NO_DECODE_OPTIONS = 'raw';
+
+export function fprConfig(c: Partial<FprConfig> & Pick<FprConfig, 'dataset' | 'algos'>): FprConfig {
+  createHashers(c.algos);
+  return { dataset: c.dataset, algos: [...c.algos], maxPairs: c.maxPairs ?? 5_000_000, seed: c.seed ?? 1, keepDuplicates: c.keepDuplicates ?? false };
+}
+
+/** Stores, without hashing, every item whose hashes for all algorithms are already in the store's cache. */
+function fillFromCache(store: RunStore, runId: string, inputs: readonly HashUnitInput[], digests: ReadonlyMap<string, string>, algos: readonly string[]): void {
+  const stored = store.resultKeys(runId, FPR_HASH_TABLE);
+  const rows = [];
+  for (const input of inputs) {
+    if (stored.has(input.id)) continue;
+    const cached = algos.map((a) => store.getCachedHash(digests.get(input.id)!, a, NO_DECODE_OPTIONS));
+    if (cached.some((c) => !c)) continue;
+    const value: HashUnitResult = Object.fromEntries(cached.map((c) => [c!.algo, c!.quality === null ? { hash: c!.hash } : { hash: c!.hash, quality: c!.quality }]));
+    rows.push({ key: input.id, value });
+  }
+  if (rows.length) store.putResults(runId, FPR_HASH_TABLE, rows);
+}
+
+function cacheNewHashes(store: RunStore, runId: string, digests: ReadonlyMap<string, string>): void {
+  const rows = store.getResults<HashUnitResult>(runId, FPR_HASH_TABLE).flatMap(({ key, value }) =>
+    Object.entries(value)
+      .filter(([, r]) => r.hash)
+      .map(([algo, r]) => ({ contentSha256: digests.get(key)!, algo, decode: NO_DECODE_OPTIONS, hash: r.hash!, quality: r.quality ?? null })),
+  );
+  store.putCachedHashes(rows);
+}
+
+export async function runFpr(config: FprConfig | undefined, options: ExperimentOptions): Promise<{ run: RunRecord; summary: FprSummary }> {
+  const { run, config: cfg, dataset, digests } = await prepareRun('fpr', config, options);
+  const { store } = options;
+  return completeRun(store, run.id, async () => {
+    const hashers = createHashers(cfg.algos);
+    const inputs: HashUnitInput[] = dataset.items.map((i) => ({ id: i.id, path: i.path }));
+    const digestOf = new Map(dataset.items.map((item, k) => [item.id, digests[k]!]));
+    fillFromCache(store, run.id, inputs, digestOf, cfg.algos);
+    await runWorkLoop<HashUnitInput, HashUnitResult>({
+      store,
+      runId: run.id,
+      table: FPR_HASH_TABLE,
+      inputs,
+      keyOf: (i) => i.id,
+      process: (i) => hashUnit(i, hashers),
+      worker: { module: siblingModule(import.meta.url, 'hash-unit-worker'), data: { algos: cfg.algos } },
+      jobs: options.jobs ?? 1,
+      onProgress: options.onProgress,
+    });
+    cacheNewHashes(store, run.id, digestOf);
+
+    let duplicates = store.getArtifact<DuplicatePair[]>(run.id, 'duplicates');
+    if (!duplicates) {
+      duplicates = await findCrossGroupDuplicates(dataset.items);
+      store.putArtifact(run.id, 'duplicates', duplicates);
+    }
+
+    const hashes = new Map(store.getResults<HashUnitResult>(run.id, FPR_HASH_TABLE).map((r) => [r.key, r.value]));
+    const ordered = [...dataset.items].sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const summary: FprSummary = { items: dataset.items.length, synthetic: dataset.synthetic, duplicates, algos: {} };
+    for (const hasher of hashers) {
+      const rows = ordered.filter((item) => hashes.get(item.id)?.[hasher.id]?.hash);
+      const groupIndex = new Map<string, number>();
+      const packed = packHashes(
+        rows.map((item): Hash => fromHex(hasher.id, hasher.nbits, hashes.get(item.id)![hasher.id]!.hash!)),
+        rows.map((item) => groupIndex.get(item.group) ?? groupIndex.set(item.group, groupIndex.size).get(item.group)!),
+      );
+      const rowOf = new Map(rows.map((item, k) => [item.id, k]));
+      const exclude = cfg.keepDuplicates
+        ? []
+        : duplicates.filter((d) => rowOf.has(d.a) && rowOf.has(d.b)).map((d) => [rowOf.get(d.a)!, rowOf.get(d.b)!] as const);
+      const hist = await unrelatedPairHistogram(packed, { maxPairs: cfg.maxPairs, seed: cfg.seed, jobs: options.jobs, exclude });
+      const pairs = hist.counts.reduce((s, c) => s + c, 0);
+      summary.algos[hasher.id] = { ...hist, hashed: rows.length, dof: pairs > 1 ? fitDof({ nbits: hist.nbits, counts: hist.counts }) : null };
+    }
+    store.putArtifact(run.id, 'summary', summary);
+    return { run: store.getRun(run.id), summary };
+  });
+}

@@ -1,0 +1,138 @@
+// Distance histograms over pairs of hashes from different groups: every such pair, or a seeded sample of them.
+// Hashes are packed into 32-bit words; popcount uses a 16-bit lookup table, two lookups a word.
+import type { Hash } from '../hash/types.js';
+import { createPrng } from '../transform/prng.js';
+import { emptyHistogram } from './histogram.js';
+
+const POP16 = new Uint8Array(65536);
+for (let i = 1; i < 65536; i++) POP16[i] = (i & 1) + POP16[i >> 1]!;
+
+/** Hashes of one algorithm packed row by row into 32-bit words, with each row's group as a small integer. */
+export interface PackedHashes {
+  readonly nbits: number;
+  readonly words: number;
+  readonly count: number;
+  readonly data: Uint32Array;
+  /** Group index per row; rows must be sorted so that each group is contiguous. */
+  readonly group: Int32Array;
+}
+
+/** Packs hashes whose rows are already ordered by group (`groupOf[i]` non-decreasing per contiguous group). */
+export function packHashes(hashes: readonly Hash[], groupOf: readonly number[]): PackedHashes {
+  const nbits = hashes[0]?.nbits ?? 0;
+  const bytes = Math.ceil(nbits / 8);
+  const words = Math.ceil(bytes / 4);
+  const data = new Uint32Array(hashes.length * words);
+  hashes.forEach((h, i) => {
+    if (h.nbits !== nbits) throw new RangeError(`mixed hash lengths: ${h.nbits} and ${nbits}`);
+    for (let b = 0; b < bytes; b++) data[i * words + (b >> 2)]! |= h.bits[b]! << (24 - 8 * (b & 3));
+  });
+  return { nbits, words, count: hashes.length, data, group: Int32Array.from(groupOf) };
+}
+
+function distance(p: PackedHashes, i: number, j: number): number {
+  let d = 0;
+  const a = i * p.words;
+  const b = j * p.words;
+  for (let w = 0; w < p.words; w++) {
+    const x = p.data[a + w]! ^ p.data[b + w]!;
+    d += POP16[x & 0xffff]! + POP16[x >>> 16]!;
+  }
+  return d;
+}
+
+/** End (exclusive) of the group of each row, for skipping same-group pairs. */
+function groupEnds(p: PackedHashes): Int32Array {
+  const end = new Int32Array(p.count);
+  for (let i = p.count - 1; i >= 0; i--) end[i] = i + 1 < p.count && p.group[i + 1] === p.group[i] ? end[i + 1]! : i + 1;
+  return end;
+}
+
+/** Number of pairs (i < j) in different groups. */
+export function crossGroupPairCount(p: PackedHashes): number {
+  const end = groupEnds(p);
+  let n = 0;
+  for (let i = 0; i < p.count; i++) n += p.count - end[i]!;
+  return n;
+}
+
+/**
+ * Histogram of distances over every cross-group pair whose first row lies in [from, to). Splitting the rows
+ * lets several workers share the work; their histograms add up to the whole.
+ */
+export function allPairsHistogram(p: PackedHashes, from = 0, to = p.count): number[] {
+  const hist = emptyHistogram(p.nbits);
+  const end = groupEnds(p);
+  const { data, words } = p;
+  if (words === 8) {
+    for (let i = from; i < to; i++) {
+      const a = i * 8;
+      const a0 = data[a]!, a1 = data[a + 1]!, a2 = data[a + 2]!, a3 = data[a + 3]!, a4 = data[a + 4]!, a5 = data[a + 5]!, a6 = data[a + 6]!, a7 = data[a + 7]!;
+      for (let j = end[i]!; j < p.count; j++) {
+        const b = j * 8;
+        let x = a0 ^ data[b]!;
+        let d = POP16[x & 0xffff]! + POP16[x >>> 16]!;
+        x = a1 ^ data[b + 1]!; d += POP16[x & 0xffff]! + POP16[x >>> 16]!;
+        x = a2 ^ data[b + 2]!; d += POP16[x & 0xffff]! + POP16[x >>> 16]!;
+        x = a3 ^ data[b + 3]!; d += POP16[x & 0xffff]! + POP16[x >>> 16]!;
+        x = a4 ^ data[b + 4]!; d += POP16[x & 0xffff]! + POP16[x >>> 16]!;
+        x = a5 ^ data[b + 5]!; d += POP16[x & 0xffff]! + POP16[x >>> 16]!;
+        x = a6 ^ data[b + 6]!; d += POP16[x & 0xffff]! + POP16[x >>> 16]!;
+        x = a7 ^ data[b + 7]!; d += POP16[x & 0xffff]! + POP16[x >>> 16]!;
+        hist[d]!++;
+      }
+    }
+    return hist;
+  }
+  if (words === 2) {
+    for (let i = from; i < to; i++) {
+      const a0 = data[2 * i]!, a1 = data[2 * i + 1]!;
+      for (let j = end[i]!; j < p.count; j++) {
+        const x = a0 ^ data[2 * j]!;
+        const y = a1 ^ data[2 * j + 1]!;
+        hist[POP16[x & 0xffff]! + POP16[x >>> 16]! + POP16[y & 0xffff]! + POP16[y >>> 16]!]!++;
+      }
+    }
+    return hist;
+  }
+  for (let i = from; i < to; i++) for (let j = end[i]!; j < p.count; j++) hist[distance(p, i, j)]!++;
+  return hist;
+}
+
+/** Row ranges [from, to) that split the cross-group pairs into `parts` nearly equal shares. */
+export function balancedRanges(p: PackedHashes, parts: number): [number, number][] {
+  const end = groupEnds(p);
+  const total = crossGroupPairCount(p);
+  const ranges: [number, number][] = [];
+  let start = 0;
+  let acc = 0;
+  for (let i = 0; i < p.count && ranges.length < parts - 1; i++) {
+    acc += p.count - end[i]!;
+    if (acc >= (total * (ranges.length + 1)) / parts) {
+      ranges.push([start, i + 1]);
+      start = i + 1;
+    }
+  }
+  ranges.push([start, p.count]);
+  return ranges;
+}
+
+/** Histogram of `pairs` cross-group pairs drawn uniformly with replacement by a seeded generator. */
+export function sampledPairsHistogram(p: PackedHashes, pairs: number, seed: number): number[] {
+  const hist = emptyHistogram(p.nbits);
+  const rng = createPrng(seed);
+  let drawn = 0;
+  while (drawn < pairs) {
+    const i = rng.nextInt(p.count);
+    const j = rng.nextInt(p.count);
+    if (p.group[i] === p.group[j]) continue;
+    hist[distance(p, i, j)]!++;
+    drawn++;
+  }
+  return hist;
+}
+
+/** Distance between two rows, for removing known duplicate pairs from a histogram. */
+export function rowDistance(p: PackedHashes, i: number, j: number): number {
+  return distance(p, i, j);
+}

@@ -1,0 +1,46 @@
+// The unrelated-pair histogram of one algorithm: all cross-group pairs (split across workers) or a seeded sample,
+// less the pairs flagged as duplicates.
+import { orderedPool, siblingModule } from '../hash/worker-pool.js';
+import {
+  allPairsHistogram, balancedRanges, crossGroupPairCount, rowDistance, sampledPairsHistogram, type PackedHashes,
+} from './pair-distances.js';
+
+export interface PairHistogram {
+  readonly nbits: number;
+  readonly counts: number[];
+  /** Cross-group pairs in the dataset, before sampling and exclusions. */
+  readonly population: number;
+  readonly sampled: boolean;
+  readonly excluded: number;
+}
+
+export interface PairHistogramOptions {
+  readonly maxPairs: number;
+  readonly seed: number;
+  readonly jobs?: number;
+  /** Row index pairs to leave out (known duplicates across groups). */
+  readonly exclude?: readonly (readonly [number, number])[];
+}
+
+/** Runs the all-pairs kernel over balanced row ranges in `jobs` workers and adds the histograms. */
+export async function parallelAllPairs(packed: PackedHashes, jobs: number): Promise<number[]> {
+  if (jobs <= 1) return allPairsHistogram(packed);
+  const total = new Array<number>(packed.nbits + 1).fill(0);
+  for await (const part of orderedPool<[number, number], number[]>(siblingModule(import.meta.url, 'pair-worker'), packed, balancedRanges(packed, jobs), jobs)) {
+    part.forEach((c, d) => (total[d]! += c));
+  }
+  return total;
+}
+
+export async function unrelatedPairHistogram(packed: PackedHashes, options: PairHistogramOptions): Promise<PairHistogram> {
+  const population = crossGroupPairCount(packed);
+  const exclude = options.exclude ?? [];
+  if (population <= options.maxPairs) {
+    const counts = await parallelAllPairs(packed, options.jobs ?? 1);
+    for (const [i, j] of exclude) counts[rowDistance(packed, i, j)]!--;
+    return { nbits: packed.nbits, counts, population, sampled: false, excluded: exclude.length };
+  }
+  // Sampling draws pairs uniformly; duplicates are a vanishing share of a sampled population and are not removed.
+  const counts = sampledPairsHistogram(packed, options.maxPairs, options.seed);
+  return { nbits: packed.nbits, counts, population, sampled: true, excluded: 0 };
+}

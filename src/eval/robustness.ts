@@ -1,0 +1,55 @@
+// The robustness experiment: for each image × transform × algorithm, the distance between the original's hash and
+// the edited copy's, stored per image so that an interrupted run resumes, then summarised.
+import { createHashers } from '../hash/hash-image.js';
+import { siblingModule } from '../hash/worker-pool.js';
+import { DEFAULT_TRANSFORM_SPECS } from '../transform/defaults.js';
+import { parseTransform } from '../transform/spec.js';
+import { completeRun, prepareRun, type ExperimentOptions } from './experiment.js';
+import { runWorkLoop } from './run-loop.js';
+import { runRobustnessUnit, type RobustnessUnitInput, type RobustnessUnitResult } from './robustness-unit.js';
+import { summariseRobustness, type RobustnessSummary } from './robustness-summary.js';
+import type { RunRecord } from './store.js';
+
+export interface RobustnessConfig {
+  readonly dataset: string;
+  readonly algos: readonly string[];
+  /** Canonical transform specs, e.g. `jpeg(q=30)`. */
+  readonly transforms: readonly string[];
+  readonly seed: number;
+  readonly retrievalPrecision?: number;
+}
+
+export const ROBUSTNESS_TABLE = 'units';
+
+/** Fills in defaults and canonicalises transform specs (so that equal transforms have equal names). */
+export function robustnessConfig(c: Partial<RobustnessConfig> & Pick<RobustnessConfig, 'dataset' | 'algos'>): RobustnessConfig {
+  const transforms = (c.transforms ?? DEFAULT_TRANSFORM_SPECS).map((t) => parseTransform(t).spec);
+  createHashers(c.algos);
+  return { dataset: c.dataset, algos: [...c.algos], transforms, seed: c.seed ?? 1, retrievalPrecision: c.retrievalPrecision ?? 0.99 };
+}
+
+export async function runRobustness(config: RobustnessConfig | undefined, options: ExperimentOptions): Promise<{ run: RunRecord; summary: RobustnessSummary }> {
+  const { run, config: cfg, dataset } = await prepareRun('robustness', config, options);
+  const { store } = options;
+  return completeRun(store, run.id, async () => {
+    const hashers = createHashers(cfg.algos);
+    const transforms = cfg.transforms.map(parseTransform);
+    const inputs: RobustnessUnitInput[] = dataset.items.map((i) => ({ id: i.id, path: i.path }));
+    await runWorkLoop<RobustnessUnitInput, RobustnessUnitResult>({
+      store,
+      runId: run.id,
+      table: ROBUSTNESS_TABLE,
+      inputs,
+      keyOf: (i) => i.id,
+      process: (i) => runRobustnessUnit(i, hashers, transforms, cfg.seed),
+      worker: { module: siblingModule(import.meta.url, 'robustness-worker'), data: { algos: cfg.algos, transforms: cfg.transforms, seed: cfg.seed } },
+      jobs: options.jobs ?? 1,
+      onProgress: options.onProgress,
+    });
+    const units = store.getResults<RobustnessUnitResult>(run.id, ROBUSTNESS_TABLE).map((r) => r.value);
+    const groupOf = new Map(dataset.items.map((i) => [i.id, i.group]));
+    const summary = summariseRobustness(units, groupOf, cfg.algos, cfg.transforms, cfg.retrievalPrecision);
+    store.putArtifact(run.id, 'summary', summary);
+    return { run: store.getRun(run.id), summary };
+  });
+}
