@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashFiles } from '../src/hash/batch.js';
@@ -78,5 +78,28 @@ describe('hashFiles (library)', () => {
     expect(rows.map((r) => r.file)).toEqual(files);
     expect(rows[2]!.error).toBeTruthy();
     expect(rows[0]!.hash).toBe('fe7ffe7ffe7ffc7ffc7ffc7ffc000000e107e187f89fe007c00ff81ff81ff83f');
+  });
+});
+
+describe('scanlab hash: PDQ options', () => {
+  const pdqData = join(repoRoot, '..', 'shared', 'vectors', 'pdq', 'data');
+  const expected = join(repoRoot, '..', 'shared', 'vectors', 'pdq', 'expected', 'local-cpp-dihedral.csv');
+
+  it.runIf(existsSync(expected))('--dihedral prints the eight variants as the C++ reference computes them', () => {
+    const r = runCli(['hash', join(pdqData, 'misc-images', 'wee.jpg'), '--algo', 'pdq', '--dihedral', '--jobs', '1']);
+    expect(r.status).toBe(0);
+    const rows = r.stdout.trim().split('\n').slice(1).map((l) => l.split(','));
+    expect(rows.map((c) => c[1])).toEqual(['orig', 'r90', 'r180', 'r270', 'flipx', 'flipy', 'flipplus1', 'flipminus1'].map((n) => `pdq:${n}`));
+    const ref = readFileSync(expected, 'utf8').split('\n').find((l) => l.startsWith('misc-images/wee.jpg,'))!.split(',');
+    expect(rows.map((c) => c[2])).toEqual(ref.slice(1, 9));
+  });
+
+  it.runIf(existsSync(pdqData))('--min-quality marks low-quality hashes, keeps them, and does not fail the run', () => {
+    const r = runCli(['hash', join(pdqData, 'misc-images', 'small.jpg'), join(pdqData, 'misc-images', 'wee.jpg'), '--algo', 'pdq', '--min-quality', '50', '--jobs', '1']);
+    expect(r.status).toBe(0);
+    const [, small, wee] = r.stdout.trim().split('\n');
+    expect(small).toMatch(/,pdq,[0-9a-f]{64},0,low quality: 0 < 50 \(flat or nearly flat image\)$/);
+    expect(wee).toMatch(/,pdq,[0-9a-f]{64},100,$/);
+    expect(runCli(['hash', pdqData, '--min-quality', '101']).status).toBe(2);
   });
 });

@@ -21,6 +21,8 @@ interface HashOptions {
   exif?: boolean;
   dihedral?: boolean;
   maxPixels?: string;
+  minQuality?: string;
+  icc?: boolean;
 }
 
 async function hashCommand(inputs: string[], opts: HashOptions): Promise<void> {
@@ -35,6 +37,8 @@ async function hashCommand(inputs: string[], opts: HashOptions): Promise<void> {
   }
   const maxPixels = opts.maxPixels === undefined ? undefined : Number(opts.maxPixels);
   if (maxPixels !== undefined && !(maxPixels > 0)) throw new UsageError('--max-pixels must be a positive number');
+  const minQuality = opts.minQuality === undefined ? undefined : Number(opts.minQuality);
+  if (minQuality !== undefined && !(Number.isInteger(minQuality) && minQuality >= 0 && minQuality <= 100)) throw new UsageError('--min-quality must be an integer from 0 to 100');
   const files = await listImageFiles(inputs);
   const out = opts.out ? createWriteStream(opts.out) : process.stdout;
   const write = async (line: string): Promise<void> => {
@@ -47,6 +51,8 @@ async function hashCommand(inputs: string[], opts: HashOptions): Promise<void> {
     algos,
     jobs,
     applyExifOrientation: opts.exif,
+    applyIccProfile: opts.icc,
+    minQuality,
     dihedral: opts.dihedral,
     maxPixels,
     onProgress: (d, t) => progress.update(d, t),
@@ -69,6 +75,8 @@ export function registerHashCommand(program: Command): void {
     .option('--out <file>', 'write results to a file instead of stdout')
     .option('--jobs <n>', 'parallel workers (default: number of cores)')
     .option('--exif', 'apply EXIF orientation for every algorithm (default: as each reference does, i.e. ignore it)')
+    .option('--icc', 'convert embedded ICC colour profiles to sRGB (default: ignore them, as the references do)')
+    .option('--min-quality <q>', 'mark hashes with quality below Q (PDQ; reference default 50) in the error column, keeping the hash')
     .option('--dihedral', 'for PDQ, emit the eight rotation/flip hashes (algo pdq:orig, pdq:r90, ...)')
     .option('--max-pixels <n>', 'refuse images with more pixels than this (default 100000000)')
     .action(runAction(hashCommand));

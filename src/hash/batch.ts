@@ -38,8 +38,10 @@ async function* hashInWorkers(files: readonly string[], options: HashFilesOption
   const config: WorkerConfig = {
     algos: options.algos,
     applyExifOrientation: options.applyExifOrientation,
+    applyIccProfile: options.applyIccProfile,
     maxPixels: options.maxPixels,
     dihedral: options.dihedral,
+    minQuality: options.minQuality,
   };
   for await (const rows of orderedPool<string, HashRow[]>(siblingModule(import.meta.url, 'batch-worker'), config, files, jobs, options.onProgress)) {
     yield* rows;

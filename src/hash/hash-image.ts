@@ -13,20 +13,34 @@ export interface HashRow {
   readonly hash: string;
   readonly quality?: number;
   readonly error?: string;
+  /** A warning that does not stop the row, e.g. a quality below `minQuality`; the hash is still given. */
+  readonly note?: string;
 }
 
 export interface HashImageOptions {
   /** Apply EXIF orientation for every algorithm (default: each algorithm's reference behaviour, which ignores it). */
   readonly applyExifOrientation?: boolean;
+  /** Apply embedded ICC profiles for every algorithm (default: as the references, which ignore them). */
+  readonly applyIccProfile?: boolean;
   readonly maxPixels?: number;
   /** Emit the eight dihedral variants for algorithms that define them (PDQ) instead of the plain hash. */
   readonly dihedral?: boolean;
+  /** Mark hashes whose quality (where the algorithm has one) is below this, instead of dropping them. */
+  readonly minQuality?: number;
 }
 
 const messageOf = (e: unknown): string => String(e instanceof Error ? e.message : e).split('\n')[0]!;
 
-function row(file: string, algo: string, hash: Hash): HashRow {
-  return hash.quality === undefined ? { file, algo, hash: toHex(hash) } : { file, algo, hash: toHex(hash), quality: hash.quality };
+/** The note for a hash under the quality gate, or undefined when it passes (or has no quality). */
+export function qualityNote(quality: number | undefined, minQuality: number | undefined): string | undefined {
+  if (quality === undefined || minQuality === undefined || quality >= minQuality) return undefined;
+  return `low quality: ${quality} < ${minQuality}${quality === 0 ? ' (flat or nearly flat image)' : ''}`;
+}
+
+function row(file: string, algo: string, hash: Hash, minQuality: number | undefined): HashRow {
+  if (hash.quality === undefined) return { file, algo, hash: toHex(hash) };
+  const note = qualityNote(hash.quality, minQuality);
+  return note ? { file, algo, hash: toHex(hash), quality: hash.quality, note } : { file, algo, hash: toHex(hash), quality: hash.quality };
 }
 
 /** Builds the hashers for a list of algorithm specs, once (throws HashError on an unknown spec). */
@@ -35,15 +49,15 @@ export function createHashers(specs: readonly string[]): Hasher[] {
 }
 
 function decodeKey(d: DecodeOptions): string {
-  return d.applyExifOrientation ? 'exif' : 'raw';
+  return `${d.applyExifOrientation ? 'exif' : 'raw'}${d.applyIccProfile ? '+icc' : ''}`;
 }
 
-async function rowsFor(file: string, image: Image, hasher: Hasher, dihedral: boolean): Promise<HashRow[]> {
-  if (dihedral && hasher.dihedral) {
+async function rowsFor(file: string, image: Image, hasher: Hasher, options: HashImageOptions): Promise<HashRow[]> {
+  if (options.dihedral && hasher.dihedral) {
     const variants = await hasher.dihedral(image);
-    return variants.map((v) => row(file, `${hasher.id}:${v.name}`, v.hash));
+    return variants.map((v) => row(file, `${hasher.id}:${v.name}`, v.hash, options.minQuality));
   }
-  return [row(file, hasher.id, await hasher.hash(image))];
+  return [row(file, hasher.id, await hasher.hash(image), options.minQuality)];
 }
 
 /** Hashes one file with every hasher; a decode or hash failure yields error rows and never throws. */
@@ -59,13 +73,14 @@ export async function hashFile(file: string, hashers: readonly Hasher[], options
   for (const hasher of hashers) {
     const decode: DecodeOptions = {
       applyExifOrientation: options.applyExifOrientation ?? hasher.decode.applyExifOrientation ?? false,
+      applyIccProfile: options.applyIccProfile ?? hasher.decode.applyIccProfile ?? false,
       maxPixels: options.maxPixels,
     };
     const key = decodeKey(decode);
     if (!decoded.has(key)) decoded.set(key, decodeImage(bytes, decode));
     try {
       const image = await decoded.get(key)!;
-      rows.push(...(await rowsFor(file, image, hasher, options.dihedral ?? false)));
+      rows.push(...(await rowsFor(file, image, hasher, options)));
     } catch (e) {
       rows.push({ file, algo: hasher.id, hash: '', error: messageOf(e) });
     }

@@ -1,4 +1,5 @@
 // The output contracts of `scanlab hash`: CSV `file,algo,hash,quality,error` and JSON Lines with the same fields.
+// `error` holds a failure (hash empty) or a warning such as a low-quality note (hash present).
 import type { HashRow } from './hash-image.js';
 
 export type RowFormat = 'csv' | 'jsonl';
@@ -12,7 +13,7 @@ export function csvField(value: string): string {
 
 export function formatRow(row: HashRow, format: RowFormat): string {
   if (format === 'jsonl') {
-    return JSON.stringify({ file: row.file, algo: row.algo, hash: row.hash, quality: row.quality ?? null, error: row.error ?? null });
+    return JSON.stringify({ file: row.file, algo: row.algo, hash: row.hash, quality: row.quality ?? null, error: row.error ?? row.note ?? null });
   }
-  return [row.file, row.algo, row.hash, row.quality === undefined ? '' : String(row.quality), row.error ?? ''].map(csvField).join(',');
+  return [row.file, row.algo, row.hash, row.quality === undefined ? '' : String(row.quality), row.error ?? row.note ?? ''].map(csvField).join(',');
 }

@@ -36,15 +36,15 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
   try {
     if (buf.length === 0) throw new ImageError('empty', 'file is empty');
     if (isPnm(buf)) return decodePnm(buf, maxPixels);
-    return await decodeWithSharp(buf, maxPixels, options.applyExifOrientation ?? false);
+    return await decodeWithSharp(buf, maxPixels, options.applyExifOrientation ?? false, options.applyIccProfile ?? false);
   } catch (e) {
     const err = e instanceof ImageError ? e : sharpError(e, maxPixels);
     throw source && !err.source ? new ImageError(err.kind, err.message, source) : err;
   }
 }
 
-async function decodeWithSharp(buf: Uint8Array, maxPixels: number, orient: boolean): Promise<Image> {
-  const pipeline = sharp(buf, { limitInputPixels: maxPixels, pages: 1, failOn: 'truncated' });
+async function decodeWithSharp(buf: Uint8Array, maxPixels: number, orient: boolean, icc: boolean): Promise<Image> {
+  const pipeline = sharp(buf, { limitInputPixels: maxPixels, pages: 1, failOn: 'truncated', ignoreIcc: !icc });
   const oriented = orient ? pipeline.rotate() : pipeline;
   let result;
   try {

@@ -17,6 +17,11 @@ export interface GreyImage extends Image {
 export interface DecodeOptions {
   /** Apply the EXIF orientation tag (rotate/flip). Default false: PIL, blockhash and PDQ's C++ loader ignore it. */
   readonly applyExifOrientation?: boolean;
+  /**
+   * Convert from an embedded ICC profile to sRGB. Default false: Pillow, ImageMagick's PNM output (PDQ's C++ loader)
+   * and blockhash-js all ignore embedded profiles, so applying one would move hashes away from the references.
+   */
+  readonly applyIccProfile?: boolean;
   /** Refuse images with more pixels than this (default 100 megapixels), before decoding them. */
   readonly maxPixels?: number;
 }
