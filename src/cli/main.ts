@@ -6,6 +6,8 @@ import { registerBenchCommand } from './bench.js';
 import { registerHashCommand } from './hash.js';
 import { registerRunsCommand } from './runs.js';
 import { registerStatsCommand } from './stats.js';
+import { registerIndexCommand } from './index-cmd.js';
+import { registerMatchCommand } from './match.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
   registerBenchCommand(program);
   registerRunsCommand(program);
   registerStatsCommand(program);
+  registerMatchCommand(program);
+  registerIndexCommand(program);
   return program;
 }
 

@@ -1,13 +1,14 @@
 // Wraps a command's action so expected errors become one clear line and an exit status.
 import { ImageError } from '../image/errors.js';
 import { HashError } from '../hash/types.js';
+import { MatchError } from '../match/errors.js';
 import { ManifestError } from '../dataset/manifest.js';
 import { StoreError } from '../eval/store.js';
 import { TransformError } from '../transform/errors.js';
 import { PartialFailure, UsageError } from './errors.js';
 
 /** Error classes whose message is meant for the user as is. */
-const USER_ERRORS: ReadonlyArray<new (...args: never[]) => Error> = [UsageError, PartialFailure, ImageError, HashError, ManifestError, StoreError, TransformError];
+const USER_ERRORS: ReadonlyArray<new (...args: never[]) => Error> = [UsageError, PartialFailure, ImageError, HashError, ManifestError, StoreError, TransformError, MatchError];
 
 /** Marks an error class as a user-facing error (message printed as is, exit status 1 unless it says otherwise). */
 export function isUserError(e: unknown): e is Error & { exitCode?: number } {

@@ -1,0 +1,120 @@
+// `scanlab match`: images, folders or `scanlab hash` CSVs against a hash database → CSV query,match_id,distance.
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Command } from 'commander';
+import { hashFiles } from '../hash/batch.js';
+import { getHasher } from '../hash/registry.js';
+import type { HashRow } from '../hash/hash-image.js';
+import { listImageFiles } from '../image/files.js';
+import { openDatabase } from '../match/database.js';
+import type { HashListFormat, InvalidRow } from '../match/list-read.js';
+import { formatMatchRow, MATCH_CSV_HEADER, matchQueries, selectQueryHashes } from '../match/match-queries.js';
+import { isHashCsv, readHashCsv } from '../match/query-csv.js';
+import { PartialFailure, UsageError } from './errors.js';
+import { parseJobs } from './options.js';
+import { createProgress } from './progress.js';
+import { runAction } from './run-action.js';
+
+/** An option value that must be an integer ≥ 0. */
+export function parseNonNegativeInt(name: string, value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a non-negative integer, not "${value}"`);
+  return n;
+}
+
+/** `--bits`, or the registered algorithm's length; undefined when neither is known (the list's first hash decides). */
+export function parseBits(algo: string | undefined, bits: string | undefined): number | undefined {
+  if (bits !== undefined) {
+    const n = parseNonNegativeInt('--bits', bits);
+    if (n === 0) throw new UsageError('--bits must be positive');
+    return n;
+  }
+  if (algo === undefined) return undefined;
+  try {
+    return getHasher(algo).nbits;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `--format` of a hash list. */
+export function parseListFormat(value: string | undefined): HashListFormat | undefined {
+  if (value === undefined || value === 'csv' || value === 'text' || value === 'jsonl') return value;
+  throw new UsageError(`--format must be csv, text or jsonl, not "${value}"`);
+}
+
+interface MatchOptions {
+  db: string;
+  algo?: string;
+  bits?: string;
+  format?: string;
+  threshold?: string;
+  dihedral?: boolean;
+  skipInvalid?: boolean;
+  out?: string;
+  jobs?: string;
+}
+
+/** Tells the user about skipped database rows on stderr, one line. */
+export function reportSkipped(invalid: readonly InvalidRow[]): void {
+  if (invalid.length === 0) return;
+  const first = invalid[0]!;
+  process.stderr.write(`scanlab: skipped ${invalid.length} invalid row${invalid.length === 1 ? '' : 's'} (first: ${first.file}:${first.line}: ${first.message})\n`);
+}
+
+/** Query rows from every input: hash CSVs are read, everything else is hashed as images. */
+async function* queryRows(inputs: readonly string[], algo: string, dihedral: boolean, jobs: number): AsyncGenerator<HashRow> {
+  const images: string[] = [];
+  for (const input of inputs) {
+    if (await isHashCsv(input)) yield* readHashCsv(input);
+    else images.push(input);
+  }
+  if (images.length === 0) return;
+  const files = await listImageFiles(images);
+  const progress = createProgress('hashing');
+  yield* hashFiles(files, { algos: [algo], dihedral, jobs, onProgress: (d, t) => progress.update(d, t) });
+  progress.finish();
+}
+
+async function matchCommand(inputs: string[], opts: MatchOptions): Promise<void> {
+  const nbits = parseBits(opts.algo, opts.bits);
+  const format = parseListFormat(opts.format);
+  const jobs = parseJobs(opts.jobs);
+  const threshold = opts.threshold === undefined ? undefined : parseNonNegativeInt('--threshold', opts.threshold);
+  const { index, invalid } = await openDatabase(opts.db, { algo: opts.algo, nbits, format, skipInvalid: opts.skipInvalid, radius: threshold });
+  reportSkipped(invalid);
+  const { algo } = index.list;
+  const selection = await selectQueryHashes(queryRows(inputs, algo, opts.dihedral ?? false, jobs), algo, index.list.hashes.nbits, opts.dihedral ?? false);
+  if (selection.queries.length === 0 && selection.failures.length === 0 && selection.otherAlgos.size > 0) {
+    throw new UsageError(`the queries hold no ${algo} hashes (found ${[...selection.otherAlgos].join(', ')})`);
+  }
+  const rows = matchQueries(index, selection.queries, { threshold: threshold ?? index.designRadius });
+
+  const out = opts.out ? createWriteStream(opts.out) : process.stdout;
+  const write = async (line: string): Promise<void> => {
+    if (!out.write(line + '\n')) await once(out, 'drain');
+  };
+  await write(MATCH_CSV_HEADER);
+  for (const row of rows) await write(formatMatchRow(row));
+  if (out !== process.stdout) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+
+  for (const f of selection.failures) process.stderr.write(`scanlab: ${f.query}: ${f.error}\n`);
+  if (selection.failures.length > 0) throw new PartialFailure(`${selection.failures.length} quer${selection.failures.length === 1 ? 'y' : 'ies'} could not be matched`);
+}
+
+export function registerMatchCommand(program: Command): void {
+  program
+    .command('match')
+    .description('match images, folders or `scanlab hash` CSVs against a hash database; prints CSV query,match_id,distance')
+    .argument('<queries...>', 'image files, folders, or CSV files written by `scanlab hash`')
+    .requiredOption('--db <file>', 'an index built by `scanlab index build`, or a hash list (CSV, text or JSONL)')
+    .option('--algo <id>', 'algorithm of a hash-list database, e.g. pdq (an index file records its own)')
+    .option('--bits <n>', 'bit length of the hashes, for algorithms scanlab does not compute itself')
+    .option('--format <fmt>', 'hash-list format: csv, text or jsonl (default: from the extension)')
+    .option('--threshold <n>', 'largest Hamming distance that matches (default: the radius the index was built for)')
+    .option('--dihedral', 'for PDQ: match each photo by its best of the eight rotations/flips')
+    .option('--skip-invalid', 'skip invalid rows of a hash-list database instead of failing')
+    .option('--out <file>', 'write the CSV to a file instead of stdout')
+    .option('--jobs <n>', 'parallel workers for hashing images (default: number of cores)')
+    .action(runAction(matchCommand));
+}
