@@ -135,6 +135,23 @@ describe('CLI: bench, runs, stats', () => {
     expect(report.assumptions.length).toBeGreaterThan(0);
   });
 
+  it('computes ROC statistics from a robustness run and an FPR run', () => {
+    const storePath = join(scratch.dir, 'cli.sqlite');
+    const rob = runCli(['bench', 'robustness', '--dataset', data, '--algo', 'phash', '--transforms', 'jpeg(q=30),flip(axis=h)', '--name', 'rob', '--store', storePath, '--json']);
+    expect(rob.status, rob.stderr).toBe(0);
+    const roc = runCli(['stats', 'roc', '--store', storePath, '--robustness-run', 'rob', '--fpr-run', 'tiny', '--json']);
+    expect(roc.status, roc.stderr).toBe(0);
+    const { reports } = JSON.parse(roc.stdout);
+    const related: number[] = JSON.parse(rob.stdout).summary.algos.phash.overall;
+    const store = RunStore.open(storePath);
+    const unrelated = store.getArtifact<{ algos: { phash: { counts: number[] } } }>(store.getRun('tiny').id, 'summary')!.algos.phash.counts;
+    store.close();
+    let wins = 0;
+    related.forEach((r, d) => unrelated.forEach((u, e) => (wins += r * u * (d < e ? 1 : d === e ? 0.5 : 0))));
+    expect(reports[0].auc).toBeCloseTo(wins / (16 * 26), 12);
+    expect(reports[0].atFpr.every((a: { supported: boolean }) => !a.supported)).toBe(true);
+  });
+
   it('gives one-line errors for usage mistakes and missing runs', () => {
     const storePath = join(scratch.dir, 'cli.sqlite');
     const cases: [string[], number, RegExp][] = [

@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import { formatProportion } from '../eval/binomial.js';
 import type { FprSummary } from '../eval/fpr.js';
+import type { RobustnessSummary } from '../eval/robustness-summary.js';
+import { rocReport, type RocReport } from '../eval/roc-report.js';
 import { populationReport, type PopulationReport } from '../eval/population-report.js';
 import { RunStore, StoreError } from '../eval/store.js';
 import { UsageError } from './errors.js';
@@ -75,6 +77,46 @@ async function populationCommand(o: PopulationOptions): Promise<void> {
   }
 }
 
+/** A run's summary artifact, checking the run's kind. */
+function summaryOf<T>(store: RunStore, ref: string, kind: string): { id: string; summary: T } {
+  const run = store.getRun(ref);
+  if (run.kind !== kind) throw new StoreError(`run ${run.id} is a ${run.kind} run, not a ${kind} run`);
+  const summary = store.getArtifact<T>(run.id, 'summary');
+  if (!summary) throw new StoreError(`run ${run.id} has no summary yet (resume it to finish)`);
+  return { id: run.id, summary };
+}
+
+export function formatRoc(r: RocReport): string {
+  const lines = [
+    `${r.algo}: ${r.relatedPairs} related pairs, ${r.unrelatedPairs} unrelated pairs; AUC ${r.auc.toFixed(4)}; EER ${(100 * r.eer.rate).toFixed(2)}% at threshold ${r.eer.threshold.toFixed(1)}`,
+    ...r.atFpr.map((a) =>
+      a.supported && a.tpr
+        ? `  TPR at FPR ≤ ${a.targetFpr}: ${formatProportion(a.tpr)} (threshold ${a.threshold}, FPR ${formatProportion(a.fpr!)})`
+        : `  TPR at FPR ≤ ${a.targetFpr}: not supported by ${r.unrelatedPairs} unrelated pairs (needs ≥ ${Math.ceil(3 / a.targetFpr)})`,
+    ),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+async function rocCommand(o: { store: string; robustnessRun: string; fprRun: string; algo?: string; transform?: string; json?: boolean }): Promise<void> {
+  const store = RunStore.openExisting(o.store);
+  try {
+    const rob = summaryOf<RobustnessSummary>(store, o.robustnessRun, 'robustness');
+    const fpr = summaryOf<FprSummary>(store, o.fprRun, 'fpr');
+    const algos = o.algo ? o.algo.split(',') : Object.keys(rob.summary.algos).filter((a) => fpr.summary.algos[a]);
+    let reports: RocReport[];
+    try {
+      reports = algos.map((a) => rocReport(a, rob.summary, fpr.summary, o.transform));
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    if (o.json) process.stdout.write(JSON.stringify({ robustnessRun: rob.id, fprRun: fpr.id, reports }) + '\n');
+    else process.stdout.write(`robustness run ${rob.id}, fpr run ${fpr.id}${o.transform ? `, transform ${o.transform}` : ''}\n${reports.map(formatRoc).join('')}`);
+  } finally {
+    store.close();
+  }
+}
+
 export function registerStatsCommand(program: Command): void {
   const stats = program.command('stats').description('statistics computed from stored runs');
   addStoreOption(stats.command('population').description('false flags at population scale from an FPR run'))
@@ -87,4 +129,11 @@ export function registerStatsCommand(program: Command): void {
     .option('--target <rate>', 'also solve for the thresholds that keep per-account false flags at or below this rate (e.g. 1e-12)')
     .option('--json', 'print the report as JSON')
     .action(runAction(populationCommand));
+  addStoreOption(stats.command('roc').description('ROC, AUC, equal-error rate and TPR at fixed FPRs from a robustness run and an FPR run'))
+    .requiredOption('--robustness-run <run>', 'a robustness run (related pairs)')
+    .requiredOption('--fpr-run <run>', 'an fpr run (unrelated pairs)')
+    .option('--algo <list>', 'algorithms (default: those in both runs)')
+    .option('--transform <spec>', 'related pairs of one transform only (default: all)')
+    .option('--json', 'print the reports as JSON (with every operating point)')
+    .action(runAction(rocCommand));
 }

@@ -1,0 +1,37 @@
+// ROC summary of one algorithm from a robustness run (related pairs) and an FPR run (unrelated pairs).
+import { STANDARD_FPR_TARGETS, auc, equalErrorRate, operatingPoints, tprAtFpr, type OperatingPoint, type TprAtFpr } from './roc.js';
+import type { FprSummary } from './fpr.js';
+import type { RobustnessSummary } from './robustness-summary.js';
+
+export interface RocReport {
+  readonly algo: string;
+  readonly nbits: number;
+  readonly relatedPairs: number;
+  readonly unrelatedPairs: number;
+  readonly auc: number;
+  readonly eer: { readonly rate: number; readonly threshold: number };
+  readonly atFpr: readonly TprAtFpr[];
+  readonly points: readonly OperatingPoint[];
+}
+
+/** Related pairs: every (image, edited copy) of the robustness run, optionally one transform only. */
+export function rocReport(algo: string, robustness: RobustnessSummary, fpr: FprSummary, transform?: string): RocReport {
+  const rel = robustness.algos[algo];
+  const unrel = fpr.algos[algo];
+  if (!rel || !unrel) throw new RangeError(`both runs must include ${algo} (robustness: ${Object.keys(robustness.algos).join(', ')}; fpr: ${Object.keys(fpr.algos).join(', ')})`);
+  const counts = transform === undefined ? rel.overall : rel.perTransform[transform];
+  if (!counts) throw new RangeError(`the robustness run has no transform "${transform}"`);
+  const related = { nbits: rel.nbits, counts };
+  const unrelated = { nbits: unrel.nbits, counts: unrel.counts };
+  const points = operatingPoints(related, unrelated);
+  return {
+    algo,
+    nbits: rel.nbits,
+    relatedPairs: counts.reduce((s, c) => s + c, 0),
+    unrelatedPairs: unrel.counts.reduce((s, c) => s + c, 0),
+    auc: auc(related, unrelated),
+    eer: equalErrorRate(related, unrelated),
+    atFpr: STANDARD_FPR_TARGETS.map((t) => tprAtFpr(points, t)),
+    points,
+  };
+}
