@@ -5,7 +5,7 @@ import { bytesToHex, hexToBytes } from '@noble/curves/utils.js';
 import { p256Noble, ristretto255Noble } from '../src/psi/group/noble.js';
 import { loadRistretto255Sodium } from '../src/psi/group/sodium.js';
 import type { PrimeOrderGroup } from '../src/psi/group/group.js';
-import { blind, blindEvaluate, blindWith, deriveSecretKey, evaluate, finalize, oprfSuite } from '../src/psi/oprf.js';
+import { oprfBlind, oprfBlindEvaluate, oprfBlindWith, oprfDeriveSecretKey, oprfEvaluate, oprfFinalize, oprfSuite } from '../src/psi/oprf.js';
 import { ProtocolError } from '../src/psi/errors.js';
 
 interface OprfVectors {
@@ -32,17 +32,17 @@ describe.each(['ristretto255/noble', 'ristretto255/sodium', 'p256/noble'])('RFC 
     expect(v.vectors.length).toBe(2);
     const suite = oprfSuite(group);
     expect(bytesToHex(suite.hashToGroupDst)).toBe(v.groupDST);
-    const key = deriveSecretKey(suite, hexToBytes(v.seed), hexToBytes(v.keyInfo));
+    const key = oprfDeriveSecretKey(suite, hexToBytes(v.seed), hexToBytes(v.keyInfo));
     expect(bytesToHex(group.encodeScalar(key))).toBe(v.skSm);
     for (const t of v.vectors) {
       const input = hexToBytes(t.Input);
       const r = group.decodeScalar(hexToBytes(t.Blind));
-      const blinded = blindWith(suite, input, r);
+      const blinded = oprfBlindWith(suite, input, r);
       expect(bytesToHex(group.encodeElement(blinded))).toBe(t.BlindedElement);
-      const evaluated = blindEvaluate(suite, key, group.decodeElement(hexToBytes(t.BlindedElement)));
+      const evaluated = oprfBlindEvaluate(suite, key, group.decodeElement(hexToBytes(t.BlindedElement)));
       expect(bytesToHex(group.encodeElement(evaluated))).toBe(t.EvaluationElement);
-      expect(bytesToHex(finalize(suite, input, r, group.decodeElement(hexToBytes(t.EvaluationElement))))).toBe(t.Output);
-      expect(bytesToHex(evaluate(suite, key, input))).toBe(t.Output);
+      expect(bytesToHex(oprfFinalize(suite, input, r, group.decodeElement(hexToBytes(t.EvaluationElement))))).toBe(t.Output);
+      expect(bytesToHex(oprfEvaluate(suite, key, input))).toBe(t.Output);
     }
   });
 
@@ -51,10 +51,10 @@ describe.each(['ristretto255/noble', 'ristretto255/sodium', 'p256/noble'])('RFC 
     const suite = oprfSuite(group);
     const key = group.randomScalar();
     const input = new TextEncoder().encode(`photo ${name}`);
-    const b = blind(suite, input);
-    const out = finalize(suite, input, b.blind, blindEvaluate(suite, key, b.blinded));
-    expect(bytesToHex(out)).toBe(bytesToHex(evaluate(suite, key, input)));
-    expect(bytesToHex(out)).not.toBe(bytesToHex(evaluate(suite, group.randomScalar(), input)));
+    const b = oprfBlind(suite, input);
+    const out = oprfFinalize(suite, input, b.blind, oprfBlindEvaluate(suite, key, b.blinded));
+    expect(bytesToHex(out)).toBe(bytesToHex(oprfEvaluate(suite, key, input)));
+    expect(bytesToHex(out)).not.toBe(bytesToHex(oprfEvaluate(suite, group.randomScalar(), input)));
   });
 });
 
@@ -67,11 +67,11 @@ describe('OPRF against noble’s RFC 9497 implementation', () => {
       const key = group.decodeScalar(keys.secretKey);
       for (let i = 0; i < 5; i++) {
         const input = new Uint8Array([i, 1, 2, 3]);
-        const ours = blind(suite, input);
+        const ours = oprfBlind(suite, input);
         const evaluatedByNoble = ristretto255_oprf.oprf.blindEvaluate(keys.secretKey, group.encodeElement(ours.blinded));
-        const out = finalize(suite, input, ours.blind, group.decodeElement(evaluatedByNoble));
+        const out = oprfFinalize(suite, input, ours.blind, group.decodeElement(evaluatedByNoble));
         const theirs = ristretto255_oprf.oprf.blind(input);
-        const evaluatedByUs = group.encodeElement(blindEvaluate(suite, key, group.decodeElement(theirs.blinded)));
+        const evaluatedByUs = group.encodeElement(oprfBlindEvaluate(suite, key, group.decodeElement(theirs.blinded)));
         expect(bytesToHex(ristretto255_oprf.oprf.finalize(input, theirs.blind, evaluatedByUs))).toBe(bytesToHex(out));
       }
     }
@@ -80,9 +80,9 @@ describe('OPRF against noble’s RFC 9497 implementation', () => {
   it('finalize refuses an identity evaluation', () => {
     const group = groups['ristretto255/sodium']!;
     const suite = oprfSuite(group);
-    const b = blind(suite, new Uint8Array([1]));
+    const b = oprfBlind(suite, new Uint8Array([1]));
     const identity = group.add(b.blinded, group.multiply(group.decodeScalar(hexToBytes('ecd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010')), b.blinded));
     expect(group.isIdentity(identity)).toBe(true);
-    expect(() => finalize(suite, new Uint8Array([1]), b.blind, identity)).toThrow(ProtocolError);
+    expect(() => oprfFinalize(suite, new Uint8Array([1]), b.blind, identity)).toThrow(ProtocolError);
   });
 });

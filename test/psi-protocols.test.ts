@@ -13,6 +13,7 @@ import { ecdhParty } from '../src/psi/protocols/ecdh-psi.js';
 import { oprfMembershipClient, oprfMembershipServer } from '../src/psi/protocols/oprf-membership.js';
 import { DEFAULT_PSI_CONFIG, type PsiConfig } from '../src/psi/protocols/registry.js';
 import { runPsi } from '../src/psi/run.js';
+import { buildOprfFilter } from '../src/psi/oprf-database.js';
 import { storeTranscript, type Transcript } from '../src/psi/transcript.js';
 import { encodeOprfResponse, encodeEcdhDoubleBlindedSet } from '../src/psi/wire.js';
 import { mulberry32, randomBytesFrom } from '../src/psi/seeded-prng.js';
@@ -100,6 +101,22 @@ describe.each([
     expect(client.costs.client.onlineOps).toMatchObject({ hashToGroup: q, multiply: q + n });
     expect(client.costs.server.onlineOps).toMatchObject({ multiply: q });
   });
+});
+
+describe('oprf-membership setup in worker threads', () => {
+  it('builds the same filter as one thread, and the run finds the same members', async () => {
+    const big = Array.from({ length: 4200 }, randomHash);
+    const inputs = big.map(psiInput);
+    const key = sodium.randomScalar();
+    const params = bloomParams(inputs.length, 1e-6);
+    const single = await buildOprfFilter(sodium, key, inputs, params, 1);
+    const pooled = await buildOprfFilter(sodium, key, inputs, params, 2);
+    expect(Buffer.from(pooled.data).equals(Buffer.from(single.data))).toBe(true);
+    const qs = [...big.slice(4090, 4110), ...Array.from({ length: 5 }, randomHash)];
+    const r = await runPsi(config({ protocol: 'oprf-membership', falsePositiveRate: 1e-6 }), big, qs, { setupJobs: 2 });
+    expect(r.outcome).toEqual({ kind: 'membership', matches: qs.map((_, i) => i < 20) });
+    expect(r.costs.server.setupOps).toMatchObject({ hashToGroup: big.length, multiply: big.length });
+  }, 30_000);
 });
 
 describe('what each party sees', () => {

@@ -3,11 +3,13 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { registerBenchCommand } from './bench.js';
+import { registerDatasetCommand } from './dataset.js';
 import { registerHashCommand } from './hash.js';
 import { registerRunsCommand } from './runs.js';
 import { registerStatsCommand } from './stats.js';
 import { registerIndexCommand } from './index-cmd.js';
 import { registerMatchCommand } from './match.js';
+import { registerPsiCommand } from './psi.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -19,10 +21,12 @@ export function buildProgram(): Command {
     .exitOverride();
   registerHashCommand(program);
   registerBenchCommand(program);
+  registerDatasetCommand(program);
   registerRunsCommand(program);
   registerStatsCommand(program);
   registerMatchCommand(program);
   registerIndexCommand(program);
+  registerPsiCommand(program);
   return program;
 }
 

@@ -29,7 +29,7 @@ function checkInput(input: Uint8Array): void {
 }
 
 /** RFC 9497 DeriveKeyPair (secret part): a server key from a 32-byte seed and public key info. */
-export function deriveSecretKey(suite: OprfSuite, seed: Uint8Array, info: Uint8Array): Scalar {
+export function oprfDeriveSecretKey(suite: OprfSuite, seed: Uint8Array, info: Uint8Array): Scalar {
   const deriveInput = concatBytes(seed, u16(info.length), info);
   for (let counter = 0; counter <= 255; counter++) {
     const sk = suite.group.hashToScalar(concatBytes(deriveInput, new Uint8Array([counter])), suite.deriveKeyPairDst);
@@ -45,19 +45,19 @@ function hashInput(suite: OprfSuite, input: Uint8Array): GroupElement {
   return point;
 }
 
-/** Client step 1 with a given blind (RFC 9497 Blind): the element to send is blind·H(input). */
-export function blindWith(suite: OprfSuite, input: Uint8Array, blind: Scalar): GroupElement {
+/** Client step 1 with a given oprfBlind (RFC 9497 Blind): the element to send is blind·H(input). */
+export function oprfBlindWith(suite: OprfSuite, input: Uint8Array, blind: Scalar): GroupElement {
   return suite.group.multiply(blind, hashInput(suite, input));
 }
 
 /** Client step 1: a fresh random blind and the blinded element. */
-export function blind(suite: OprfSuite, input: Uint8Array): { blind: Scalar; blinded: GroupElement } {
+export function oprfBlind(suite: OprfSuite, input: Uint8Array): { blind: Scalar; blinded: GroupElement } {
   const r = suite.group.randomScalar();
-  return { blind: r, blinded: blindWith(suite, input, r) };
+  return { blind: r, blinded: oprfBlindWith(suite, input, r) };
 }
 
 /** Server step (RFC 9497 BlindEvaluate): k·blinded. */
-export function blindEvaluate(suite: OprfSuite, key: Scalar, blinded: GroupElement): GroupElement {
+export function oprfBlindEvaluate(suite: OprfSuite, key: Scalar, blinded: GroupElement): GroupElement {
   return suite.group.multiply(key, blinded);
 }
 
@@ -68,13 +68,13 @@ function outputOf(suite: OprfSuite, input: Uint8Array, unblinded: GroupElement):
 }
 
 /** Client step 2 (RFC 9497 Finalize): removes the blind and hashes. A peer's identity element is refused. */
-export function finalize(suite: OprfSuite, input: Uint8Array, blindScalar: Scalar, evaluated: GroupElement): Uint8Array {
+export function oprfFinalize(suite: OprfSuite, input: Uint8Array, blindScalar: Scalar, evaluated: GroupElement): Uint8Array {
   checkInput(input);
   if (suite.group.isIdentity(evaluated)) throw new ProtocolError('identity-point', 'evaluated element is the identity');
   return outputOf(suite, input, suite.group.multiply(suite.group.invertScalar(blindScalar), evaluated));
 }
 
 /** The server's own evaluation of its key on an input it knows (RFC 9497 Evaluate): equals the client's Finalize. */
-export function evaluate(suite: OprfSuite, key: Scalar, input: Uint8Array): Uint8Array {
+export function oprfEvaluate(suite: OprfSuite, key: Scalar, input: Uint8Array): Uint8Array {
   return outputOf(suite, input, suite.group.multiply(key, hashInput(suite, input)));
 }

@@ -9,6 +9,13 @@ export interface PartyCosts {
   /** Milliseconds in `start` and `receive` (per-session work). */
   onlineMs: number;
   msPerPhoto: number;
+  /**
+   * CPU milliseconds of the whole process over the same calls (all threads, so worker threads count). On a
+   * machine shared with other work this stays close to the work done, while wall time grows with the load.
+   */
+  setupCpuMs: number;
+  onlineCpuMs: number;
+  cpuMsPerPhoto: number;
   setupOps: GroupOpCounts;
   onlineOps: GroupOpCounts;
   /** Bytes sent in messages published by `prepare`. */
@@ -26,7 +33,7 @@ export interface RunCosts {
 }
 
 function emptyCosts(): PartyCosts {
-  return { setupMs: 0, onlineMs: 0, msPerPhoto: 0, setupOps: zeroOpCounts(), onlineOps: zeroOpCounts(), setupBytesSent: 0, onlineBytesSent: 0, messagesSent: 0 };
+  return { setupMs: 0, onlineMs: 0, msPerPhoto: 0, setupCpuMs: 0, onlineCpuMs: 0, cpuMsPerPhoto: 0, setupOps: zeroOpCounts(), onlineOps: zeroOpCounts(), setupBytesSent: 0, onlineBytesSent: 0, messagesSent: 0 };
 }
 
 function difference(after: GroupOpCounts, before: GroupOpCounts): GroupOpCounts {
@@ -45,12 +52,20 @@ export function runParties(client: PsiParty, server: PsiParty, photos: number): 
   const peerOf = (p: PsiParty): 'client' | 'server' => (p.role === 'client' ? 'server' : 'client');
 
   const timed = (p: PsiParty, phase: 'setup' | 'online', f: () => Uint8Array[]): void => {
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const out = f();
     const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
     const c = costs[p.role];
-    if (phase === 'setup') c.setupMs += ms;
-    else c.onlineMs += ms;
+    if (phase === 'setup') {
+      c.setupMs += ms;
+      c.setupCpuMs += cpuMs;
+    } else {
+      c.onlineMs += ms;
+      c.onlineCpuMs += cpuMs;
+    }
     for (const m of out) {
       if (phase === 'setup') c.setupBytesSent += m.length;
       else c.onlineBytesSent += m.length;
@@ -73,6 +88,7 @@ export function runParties(client: PsiParty, server: PsiParty, photos: number): 
     c.setupOps = afterSetup[p.role];
     c.onlineOps = difference(p.ops, afterSetup[p.role]);
     c.msPerPhoto = photos > 0 ? c.onlineMs / photos : 0;
+    c.cpuMsPerPhoto = photos > 0 ? c.onlineCpuMs / photos : 0;
   }
   const per = (n: number): number => (photos > 0 ? n / photos : 0);
   return {

@@ -5,7 +5,7 @@ import { BloomFilter, bloomParams } from '../bloom.js';
 import { ProtocolError } from '../errors.js';
 import { countingGroup } from '../group/counting.js';
 import type { PrimeOrderGroup, Scalar } from '../group/group.js';
-import { blind, blindEvaluate, evaluate, finalize, oprfSuite } from '../oprf.js';
+import { oprfBlind, oprfBlindEvaluate, oprfEvaluate, oprfFinalize, oprfSuite } from '../oprf.js';
 import { Transcript } from '../transcript.js';
 import { decodeExpected, decodeMessage, encodeOprfFilter, encodeOprfRequest, encodeOprfResponse, type WireLimits } from '../wire.js';
 import type { PsiOutcome, PsiParty } from './party.js';
@@ -15,7 +15,14 @@ export interface OprfServerOptions {
   readonly falsePositiveRate: number;
   /** The OPRF key; a fresh random one when absent. */
   readonly key?: Scalar;
+  /** A database already evaluated under `key` (e.g. by `buildOprfFilter` in worker threads); `prepare` then only publishes it. */
+  readonly prepared?: PreparedOprfDatabase;
   readonly limits?: WireLimits;
+}
+
+export interface PreparedOprfDatabase {
+  readonly key: Scalar;
+  readonly filter: BloomFilter;
 }
 
 export function oprfMembershipServer(baseGroup: PrimeOrderGroup, database: readonly Uint8Array[], options: OprfServerOptions): PsiParty {
@@ -29,9 +36,13 @@ export function oprfMembershipServer(baseGroup: PrimeOrderGroup, database: reado
     transcript,
     ops: counts,
     prepare() {
+      if (options.prepared) {
+        key = options.prepared.key;
+        return [encodeOprfFilter(group, database.length, options.prepared.filter)];
+      }
       key = options.key ?? group.randomScalar();
       const filter = new BloomFilter(bloomParams(database.length, options.falsePositiveRate));
-      for (const y of database) filter.add(evaluate(suite, key, y));
+      for (const y of database) filter.add(oprfEvaluate(suite, key, y));
       return [encodeOprfFilter(group, database.length, filter)];
     },
     start: () => [],
@@ -40,7 +51,7 @@ export function oprfMembershipServer(baseGroup: PrimeOrderGroup, database: reado
       const { element } = decodeExpected('oprf-request', message, group, options.limits);
       transcript.received('oprf-request', message);
       transcript.computed('query', { index: queries++ });
-      return [encodeOprfResponse(group, blindEvaluate(suite, key, element))];
+      return [encodeOprfResponse(group, oprfBlindEvaluate(suite, key, element))];
     },
     outcome: () => null,
   };
@@ -60,7 +71,7 @@ export function oprfMembershipClient(baseGroup: PrimeOrderGroup, queries: readon
     prepare: () => [],
     start() {
       return queries.map((x) => {
-        const b = blind(suite, x);
+        const b = oprfBlind(suite, x);
         blinds.push(b.blind);
         return encodeOprfRequest(group, b.blinded);
       });
@@ -79,7 +90,7 @@ export function oprfMembershipClient(baseGroup: PrimeOrderGroup, queries: readon
       const i = matches.length;
       if (i >= queries.length) throw new ProtocolError('wrong-count', `more responses than the ${queries.length} requests sent`);
       transcript.received(decoded.type, message);
-      const output = finalize(suite, queries[i]!, blinds[i]!, decoded.element);
+      const output = oprfFinalize(suite, queries[i]!, blinds[i]!, decoded.element);
       const member = filter.has(output);
       matches.push(member);
       transcript.computed('query', { index: i, output: bytesToHex(output), member });

@@ -3,7 +3,7 @@ import { PsiError } from '../errors.js';
 import type { BackendName, GroupName, PrimeOrderGroup } from '../group/group.js';
 import type { PartyRole } from '../transcript.js';
 import { ecdhParty } from './ecdh-psi.js';
-import { oprfMembershipClient, oprfMembershipServer } from './oprf-membership.js';
+import { oprfMembershipClient, oprfMembershipServer, type PreparedOprfDatabase } from './oprf-membership.js';
 import type { PsiParty } from './party.js';
 import { plaintextClient, plaintextServer } from './plaintext.js';
 
@@ -40,7 +40,14 @@ export function learnerOf(config: PsiConfig): PartyRole {
   return config.learner;
 }
 
-export function createParties(config: PsiConfig, group: PrimeOrderGroup, database: readonly Uint8Array[], queries: readonly Uint8Array[]): { client: PsiParty; server: PsiParty } {
+/** Builds both parties; `prepared` hands an oprf-membership server a database evaluated beforehand. */
+export function createParties(
+  config: PsiConfig,
+  group: PrimeOrderGroup,
+  database: readonly Uint8Array[],
+  queries: readonly Uint8Array[],
+  prepared?: PreparedOprfDatabase,
+): { client: PsiParty; server: PsiParty } {
   if (group.name !== config.group || group.backend !== config.backend) throw new PsiError(`group ${group.name}/${group.backend} does not match the configuration ${config.group}/${config.backend}`);
   switch (config.protocol) {
     case 'plaintext':
@@ -48,7 +55,7 @@ export function createParties(config: PsiConfig, group: PrimeOrderGroup, databas
     case 'oprf-membership':
       return {
         client: oprfMembershipClient(group, queries),
-        server: oprfMembershipServer(group, database, { falsePositiveRate: config.falsePositiveRate }),
+        server: oprfMembershipServer(group, database, { falsePositiveRate: config.falsePositiveRate, prepared }),
       };
     case 'ecdh-psi': {
       const options = { learner: config.learner, cardinalityOnly: config.cardinalityOnly };

@@ -1,0 +1,58 @@
+import { describe, it, expect } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from './helpers/cli.js';
+import { RunStore } from '../src/eval/store.js';
+import type { StoredTranscript } from '../src/psi/transcript.js';
+import type { PsiSummary } from '../src/psi/summary.js';
+import { mulberry32, randomBytesFrom } from '../src/psi/seeded-prng.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'scanlab-psi-cli-'));
+const next = mulberry32(77);
+const hex = (): string => Buffer.from(randomBytesFrom(next, 32)).toString('hex');
+const database = Array.from({ length: 60 }, hex);
+const photos = [...database.slice(0, 7), hex(), hex(), hex()];
+const dbFile = join(dir, 'db.csv');
+const queryFile = join(dir, 'queries.csv');
+const store = join(dir, 'runs.sqlite');
+writeFileSync(dbFile, 'id,hash\n' + database.map((h, i) => `entry${i},${h}\n`).join(''));
+// `scanlab hash` output, with one row of another algorithm that the run skips.
+writeFileSync(queryFile, 'file,algo,hash,quality,error\n' + photos.map((h, i) => `p${i}.jpg,pdq,${h},100,\n`).join('') + 'x.jpg,phash,0123456789abcdef,,\n');
+
+describe('scanlab psi', () => {
+  it('run stores summary, costs and both transcripts, and prints the matches against the truth', () => {
+    const r = runCli(['psi', 'run', '--protocol', 'oprf-membership', '--db', dbFile, '--queries', queryFile, '--store', store, '--name', 'oprf-test']);
+    expect(r.stderr).toContain('skipped 1 query rows');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('oprf-membership on ristretto255/sodium, 60 database entries, 10 photos');
+    expect(r.stdout).toContain('client learns matching photos: 7, plaintext truth 7');
+    const s = RunStore.openExisting(store);
+    try {
+      const run = s.getRun('oprf-test');
+      expect(run).toMatchObject({ kind: 'psi', status: 'done' });
+      expect(s.listArtifacts(run.id)).toEqual(['costs', 'summary', 'transcript:client', 'transcript:server']);
+      const summary = s.getArtifact<PsiSummary>(run.id, 'summary')!;
+      expect(summary.accuracy).toMatchObject({ expected: 7, found: 7, falsePositives: 0 });
+      expect(summary.config).toMatchObject({ protocol: 'oprf-membership', group: 'ristretto255', backend: 'sodium' });
+      const server = s.getArtifact<StoredTranscript>(run.id, 'transcript:server')!;
+      expect(server.events.filter((e) => e.kind === 'received').map((e) => e.kind === 'received' && e.type)).toEqual(new Array(10).fill('oprf-request'));
+      const client = s.getArtifact<StoredTranscript>(run.id, 'transcript:client')!;
+      expect(client.events[0]).toMatchObject({ kind: 'received', type: 'oprf-filter' });
+    } finally {
+      s.close();
+    }
+    const inspect = runCli(['psi', 'inspect', 'oprf-test', '--party', 'server', '--store', store]);
+    expect(inspect.status).toBe(0);
+    expect(inspect.stdout).toContain('server: received 10 messages, 350 bytes');
+  }, 60_000);
+
+  it('ecdh-psi with the server learning the size only; usage errors exit 2', () => {
+    const r = runCli(['psi', 'run', '--protocol', 'ecdh-psi', '--learner', 'server', '--cardinality-only', '--backend', 'noble', '--db', dbFile, '--queries', queryFile, '--store', store]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('server learns intersection size: 7, plaintext truth 7');
+    const bad = runCli(['psi', 'run', '--protocol', 'oprf-membership', '--group', 'p256', '--backend', 'sodium', '--db', dbFile, '--queries', queryFile, '--store', store]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim()).toBe('scanlab: --group p256 runs only on --backend noble');
+  }, 60_000);
+});
