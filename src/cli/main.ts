@@ -3,7 +3,6 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { registerBenchCommand } from './bench.js';
-import { registerDatasetCommand } from './dataset.js';
 import { registerHashCommand } from './hash.js';
 import { registerRunsCommand } from './runs.js';
 import { registerStatsCommand } from './stats.js';
@@ -21,7 +20,6 @@ export function buildProgram(): Command {
     .exitOverride();
   registerHashCommand(program);
   registerBenchCommand(program);
-  registerDatasetCommand(program);
   registerRunsCommand(program);
   registerStatsCommand(program);
   registerMatchCommand(program);
