@@ -3,12 +3,14 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { registerBenchCommand } from './bench.js';
+import { registerDatasetCommand } from './dataset.js';
 import { registerHashCommand } from './hash.js';
 import { registerRunsCommand } from './runs.js';
 import { registerStatsCommand } from './stats.js';
 import { registerIndexCommand } from './index-cmd.js';
 import { registerMatchCommand } from './match.js';
-import { registerPsiCommand } from './psi.js';
+import { registerReportCommand } from './report.js';
+import { registerDemoCommand } from './demo.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -20,11 +22,13 @@ export function buildProgram(): Command {
     .exitOverride();
   registerHashCommand(program);
   registerBenchCommand(program);
+  registerDatasetCommand(program);
   registerRunsCommand(program);
   registerStatsCommand(program);
   registerMatchCommand(program);
   registerIndexCommand(program);
-  registerPsiCommand(program);
+  registerReportCommand(program);
+  registerDemoCommand(program);
   return program;
 }
 

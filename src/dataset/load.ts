@@ -16,5 +16,6 @@ export async function loadDataset(path: string): Promise<Dataset> {
     dataset = (await stat(manifest).catch(() => null))?.isFile() ? await loadManifest(manifest) : await loadFolderDataset(path);
   }
   if (dataset.items.length === 0) throw new ManifestError('the dataset holds no images', path);
-  return dataset;
+  // Generated images carry kind "synthetic"; a dataset made only of them is labelled synthetic in every result.
+  return { ...dataset, synthetic: dataset.synthetic || dataset.items.every((i) => i.kind === 'synthetic') };
 }

@@ -40,7 +40,10 @@ export function syntheticSvg(seed: number, index: number, width: number, height:
     `<rect width="100%" height="100%" fill="url(#g)"/>${shapes.join('')}</svg>`;
 }
 
-/** Writes `count` synthetic PNGs (each its own group) into `dir` and returns them as a dataset labelled synthetic. */
+/**
+ * Writes `count` synthetic PNGs (each its own group) and a manifest marking every item `synthetic` into `dir`, and
+ * returns them as a dataset labelled synthetic (`loadDataset` on the folder labels it synthetic again).
+ */
 export async function generateSyntheticDataset(dir: string, options: SyntheticOptions): Promise<Dataset> {
   const size = options.size ?? 256;
   await mkdir(dir, { recursive: true });
@@ -58,5 +61,13 @@ export async function generateSyntheticDataset(dir: string, options: SyntheticOp
     await writeFile(path, await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } }).png().toBuffer());
     items.push({ id, group: id, path, kind: 'synthetic' });
   }
-  return { name: `synthetic-${options.seed}-${options.count}`, source: dir, synthetic: true, items };
+  const name = `synthetic-${options.seed}-${options.count}`;
+  const manifest = {
+    name,
+    version: 1,
+    description: `scanlab synthetic images: seed ${options.seed}, ${options.count} images, longest side ${size} px. Not photographs.`,
+    items: items.map((i) => ({ id: i.id, file: `${i.id}.png`, kind: 'synthetic', group: i.group })),
+  };
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
+  return { name, source: dir, synthetic: true, items };
 }
