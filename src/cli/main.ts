@@ -9,8 +9,6 @@ import { registerRunsCommand } from './runs.js';
 import { registerStatsCommand } from './stats.js';
 import { registerIndexCommand } from './index-cmd.js';
 import { registerMatchCommand } from './match.js';
-import { registerReportCommand } from './report.js';
-import { registerDemoCommand } from './demo.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -27,8 +25,6 @@ export function buildProgram(): Command {
   registerStatsCommand(program);
   registerMatchCommand(program);
   registerIndexCommand(program);
-  registerReportCommand(program);
-  registerDemoCommand(program);
   return program;
 }
 
