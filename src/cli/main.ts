@@ -9,6 +9,7 @@ import { registerRunsCommand } from './runs.js';
 import { registerStatsCommand } from './stats.js';
 import { registerIndexCommand } from './index-cmd.js';
 import { registerMatchCommand } from './match.js';
+import { registerPsiCommand } from './psi.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerStatsCommand(program);
   registerMatchCommand(program);
   registerIndexCommand(program);
+  registerPsiCommand(program);
   return program;
 }
 
