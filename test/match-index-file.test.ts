@@ -8,6 +8,7 @@ import { entryId, entryMetadata, type HashList } from '../src/match/hash-list.js
 import { decodeIndex, encodeIndex, INDEX_FORMAT_VERSION, loadIndex, saveIndex } from '../src/match/index-file.js';
 import { scanRadius } from '../src/match/linear-scan.js';
 import { buildIndex, IndexSearcher, type MatchIndex } from '../src/match/match-index.js';
+import { evenLayout } from '../src/match/mih-plan.js';
 import { StringColumn } from '../src/match/string-column.js';
 import { clusteredHashes, nearDuplicate } from '../src/match/synthetic.js';
 import { createPrng } from '../src/transform/prng.js';
@@ -23,7 +24,8 @@ const list: HashList = {
   ids: StringColumn.from(Array.from({ length: 3000 }, (_, i) => `photo-${i}-ü`)),
   columns: [{ name: 'label', values: StringColumn.from(Array.from({ length: 3000 }, (_, i) => (i % 2 ? 'odd' : ''))) }],
 };
-const index = buildIndex(list, { radius: 31 });
+const layout = evenLayout(256, 16, 11);
+const index = buildIndex(list, { radius: 31, layout });
 const bytes = Buffer.concat(encodeIndex(index));
 
 function decodeError(file: Buffer): MatchError {
@@ -56,7 +58,6 @@ function sameIndex(a: MatchIndex, b: MatchIndex): void {
 
 describe('index files', () => {
   it('round-trips through a file: hashes, ids, metadata, layout and tables', async () => {
-    expect(index.tables.length).toBeGreaterThan(1);
     const path = join(dir, 'db.scanidx');
     await saveIndex(path, index);
     const back = await loadIndex(path);
@@ -64,8 +65,9 @@ describe('index files', () => {
     expect(entryId(back.list, 1234)).toBe('photo-1234-ü');
     expect(entryMetadata(back.list, 7)).toEqual({ label: 'odd' });
     const q = nearDuplicate(hashes, 99, 5, rng);
-    expect(new IndexSearcher(back).radius(q, 31)).toEqual(scanRadius(hashes, q, 31));
-    expect(new IndexSearcher(back).methodFor(31)).toBe('mih');
+    const found = new IndexSearcher(back, { method: 'mih' }).radius(q, 31);
+    expect(found).toEqual(scanRadius(hashes, q, 31));
+    expect(found.length).toBeGreaterThan(0);
   });
 
   it('round-trips lists without ids or tables, and empty lists', () => {
@@ -118,6 +120,6 @@ describe('index files', () => {
   });
 
   it('is written byte-for-byte the same for the same index', () => {
-    expect(Buffer.concat(encodeIndex(buildIndex(list, { radius: 31 }))).equals(bytes)).toBe(true);
+    expect(Buffer.concat(encodeIndex(buildIndex(list, { radius: 31, layout }))).equals(bytes)).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 // A hash list: the hashes of one algorithm packed together, with optional ids and metadata columns beside them.
 import type { Hash } from '../hash/types.js';
 import { MatchError } from './errors.js';
-import { packHashes, unpackHash, wordsFor, type PackedHashes } from './packed.js';
+import { packHashes, unpackHash, type PackedHashes } from './packed.js';
 import { StringColumn } from './string-column.js';
 
 /** A named metadata column (e.g. `label`), one value per entry. */
@@ -40,7 +40,3 @@ export function hashListFromHashes(hashes: readonly Hash[], ids?: readonly strin
   return { algo, hashes: packed, ids: ids ? StringColumn.from(ids) : null, columns: [] };
 }
 
-/** A list with no entries. */
-export function emptyHashList(algo: string, nbits: number): HashList {
-  return { algo, hashes: { nbits, words: wordsFor(nbits), count: 0, data: new Int32Array(0) }, ids: null, columns: [] };
-}

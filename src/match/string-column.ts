@@ -19,11 +19,6 @@ export class StringColumn {
     return this.text.toString('utf8', this.offsets[i], this.offsets[i + 1]);
   }
 
-  /** All strings, for small columns and tests. */
-  toArray(): string[] {
-    return Array.from({ length: this.count }, (_, i) => this.get(i));
-  }
-
   /** Bytes of memory the column holds. */
   get byteLength(): number {
     return this.offsets.byteLength + this.bytes.byteLength;
