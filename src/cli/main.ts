@@ -10,6 +10,8 @@ import { registerStatsCommand } from './stats.js';
 import { registerIndexCommand } from './index-cmd.js';
 import { registerMatchCommand } from './match.js';
 import { registerPsiCommand } from './psi.js';
+import { registerReportCommand } from './report.js';
+import { registerDemoCommand } from './demo.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -27,6 +29,8 @@ export function buildProgram(): Command {
   registerMatchCommand(program);
   registerIndexCommand(program);
   registerPsiCommand(program);
+  registerReportCommand(program);
+  registerDemoCommand(program);
   return program;
 }
 

@@ -1,0 +1,17 @@
+// The registry of report section contributors, in the order their sections appear. A new capability (PSI costs,
+// leakage, attacks, ...) adds its contributor here; see docs/reports.md.
+import type { SectionContributor } from './context.js';
+import { fprContributor } from './sections/fpr.js';
+import { methodsContributor } from './sections/methods.js';
+import { populationContributor } from './sections/population.js';
+import { robustnessContributor } from './sections/robustness.js';
+import { rocContributor } from './sections/roc.js';
+
+export const REPORT_CONTRIBUTORS: readonly SectionContributor[] = Object.freeze([
+  robustnessContributor,
+  fprContributor,
+  rocContributor,
+  populationContributor,
+  // Keep methods last: it lists every run, including those no other contributor covers.
+  methodsContributor,
+]);

@@ -1,0 +1,130 @@
+// The demo: the main job end to end on the bundled sample. Hashes it with every algorithm (hashes.csv), runs the
+// FPR and robustness experiments into a store in the output folder, and writes the report. Finished runs with the
+// same configuration and dataset are reused and interrupted ones resumed, so running it again is cheap.
+import { createWriteStream, existsSync } from 'node:fs';
+import { once } from 'node:events';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { datasetFingerprint, fileDigests } from '../dataset/fingerprint.js';
+import { loadDataset } from '../dataset/load.js';
+import { samplePath } from '../dataset/sample.js';
+import { fprConfig, runFpr } from '../eval/fpr.js';
+import { robustnessConfig, runRobustness } from '../eval/robustness.js';
+import type { RunRecord, RunStore } from '../eval/store.js';
+import { hashFiles } from '../hash/batch.js';
+import { CSV_HEADER, formatRow } from '../hash/row-format.js';
+import { buildReport } from './build.js';
+import { loadReportInputs } from './inputs.js';
+import { writeReport } from './write.js';
+
+export const DEMO_ALGOS: readonly string[] = ['ahash', 'dhash', 'phash', 'whash', 'colorhash', 'blockhash', 'pdq'];
+export const DEMO_SEED = 1;
+export const DEMO_STORE_NAME = 'scanlab-runs.sqlite';
+
+export type DemoStage = 'hash' | 'fpr' | 'robustness' | 'report';
+
+export interface DemoOptions {
+  readonly outDir: string;
+  readonly store: RunStore;
+  readonly jobs?: number;
+  readonly onProgress?: (stage: DemoStage, done: number, total: number) => void;
+  /** One line per step: what is being done, reused or resumed. */
+  readonly log?: (line: string) => void;
+}
+
+export type RunOutcome = 'reused' | 'resumed' | 'new';
+
+export interface DemoResult {
+  readonly paths: readonly string[];
+  readonly hashesCsv: string;
+  readonly hashes: 'reused' | 'new';
+  readonly runs: readonly { readonly run: RunRecord; readonly outcome: RunOutcome }[];
+}
+
+/** JSON with object keys sorted, so that equal configurations compare equal whatever their key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Configuration identity without the dataset path (the fingerprint identifies the dataset wherever it lives). */
+const configKey = (config: unknown): string => {
+  const { dataset: _dataset, ...rest } = config as Record<string, unknown>;
+  return canonical(rest);
+};
+
+/** The latest finished run of this kind, configuration and dataset, else the latest unfinished one (to resume). */
+export function findReusableRun(store: RunStore, kind: string, config: unknown, fingerprint: string): RunRecord | undefined {
+  const same = store.listRuns().filter((r) => r.kind === kind && r.datasetHash === fingerprint && configKey(r.config) === configKey(config));
+  return same.filter((r) => r.status === 'done').pop() ?? same.pop();
+}
+
+interface HashesKey {
+  readonly fingerprint: string;
+  readonly algos: readonly string[];
+}
+
+/** Writes hashes.csv in `scanlab hash` format, unless the one there was made from the same dataset and algorithms. */
+async function writeHashes(files: readonly string[], root: string, outDir: string, key: HashesKey, options: DemoOptions): Promise<{ path: string; outcome: 'reused' | 'new' }> {
+  const path = join(outDir, 'hashes.csv');
+  const keyPath = join(outDir, 'hashes-source.json');
+  const previous = await readFile(keyPath, 'utf8').then((t) => t, () => '');
+  if (previous === canonical(key) && existsSync(path)) return { path, outcome: 'reused' };
+  const out = createWriteStream(`${path}.tmp`);
+  const write = async (line: string): Promise<void> => {
+    if (!out.write(line + '\n')) await once(out, 'drain');
+  };
+  await write(CSV_HEADER);
+  for await (const row of hashFiles(files, { algos: key.algos, jobs: options.jobs, onProgress: (d, t) => options.onProgress?.('hash', d, t) })) {
+    await write(formatRow({ ...row, file: relative(root, row.file) }, 'csv'));
+  }
+  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  await rename(`${path}.tmp`, path);
+  await writeFile(keyPath, canonical(key));
+  return { path, outcome: 'new' };
+}
+
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const { store, outDir } = options;
+  const log = options.log ?? ((): void => {});
+  const dataset = samplePath();
+  const loaded = await loadDataset(dataset);
+  const fingerprint = datasetFingerprint(loaded, await fileDigests(loaded));
+  const items = loaded.items.length;
+
+  log(`hashing ${items} images of the bundled sample with ${DEMO_ALGOS.join(', ')}`);
+  const hashes = await writeHashes(loaded.items.map((i) => i.path), dirname(dirname(dataset)), outDir, { fingerprint, algos: DEMO_ALGOS }, options);
+  log(`${hashes.outcome === 'reused' ? 'reused' : 'wrote'} ${hashes.path}`);
+
+  const runs: { run: RunRecord; outcome: RunOutcome }[] = [];
+  const experiment = async <C>(kind: 'fpr' | 'robustness', config: C, what: string, run: (c: C | undefined, resume: string | undefined) => Promise<{ run: RunRecord }>): Promise<void> => {
+    const previous = findReusableRun(store, kind, config, fingerprint);
+    if (previous?.status === 'done') {
+      log(`${kind}: reusing finished run ${previous.id}`);
+      runs.push({ run: previous, outcome: 'reused' });
+      return;
+    }
+    log(previous ? `${kind}: resuming run ${previous.id} (${what})` : `${kind}: ${what}`);
+    const done = await run(previous ? undefined : config, previous?.id);
+    log(`${kind}: run ${done.run.id} done`);
+    runs.push({ run: done.run, outcome: previous ? 'resumed' : 'new' });
+  };
+  const jobs = options.jobs;
+  const fpr = fprConfig({ dataset, algos: DEMO_ALGOS, seed: DEMO_SEED });
+  await experiment('fpr', fpr, `all pairs of unrelated images among ${items}`, (c, resume) =>
+    runFpr(c, { store, name: 'demo-fpr', jobs, resume, onProgress: (d, t) => options.onProgress?.('fpr', d, t) }));
+  const robustness = robustnessConfig({ dataset, algos: DEMO_ALGOS, seed: DEMO_SEED });
+  await experiment('robustness', robustness, `${items} images × ${robustness.transforms.length} transforms × ${DEMO_ALGOS.length} algorithms`, (c, resume) =>
+    runRobustness(c, { store, name: 'demo-robustness', jobs, resume, onProgress: (d, t) => options.onProgress?.('robustness', d, t) }));
+
+  log('writing the report (population-scale estimates, charts, tables)');
+  options.onProgress?.('report', 0, 1);
+  const ordered = [...runs].sort((a, b) => (a.run.kind === 'robustness' ? -1 : b.run.kind === 'robustness' ? 1 : 0));
+  const report = buildReport(await loadReportInputs(store, ordered.map((r) => r.run.id)), { title: 'scanlab demo: the bundled sample' });
+  const paths = await writeReport(report, outDir);
+  options.onProgress?.('report', 1, 1);
+  return { paths, hashesCsv: hashes.path, hashes: hashes.outcome, runs };
+}

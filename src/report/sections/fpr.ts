@@ -1,0 +1,101 @@
+// False-positive sections: for each FPR run, FPR at the operating thresholds with intervals, the effective-DoF fit,
+// the duplicates left out, and FPR against the threshold.
+import { clopperPearson, type Proportion } from '../../eval/binomial.js';
+import { fittedFpr } from '../../eval/dof-fit.js';
+import type { AlgoFpr, FprSummary } from '../../eval/fpr.js';
+import { countAtMost, total } from '../../eval/histogram.js';
+import { fprThresholdChart, type FprCurve } from '../charts/fpr-threshold.js';
+import { runSectionId, runTitle, summariesOf, type RunWithSummary, type SectionContributor } from '../context.js';
+import { emptyCell, formatFixed, numberCell, proportionCell, textCell } from '../format.js';
+import type { KeyNumber, ReportSection, TableRow } from '../model.js';
+import type { ResolvedReportOptions } from '../options.js';
+
+/** Measured FPR at every threshold 0..nbits (null when the run has no pairs for the algorithm). */
+export function fprCurve(a: AlgoFpr): Proportion[] | null {
+  const n = total(a);
+  if (n === 0) return null;
+  return Array.from({ length: a.nbits + 1 }, (_, t) => clopperPearson(countAtMost(a, t), n));
+}
+
+/** The DoF fit's FPR at every threshold, when the run has a finite fit. */
+export function fittedCurve(a: AlgoFpr): number[] | null {
+  const dof = a.dof;
+  if (!dof || !Number.isFinite(dof.dof)) return null;
+  return Array.from({ length: a.nbits + 1 }, (_, t) => fittedFpr(dof, a.nbits, t));
+}
+
+function pairsSentence(summary: FprSummary, runId: string, seed: string | null): string {
+  const first = Object.values(summary.algos)[0];
+  if (!first) return `Run ${runId} holds no pair histograms.`;
+  const measured = total(first);
+  const how = first.sampled
+    ? `a seeded random sample (seed ${seed ?? '?'}) of ${measured} of the ${first.population} pairs of images from different near-duplicate groups`
+    : `all ${measured} pairs of images from different near-duplicate groups`;
+  return `Run ${runId} hashed ${summary.items} images${summary.synthetic ? ' (SYNTHETIC images: these rates say nothing about photographs)' : ''} and compared ${how}. ` +
+    `A pair is a false positive when its Hamming distance is at most the operating threshold τ.`;
+}
+
+function fprSection({ input, summary }: RunWithSummary<FprSummary>, options: ResolvedReportOptions, several: boolean): ReportSection {
+  const runIds = [input.run.id];
+  const id = runSectionId('fpr', input, several);
+  const keepDuplicates = (input.run.config as { keepDuplicates?: boolean } | null)?.keepDuplicates === true;
+  const paragraphs = [pairsSentence(summary, input.run.id, input.run.seed)];
+  paragraphs.push(
+    summary.duplicates.length === 0
+      ? 'No exact or near-exact duplicates were found across groups.'
+      : `${summary.duplicates.length} pair(s) of images in different groups are exact or near-exact duplicates (listed below); ` +
+        (keepDuplicates ? 'they were kept, so they count as false positives.' : 'they were left out, since a duplicate is not a false positive of the hash.'),
+  );
+  const rows: TableRow[] = [];
+  const curves: FprCurve[] = [];
+  const keyNumbers: KeyNumber[] = [];
+  const suffix = several ? ` (run ${input.run.id})` : '';
+  for (const [algo, a] of Object.entries(summary.algos)) {
+    const tau = options.thresholdOf(algo);
+    const measured = fprCurve(a);
+    const fpr = measured?.[Math.min(tau, a.nbits)];
+    rows.push({
+      runIds,
+      cells: [
+        textCell(algo), numberCell(a.nbits), numberCell(a.hashed), numberCell(total(a)), textCell(a.sampled ? 'sampled' : 'all'), numberCell(tau),
+        fpr ? proportionCell(fpr) : emptyCell('no pairs'),
+        a.dof ? numberCell(a.dof.dof, formatFixed(a.dof.dof, 1)) : emptyCell(), a.dof ? numberCell(a.dof.p, formatFixed(a.dof.p, 3)) : emptyCell(),
+        a.dof ? numberCell(a.dof.ks, formatFixed(a.dof.ks, 3)) : emptyCell(),
+      ],
+    });
+    if (measured) curves.push({ algo, nbits: a.nbits, operatingThreshold: tau, measured, fitted: fittedCurve(a) });
+    if (fpr) keyNumbers.push({ label: `FPR at τ, unrelated pairs${suffix}`, subject: algo, cell: proportionCell(fpr), runIds });
+  }
+  const blocks: ReportSection['blocks'][number][] = [
+    { kind: 'text', paragraphs },
+    {
+      kind: 'table', id: `${id}-rates`, caption: 'False-positive rate per algorithm at the operating threshold, and the effective-degrees-of-freedom fit of the unrelated-pair distances', runIds,
+      columns: [
+        { key: 'algo', label: 'Algorithm' }, { key: 'bits', label: 'Bits', numeric: true }, { key: 'hashed', label: 'Images hashed', numeric: true },
+        { key: 'pairs', label: 'Pairs', numeric: true }, { key: 'pairsKind', label: 'Pairs compared' }, { key: 'tau', label: 'τ (bits)', numeric: true },
+        { key: 'fpr', label: 'FPR [95% CI]', numeric: true }, { key: 'dof', label: 'DoF N', numeric: true },
+        { key: 'p', label: 'Mean fractional distance p', numeric: true }, { key: 'ks', label: 'KS distance of fit', numeric: true },
+      ],
+      rows,
+      notes: ['With zero false positives the interval is [0, upper]; the rule of three gives the familiar bound 3/n.'],
+    },
+  ];
+  if (curves.length) blocks.push(fprThresholdChart(`${id}-vs-threshold`, runIds, curves));
+  if (summary.duplicates.length) {
+    blocks.push({
+      kind: 'table', id: `${id}-duplicates`, caption: `Duplicate images across groups (${keepDuplicates ? 'kept' : 'left out of the pairs'})`, runIds,
+      columns: [{ key: 'a', label: 'Item' }, { key: 'b', label: 'Duplicate of' }, { key: 'kind', label: 'Kind' }],
+      rows: summary.duplicates.map((d) => ({ runIds, cells: [textCell(d.a), textCell(d.b), textCell(d.kind)] })),
+    });
+  }
+  return { id, title: runTitle('False positives between unrelated images', input, several), runIds, keyNumbers, blocks };
+}
+
+export const fprContributor: SectionContributor = {
+  id: 'fpr',
+  kinds: ['fpr'],
+  contribute(ctx) {
+    const runs = summariesOf<FprSummary>(ctx, 'fpr');
+    return runs.map((r) => fprSection(r, ctx.options, runs.length > 1));
+  },
+};
