@@ -71,7 +71,7 @@ interface HashesKey {
 async function writeHashes(files: readonly string[], root: string, outDir: string, key: HashesKey, options: DemoOptions): Promise<{ path: string; outcome: 'reused' | 'new' }> {
   const path = join(outDir, 'hashes.csv');
   const keyPath = join(outDir, 'hashes-source.json');
-  const previous = await readFile(keyPath, 'utf8').then((t) => t, () => '');
+  const previous = await readFile(keyPath, 'utf8').catch(() => '');
   if (previous === canonical(key) && existsSync(path)) return { path, outcome: 'reused' };
   const out = createWriteStream(`${path}.tmp`);
   const write = async (line: string): Promise<void> => {

@@ -42,7 +42,7 @@ export function renderMarkdown(report: Report): string {
     report.sections.map((s) => `- [${s.title}](#${s.id})`).join('\n'),
   ];
   for (const s of report.sections) {
-    out.push(`<a id="${s.id}"></a>\n## ${s.title}`, `From ${runs(s.runIds).length ? `run${s.runIds.length > 1 ? 's' : ''} ${runs(s.runIds)}` : 'no run'}.`);
+    out.push(`<a id="${s.id}"></a>\n## ${s.title}`, `From run${s.runIds.length > 1 ? 's' : ''} ${runs(s.runIds)}.`);
     for (const b of s.blocks) out.push(blockMarkdown(b, counters));
   }
   return out.join('\n\n') + '\n';

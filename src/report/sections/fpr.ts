@@ -7,7 +7,7 @@ import { countAtMost, total } from '../../eval/histogram.js';
 import { fprThresholdChart, type FprCurve } from '../charts/fpr-threshold.js';
 import { runSectionId, runTitle, summariesOf, type RunWithSummary, type SectionContributor } from '../context.js';
 import { emptyCell, formatFixed, numberCell, proportionCell, textCell } from '../format.js';
-import type { KeyNumber, ReportSection, TableRow } from '../model.js';
+import type { Block, KeyNumber, ReportSection, TableRow } from '../model.js';
 import type { ResolvedReportOptions } from '../options.js';
 
 /** Measured FPR at every threshold 0..nbits (null when the run has no pairs for the algorithm). */
@@ -66,7 +66,7 @@ function fprSection({ input, summary }: RunWithSummary<FprSummary>, options: Res
     if (measured) curves.push({ algo, nbits: a.nbits, operatingThreshold: tau, measured, fitted: fittedCurve(a) });
     if (fpr) keyNumbers.push({ label: `FPR at τ, unrelated pairs${suffix}`, subject: algo, cell: proportionCell(fpr), runIds });
   }
-  const blocks: ReportSection['blocks'][number][] = [
+  const blocks: Block[] = [
     { kind: 'text', paragraphs },
     {
       kind: 'table', id: `${id}-rates`, caption: 'False-positive rate per algorithm at the operating threshold, and the effective-degrees-of-freedom fit of the unrelated-pair distances', runIds,
