@@ -10,6 +10,7 @@ import { registerStatsCommand } from './stats.js';
 import { registerIndexCommand } from './index-cmd.js';
 import { registerMatchCommand } from './match.js';
 import { registerPsiCommand } from './psi.js';
+import { registerModelsCommand } from './models.js';
 import { registerReportCommand } from './report.js';
 import { registerDemoCommand } from './demo.js';
 
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerMatchCommand(program);
   registerIndexCommand(program);
   registerPsiCommand(program);
+  registerModelsCommand(program);
   registerReportCommand(program);
   registerDemoCommand(program);
   return program;

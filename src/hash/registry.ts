@@ -6,6 +6,7 @@ import { phash } from './phash.js';
 import { whash } from './whash.js';
 import { blockhash } from './blockhash.js';
 import { pdq } from './pdq.js';
+import { neuralHasher } from './neural/neural-hasher.js';
 import { HashError, type Hasher } from './types.js';
 
 interface AlgorithmEntry {
@@ -33,6 +34,10 @@ const ALGORITHMS: ReadonlyMap<string, AlgorithmEntry> = new Map<string, Algorith
   ['phash', { summary: 'imagehash phash: 8x8 low frequencies of the DCT of a 32x32 thumbnail vs their median (64 bits), bit-exact; phash:N', create: (p) => phash(intParam('phash', p, 8)) }],
   ['whash', { summary: 'imagehash whash: Haar wavelet approximation, mean removed, vs its median (64 bits), bit-exact; whash:N, N a power of 2', create: (p) => whash(intParam('whash', p, 8)) }],
   ['colorhash', { summary: 'imagehash colorhash: black/grey fractions and 12 hue-saturation bins, 3 bits each (42 bits); colorhash:B for B bits', create: (p) => colorhash(intParam('colorhash', p, 3)) }],
+  ['neural', { summary: 'learned hash from an ONNX model and its model card: neural:models/NAME.json (e.g. models/scanlab-tiny.json; NeuralHash via models/neuralhash.template.json)', create: (p) => {
+    if (p === undefined || p === '') throw new HashError('algorithm "neural" needs a model card: neural:models/NAME.json');
+    return neuralHasher(p);
+  } }],
 ]);
 
 /** Every registered algorithm id with a one-line summary. */

@@ -1,0 +1,71 @@
+// The learned-hash Hasher: card → preprocessing → ONNX embedding → projection → threshold → bits, batched.
+import { existsSync } from 'node:fs';
+import type { Image } from '../../image/types.js';
+import { packMsbFirst } from '../bits.js';
+import type { Hash, Hasher } from '../types.js';
+import { loadModelCard, ModelCardError, type CardBits, type ModelCard } from './card.js';
+import { preprocessBatch } from './preprocess.js';
+import { loadProjection, projectEmbeddings, type Projection } from './projection.js';
+import { intraOpThreads, runModel, sessionFor, type ModelSession, type SessionOptions } from './session.js';
+
+export interface NeuralHasher extends Hasher<string, number> {
+  readonly card: ModelCard;
+  /** Hashes several images with one batched model run (or one run per image for fixed-batch models). */
+  hashBatch(images: readonly Image[]): Promise<Hash<string, number>[]>;
+  /** The model's embeddings for several images, image after image (batch × output.size values). */
+  embedBatch(images: readonly Image[]): Promise<Float32Array>;
+}
+
+/** The values that become bits: the projection of each embedding, or the embedding itself; count × nbits values. */
+export function hashValues(embeddings: Float32Array, count: number, projection: Projection | undefined): Float32Array | Float64Array {
+  return projection ? projectEmbeddings(projection, embeddings, count) : embeddings;
+}
+
+/** Bits of one image from its values per the card's rule and order, packed most significant first. */
+export function valuesToHash(id: string, values: ArrayLike<number>, offset: number, bits: CardBits): Hash<string, number> {
+  const n = bits.nbits;
+  const out = new Uint8Array(n);
+  const strict = bits.rule === '>';
+  for (let i = 0; i < n; i++) {
+    const v = values[offset + i]!;
+    out[bits.order === 'msb-first' ? i : n - 1 - i] = (strict ? v > bits.threshold : v >= bits.threshold) ? 1 : 0;
+  }
+  return packMsbFirst(id, out);
+}
+
+/**
+ * A hasher for the model card at `cardPath` (relative paths in the card are relative to the card). The card and its
+ * projection file are read and checked now, so mistakes surface before any work; the ONNX session is created on the
+ * first hash and shared by every hasher of the same model in this thread.
+ */
+export function neuralHasher(cardPath: string, id = `neural:${cardPath}`, options: SessionOptions = {}): NeuralHasher {
+  const card = loadModelCard(cardPath);
+  const projection = card.projection ? loadProjection(card.projection) : undefined;
+  if (!existsSync(card.modelPath)) throw new ModelCardError(`${card.cardPath}: model file ${card.modelPath} does not exist (run scanlab models check ${cardPath})`);
+  const threads = intraOpThreads(options);
+  let model: Promise<ModelSession> | undefined;
+
+  const embedBatch = async (images: readonly Image[]): Promise<Float32Array> => {
+    if (images.length === 0) return new Float32Array(0);
+    if (!model) {
+      model = sessionFor(card, threads);
+      model.catch(() => (model = undefined));
+    }
+    const [session, tensor] = await Promise.all([model, preprocessBatch(images, card)]);
+    return runModel(card, session, tensor, images.length);
+  };
+  const hashBatch = async (images: readonly Image[]): Promise<Hash<string, number>[]> => {
+    const values = hashValues(await embedBatch(images), images.length, projection);
+    return images.map((_, i) => valuesToHash(id, values, i * card.bits.nbits, card.bits));
+  };
+  return {
+    id,
+    nbits: card.bits.nbits,
+    decode: { applyExifOrientation: false, applyIccProfile: false },
+    hasQuality: false,
+    card,
+    embedBatch,
+    hashBatch,
+    hash: async (image) => (await hashBatch([image]))[0]!,
+  };
+}
