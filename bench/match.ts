@@ -184,7 +184,9 @@ async function main(): Promise<void> {
       `clustered = ${CENTRES} centres, 0..${MAX_FLIPS} bits flipped per entry; seed ${seed}; Node ${process.version}; load average at start ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n\n`,
   );
   const rows: Row[] = [];
-  for (const kind of kinds) for (const n of sizes) rows.push(await measure(kind, n, queryCount, radius, seed));
+  // Sizes outermost, so memory freed by a larger earlier run does not show up as negative RSS growth.
+  for (const n of sizes) for (const kind of kinds) rows.push(await measure(kind, n, queryCount, radius, seed));
+  rows.sort((a, b) => kinds.indexOf(a.kind) - kinds.indexOf(b.kind) || a.n - b.n);
   printTable([
     ['data', 'entries', 'tables', 'build s', 'B/entry', 'RSS B/entry', 'p50 ms', 'p99 ms', 'q/s 1 core', 'q/s 2 cores', 'matches/q', 'linear q/s 1', 'linear q/s 2', 'cmp/s/core', 'speed-up', 'exact', 'r=63 plan'],
     ...rows.map((r) => [
