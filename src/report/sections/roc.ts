@@ -9,7 +9,7 @@ import { auc, equalErrorRate, operatingPoints, STANDARD_FPR_TARGETS, tprAtFpr, t
 import { distanceHistogramChart } from '../charts/distance-histograms.js';
 import { rocChart } from '../charts/roc-curves.js';
 import { summariesOf, type RunWithSummary, type SectionContributor } from '../context.js';
-import { formatFixed, formatSci, numberCell, proportionCell, textCell } from '../format.js';
+import { formatCount, formatFixed, numberCell, proportionCell, textCell } from '../format.js';
 import type { Cell, KeyNumber, ReportSection } from '../model.js';
 import type { ResolvedReportOptions } from '../options.js';
 
@@ -54,7 +54,7 @@ export function rocPairs(robustness: readonly RunWithSummary<RobustnessSummary>[
 }
 
 function targetCell(t: TprAtFpr): Cell {
-  if (!t.supported) return { text: `n/a (needs ≥ ${formatSci(3 / t.targetFpr)} unrelated pairs)`, value: { targetFpr: t.targetFpr, supported: false } };
+  if (!t.supported) return { text: `n/a (needs ≥ ${formatCount(Math.ceil(3 / t.targetFpr))} unrelated pairs)`, value: { targetFpr: t.targetFpr, supported: false } };
   if (t.tpr === null || t.threshold === null || t.fpr === null) return { text: 'no threshold', value: { targetFpr: t.targetFpr, supported: true } };
   return { text: `${formatProportion(t.tpr)} (τ ≤ ${t.threshold})`, value: { targetFpr: t.targetFpr, threshold: t.threshold, ...t.tpr } };
 }
@@ -73,7 +73,7 @@ function rocSection(r: RunWithSummary<RobustnessSummary>, f: RunWithSummary<FprS
   ];
   const columns = [
     { key: 'algo', label: 'Algorithm' }, { key: 'auc', label: 'AUC', numeric: true }, { key: 'eer', label: 'EER (at τ ≈)', numeric: true },
-    ...STANDARD_FPR_TARGETS.map((t) => ({ key: `tpr@${t}`, label: `TPR at FPR ≤ ${formatSci(t)}`, numeric: true })),
+    ...STANDARD_FPR_TARGETS.map((t) => ({ key: `tpr@${t}`, label: `TPR at FPR ≤ ${t.toExponential(0)}`, numeric: true })),
     { key: 'tau', label: 'τ (bits)', numeric: true }, { key: 'tpr', label: 'TPR at τ', numeric: true }, { key: 'fpr', label: 'FPR at τ', numeric: true },
   ];
   const rows = analysis.map((a) => {
