@@ -46,6 +46,31 @@ describe('robustness experiment', () => {
     store.close();
   });
 
+  it('flattens transparent images onto white by default, so JPEG re-encoding measures only itself', async () => {
+    const dir = join(scratch.dir, 'alpha');
+    mkdirSync(dir, { recursive: true });
+    // An opaque shape on a fully transparent background whose hidden RGB is black (as in most cut-out PNGs).
+    const w = 96;
+    const rgba = new Uint8Array(w * w * 4);
+    for (let i = 0; i < w * w; i++) {
+      const x = i % w;
+      const y = Math.floor(i / w);
+      const inside = (x - 48) ** 2 + (y - 40) ** 2 < 30 ** 2;
+      rgba.set(inside ? [90, 120, 160, 255] : [0, 0, 0, 0], 4 * i);
+    }
+    await sharp(Buffer.from(rgba), { raw: { width: w, height: w, channels: 4 } }).png().toFile(join(dir, 'cutout.png'));
+    const store = RunStore.open(join(scratch.dir, 'alpha.sqlite'));
+    const base = { dataset: dir, algos: ['ahash', 'phash'], transforms: ['jpeg(q=95)'], seed: 1 };
+    const flat = await runRobustness(robustnessConfig(base), { store, jobs: 1 });
+    const kept = await runRobustness(robustnessConfig({ ...base, flattenAlpha: null }), { store, jobs: 1 });
+    const d = (s: typeof flat.summary, algo: string) => s.algos[algo]!.overall.findIndex((c) => c > 0);
+    expect(d(flat.summary, 'ahash')).toBeLessThanOrEqual(1);
+    expect(d(flat.summary, 'phash')).toBeLessThanOrEqual(2);
+    expect(d(kept.summary, 'ahash')).toBeGreaterThan(8);
+    expect(flat.run.config).toMatchObject({ flattenAlpha: 'ffffff' });
+    store.close();
+  });
+
   it('resumes a run killed with SIGKILL and ends with exactly the results of an uninterrupted run', async () => {
     const storePath = join(scratch.dir, 'kill.sqlite');
     const args = ['bench', 'robustness', '--dataset', big, '--algo', 'ahash,dhash', '--transforms', 'jpeg(q=40),blur(sigma=1)', '--jobs', '1', '--store', storePath, '--json'];

@@ -88,6 +88,10 @@ describe('decodeImage: formats', () => {
     const a = await decodeImage(await rawSharp(rgba, W, H, 4).png().toBuffer());
     expect(a.channels).toBe(4);
     expect(Buffer.from(a.data).equals(Buffer.from(rgba))).toBe(true);
+
+    const flat = await decodeImage(await rawSharp(new Uint8Array([10, 20, 30, 0, 10, 20, 30, 255]), 2, 1, 4).png().toBuffer(), { flattenAlpha: 'ff8000' });
+    expect([flat.channels, ...flat.data]).toEqual([3, 255, 128, 0, 10, 20, 30]);
+    await expectImageError(decodeImage(await rawSharp(rgb, W, H, 3).png().toBuffer(), { flattenAlpha: 'white' }), 'unsupported');
   });
 
   it('reduces 16-bit PNG to 8 bits and converts CMYK JPEG to RGB', async () => {

@@ -28,6 +28,14 @@ interface CommonOptions {
   resume?: string;
   json?: boolean;
   threshold?: string;
+  flattenAlpha: string;
+}
+
+/** `--flatten-alpha rrggbb|none`: the colour transparent images are composited onto, or null to keep alpha. */
+function parseFlatten(text: string): string | null {
+  if (text === 'none') return null;
+  if (!/^[0-9a-fA-F]{6}$/.test(text)) throw new UsageError(`--flatten-alpha must be rrggbb or none, not "${text}"`);
+  return text.toLowerCase();
 }
 
 function parseSeed(text: string): number {
@@ -75,7 +83,7 @@ async function robustnessCommand(o: CommonOptions & { transforms?: string }): Pr
   const thresholds = parseThresholds(o.threshold);
   const config = o.resume
     ? undefined
-    : robustnessConfig({ dataset, algos: o.algo ? parseList(o.algo) : DEFAULT_BENCH_ALGOS, transforms: o.transforms ? parseTransformList(o.transforms).map((t) => t.spec) : undefined, seed: parseSeed(o.seed) });
+    : robustnessConfig({ dataset, algos: o.algo ? parseList(o.algo) : DEFAULT_BENCH_ALGOS, transforms: o.transforms ? parseTransformList(o.transforms).map((t) => t.spec) : undefined, seed: parseSeed(o.seed), flattenAlpha: parseFlatten(o.flattenAlpha) });
   const store = RunStore.open(o.store);
   const progress = createProgress('robustness');
   try {
@@ -96,7 +104,7 @@ async function fprCommand(o: CommonOptions & { maxPairs?: string; keepDuplicates
   if (maxPairs !== undefined && !(Number.isInteger(maxPairs) && maxPairs > 0)) throw new UsageError('--max-pairs must be a positive integer');
   const config = o.resume
     ? undefined
-    : fprConfig({ dataset, algos: o.algo ? parseList(o.algo) : DEFAULT_BENCH_ALGOS, maxPairs, seed: parseSeed(o.seed), keepDuplicates: o.keepDuplicates });
+    : fprConfig({ dataset, algos: o.algo ? parseList(o.algo) : DEFAULT_BENCH_ALGOS, maxPairs, seed: parseSeed(o.seed), keepDuplicates: o.keepDuplicates, flattenAlpha: parseFlatten(o.flattenAlpha) });
   const store = RunStore.open(o.store);
   const progress = createProgress('hashing');
   try {
@@ -121,6 +129,7 @@ function common(cmd: Command): Command {
     .option('--jobs <n>', 'parallel workers (default: number of cores)')
     .option('--resume <run>', 'continue an interrupted run (its stored configuration is used)')
     .option('--threshold <list>', 'operating thresholds for the summary, e.g. pdq=31,phash=8')
+    .option('--flatten-alpha <colour>', 'composite transparent images onto rrggbb before hashing, or "none" to keep alpha', 'ffffff')
     .option('--json', 'print the summary as JSON');
 }
 

@@ -2,7 +2,7 @@
 // exact per-distance histograms of unrelated pairs (all of them, or a seeded sample) for every algorithm.
 import { findCrossGroupDuplicates, type DuplicatePair } from '../dataset/duplicates.js';
 import { fromHex } from '../hash/bits.js';
-import { createHashers } from '../hash/hash-image.js';
+import { createHashers, decodeKey } from '../hash/hash-image.js';
 import { siblingModule } from '../hash/worker-pool.js';
 import type { Hash } from '../hash/types.js';
 import { fitDof, type DofFit } from './dof-fit.js';
@@ -10,6 +10,7 @@ import { completeRun, prepareRun, type ExperimentOptions } from './experiment.js
 import { hashUnit, type HashUnitInput, type HashUnitResult } from './hash-unit.js';
 import { packHashes } from './pair-distances.js';
 import { unrelatedPairHistogram, type PairHistogram } from './pair-histogram.js';
+import { DEFAULT_FLATTEN } from './robustness.js';
 import { runWorkLoop } from './run-loop.js';
 import type { RunRecord, RunStore } from './store.js';
 
@@ -21,6 +22,8 @@ export interface FprConfig {
   readonly seed: number;
   /** Keep pairs flagged as duplicates across groups (default: leave them out). */
   readonly keepDuplicates?: boolean;
+  /** As in robustness runs: composite transparent images onto this colour (default white), or keep alpha (null). */
+  readonly flattenAlpha?: string | null;
 }
 
 export interface AlgoFpr extends PairHistogram {
@@ -36,20 +39,22 @@ export interface FprSummary {
 }
 
 export const FPR_HASH_TABLE = 'hashes';
-const NO_DECODE_OPTIONS = 'raw';
 
 export function fprConfig(c: Partial<FprConfig> & Pick<FprConfig, 'dataset' | 'algos'>): FprConfig {
   createHashers(c.algos);
-  return { dataset: c.dataset, algos: [...c.algos], maxPairs: c.maxPairs ?? 5_000_000, seed: c.seed ?? 1, keepDuplicates: c.keepDuplicates ?? false };
+  return {
+    dataset: c.dataset, algos: [...c.algos], maxPairs: c.maxPairs ?? 5_000_000, seed: c.seed ?? 1, keepDuplicates: c.keepDuplicates ?? false,
+    flattenAlpha: c.flattenAlpha === undefined ? DEFAULT_FLATTEN : c.flattenAlpha,
+  };
 }
 
 /** Stores, without hashing, every item whose hashes for all algorithms are already in the store's cache. */
-function fillFromCache(store: RunStore, runId: string, inputs: readonly HashUnitInput[], digests: ReadonlyMap<string, string>, algos: readonly string[]): void {
+function fillFromCache(store: RunStore, runId: string, inputs: readonly HashUnitInput[], digests: ReadonlyMap<string, string>, algos: readonly string[], decode: string): void {
   const stored = store.resultKeys(runId, FPR_HASH_TABLE);
   const rows = [];
   for (const input of inputs) {
     if (stored.has(input.id)) continue;
-    const cached = algos.map((a) => store.getCachedHash(digests.get(input.id)!, a, NO_DECODE_OPTIONS));
+    const cached = algos.map((a) => store.getCachedHash(digests.get(input.id)!, a, decode));
     if (cached.some((c) => !c)) continue;
     const value: HashUnitResult = Object.fromEntries(cached.map((c) => [c!.algo, c!.quality === null ? { hash: c!.hash } : { hash: c!.hash, quality: c!.quality }]));
     rows.push({ key: input.id, value });
@@ -57,11 +62,11 @@ function fillFromCache(store: RunStore, runId: string, inputs: readonly HashUnit
   if (rows.length) store.putResults(runId, FPR_HASH_TABLE, rows);
 }
 
-function cacheNewHashes(store: RunStore, runId: string, digests: ReadonlyMap<string, string>): void {
+function cacheNewHashes(store: RunStore, runId: string, digests: ReadonlyMap<string, string>, decode: string): void {
   const rows = store.getResults<HashUnitResult>(runId, FPR_HASH_TABLE).flatMap(({ key, value }) =>
     Object.entries(value)
       .filter(([, r]) => r.hash)
-      .map(([algo, r]) => ({ contentSha256: digests.get(key)!, algo, decode: NO_DECODE_OPTIONS, hash: r.hash!, quality: r.quality ?? null })),
+      .map(([algo, r]) => ({ contentSha256: digests.get(key)!, algo, decode, hash: r.hash!, quality: r.quality ?? null })),
   );
   store.putCachedHashes(rows);
 }
@@ -73,19 +78,21 @@ export async function runFpr(config: FprConfig | undefined, options: ExperimentO
     const hashers = createHashers(cfg.algos);
     const inputs: HashUnitInput[] = dataset.items.map((i) => ({ id: i.id, path: i.path }));
     const digestOf = new Map(dataset.items.map((item, k) => [item.id, digests[k]!]));
-    fillFromCache(store, run.id, inputs, digestOf, cfg.algos);
+    const flattenAlpha = cfg.flattenAlpha ?? undefined;
+    const decode = decodeKey({ flattenAlpha });
+    fillFromCache(store, run.id, inputs, digestOf, cfg.algos, decode);
     await runWorkLoop<HashUnitInput, HashUnitResult>({
       store,
       runId: run.id,
       table: FPR_HASH_TABLE,
       inputs,
       keyOf: (i) => i.id,
-      process: (i) => hashUnit(i, hashers),
-      worker: { module: siblingModule(import.meta.url, 'hash-unit-worker'), data: { algos: cfg.algos } },
+      process: (i) => hashUnit(i, hashers, flattenAlpha),
+      worker: { module: siblingModule(import.meta.url, 'hash-unit-worker'), data: { algos: cfg.algos, flattenAlpha } },
       jobs: options.jobs ?? 1,
       onProgress: options.onProgress,
     });
-    cacheNewHashes(store, run.id, digestOf);
+    cacheNewHashes(store, run.id, digestOf, decode);
 
     let duplicates = store.getArtifact<DuplicatePair[]>(run.id, 'duplicates');
     if (!duplicates) {

@@ -3,7 +3,7 @@ import { createHashers } from '../hash/hash-image.js';
 import { serveWorker } from '../hash/worker-serve.js';
 import { hashUnit, type HashUnitInput, type HashUnitResult } from './hash-unit.js';
 
-serveWorker<{ algos: readonly string[] }, HashUnitInput, HashUnitResult>((config) => {
+serveWorker<{ algos: readonly string[]; flattenAlpha?: string }, HashUnitInput, HashUnitResult>((config) => {
   const hashers = createHashers(config.algos);
-  return (input) => hashUnit(input, hashers);
+  return (input) => hashUnit(input, hashers, config.flattenAlpha);
 });

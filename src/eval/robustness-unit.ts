@@ -44,11 +44,12 @@ export async function runRobustnessUnit(
   hashers: readonly Hasher[],
   transforms: readonly Transform[],
   seed: number,
+  flattenAlpha?: string,
 ): Promise<RobustnessUnitResult> {
   let image: Image;
   let originals: Hash[];
   try {
-    image = await decodeImage(input.path);
+    image = await decodeImage(input.path, { flattenAlpha });
     originals = await hashAll(image, hashers);
   } catch (e) {
     return { id: input.id, variants: [], error: messageOf(e) };

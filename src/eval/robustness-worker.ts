@@ -8,10 +8,11 @@ interface Config {
   readonly algos: readonly string[];
   readonly transforms: readonly string[];
   readonly seed: number;
+  readonly flattenAlpha?: string;
 }
 
 serveWorker<Config, RobustnessUnitInput, RobustnessUnitResult>((config) => {
   const hashers = createHashers(config.algos);
   const transforms = config.transforms.map(parseTransform);
-  return (input) => runRobustnessUnit(input, hashers, transforms, config.seed);
+  return (input) => runRobustnessUnit(input, hashers, transforms, config.seed, config.flattenAlpha);
 });

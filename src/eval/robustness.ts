@@ -17,15 +17,27 @@ export interface RobustnessConfig {
   readonly transforms: readonly string[];
   readonly seed: number;
   readonly retrievalPrecision?: number;
+  /**
+   * Composite transparent images onto this colour (`rrggbb`) before hashing and editing, or keep alpha (null).
+   * Default white: otherwise every edit that drops alpha (JPEG) also reveals the pixels hidden under transparency,
+   * which the hashers of the original ignore, and the edit's own effect is confounded with that.
+   */
+  readonly flattenAlpha?: string | null;
 }
 
 export const ROBUSTNESS_TABLE = 'units';
+
+/** Experiments composite transparent images onto white unless told otherwise. */
+export const DEFAULT_FLATTEN = 'ffffff';
 
 /** Fills in defaults and canonicalises transform specs (so that equal transforms have equal names). */
 export function robustnessConfig(c: Partial<RobustnessConfig> & Pick<RobustnessConfig, 'dataset' | 'algos'>): RobustnessConfig {
   const transforms = (c.transforms ?? DEFAULT_TRANSFORM_SPECS).map((t) => parseTransform(t).spec);
   createHashers(c.algos);
-  return { dataset: c.dataset, algos: [...c.algos], transforms, seed: c.seed ?? 1, retrievalPrecision: c.retrievalPrecision ?? 0.99 };
+  return {
+    dataset: c.dataset, algos: [...c.algos], transforms, seed: c.seed ?? 1, retrievalPrecision: c.retrievalPrecision ?? 0.99,
+    flattenAlpha: c.flattenAlpha === undefined ? DEFAULT_FLATTEN : c.flattenAlpha,
+  };
 }
 
 export async function runRobustness(config: RobustnessConfig | undefined, options: ExperimentOptions): Promise<{ run: RunRecord; summary: RobustnessSummary }> {
@@ -41,8 +53,11 @@ export async function runRobustness(config: RobustnessConfig | undefined, option
       table: ROBUSTNESS_TABLE,
       inputs,
       keyOf: (i) => i.id,
-      process: (i) => runRobustnessUnit(i, hashers, transforms, cfg.seed),
-      worker: { module: siblingModule(import.meta.url, 'robustness-worker'), data: { algos: cfg.algos, transforms: cfg.transforms, seed: cfg.seed } },
+      process: (i) => runRobustnessUnit(i, hashers, transforms, cfg.seed, cfg.flattenAlpha ?? undefined),
+      worker: {
+        module: siblingModule(import.meta.url, 'robustness-worker'),
+        data: { algos: cfg.algos, transforms: cfg.transforms, seed: cfg.seed, flattenAlpha: cfg.flattenAlpha ?? undefined },
+      },
       jobs: options.jobs ?? 1,
       onProgress: options.onProgress,
     });

@@ -22,6 +22,8 @@ export interface HashImageOptions {
   readonly applyExifOrientation?: boolean;
   /** Apply embedded ICC profiles for every algorithm (default: as the references, which ignore them). */
   readonly applyIccProfile?: boolean;
+  /** Composite transparent pixels onto this colour (`rrggbb`) before hashing (default: keep alpha). */
+  readonly flattenAlpha?: string;
   readonly maxPixels?: number;
   /** Emit the eight dihedral variants for algorithms that define them (PDQ) instead of the plain hash. */
   readonly dihedral?: boolean;
@@ -48,8 +50,9 @@ export function createHashers(specs: readonly string[]): Hasher[] {
   return specs.map((s) => getHasher(s));
 }
 
-function decodeKey(d: DecodeOptions): string {
-  return `${d.applyExifOrientation ? 'exif' : 'raw'}${d.applyIccProfile ? '+icc' : ''}`;
+/** Names a decoding rule, so one decode serves every hasher with the same rule (and the hash cache can key on it). */
+export function decodeKey(d: DecodeOptions): string {
+  return `${d.applyExifOrientation ? 'exif' : 'raw'}${d.applyIccProfile ? '+icc' : ''}${d.flattenAlpha ? `+flatten-${d.flattenAlpha}` : ''}`;
 }
 
 async function rowsFor(file: string, image: Image, hasher: Hasher, options: HashImageOptions): Promise<HashRow[]> {
@@ -74,6 +77,7 @@ export async function hashFile(file: string, hashers: readonly Hasher[], options
     const decode: DecodeOptions = {
       applyExifOrientation: options.applyExifOrientation ?? hasher.decode.applyExifOrientation ?? false,
       applyIccProfile: options.applyIccProfile ?? hasher.decode.applyIccProfile ?? false,
+      flattenAlpha: options.flattenAlpha ?? hasher.decode.flattenAlpha,
       maxPixels: options.maxPixels,
     };
     const key = decodeKey(decode);

@@ -18,6 +18,12 @@ export async function readImageFile(path: string): Promise<Uint8Array> {
   }
 }
 
+/** A colour `rrggbb`, checked. */
+function checkColour(hex: string): string {
+  if (!/^[0-9a-fA-F]{6}$/.test(hex)) throw new ImageError('unsupported', `flatten colour must be six hex digits (rrggbb), not "${hex}"`);
+  return hex;
+}
+
 function sharpError(e: unknown, maxPixels: number): ImageError {
   const msg = String((e as Error)?.message ?? e).split('\n')[0]!;
   if (/unsupported image format/i.test(msg)) return new ImageError('unsupported', 'unsupported or unrecognised image format');
@@ -36,19 +42,20 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
   try {
     if (buf.length === 0) throw new ImageError('empty', 'file is empty');
     if (isPnm(buf)) return decodePnm(buf, maxPixels);
-    return await decodeWithSharp(buf, maxPixels, options.applyExifOrientation ?? false, options.applyIccProfile ?? false);
+    return await decodeWithSharp(buf, maxPixels, options);
   } catch (e) {
     const err = e instanceof ImageError ? e : sharpError(e, maxPixels);
     throw source && !err.source ? new ImageError(err.kind, err.message, source) : err;
   }
 }
 
-async function decodeWithSharp(buf: Uint8Array, maxPixels: number, orient: boolean, icc: boolean): Promise<Image> {
-  const pipeline = sharp(buf, { limitInputPixels: maxPixels, pages: 1, failOn: 'truncated', ignoreIcc: !icc });
-  const oriented = orient ? pipeline.rotate() : pipeline;
+async function decodeWithSharp(buf: Uint8Array, maxPixels: number, options: DecodeOptions): Promise<Image> {
+  const pipeline = sharp(buf, { limitInputPixels: maxPixels, pages: 1, failOn: 'truncated', ignoreIcc: !options.applyIccProfile });
+  const oriented = options.applyExifOrientation ? pipeline.rotate() : pipeline;
+  const flat = options.flattenAlpha === undefined ? oriented : oriented.flatten({ background: `#${checkColour(options.flattenAlpha)}` });
   let result;
   try {
-    result = await oriented.toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    result = await flat.toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   } catch (e) {
     throw await explainSharpFailure(buf, e, maxPixels);
   }

@@ -22,6 +22,12 @@ export interface DecodeOptions {
    * and blockhash-js all ignore embedded profiles, so applying one would move hashes away from the references.
    */
   readonly applyIccProfile?: boolean;
+  /**
+   * Composite transparent pixels onto this opaque colour (`rrggbb`) and drop alpha. Default: keep alpha as decoded
+   * (the references ignore or special-case it); experiments flatten onto white so that edits which must drop alpha
+   * (JPEG) are not confounded with the pixels hidden under transparency.
+   */
+  readonly flattenAlpha?: string;
   /** Refuse images with more pixels than this (default 100 megapixels), before decoding them. */
   readonly maxPixels?: number;
 }
