@@ -51,11 +51,12 @@ export function ecdhParty(role: PartyRole, baseGroup: PrimeOrderGroup, items: re
     const key = secret;
     const peer = new Set(peerSet.map((e) => bytesToHex(group.encodeElement(group.multiply(key, e)))));
     const hits = doubled.elements.map((e) => peer.has(bytesToHex(group.encodeElement(e))));
-    const count = hits.reduce((n, h) => n + (h ? 1 : 0), 0);
-    if (options.cardinalityOnly) result = { kind: 'cardinality', count };
+    const matched = hits.flatMap((h, i) => (h ? [i] : []));
+    if (options.cardinalityOnly) result = { kind: 'cardinality', count: matched.length };
     else if (role === 'client') result = { kind: 'membership', matches: hits };
-    else result = { kind: 'database-matches', indices: hits.flatMap((h, i) => (h ? [i] : [])) };
-    transcript.computed('intersection', options.cardinalityOnly ? { cardinality: count } : { cardinality: count, hits });
+    else result = { kind: 'database-matches', indices: matched };
+    // In cardinality-only mode the positions refer to a shuffled set and name nothing; only the count is kept.
+    transcript.computed('intersection', options.cardinalityOnly ? { cardinality: matched.length } : { cardinality: matched.length, matched });
   };
 
   return {
