@@ -31,7 +31,8 @@ describe('scanlab psi', () => {
     try {
       const run = s.getRun('oprf-test');
       expect(run).toMatchObject({ kind: 'psi', status: 'done' });
-      expect(s.listArtifacts(run.id)).toEqual(['costs', 'summary', 'transcript:client', 'transcript:server']);
+      expect(s.listArtifacts(run.id)).toEqual(['costs', 'outcome', 'summary', 'transcript:client', 'transcript:server']);
+      expect(s.getArtifact(run.id, 'outcome')).toEqual({ kind: 'membership', matches: photos.map((_, i) => i < 7) });
       const summary = s.getArtifact<PsiSummary>(run.id, 'summary')!;
       expect(summary.accuracy).toMatchObject({ expected: 7, found: 7, falsePositives: 0 });
       expect(summary.config).toMatchObject({ protocol: 'oprf-membership', group: 'ristretto255', backend: 'sodium' });

@@ -77,6 +77,7 @@ async function psiRun(o: RunOptions): Promise<void> {
       const result = await runPsi(config, db.hashes, queries.hashes, { setupJobs: o.setupJobs === undefined ? 1 : parseJobs(o.setupJobs) });
       const summary = summarizeRun(result);
       store.putArtifact(run.id, 'summary', summary);
+      store.putArtifact(run.id, 'outcome', result.outcome);
       store.putArtifact(run.id, 'costs', result.costs);
       store.putArtifact(run.id, 'transcript:client', storeTranscript(result.transcripts.client, transcriptBytes));
       store.putArtifact(run.id, 'transcript:server', storeTranscript(result.transcripts.server, transcriptBytes));
