@@ -123,8 +123,8 @@ class FieldReader {
     return v as Json;
   }
 
-  string(parent: Json, key: string, field: string, fallback?: string): string {
-    const v = parent[key] ?? fallback;
+  string(parent: Json, key: string, field: string): string {
+    const v = parent[key];
     if (typeof v !== 'string' || v === '') this.fail(field, v === undefined ? 'is missing' : `must be a non-empty string, got ${JSON.stringify(v)}`);
     return v;
   }

@@ -6,7 +6,7 @@ import type { Hash, Hasher } from '../types.js';
 import { loadModelCard, ModelCardError, type CardBits, type ModelCard } from './card.js';
 import { preprocessBatch } from './preprocess.js';
 import { loadProjection, projectEmbeddings, type Projection } from './projection.js';
-import { intraOpThreads, runModel, sessionFor, type ModelSession, type SessionOptions } from './session.js';
+import { intraOpThreads, runModel, sessionFor, type ModelSession, type NeuralSessionOptions } from './session.js';
 
 export interface NeuralHasher extends Hasher<string, number> {
   readonly card: ModelCard;
@@ -38,7 +38,7 @@ export function valuesToHash(id: string, values: ArrayLike<number>, offset: numb
  * projection file are read and checked now, so mistakes surface before any work; the ONNX session is created on the
  * first hash and shared by every hasher of the same model in this thread.
  */
-export function neuralHasher(cardPath: string, id = `neural:${cardPath}`, options: SessionOptions = {}): NeuralHasher {
+export function neuralHasher(cardPath: string, id = `neural:${cardPath}`, options: NeuralSessionOptions = {}): NeuralHasher {
   const card = loadModelCard(cardPath);
   const projection = card.projection ? loadProjection(card.projection) : undefined;
   if (!existsSync(card.modelPath)) throw new ModelCardError(`${card.cardPath}: model file ${card.modelPath} does not exist (run scanlab models check ${cardPath})`);

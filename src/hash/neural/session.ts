@@ -5,7 +5,7 @@ import { ModelCardError, type ModelCard } from './card.js';
 import { inputTensorSize } from './preprocess.js';
 
 /** How a session runs; the default of one intra-op thread suits scanlab's one-worker-per-core parallelism. */
-export interface SessionOptions {
+export interface NeuralSessionOptions {
   /** Threads onnxruntime may use inside one operator (default 1, or SCANLAB_NEURAL_THREADS). */
   readonly intraOpThreads?: number;
 }
@@ -20,7 +20,7 @@ export interface ModelSession {
 }
 
 /** The intra-op thread count from options, else the SCANLAB_NEURAL_THREADS environment variable, else 1. */
-export function intraOpThreads(options: SessionOptions = {}): number {
+export function intraOpThreads(options: NeuralSessionOptions = {}): number {
   const n = options.intraOpThreads ?? Number(process.env['SCANLAB_NEURAL_THREADS'] ?? 1);
   if (!Number.isInteger(n) || n < 1) throw new ModelCardError(`intra-op threads must be a positive integer, got ${n}`);
   return n;

@@ -1,0 +1,127 @@
+// Benchmark: the neural hasher's images per second on 1 and 2 cores, a batch-size sweep, and the share of time spent
+// in preprocessing (sharp resize + normalisation) versus inference (onnxruntime), plus end-to-end `hashFiles` with
+// 1 and 2 workers beside PDQ and pHash. Each core count runs in a child process pinned with taskset where available.
+//
+//   npm run bench -- neural [--card models/scanlab-tiny.json] [--dir FOLDER] [--count 64] [--repeats 3]
+//   (--count: images in the batch sweep; the end-to-end rows hash every image in the folder)
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import sharp from 'sharp';
+import { hashFiles } from '../src/hash/batch.js';
+import { neuralHasher } from '../src/hash/neural/neural-hasher.js';
+import { preprocessBatch } from '../src/hash/neural/preprocess.js';
+import { projectEmbeddings, loadProjection } from '../src/hash/neural/projection.js';
+import { runModel, sessionFor } from '../src/hash/neural/session.js';
+import { decodeImage } from '../src/image/decode.js';
+import { listImageFiles } from '../src/image/files.js';
+import type { Image } from '../src/image/types.js';
+import { argValue, fmt, printTable } from './_util.js';
+
+const root = join(import.meta.dirname, '..');
+const card = argValue('card') ?? join(root, 'models', 'scanlab-tiny.json');
+const dir = argValue('dir') ?? join(root, 'datasets', 'sample');
+const count = Number(argValue('count') ?? 64);
+const repeats = Number(argValue('repeats') ?? 3);
+const BATCHES = [1, 4, 16, 32];
+
+interface SweepRow {
+  readonly cores: number;
+  readonly batch: number;
+  readonly preprocessMs: number;
+  readonly inferenceMs: number;
+  readonly bitsMs: number;
+}
+
+interface EndToEndRow {
+  readonly cores: number;
+  readonly algo: string;
+  readonly imagesPerSecond: number;
+}
+
+/** Best-of-`repeats` time of each stage over all images, in batches of `batch`. */
+async function sweep(images: readonly Image[], cores: number, batch: number): Promise<SweepRow> {
+  const hasher = neuralHasher(card, 'bench', { intraOpThreads: cores });
+  const model = await sessionFor(hasher.card, cores);
+  const projection = hasher.card.projection ? loadProjection(hasher.card.projection) : undefined;
+  let best = { preprocessMs: Infinity, inferenceMs: Infinity, bitsMs: Infinity };
+  for (let r = 0; r <= repeats; r++) {
+    const t = { preprocessMs: 0, inferenceMs: 0, bitsMs: 0 };
+    for (let i = 0; i < images.length; i += batch) {
+      const chunk = images.slice(i, i + batch);
+      const t0 = performance.now();
+      const tensor = await preprocessBatch(chunk, hasher.card);
+      const t1 = performance.now();
+      const embeddings = await runModel(hasher.card, model, tensor, chunk.length);
+      const t2 = performance.now();
+      if (projection) projectEmbeddings(projection, embeddings, chunk.length);
+      t.preprocessMs += t1 - t0;
+      t.inferenceMs += t2 - t1;
+      t.bitsMs += performance.now() - t2;
+    }
+    // The first round warms up (session creation, sharp and onnxruntime caches) and is not counted.
+    if (r > 0 && t.preprocessMs + t.inferenceMs + t.bitsMs < best.preprocessMs + best.inferenceMs + best.bitsMs) best = t;
+  }
+  return { cores, batch, ...best };
+}
+
+async function endToEnd(files: readonly string[], cores: number, algo: string): Promise<EndToEndRow> {
+  let best = Infinity;
+  for (let r = 0; r <= repeats; r++) {
+    const t0 = performance.now();
+    for await (const row of hashFiles(files, { algos: [algo], jobs: cores })) if (row.error) throw new Error(`${row.file}: ${row.error}`);
+    if (r > 0) best = Math.min(best, performance.now() - t0);
+  }
+  return { cores, algo: algo.startsWith('neural:') ? 'neural' : algo, imagesPerSecond: (files.length * 1000) / best };
+}
+
+async function child(cores: number): Promise<void> {
+  sharp.concurrency(cores);
+  const files = await listImageFiles([dir]);
+  const images = await Promise.all(files.slice(0, count).map((f) => decodeImage(f)));
+  const rows: SweepRow[] = [];
+  for (const batch of BATCHES) rows.push(await sweep(images, cores, batch));
+  const ends: EndToEndRow[] = [];
+  for (const algo of [`neural:${card}`, 'pdq', 'phash']) ends.push(await endToEnd(files, cores, algo));
+  process.stdout.write(JSON.stringify({ rows, ends, images: images.length, files: files.length }) + '\n');
+}
+
+function runChild(cores: number): { rows: SweepRow[]; ends: EndToEndRow[]; images: number; files: number } {
+  const cpus = cores === 1 ? '0' : '0,1';
+  const args = ['--import', 'tsx', join(import.meta.dirname, 'neural.ts'), '--child', String(cores), '--card', card, '--dir', dir, '--count', String(count), '--repeats', String(repeats)];
+  const pinned = existsSync('/usr/bin/taskset');
+  const r = spawnSync(pinned ? '/usr/bin/taskset' : process.execPath, pinned ? ['-c', cpus, process.execPath, ...args] : args, {
+    encoding: 'utf8',
+    env: { ...process.env, UV_THREADPOOL_SIZE: String(Math.max(cores, 2)), NODE_OPTIONS: '' },
+    maxBuffer: 1 << 24,
+  });
+  if (r.status !== 0) throw new Error(`bench child (${cores} cores) failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+const childCores = argValue('child');
+if (childCores !== undefined) {
+  await child(Number(childCores));
+} else {
+  const results = [runChild(1), runChild(2)];
+  process.stdout.write(`neural: ${card}, ${results[0]!.images} images from ${dir}, best of ${repeats}; cores pinned with taskset; ` +
+    `intra-op threads = sharp concurrency = cores\n\n`);
+  const table: string[][] = [['cores', 'batch', 'images/s', 'preprocess ms/img', 'inference ms/img', 'preprocess share', 'inference share']];
+  for (const { rows, images } of results) {
+    for (const r of rows) {
+      const total = r.preprocessMs + r.inferenceMs + r.bitsMs;
+      table.push([String(r.cores), String(r.batch), fmt((images * 1000) / total), fmt(r.preprocessMs / images, 2), fmt(r.inferenceMs / images, 2),
+        `${fmt((100 * r.preprocessMs) / total, 0)}%`, `${fmt((100 * r.inferenceMs) / total, 0)}%`]);
+    }
+  }
+  printTable(table);
+  process.stdout.write(`\nend to end over all ${results[0]!.files} images (decode + hash with scanlab hash's hashFiles, worker start-up included; ` +
+    '2 cores = 2 worker threads with one intra-op thread each)\n\n');
+  const ends: string[][] = [['algo', '1 core images/s', '2 cores images/s', 'ratio']];
+  for (const [i, e] of results[0]!.ends.entries()) {
+    const two = results[1]!.ends[i]!;
+    ends.push([e.algo, fmt(e.imagesPerSecond), fmt(two.imagesPerSecond), `${fmt(two.imagesPerSecond / e.imagesPerSecond, 2)}x`]);
+  }
+  printTable(ends);
+}
