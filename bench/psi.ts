@@ -116,7 +116,7 @@ async function timed(f: () => Promise<unknown> | unknown): Promise<SetupCell> {
   return { ms, cpuMs: (cpu.user + cpu.system) / 1000, measured: true };
 }
 
-const setupMeasure: Record<ProtocolName, (group: PrimeOrderGroup) => (inputs: Uint8Array[]) => Promise<SetupCell>> = {
+const setupMeasure: Record<Exclude<ProtocolName, 'tpsi-ad'>, (group: PrimeOrderGroup) => (inputs: Uint8Array[]) => Promise<SetupCell>> = {
   plaintext: () => (inputs) => timed(() => plaintextServer(inputs).prepare()),
   'oprf-membership': (group) => (inputs) =>
     timed(() => buildOprfFilter(group, group.randomScalar(), inputs, bloomParams(inputs.length, DEFAULT_PSI_CONFIG.falsePositiveRate), jobs)),

@@ -13,6 +13,7 @@ import { registerPsiCommand } from './psi.js';
 import { registerModelsCommand } from './models.js';
 import { registerReportCommand } from './report.js';
 import { registerDemoCommand } from './demo.js';
+import { registerLeakageCommand } from './leakage.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerModelsCommand(program);
   registerReportCommand(program);
   registerDemoCommand(program);
+  registerLeakageCommand(program);
   return program;
 }
 

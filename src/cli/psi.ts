@@ -10,6 +10,8 @@ import { PsiError } from '../psi/errors.js';
 import { isBackendName, isGroupName } from '../psi/group/create.js';
 import { DEFAULT_PSI_CONFIG, PROTOCOL_NAMES, isProtocolName, type PsiConfig } from '../psi/protocols/registry.js';
 import { runPsi } from '../psi/run.js';
+import { DEFAULT_TPSI_PARAMS, checkTpsiParams, type TpsiParams } from '../psi/protocols/tpsi-ad/params.js';
+import { formatTpsiReport } from '../psi/protocols/tpsi-ad/report.js';
 import { formatSummary, summarizeRun, type PsiSummary } from '../psi/summary.js';
 import { storeTranscript, type StoredTranscript } from '../psi/transcript.js';
 import { UsageError } from './errors.js';
@@ -28,6 +30,11 @@ interface RunOptions {
   fpr: string;
   learner: string;
   cardinalityOnly?: boolean;
+  threshold?: string;
+  syntheticRate?: string;
+  accounts?: string;
+  cuckooEpsilon?: string;
+  dhfCapacity?: string;
   setupJobs?: string;
   transcriptBytes: string;
   store: string;
@@ -43,7 +50,28 @@ function parseConfig(o: RunOptions): PsiConfig {
   if (!(fpr > 0 && fpr < 1)) throw new UsageError(`--fpr must be a number between 0 and 1, not "${o.fpr}"`);
   if (o.learner !== 'client' && o.learner !== 'server') throw new UsageError(`--learner must be client or server, not "${o.learner}"`);
   if (o.protocol !== 'ecdh-psi' && (o.learner !== 'client' || o.cardinalityOnly)) throw new UsageError('--learner and --cardinality-only apply to ecdh-psi only');
-  return { protocol: o.protocol, group: o.group, backend, falsePositiveRate: fpr, learner: o.learner, cardinalityOnly: o.cardinalityOnly ?? false };
+  const tpsiGiven = [o.threshold, o.syntheticRate, o.accounts, o.cuckooEpsilon, o.dhfCapacity].some((v) => v !== undefined);
+  if (o.protocol !== 'tpsi-ad' && tpsiGiven) throw new UsageError('--threshold, --synthetic-rate, --accounts, --cuckoo-epsilon and --dhf-capacity apply to tpsi-ad only');
+  const accounts = o.accounts === undefined ? DEFAULT_PSI_CONFIG.accounts : Number(o.accounts);
+  if (!Number.isInteger(accounts) || accounts < 1) throw new UsageError(`--accounts must be a positive integer, not "${o.accounts}"`);
+  return { protocol: o.protocol, group: o.group, backend, falsePositiveRate: fpr, learner: o.learner, cardinalityOnly: o.cardinalityOnly ?? false, tpsi: parseTpsiParams(o), accounts };
+}
+
+/** tpsi-ad parameters from the options, the defaults where absent. */
+function parseTpsiParams(o: RunOptions): TpsiParams {
+  const number = (v: string | undefined, fallback: number): number => (v === undefined ? fallback : Number(v));
+  const params: TpsiParams = {
+    ...DEFAULT_TPSI_PARAMS,
+    threshold: number(o.threshold, DEFAULT_TPSI_PARAMS.threshold),
+    syntheticRate: number(o.syntheticRate, DEFAULT_TPSI_PARAMS.syntheticRate),
+    cuckooEpsilon: number(o.cuckooEpsilon, DEFAULT_TPSI_PARAMS.cuckooEpsilon),
+    dhfCapacity: number(o.dhfCapacity, DEFAULT_TPSI_PARAMS.dhfCapacity),
+  };
+  try {
+    return checkTpsiParams(params);
+  } catch (e) {
+    throw new UsageError(e instanceof PsiError ? e.message : String(e));
+  }
 }
 
 /** The hashes of a list file; query files may be `scanlab hash` output, whose rows of other algorithms are skipped. */
@@ -81,8 +109,10 @@ async function psiRun(o: RunOptions): Promise<void> {
       store.putArtifact(run.id, 'costs', result.costs);
       store.putArtifact(run.id, 'transcript:client', storeTranscript(result.transcripts.client, transcriptBytes));
       store.putArtifact(run.id, 'transcript:server', storeTranscript(result.transcripts.server, transcriptBytes));
+      if (result.tpsi) store.putArtifact(run.id, 'accounts', result.tpsi);
       store.setStatus(run.id, 'done');
       process.stdout.write(formatSummary(run.id, summary));
+      if (result.tpsi) process.stdout.write(formatTpsiReport(result.tpsi));
     } catch (e) {
       store.setStatus(run.id, 'failed');
       if (e instanceof PsiError) throw new UsageError(e.message);
@@ -141,6 +171,11 @@ export function registerPsiCommand(program: Command): void {
       .option('--fpr <rate>', 'oprf-membership: false-positive rate of the membership filter', String(DEFAULT_PSI_CONFIG.falsePositiveRate))
       .option('--learner <party>', 'ecdh-psi: client or server learns the intersection', 'client')
       .option('--cardinality-only', 'ecdh-psi: the learner gets only the intersection size')
+      .option('--threshold <t>', `tpsi-ad: real matches before the server learns any ad (default ${DEFAULT_TPSI_PARAMS.threshold})`)
+      .option('--synthetic-rate <s>', `tpsi-ad: probability of a synthetic voucher (default ${DEFAULT_TPSI_PARAMS.syntheticRate})`)
+      .option('--accounts <n>', 'tpsi-ad: simulated accounts, photo i in account i mod n (default 1)')
+      .option('--cuckoo-epsilon <e>', `tpsi-ad: cuckoo table of (1+e)·n slots; two-choice cuckoo needs e > 1 (default ${DEFAULT_TPSI_PARAMS.cuckooEpsilon})`)
+      .option('--dhf-capacity <n>', `tpsi-ad: most synthetic vouchers per account (default ${DEFAULT_TPSI_PARAMS.dhfCapacity})`)
       .option('--setup-jobs <n>', 'oprf-membership: worker threads for the server setup (default 1)')
       .option('--transcript-bytes <n>', 'store received messages up to this size in full (larger: length, SHA-256, first bytes)', String(1 << 20)),
   ).action(runAction(psiRun));

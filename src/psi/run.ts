@@ -13,6 +13,8 @@ import type { PsiOutcome } from './protocols/party.js';
 import { createParties, learnerOf, type PsiConfig } from './protocols/registry.js';
 import type { Transcript } from './transcript.js';
 import { compareWithTruth, intersectionTruth, type Accuracy } from './truth.js';
+import { createTpsiParties } from './protocols/tpsi-ad/session.js';
+import { tpsiPartiesReport, type TpsiRunReport } from './protocols/tpsi-ad/report.js';
 
 export interface FilterInfo {
   readonly bits: number;
@@ -30,6 +32,8 @@ export interface PsiRunResult {
   readonly costs: RunCosts;
   /** The oprf-membership filter's size; null for other protocols. */
   readonly filter: FilterInfo | null;
+  /** tpsi-ad: per account, matches, synthetic and opened vouchers, key reconstruction and revealed ad; null otherwise. */
+  readonly tpsi: TpsiRunReport | null;
   readonly transcripts: { readonly client: Transcript; readonly server: Transcript };
 }
 
@@ -59,7 +63,8 @@ export async function runPsi(config: PsiConfig, database: readonly Hash[], queri
   const queryInputs = queries.map(psiInput);
   const jobs = options.setupJobs ?? 1;
   const early = config.protocol === 'oprf-membership' && jobs > 1 ? await prepareInWorkers(group, config, dbInputs, jobs) : undefined;
-  const { client, server } = createParties(config, group, dbInputs, queryInputs, early?.prepared);
+  const tpsi = config.protocol === 'tpsi-ad' ? createTpsiParties(group, dbInputs, queryInputs, config.tpsi, config.accounts) : undefined;
+  const { client, server } = tpsi ?? createParties(config, group, dbInputs, queryInputs, early?.prepared);
   const costs = runParties(client, server, queryInputs.length);
   if (early) {
     costs.server.setupMs += early.ms;
@@ -75,14 +80,16 @@ export async function runPsi(config: PsiConfig, database: readonly Hash[], queri
     const params = bloomParams(dbInputs.length, config.falsePositiveRate);
     filter = { ...params, bitsPerEntry: params.bits / Math.max(1, dbInputs.length), expectedFalsePositiveRate: expectedFalsePositiveRate(params, dbInputs.length) };
   }
+  const truth = intersectionTruth(dbInputs, queryInputs);
   return {
     config,
     databaseSize: dbInputs.length,
     queryCount: queryInputs.length,
     outcome,
-    accuracy: compareWithTruth(learner, outcome, intersectionTruth(dbInputs, queryInputs), dbInputs.length),
+    accuracy: compareWithTruth(learner, outcome, truth, dbInputs.length),
     costs,
     filter,
+    tpsi: tpsi ? tpsiPartiesReport(tpsi, config.tpsi, config.accounts, truth.queryMatches) : null,
     transcripts: { client: client.transcript, server: server.transcript },
   };
 }

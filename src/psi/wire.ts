@@ -3,6 +3,7 @@ import { BloomFilter, MAX_FILTER_BITS, MAX_FILTER_HASHES } from './bloom.js';
 import { ProtocolError, PsiError } from './errors.js';
 import type { GroupElement, GroupName, PrimeOrderGroup, Scalar } from './group/group.js';
 import { ByteReader, ByteWriter } from './wire-bytes.js';
+import { publicDataBodyBytes, readPublicData, readVoucher, voucherBodyBytes, writePublicData, writeVoucher, type TpsiPublicData, type TpsiVoucher } from './protocols/tpsi-ad/wire-format.js';
 
 export const WIRE_VERSION = 1;
 
@@ -14,6 +15,8 @@ export const MESSAGE_TYPES = {
   'oprf-server-key': 0x1f,
   'ecdh-blinded-set': 0x20,
   'ecdh-double-blinded-set': 0x21,
+  'tpsi-public-data': 0x30,
+  'tpsi-voucher': 0x31,
 } as const;
 export type MessageType = keyof typeof MESSAGE_TYPES;
 
@@ -38,7 +41,9 @@ export type Message =
   | { readonly type: 'oprf-response'; readonly element: GroupElement }
   | { readonly type: 'oprf-server-key'; readonly key: Scalar }
   | { readonly type: 'ecdh-blinded-set'; readonly elements: GroupElement[] }
-  | { readonly type: 'ecdh-double-blinded-set'; readonly shuffled: boolean; readonly elements: GroupElement[] };
+  | { readonly type: 'ecdh-double-blinded-set'; readonly shuffled: boolean; readonly elements: GroupElement[] }
+  | { readonly type: 'tpsi-public-data'; readonly data: TpsiPublicData }
+  | { readonly type: 'tpsi-voucher'; readonly voucher: TpsiVoucher };
 
 export type MessageOf<T extends MessageType> = Extract<Message, { type: T }>;
 
@@ -80,6 +85,20 @@ export function encodeEcdhDoubleBlindedSet(group: PrimeOrderGroup, shuffled: boo
     .u8(shuffled ? FLAG_SHUFFLED : 0)
     .u32(elements.length);
   for (const e of elements) w.bytes(e);
+  return w.finish();
+}
+
+/** tpsi-ad: the server's published data (parameters, cuckoo seed, L = α·G and the blinded table). */
+export function encodeTpsiPublicData(group: PrimeOrderGroup, data: TpsiPublicData): Uint8Array {
+  const w = writer('tpsi-public-data', 1 + publicDataBodyBytes(group, data)).u8(GROUP_CODES[group.name]);
+  writePublicData(w, group, data);
+  return w.finish();
+}
+
+/** tpsi-ad: one voucher. */
+export function encodeTpsiVoucher(group: PrimeOrderGroup, voucher: TpsiVoucher): Uint8Array {
+  const w = writer('tpsi-voucher', 1 + voucherBodyBytes(group, voucher)).u8(GROUP_CODES[group.name]);
+  writeVoucher(w, group, voucher);
   return w.finish();
 }
 
@@ -168,6 +187,16 @@ export function decodeMessage(bytes: Uint8Array, group: PrimeOrderGroup | null, 
       message = { type, shuffled: (flags & FLAG_SHUFFLED) !== 0, elements: readElements(r, g, limits) };
       break;
     }
+    case 'tpsi-public-data': {
+      const g = readGroup(r, group);
+      message = { type, data: readPublicData(r, g, limits.maxSetElements) };
+      break;
+    }
+    case 'tpsi-voucher': {
+      const g = readGroup(r, group);
+      message = { type, voucher: readVoucher(r, g) };
+      break;
+    }
   }
   r.end();
   return message;
@@ -197,5 +226,9 @@ export function encodeMessage(message: Message, group: PrimeOrderGroup | null): 
       return encodeEcdhBlindedSet(group, message.elements.map((e) => group.encodeElement(e)));
     case 'ecdh-double-blinded-set':
       return encodeEcdhDoubleBlindedSet(group, message.shuffled, message.elements.map((e) => group.encodeElement(e)));
+    case 'tpsi-public-data':
+      return encodeTpsiPublicData(group, message.data);
+    case 'tpsi-voucher':
+      return encodeTpsiVoucher(group, message.voucher);
   }
 }

@@ -6,8 +6,10 @@ import { ecdhParty } from './ecdh-psi.js';
 import { oprfMembershipClient, oprfMembershipServer, type PreparedOprfDatabase } from './oprf-membership.js';
 import type { PsiParty } from './party.js';
 import { plaintextClient, plaintextServer } from './plaintext.js';
+import { createTpsiParties } from './tpsi-ad/session.js';
+import { DEFAULT_TPSI_PARAMS, type TpsiParams } from './tpsi-ad/params.js';
 
-export const PROTOCOL_NAMES = ['plaintext', 'oprf-membership', 'ecdh-psi'] as const;
+export const PROTOCOL_NAMES = ['plaintext', 'oprf-membership', 'ecdh-psi', 'tpsi-ad'] as const;
 export type ProtocolName = (typeof PROTOCOL_NAMES)[number];
 export const isProtocolName = (s: string): s is ProtocolName => (PROTOCOL_NAMES as readonly string[]).includes(s);
 
@@ -22,6 +24,10 @@ export interface PsiConfig {
   readonly learner: PartyRole;
   /** ecdh-psi: the learner gets only the intersection's size. */
   readonly cardinalityOnly: boolean;
+  /** tpsi-ad: threshold t, synthetic rate s, cuckoo ε, DHF capacity (and the fixed ad size). */
+  readonly tpsi: TpsiParams;
+  /** tpsi-ad: simulated accounts the photos are split across (round-robin). */
+  readonly accounts: number;
 }
 
 export const DEFAULT_PSI_CONFIG: PsiConfig = {
@@ -31,12 +37,15 @@ export const DEFAULT_PSI_CONFIG: PsiConfig = {
   falsePositiveRate: 1e-6,
   learner: 'client',
   cardinalityOnly: false,
+  tpsi: DEFAULT_TPSI_PARAMS,
+  accounts: 1,
 };
 
 /** The party that learns the result under a configuration. */
 export function learnerOf(config: PsiConfig): PartyRole {
   if (config.protocol === 'plaintext') return 'server';
   if (config.protocol === 'oprf-membership') return 'client';
+  if (config.protocol === 'tpsi-ad') return 'server';
   return config.learner;
 }
 
@@ -61,5 +70,7 @@ export function createParties(
       const options = { learner: config.learner, cardinalityOnly: config.cardinalityOnly };
       return { client: ecdhParty('client', group, queries, options), server: ecdhParty('server', group, database, options) };
     }
+    case 'tpsi-ad':
+      return createTpsiParties(group, database, queries, config.tpsi, config.accounts);
   }
 }
