@@ -27,7 +27,9 @@ export interface CuckooOptions {
 /** ⌈(1 + ε)·n⌉ slots, at least 2 so that every entry has two distinct positions. */
 export function cuckooTableSize(entries: number, epsilon: number): number {
   if (!(epsilon >= 0) || !Number.isFinite(epsilon)) throw new PsiError(`cuckoo ε must be a non-negative number, got ${epsilon}`);
-  return Math.max(2, Math.ceil((1 + epsilon) * entries));
+  const slots = (1 + epsilon) * entries;
+  // Rounding error must not add a slot: (1 + 1.2)·50 is 110.00000000000001 in floating point.
+  return Math.max(2, Math.ceil(slots - slots * 4 * Number.EPSILON));
 }
 
 const uint48 = (b: Uint8Array, at: number): number => b[at]! * 2 ** 40 + b[at + 1]! * 2 ** 32 + ((b[at + 2]! << 24) >>> 0) + (b[at + 3]! << 16) + (b[at + 4]! << 8) + b[at + 5]!;

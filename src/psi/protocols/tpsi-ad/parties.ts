@@ -64,8 +64,7 @@ export function tpsiServer(baseGroup: PrimeOrderGroup, database: readonly Uint8A
     const { voucher } = decodeExpected('tpsi-voucher', message, group, options.limits);
     transcript.received('tpsi-voucher', message);
     const id = bytesToHex(voucher.id);
-    let collector = collectors.get(voucher.account);
-    if (!collector) collectors.set(voucher.account, (collector = new AccountCollector(voucher.account, collectorParams)));
+    const collector = collectors.get(voucher.account) ?? new AccountCollector(voucher.account, collectorParams);
     collector.requireUsable();
     if (collector.isReplay(voucher.id)) {
       transcript.computed('voucher', { account: voucher.account, id, replay: true });
@@ -75,6 +74,7 @@ export function tpsiServer(baseGroup: PrimeOrderGroup, database: readonly Uint8A
     const keys = voucher.slots.map((slot) => openSlot(group, key, slot)).filter((k) => k !== undefined);
     if (keys.length > 1) throw new ProtocolError('invalid-field', 'both outer-layer slots of a voucher open');
     if (keys.length === 0) {
+      collectors.set(voucher.account, collector);
       collector.addShut(voucher.id);
       arrivals.push({ account: voucher.account, id });
       transcript.computed('voucher', { account: voucher.account, id, opened: false });
@@ -82,7 +82,9 @@ export function tpsiServer(baseGroup: PrimeOrderGroup, database: readonly Uint8A
     }
     const plaintext = openOnce(keys[0]!, voucher.payload);
     if (!plaintext) throw new ProtocolError('invalid-field', 'the payload does not open under the key in the outer layer');
-    const revealed = collector.addOpened(voucher.id, decodePayload(plaintext, params.adBytes, collectorParams.dhfDimension));
+    const payload = decodePayload(plaintext, params.adBytes, collectorParams.dhfDimension);
+    collectors.set(voucher.account, collector);
+    const revealed = collector.addOpened(voucher.id, payload);
     arrivals.push({ account: voucher.account, id });
     transcript.computed('voucher', { account: voucher.account, id, opened: true });
     const view = collector.view();
@@ -126,7 +128,7 @@ export function tpsiClient(baseGroup: PrimeOrderGroup, photos: readonly TpsiPhot
 
   const vouchersFor = (data: TpsiPublicData): Uint8Array[] => {
     const tooLong = photos.find((p) => p.ad.length > data.adBytes);
-    if (tooLong) throw new PsiError(`a photo's ad of ${tooLong.ad.length} bytes exceeds the ${data.adBytes} bytes the server's parameters allow`);
+    if (tooLong) throw new ProtocolError('invalid-field', `the published ad size of ${data.adBytes} bytes is below a photo's ad of ${tooLong.ad.length} bytes`);
     const table = new PublishedTable(group, data);
     const accounts = new Map<number, { secrets: AccountSecrets; synthetic: number }>();
     const capacity = dhfCapacity(data.dhfDimension);
