@@ -8,7 +8,7 @@ import type { Hash } from '../hash/types.js';
 import { fitDof, type DofFit } from './dof-fit.js';
 import { completeRun, prepareRun, type ExperimentOptions } from './experiment.js';
 import { hashUnit, type HashUnitInput, type HashUnitResult } from './hash-unit.js';
-import { packHashes } from './pair-distances.js';
+import { groupHashes } from './pair-distances.js';
 import { unrelatedPairHistogram, type PairHistogram } from './pair-histogram.js';
 import { DEFAULT_FLATTEN } from './robustness.js';
 import { runWorkLoop } from './run-loop.js';
@@ -106,7 +106,7 @@ export async function runFpr(config: FprConfig | undefined, options: ExperimentO
     for (const hasher of hashers) {
       const rows = ordered.filter((item) => hashes.get(item.id)?.[hasher.id]?.hash);
       const groupIndex = new Map<string, number>();
-      const packed = packHashes(
+      const grouped = groupHashes(
         rows.map((item): Hash => fromHex(hasher.id, hasher.nbits, hashes.get(item.id)![hasher.id]!.hash!)),
         rows.map((item) => groupIndex.get(item.group) ?? groupIndex.set(item.group, groupIndex.size).get(item.group)!),
       );
@@ -114,7 +114,7 @@ export async function runFpr(config: FprConfig | undefined, options: ExperimentO
       const exclude = cfg.keepDuplicates
         ? []
         : duplicates.filter((d) => rowOf.has(d.a) && rowOf.has(d.b)).map((d) => [rowOf.get(d.a)!, rowOf.get(d.b)!] as const);
-      const hist = await unrelatedPairHistogram(packed, { maxPairs: cfg.maxPairs, seed: cfg.seed, jobs: options.jobs, exclude });
+      const hist = await unrelatedPairHistogram(grouped, { maxPairs: cfg.maxPairs, seed: cfg.seed, jobs: options.jobs, exclude });
       const pairs = hist.counts.reduce((s, c) => s + c, 0);
       summary.algos[hasher.id] = { ...hist, hashed: rows.length, dof: pairs > 1 ? fitDof({ nbits: hist.nbits, counts: hist.counts }) : null };
     }

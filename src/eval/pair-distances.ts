@@ -1,58 +1,49 @@
 // Distance histograms over pairs of hashes from different groups: every such pair, or a seeded sample of them.
-// Hashes are packed into 32-bit words; popcount uses a 16-bit lookup table, two lookups a word.
+// Hashes are packed into 32-bit words as the matcher packs them; popcount uses a 16-bit lookup table, two lookups a word.
 import type { Hash } from '../hash/types.js';
+import { packHashes, type PackedHashes } from '../match/packed.js';
 import { createPrng } from '../transform/prng.js';
 import { emptyHistogram } from './histogram.js';
 
 const POP16 = new Uint8Array(65536);
 for (let i = 1; i < 65536; i++) POP16[i] = (i & 1) + POP16[i >> 1]!;
 
-/** Hashes of one algorithm packed row by row into 32-bit words, with each row's group as a small integer. */
-export interface PackedHashes {
-  readonly nbits: number;
-  readonly words: number;
-  readonly count: number;
-  readonly data: Uint32Array;
-  /** Group index per row; rows must be sorted so that each group is contiguous. */
+/** Hashes of one algorithm packed row by row (see `src/match/packed.ts`), with each row's group as a small integer. */
+export interface GroupedHashes {
+  readonly packed: PackedHashes;
+  /** Group index per row; rows must be ordered so that each group is contiguous. */
   readonly group: Int32Array;
 }
 
-/** Packs hashes whose rows are already ordered by group (`groupOf[i]` non-decreasing per contiguous group). */
-export function packHashes(hashes: readonly Hash[], groupOf: readonly number[]): PackedHashes {
-  const nbits = hashes[0]?.nbits ?? 0;
-  const bytes = Math.ceil(nbits / 8);
-  const words = Math.ceil(bytes / 4);
-  const data = new Uint32Array(hashes.length * words);
-  hashes.forEach((h, i) => {
-    if (h.nbits !== nbits) throw new RangeError(`mixed hash lengths: ${h.nbits} and ${nbits}`);
-    for (let b = 0; b < bytes; b++) data[i * words + (b >> 2)]! |= h.bits[b]! << (24 - 8 * (b & 3));
-  });
-  return { nbits, words, count: hashes.length, data, group: Int32Array.from(groupOf) };
+/** Packs hashes whose rows are already ordered by group (each group's rows contiguous). */
+export function groupHashes(hashes: readonly Hash[], groupOf: readonly number[]): GroupedHashes {
+  return { packed: packHashes(hashes), group: Int32Array.from(groupOf) };
 }
 
-function distance(p: PackedHashes, i: number, j: number): number {
+function distance({ packed }: GroupedHashes, i: number, j: number): number {
   let d = 0;
-  const a = i * p.words;
-  const b = j * p.words;
-  for (let w = 0; w < p.words; w++) {
-    const x = p.data[a + w]! ^ p.data[b + w]!;
+  const a = i * packed.words;
+  const b = j * packed.words;
+  for (let w = 0; w < packed.words; w++) {
+    const x = packed.data[a + w]! ^ packed.data[b + w]!;
     d += POP16[x & 0xffff]! + POP16[x >>> 16]!;
   }
   return d;
 }
 
 /** End (exclusive) of the group of each row, for skipping same-group pairs. */
-function groupEnds(p: PackedHashes): Int32Array {
-  const end = new Int32Array(p.count);
-  for (let i = p.count - 1; i >= 0; i--) end[i] = i + 1 < p.count && p.group[i + 1] === p.group[i] ? end[i + 1]! : i + 1;
+function groupEnds(g: GroupedHashes): Int32Array {
+  const n = g.packed.count;
+  const end = new Int32Array(n);
+  for (let i = n - 1; i >= 0; i--) end[i] = i + 1 < n && g.group[i + 1] === g.group[i] ? end[i + 1]! : i + 1;
   return end;
 }
 
 /** Number of pairs (i < j) in different groups. */
-export function crossGroupPairCount(p: PackedHashes): number {
-  const end = groupEnds(p);
+export function crossGroupPairCount(g: GroupedHashes): number {
+  const end = groupEnds(g);
   let n = 0;
-  for (let i = 0; i < p.count; i++) n += p.count - end[i]!;
+  for (let i = 0; i < g.packed.count; i++) n += g.packed.count - end[i]!;
   return n;
 }
 
@@ -60,9 +51,10 @@ export function crossGroupPairCount(p: PackedHashes): number {
  * Histogram of distances over every cross-group pair whose first row lies in [from, to). Splitting the rows
  * lets several workers share the work; their histograms add up to the whole.
  */
-export function allPairsHistogram(p: PackedHashes, from = 0, to = p.count): number[] {
+export function allPairsHistogram(g: GroupedHashes, from = 0, to = g.packed.count): number[] {
+  const p = g.packed;
   const hist = emptyHistogram(p.nbits);
-  const end = groupEnds(p);
+  const end = groupEnds(g);
   const { data, words } = p;
   if (words === 8) {
     for (let i = from; i < to; i++) {
@@ -95,44 +87,45 @@ export function allPairsHistogram(p: PackedHashes, from = 0, to = p.count): numb
     }
     return hist;
   }
-  for (let i = from; i < to; i++) for (let j = end[i]!; j < p.count; j++) hist[distance(p, i, j)]!++;
+  for (let i = from; i < to; i++) for (let j = end[i]!; j < p.count; j++) hist[distance(g, i, j)]!++;
   return hist;
 }
 
 /** Row ranges [from, to) that split the cross-group pairs into `parts` nearly equal shares. */
-export function balancedRanges(p: PackedHashes, parts: number): [number, number][] {
-  const end = groupEnds(p);
-  const total = crossGroupPairCount(p);
+export function balancedRanges(g: GroupedHashes, parts: number): [number, number][] {
+  const n = g.packed.count;
+  const end = groupEnds(g);
+  const total = crossGroupPairCount(g);
   const ranges: [number, number][] = [];
   let start = 0;
   let acc = 0;
-  for (let i = 0; i < p.count && ranges.length < parts - 1; i++) {
-    acc += p.count - end[i]!;
+  for (let i = 0; i < n && ranges.length < parts - 1; i++) {
+    acc += n - end[i]!;
     if (acc >= (total * (ranges.length + 1)) / parts) {
       ranges.push([start, i + 1]);
       start = i + 1;
     }
   }
-  ranges.push([start, p.count]);
+  ranges.push([start, n]);
   return ranges;
 }
 
 /** Histogram of `pairs` cross-group pairs drawn uniformly with replacement by a seeded generator. */
-export function sampledPairsHistogram(p: PackedHashes, pairs: number, seed: number): number[] {
-  const hist = emptyHistogram(p.nbits);
+export function sampledPairsHistogram(g: GroupedHashes, pairs: number, seed: number): number[] {
+  const hist = emptyHistogram(g.packed.nbits);
   const rng = createPrng(seed);
   let drawn = 0;
   while (drawn < pairs) {
-    const i = rng.nextInt(p.count);
-    const j = rng.nextInt(p.count);
-    if (p.group[i] === p.group[j]) continue;
-    hist[distance(p, i, j)]!++;
+    const i = rng.nextInt(g.packed.count);
+    const j = rng.nextInt(g.packed.count);
+    if (g.group[i] === g.group[j]) continue;
+    hist[distance(g, i, j)]!++;
     drawn++;
   }
   return hist;
 }
 
 /** Distance between two rows, for removing known duplicate pairs from a histogram. */
-export function rowDistance(p: PackedHashes, i: number, j: number): number {
-  return distance(p, i, j);
+export function rowDistance(g: GroupedHashes, i: number, j: number): number {
+  return distance(g, i, j);
 }

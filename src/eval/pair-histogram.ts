@@ -2,7 +2,7 @@
 // less the pairs flagged as duplicates.
 import { orderedPool, siblingModule } from '../hash/worker-pool.js';
 import {
-  allPairsHistogram, balancedRanges, crossGroupPairCount, rowDistance, sampledPairsHistogram, type PackedHashes,
+  allPairsHistogram, balancedRanges, crossGroupPairCount, rowDistance, sampledPairsHistogram, type GroupedHashes,
 } from './pair-distances.js';
 
 export interface PairHistogram {
@@ -23,24 +23,25 @@ export interface PairHistogramOptions {
 }
 
 /** Runs the all-pairs kernel over balanced row ranges in `jobs` workers and adds the histograms. */
-export async function parallelAllPairs(packed: PackedHashes, jobs: number): Promise<number[]> {
-  if (jobs <= 1) return allPairsHistogram(packed);
-  const total = new Array<number>(packed.nbits + 1).fill(0);
-  for await (const part of orderedPool<[number, number], number[]>(siblingModule(import.meta.url, 'pair-worker'), packed, balancedRanges(packed, jobs), jobs)) {
+export async function parallelAllPairs(hashes: GroupedHashes, jobs: number): Promise<number[]> {
+  if (jobs <= 1) return allPairsHistogram(hashes);
+  const total = new Array<number>(hashes.packed.nbits + 1).fill(0);
+  for await (const part of orderedPool<[number, number], number[]>(siblingModule(import.meta.url, 'pair-worker'), hashes, balancedRanges(hashes, jobs), jobs)) {
     part.forEach((c, d) => (total[d]! += c));
   }
   return total;
 }
 
-export async function unrelatedPairHistogram(packed: PackedHashes, options: PairHistogramOptions): Promise<PairHistogram> {
-  const population = crossGroupPairCount(packed);
+export async function unrelatedPairHistogram(hashes: GroupedHashes, options: PairHistogramOptions): Promise<PairHistogram> {
+  const nbits = hashes.packed.nbits;
+  const population = crossGroupPairCount(hashes);
   const exclude = options.exclude ?? [];
   if (population <= options.maxPairs) {
-    const counts = await parallelAllPairs(packed, options.jobs ?? 1);
-    for (const [i, j] of exclude) counts[rowDistance(packed, i, j)]!--;
-    return { nbits: packed.nbits, counts, population, sampled: false, excluded: exclude.length };
+    const counts = await parallelAllPairs(hashes, options.jobs ?? 1);
+    for (const [i, j] of exclude) counts[rowDistance(hashes, i, j)]!--;
+    return { nbits, counts, population, sampled: false, excluded: exclude.length };
   }
   // Sampling draws pairs uniformly; duplicates are a vanishing share of a sampled population and are not removed.
-  const counts = sampledPairsHistogram(packed, options.maxPairs, options.seed);
-  return { nbits: packed.nbits, counts, population, sampled: true, excluded: 0 };
+  const counts = sampledPairsHistogram(hashes, options.maxPairs, options.seed);
+  return { nbits, counts, population, sampled: true, excluded: 0 };
 }
