@@ -62,13 +62,15 @@ function vouchersCommand(o: VouchersOptions): void {
   const thresholds = numbers('threshold', o.threshold, isCount, 'positive integers');
   const photos = numbers('photos', o.photos, isCount, 'positive integers');
   const capacities = numbers('capacity', o.capacity, (n) => n === Infinity || isCount(n), 'positive integers or none');
-  const [accounts] = numbers('accounts', o.accounts, isCount, 'a positive integer');
-  const [seed] = numbers('seed', o.seed, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer');
+  const accounts = Number(o.accounts);
+  if (!isCount(accounts)) throw new UsageError(`--accounts takes a positive integer, not "${o.accounts}"`);
+  const seed = Number(o.seed);
+  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed takes a non-negative integer, not "${o.seed}"`);
   const rows: VoucherStudyRow[] = [];
   for (const syntheticRate of rates)
     for (const threshold of thresholds)
       for (const n of photos)
-        for (const capacity of capacities) rows.push(runVoucherStudy({ syntheticRate, threshold, photos: n, capacity, accounts: accounts!, seed: seed! }));
+        for (const capacity of capacities) rows.push(runVoucherStudy({ syntheticRate, threshold, photos: n, capacity, accounts, seed }));
   process.stdout.write(o.json ? JSON.stringify(rows, (_, v: unknown) => (v === Infinity ? 'none' : v)) + '\n' : formatVoucherStudy(rows));
 }
 

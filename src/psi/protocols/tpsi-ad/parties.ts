@@ -108,6 +108,7 @@ export function tpsiServer(baseGroup: PrimeOrderGroup, database: readonly Uint8A
       receiveVoucher(message);
       return [];
     },
+    /** Per distinct voucher accepted, in arrival order (the photo order in a run): whether its ad was revealed. */
     outcome(): PsiOutcome {
       const revealed = new Set<string>();
       for (const c of collectors.values()) for (const r of c.view().revealed) revealed.add(`${c.account}:${bytesToHex(r.id)}`);
