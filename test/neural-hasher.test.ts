@@ -279,6 +279,31 @@ describe('neural hasher end to end through onnxruntime', () => {
   });
 });
 
+describe('the shipped scanlab-tiny model', () => {
+  it('gives 96 bits whose embedding is the same for every quarter turn and mirror image (averaged in its graph)', async () => {
+    const card = join(repoRoot, 'models', 'scanlab-tiny.json');
+    expect(getHasher(`neural:${card}`).nbits).toBe(96);
+    const size = 64;
+    const base = randomImage(size, size, 3);
+    const turned = (map: (x: number, y: number) => [number, number]): Image => {
+      const data = new Uint8Array(base.data.length);
+      for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) {
+        const [sx, sy] = map(x, y);
+        data.set(base.data.subarray((sy * size + sx) * 3, (sy * size + sx) * 3 + 3), (y * size + x) * 3);
+      }
+      return { width: size, height: size, channels: 3, data };
+    };
+    const variants = [turned((x, y) => [y, size - 1 - x]), turned((x, y) => [size - 1 - x, y]), turned((x, y) => [size - 1 - x, size - 1 - y])];
+    const tiny = neuralHasher(card);
+    const embeddings = await tiny.embedBatch([base, ...variants]);
+    for (let v = 1; v <= 3; v++) for (let k = 0; k < 128; k++) expect(embeddings[v * 128 + k]).toBeCloseTo(embeddings[k]!, 4);
+    const other = await tiny.embedBatch([randomImage(size, size, 3)]);
+    expect(Math.max(...Array.from(other, (e, k) => Math.abs(e - embeddings[k]!)))).toBeGreaterThan(1e-3);
+    const hashes = await tiny.hashBatch([base, ...variants]);
+    expect(new Set(hashes.map(toHex)).size).toBe(1);
+  });
+});
+
 describe('scanlab with neural:CARD', () => {
   it('hashes files in worker threads exactly as the library does', async () => {
     const files = [join(dir, 'one.png'), join(dir, 'two.png')];
