@@ -5,6 +5,7 @@
 import type { Image } from '../image/types.js';
 import { packMsbFirst } from './bits.js';
 import type { Hash, Hasher } from './types.js';
+import { defineHasher } from './define.js';
 
 /** The reference's value of each pixel: r + g + b, or 765 (white) when fully transparent. */
 function pixelValues(img: Image): Uint16Array {
@@ -128,11 +129,9 @@ export function blockhash(bitsPerSide = 16): Hasher<string> {
   }
   const id = bitsPerSide === 16 ? 'blockhash' : `blockhash:${bitsPerSide}`;
   const nbits = bitsPerSide * bitsPerSide;
-  return {
+  return defineHasher({
     id,
     nbits,
-    decode: {},
-    hasQuality: false,
     hash(image: Image): Hash<string> {
       const { width, height } = image;
       const values = pixelValues(image);
@@ -143,5 +142,5 @@ export function blockhash(bitsPerSide = 16): Hasher<string> {
         : (width / bitsPerSide) * (height / bitsPerSide);
       return packMsbFirst(id, blocksToBits(blocks, pixelsPerBlock));
     },
-  };
+  });
 }

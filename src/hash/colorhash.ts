@@ -5,6 +5,7 @@ import type { Image } from '../image/types.js';
 import { packMsbFirst } from './bits.js';
 import { pilGrey } from './imagehash-input.js';
 import type { Hash, Hasher } from './types.js';
+import { defineHasher } from './define.js';
 
 const BLACK_BELOW = 256 >> 3; // intensity < 256 // 8
 const GREY_BELOW = Math.floor(256 / 3); // s < 256 // 3
@@ -27,11 +28,9 @@ export function colorhash(binbits = 3): Hasher<string> {
   const id = binbits === 3 ? 'colorhash' : `colorhash:${binbits}`;
   const nbits = 14 * binbits;
   const maxValue = 2 ** binbits;
-  return {
+  return defineHasher({
     id,
     nbits,
-    decode: {},
-    hasQuality: false,
     hash(image: Image): Hash<string> {
       const n = image.width * image.height;
       const intensity = pilGrey(image).data;
@@ -71,5 +70,5 @@ export function colorhash(binbits = 3): Hasher<string> {
       for (const count of [...faint, ...bright]) encode(Math.min(maxValue - 1, Math.trunc((count * maxValue) / c)), binbits, bits);
       return packMsbFirst(id, bits);
     },
-  };
+  });
 }

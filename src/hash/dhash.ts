@@ -3,6 +3,7 @@ import type { Image } from '../image/types.js';
 import { packMsbFirst } from './bits.js';
 import { antialiasedGrey, checkHashSize } from './imagehash-input.js';
 import type { Hash, Hasher } from './types.js';
+import { defineHasher } from './define.js';
 
 /** dhash(image, hash_size): bit (row, col) = pixel[row][col + 1] > pixel[row][col], row-major. */
 export function dhash(hashSize = 8): Hasher<string> {
@@ -10,11 +11,9 @@ export function dhash(hashSize = 8): Hasher<string> {
   const id = hashSize === 8 ? 'dhash' : `dhash:${hashSize}`;
   const nbits = hashSize * hashSize;
   const width = hashSize + 1;
-  return {
+  return defineHasher({
     id,
     nbits,
-    decode: {},
-    hasQuality: false,
     hash(image: Image): Hash<string> {
       const pixels = antialiasedGrey(image, width, hashSize).data;
       const bits = new Uint8Array(nbits);
@@ -23,5 +22,5 @@ export function dhash(hashSize = 8): Hasher<string> {
       }
       return packMsbFirst(id, bits);
     },
-  };
+  });
 }

@@ -6,6 +6,7 @@ import { dct2dLowFrequencies, dctPlan } from './dct.js';
 import { antialiasedGrey, checkHashSize } from './imagehash-input.js';
 import { median } from './median.js';
 import type { Hash, Hasher } from './types.js';
+import { defineHasher } from './define.js';
 
 /** imagehash's default highfreq_factor: the DCT runs on a (4·hash_size)² thumbnail. */
 const HIGHFREQ_FACTOR = 4;
@@ -17,11 +18,9 @@ export function phash(hashSize = 8): Hasher<string> {
   const nbits = hashSize * hashSize;
   const side = hashSize * HIGHFREQ_FACTOR;
   dctPlan(side);
-  return {
+  return defineHasher({
     id,
     nbits,
-    decode: {},
-    hasQuality: false,
     hash(image: Image): Hash<string> {
       const pixels = Float64Array.from(antialiasedGrey(image, side, side).data);
       const low = dct2dLowFrequencies(pixels, side, hashSize, hashSize);
@@ -30,5 +29,5 @@ export function phash(hashSize = 8): Hasher<string> {
       for (let i = 0; i < nbits; i++) bits[i] = low[i]! > med ? 1 : 0;
       return packMsbFirst(id, bits);
     },
-  };
+  });
 }

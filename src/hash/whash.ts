@@ -8,6 +8,7 @@ import { haarApproximation, haarRemoveMean } from './haar.js';
 import { antialiasedGrey, checkHashSize } from './imagehash-input.js';
 import { median } from './median.js';
 import type { Hash, Hasher } from './types.js';
+import { defineHasher } from './define.js';
 
 /** floor(log2(n)) for a positive integer. */
 function log2Floor(n: number): number {
@@ -21,11 +22,9 @@ export function whash(hashSize = 8): Hasher<string> {
   const id = hashSize === 8 ? 'whash' : `whash:${hashSize}`;
   const nbits = hashSize * hashSize;
   const level = log2Floor(hashSize);
-  return {
+  return defineHasher({
     id,
     nbits,
-    decode: {},
-    hasQuality: false,
     hash(image: Image): Hash<string> {
       const scale = Math.max(2 ** log2Floor(Math.min(image.width, image.height)), hashSize);
       const maxLevel = log2Floor(scale);
@@ -39,5 +38,5 @@ export function whash(hashSize = 8): Hasher<string> {
       for (let i = 0; i < nbits; i++) bits[i] = low[i]! > med ? 1 : 0;
       return packMsbFirst(id, bits);
     },
-  };
+  });
 }
