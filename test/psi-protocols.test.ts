@@ -4,7 +4,6 @@ import type { Hash } from '../src/hash/types.js';
 import { fromHex } from '../src/hash/bits.js';
 import { psiInput } from '../src/psi/hash-input.js';
 import { BloomFilter, bloomParams, expectedFalsePositiveRate } from '../src/psi/bloom.js';
-import { ProtocolError } from '../src/psi/errors.js';
 import { loadRistretto255Sodium } from '../src/psi/group/sodium.js';
 import { p256Noble, ristretto255Noble } from '../src/psi/group/noble.js';
 import type { PrimeOrderGroup } from '../src/psi/group/group.js';
@@ -17,6 +16,7 @@ import { buildOprfFilter } from '../src/psi/oprf-database.js';
 import { storeTranscript, type Transcript } from '../src/psi/transcript.js';
 import { encodeOprfResponse, encodeEcdhDoubleBlindedSet } from '../src/psi/wire.js';
 import { mulberry32, randomBytesFrom } from '../src/psi/seeded-prng.js';
+import { reasonOf } from './helpers/protocol.js';
 
 const rand = mulberry32(2024);
 const randomHash = (): Hash => ({ algo: 'phash', nbits: 64, bits: randomBytesFrom(rand, 8) });
@@ -152,15 +152,7 @@ describe('what each party sees', () => {
 describe('state machines reject what they should not accept', () => {
   const db = database.map(psiInput);
   const qs = queries.map(psiInput);
-  const reason = (f: () => unknown): string => {
-    try {
-      f();
-    } catch (e) {
-      if (e instanceof ProtocolError) return e.reason;
-      throw e;
-    }
-    return 'accepted';
-  };
+  const reason = reasonOf;
 
   it('oprf client: a response before the filter, a second filter, an extra response', () => {
     const server = oprfMembershipServer(sodium, db, { falsePositiveRate: 1e-6 });

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { ProtocolError, PsiError } from '../src/psi/errors.js';
+import { PsiError } from '../src/psi/errors.js';
 import { mulberry32, randomBytesFrom } from '../src/psi/seeded-prng.js';
 import { M31, m31FromWords, m31Inv, m31Mul, m31Random } from '../src/psi/protocols/tpsi-ad/m31.js';
 import {
@@ -19,18 +19,9 @@ import { buildCuckooTable, cuckooPositions, cuckooTableSize } from '../src/psi/p
 import { openOnce, openWithNonce, randomKey, sealOnce, sealWithNonce } from '../src/psi/protocols/tpsi-ad/aead.js';
 import { decodePayload, encodePayload, padAd, payloadBytes, unpadAd } from '../src/psi/protocols/tpsi-ad/payload.js';
 import { voucherCoordinates } from '../src/psi/protocols/tpsi-ad/account.js';
+import { reasonOf } from './helpers/protocol.js';
 
 const next = mulberry32(31);
-const reasonOf = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ProtocolError) return e.reason;
-    throw e;
-  }
-  return 'accepted';
-};
-
 describe('GF(2^31 − 1)', () => {
   it('multiplies like bigint arithmetic, including the extremes, and inverts', () => {
     const values = [0, 1, 2, M31 - 1, M31 - 2, 0xffff, 0x10000, ...Array.from({ length: 500 }, () => next() % M31)];

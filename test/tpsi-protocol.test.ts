@@ -1,7 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { bytesToHex } from '@noble/curves/utils.js';
 import type { Hash } from '../src/hash/types.js';
-import { ProtocolError } from '../src/psi/errors.js';
 import type { PrimeOrderGroup } from '../src/psi/group/group.js';
 import { p256Noble, ristretto255Noble } from '../src/psi/group/noble.js';
 import { loadRistretto255Sodium } from '../src/psi/group/sodium.js';
@@ -21,6 +20,7 @@ import { tpsiPartiesReport } from '../src/psi/protocols/tpsi-ad/report.js';
 import { createTpsiParties, photoIndexOfAd, tpsiPhotos, type TpsiParties } from '../src/psi/protocols/tpsi-ad/session.js';
 import { interpolatePolynomial, randomFieldElement } from '../src/psi/protocols/tpsi-ad/shamir.js';
 import type { TpsiPublicData } from '../src/psi/protocols/tpsi-ad/wire-format.js';
+import { reasonOf } from './helpers/protocol.js';
 
 const rand = mulberry32(808);
 const input = (): Uint8Array => randomBytesFrom(rand, 38);
@@ -52,16 +52,6 @@ function run(group: PrimeOrderGroup, database: readonly Uint8Array[], queries: r
   runParties(parties.client, parties.server, queries.length);
   return parties;
 }
-
-const reasonOf = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ProtocolError) return e.reason;
-    throw e;
-  }
-  return 'accepted';
-};
 
 describe.each([
   ['ristretto255/sodium', () => sodium, 6],
