@@ -4,15 +4,19 @@ import { HashError } from '../hash/types.js';
 import { MatchError } from '../match/errors.js';
 import { ManifestError } from '../dataset/manifest.js';
 import { StoreError } from '../eval/store.js';
+import { ModelCardError } from '../hash/neural/card.js';
+import { ReportError } from '../report/build.js';
 import { TransformError } from '../transform/errors.js';
 import { PartialFailure, UsageError } from './errors.js';
 
 /** Error classes whose message is meant for the user as is. */
-const USER_ERRORS: ReadonlyArray<new (...args: never[]) => Error> = [UsageError, PartialFailure, ImageError, HashError, ManifestError, StoreError, TransformError, MatchError];
+const USER_ERRORS: ReadonlyArray<new (...args: never[]) => Error> = [
+  UsageError, PartialFailure, ImageError, HashError, ManifestError, StoreError, TransformError, MatchError, ModelCardError, ReportError,
+];
 
-/** Marks an error class as a user-facing error (message printed as is, exit status 1 unless it says otherwise). */
+/** Whether an error is a user-facing one (message printed as is, exit status 1 unless it says otherwise). */
 export function isUserError(e: unknown): e is Error & { exitCode?: number } {
-  return e instanceof Error && (USER_ERRORS.some((c) => e instanceof c) || 'userFacing' in e);
+  return e instanceof Error && USER_ERRORS.some((c) => e instanceof c);
 }
 
 export function runAction<A extends unknown[]>(fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {

@@ -10,7 +10,6 @@ import { resolveReportOptions, type ReportOptions } from './options.js';
 /** A report that cannot be built as asked (no runs, clashing section ids). */
 export class ReportError extends Error {
   override readonly name = 'ReportError';
-  readonly userFacing = true;
 }
 
 /** Key numbers with subjects become one table (subject × quantity); the others a quantity/value table. */

@@ -5,11 +5,10 @@ import type { PillowFilter } from '../../image/pillow-resize.js';
 
 /**
  * A card that cannot be used: unreadable, not JSON, or a field missing or out of range. The message is one line
- * naming the card and the field. `userFacing` lets the CLI print it as is.
+ * naming the card and the field.
  */
 export class ModelCardError extends Error {
   override readonly name = 'ModelCardError';
-  readonly userFacing = true;
 }
 
 export type TensorLayout = 'NCHW' | 'NHWC';
