@@ -10,6 +10,7 @@ import { pdqDihedralDct, PDQ_DIHEDRAL_NAMES, type PdqDihedralName } from './pdq-
 import { pdqDownsample64 } from './pdq-jarosz.js';
 import { pdqLuma } from './pdq-luma.js';
 import { pdqQualityMetric } from './pdq-quality.js';
+import { defineHasher } from './define.js';
 import type { Hasher, NamedHash } from './types.js';
 
 /** The reference returns an all-zero hash with quality 0 for images under this many pixels on a side. */
@@ -59,12 +60,11 @@ export function pdqDihedralHashes(image: Image, options: PdqOptions = {}): PdqNa
  * decodes (EXIF orientation ignored, alpha dropped without compositing, grey images hashed from their grey values).
  */
 export function pdq(): Hasher<'pdq', 256> {
-  return {
+  return defineHasher({
     id: PDQ_ALGO,
     nbits: PDQ_BITS,
-    decode: {},
     hasQuality: true,
     hash: (image: Image) => pdqHashImage(image),
     dihedral: (image: Image) => pdqDihedralHashes(image),
-  };
+  });
 }
