@@ -49,7 +49,8 @@ describe('datasets', () => {
     await sharp(src.items[1]!.path).jpeg({ quality: 92 }).toFile(join(dir, 'g1', 'b.jpg'));
     copyFileSync(src.items[1]!.path, join(dir, 'g2', 'b.png'));
     copyFileSync(src.items[2]!.path, join(dir, 'c.png'));
-    const pairs = await findCrossGroupDuplicates((await loadDataset(dir)).items);
+    const ds = await loadDataset(dir);
+    const pairs = await findCrossGroupDuplicates(ds.items, await fileDigests(ds));
     expect(pairs).toEqual([
       { a: 'g1/a', b: 'g2/a-exact', kind: 'exact' },
       { a: 'g1/a-copy', b: 'g2/a-exact', kind: 'exact' },

@@ -15,8 +15,9 @@ async function checkCommand(path: string, o: { json?: boolean }): Promise<void> 
     groups.set(item.group, (groups.get(item.group) ?? 0) + 1);
     kinds.set(item.kind ?? '(none)', (kinds.get(item.kind ?? '(none)') ?? 0) + 1);
   }
-  const fingerprint = datasetFingerprint(dataset, await fileDigests(dataset));
-  const duplicates = await findCrossGroupDuplicates(dataset.items);
+  const digests = await fileDigests(dataset);
+  const fingerprint = datasetFingerprint(dataset, digests);
+  const duplicates = await findCrossGroupDuplicates(dataset.items, digests);
   const report = {
     name: dataset.name, source: dataset.source, synthetic: dataset.synthetic, fingerprint, items: dataset.items.length,
     groups: groups.size, multiItemGroups: [...groups.values()].filter((n) => n > 1).length, kinds: Object.fromEntries(kinds), duplicates,

@@ -1,6 +1,4 @@
 // Finds exact and near-exact duplicates across groups, which would otherwise be counted as false positives.
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { DatasetItem } from './types.js';
 
@@ -21,9 +19,9 @@ const NEAR_MAX_ABS = 32;
  * The image reduced to a 16×16 grey thumbnail: re-encodings and rescalings of one picture give nearly the same
  * thumbnail, different pictures practically never do.
  */
-async function thumbnail(bytes: Uint8Array): Promise<Uint8Array | undefined> {
+async function thumbnail(path: string): Promise<Uint8Array | undefined> {
   try {
-    return new Uint8Array(await sharp(bytes).greyscale().resize(16, 16, { fit: 'fill', kernel: 'cubic' }).raw().toBuffer());
+    return new Uint8Array(await sharp(path).greyscale().resize(16, 16, { fit: 'fill', kernel: 'cubic' }).raw().toBuffer());
   } catch {
     return undefined;
   }
@@ -54,15 +52,17 @@ function nearExactGroups(thumbs: readonly { item: DatasetItem; thumb: Uint8Array
   return out;
 }
 
-/** Pairs of items in different groups with identical bytes (`exact`) or nearly identical 16×16 thumbnails (`near-exact`). */
-export async function findCrossGroupDuplicates(items: readonly DatasetItem[]): Promise<DuplicatePair[]> {
+/**
+ * Pairs of items in different groups with identical bytes (`exact`, from the items' SHA-256 `digests`, in item order)
+ * or nearly identical 16×16 thumbnails (`near-exact`).
+ */
+export async function findCrossGroupDuplicates(items: readonly DatasetItem[], digests: readonly string[]): Promise<DuplicatePair[]> {
   const byContent = new Map<string, DatasetItem[]>();
   const thumbs: { item: DatasetItem; thumb: Uint8Array }[] = [];
-  for (const item of items) {
-    const bytes = await readFile(item.path);
-    const sha = createHash('sha256').update(bytes).digest('hex');
+  for (const [k, item] of items.entries()) {
+    const sha = digests[k]!;
     byContent.set(sha, [...(byContent.get(sha) ?? []), item]);
-    const thumb = await thumbnail(bytes);
+    const thumb = await thumbnail(item.path);
     if (thumb) thumbs.push({ item, thumb });
   }
   const pairs = new Map<string, DuplicatePair>();

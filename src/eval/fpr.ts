@@ -96,7 +96,7 @@ export async function runFpr(config: FprConfig | undefined, options: ExperimentO
 
     let duplicates = store.getArtifact<DuplicatePair[]>(run.id, 'duplicates');
     if (!duplicates) {
-      duplicates = await findCrossGroupDuplicates(dataset.items);
+      duplicates = await findCrossGroupDuplicates(dataset.items, digests);
       store.putArtifact(run.id, 'duplicates', duplicates);
     }
 
