@@ -9,10 +9,11 @@
 //   ...    the sections in header order, each padded with zeros to a multiple of 8 bytes
 //   end-32 SHA-256 of every byte before it
 import { createHash } from 'node:crypto';
-import { readFile, open } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { MatchError } from './errors.js';
 import type { HashList, MetadataColumn } from './hash-list.js';
+import { writeChunks } from './write-chunks.js';
 import type { MatchIndex } from './match-index.js';
 import { wordsFor } from './packed.js';
 import { StringColumn } from './string-column.js';
@@ -96,18 +97,7 @@ export function encodeIndex(index: MatchIndex): Buffer[] {
 
 /** Writes an index file. */
 export async function saveIndex(path: string, index: MatchIndex): Promise<void> {
-  const chunks = encodeIndex(index);
-  let file;
-  try {
-    file = await open(path, 'w');
-  } catch (e) {
-    throw new MatchError('unreadable', `${path}: cannot write: ${(e as Error).message}`);
-  }
-  try {
-    for (const c of chunks) await file.write(c);
-  } finally {
-    await file.close();
-  }
+  await writeChunks(path, encodeIndex(index));
 }
 
 /** Whether bytes start like an index file. */

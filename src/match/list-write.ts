@@ -1,10 +1,9 @@
 // Writing hash lists as CSV (hash, id, metadata columns), plain text (one hash per line) or JSONL.
-import { open } from 'node:fs/promises';
 import { toHex } from '../hash/bits.js';
 import { csvRow } from './csv.js';
-import { MatchError } from './errors.js';
 import { entryHash, type HashList } from './hash-list.js';
 import type { HashListFormat } from './list-read.js';
+import { writeChunks } from './write-chunks.js';
 
 /** The list's lines in a format, header first for CSV. Plain text keeps only the hashes. */
 export function* hashListLines(list: HashList, format: HashListFormat): Generator<string> {
@@ -25,25 +24,20 @@ export function* hashListLines(list: HashList, format: HashListFormat): Generato
   }
 }
 
+/** The list's lines joined into chunks of about 1 MiB. */
+function* lineChunks(list: HashList, format: HashListFormat): Generator<string> {
+  let chunk = '';
+  for (const line of hashListLines(list, format)) {
+    chunk += line + '\n';
+    if (chunk.length >= 1 << 20) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  yield chunk;
+}
+
 /** Writes a list to a file, in chunks. */
 export async function writeHashList(path: string, list: HashList, format: HashListFormat): Promise<void> {
-  let file;
-  try {
-    file = await open(path, 'w');
-  } catch (e) {
-    throw new MatchError('unreadable', `${path}: cannot write: ${(e as Error).message}`);
-  }
-  try {
-    let chunk = '';
-    for (const line of hashListLines(list, format)) {
-      chunk += line + '\n';
-      if (chunk.length >= 1 << 20) {
-        await file.write(chunk);
-        chunk = '';
-      }
-    }
-    await file.write(chunk);
-  } finally {
-    await file.close();
-  }
+  await writeChunks(path, lineChunks(list, format));
 }
