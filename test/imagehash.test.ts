@@ -10,7 +10,7 @@ import { hamming } from '../src/hash/hamming.js';
 import { getHasher } from '../src/hash/registry.js';
 import { decodeImage } from '../src/image/decode.js';
 import type { Image } from '../src/image/types.js';
-import { repoRoot, sharedDir } from './helpers/images.js';
+import { repoRoot } from './helpers/images.js';
 
 const vectorDir = join(repoRoot, 'test', 'vectors', 'imagehash');
 
@@ -87,7 +87,7 @@ describe('imagehash known answers: PDQ test photos (JPEG and PNG)', () => {
   beforeAll(async () => {
     results = [];
     for (const [file, expected] of vectors) {
-      const path = resolve(sharedDir, file);
+      const path = resolve(repoRoot, 'test', file);
       const iccTagged = await hasIccProfile(path);
       const managed = iccTagged ? await decodeImage(path, { applyIccProfile: true }) : undefined;
       const managedDistances = new Map<string, number>();

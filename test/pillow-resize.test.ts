@@ -7,12 +7,11 @@ import { pilLuma } from '../src/image/luma.js';
 import { pillowResize, resampleCoefficients, type PillowFilter } from '../src/image/pillow-resize.js';
 import { decodePnm } from '../src/image/pnm.js';
 import type { GreyImage } from '../src/image/types.js';
-import { repoRoot, sharedDir } from './helpers/images.js';
+import { repoRoot } from './helpers/images.js';
 
 const vectorDir = join(repoRoot, 'test', 'vectors', 'pillow-resize');
 
 interface ResizeCase {
-  readonly root: 'repo' | 'shared';
   readonly source: string;
   readonly filter: PillowFilter;
   readonly width: number;
@@ -24,8 +23,8 @@ function readCases(): ResizeCase[] {
   const [header, ...lines] = readFileSync(join(vectorDir, 'manifest.csv'), 'utf8').trim().split('\n');
   expect(header).toBe('root,source,filter,width,height,expected');
   return lines.map((line) => {
-    const [root, source, filter, width, height, expected] = line.split(',');
-    return { root: root as 'repo' | 'shared', source: source!, filter: filter as PillowFilter, width: Number(width), height: Number(height), expected: expected! };
+    const [, source, filter, width, height, expected] = line.split(',');
+    return { source: source!, filter: filter as PillowFilter, width: Number(width), height: Number(height), expected: expected! };
   });
 }
 
@@ -37,8 +36,8 @@ function readPgm(path: string): GreyImage {
 
 /** The source as Pillow saw it after `convert("L")`: PGM inputs as stored, JPEG inputs decoded then PIL luma. */
 async function loadSource(c: ResizeCase): Promise<GreyImage> {
-  if (c.root === 'repo') return readPgm(resolve(repoRoot, c.source));
-  return pilLuma(await decodeImage(resolve(sharedDir, c.source)));
+  const path = resolve(repoRoot, c.source);
+  return c.source.endsWith('.pgm') ? readPgm(path) : pilLuma(await decodeImage(path));
 }
 
 function countDifferences(a: Uint8Array, b: Uint8Array): number {

@@ -1,6 +1,5 @@
 // Opens a generated index.html in headless Chromium (Debian's `chromium`; .ci/run installs it) and checks that it
 // renders as a reader would see it: every chart drawn with marks, no console errors, no network requests.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,18 +10,12 @@ import { loadReportInputs } from '../src/report/inputs.js';
 import { writeReport } from '../src/report/write.js';
 import { repoRoot, scratchDir } from './helpers/images.js';
 import { buildReportFixture } from './helpers/report-fixture.js';
+import { optionalTool, titled } from './helpers/optional.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const hasApt = ((): boolean => {
-  try {
-    execFileSync('apt-get', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const hasChromium = existsSync(CHROMIUM);
-const skipReason = !hasChromium && !hasApt ? `skipped: ${CHROMIUM} is missing and apt-get is not available to install it (Debian: apt-get install chromium)` : '';
+const browserTool = optionalTool('chromium', () =>
+  existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing: install it with "apt-get install -y chromium" (.ci/run does this)`,
+);
 
 const scratch = scratchDir('report-browser');
 const outDir = join(repoRoot, 'test-output', 'report-browser');
@@ -30,7 +23,7 @@ let browser: Browser | undefined;
 let expectedCharts = 0;
 
 beforeAll(async () => {
-  if (!hasChromium) return;
+  if (!browserTool.available) return;
   const fx = await buildReportFixture(scratch.dir, 8);
   const report = buildReport(await loadReportInputs(fx.store, [fx.robustness.run.id, fx.fpr.run.id]));
   fx.store.close();
@@ -48,9 +41,8 @@ afterAll(async () => {
   scratch.cleanup();
 });
 
-describe.skipIf(skipReason !== '')(`report in a browser${skipReason ? ` (${skipReason})` : ''}`, () => {
+describe.skipIf(!browserTool.available)(titled('report in a browser', browserTool), () => {
   it('renders every chart with marks, logs no console errors and makes no network requests', async () => {
-    expect(hasChromium, `${CHROMIUM} is missing: install it with "apt-get install -y chromium" (.ci/run does this)`).toBe(true);
     const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
     const requests: string[] = [];

@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const sharedDir = resolve(repoRoot, '..', 'shared');
 
 export function scratchDir(prefix: string): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `scanlab-${prefix}-`));

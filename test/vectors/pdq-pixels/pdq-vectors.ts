@@ -1,7 +1,7 @@
-// Loads the PDQ test vectors for the pdq*.test.ts files: ThreatExchange's images and C++ hashes from ../shared, and
+// Loads the PDQ test vectors for the pdq*.test.ts files: ThreatExchange's images and C++ hashes (test/vectors/pdq), and
 // the reference-decoded pixels committed beside this file (see README.md).
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -11,10 +11,8 @@ import { isPdqGreyImage, pdqPreResize } from '../../../src/hash/pdq-luma.js';
 
 export const pixelsDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(pixelsDir, '..', '..', '..');
-/** ThreatExchange's PDQ images and expected hashes, shared beside the repository. */
-export const pdqVectorsDir = resolve(repoRoot, '..', 'shared', 'vectors', 'pdq');
-export const haveSharedVectors = existsSync(join(pdqVectorsDir, 'expected', 'local-cpp.csv'));
-export const missingVectorsNote = `PDQ vectors not found at ${pdqVectorsDir}: reference tests skipped`;
+/** ThreatExchange's PDQ images and expected hashes, committed in the repository (test/vectors/pdq/README.md). */
+export const pdqVectorsDir = resolve(repoRoot, 'test', 'vectors', 'pdq');
 
 function readCsv(path: string): Record<string, string>[] {
   const [header, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
