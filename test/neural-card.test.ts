@@ -11,7 +11,10 @@ const scratch = scratchDir('neural-card');
 afterAll(scratch.cleanup);
 
 /** A valid card (as JSON) that each test breaks in one place. */
-function baseCard(): Record<string, any> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test mutates a field of its choosing
+type CardJson = Record<string, any>;
+
+function baseCard(): CardJson {
   return {
     name: 'toy',
     model: 'toy.onnx',
@@ -27,7 +30,7 @@ function baseCard(): Record<string, any> {
 const cardPath = join(scratch.dir, 'toy.json');
 const parse = (json: unknown) => parseModelCard(json, cardPath);
 
-function expectCardError(mutate: (c: Record<string, any>) => void, message: RegExp): void {
+function expectCardError(mutate: (c: CardJson) => void, message: RegExp): void {
   const card = baseCard();
   mutate(card);
   expect(() => parse(card)).toThrow(ModelCardError);

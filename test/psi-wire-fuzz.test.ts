@@ -74,7 +74,7 @@ function decodeOrReject(run: () => unknown): 'ok' | 'rejected' {
     return 'ok';
   } catch (e) {
     if (e instanceof ProtocolError) return 'rejected';
-    throw new Error(`decoder threw ${String(e)} instead of a ProtocolError`);
+    throw new Error(`decoder threw ${String(e)} instead of a ProtocolError`, { cause: e });
   }
 }
 
@@ -100,7 +100,7 @@ describe('wire decoders under fuzzing', () => {
         outcomes.ok++;
         expect(Buffer.from(encodeMessage(decoded, decodeWith)).equals(Buffer.from(message))).toBe(true);
       } catch (e) {
-        if (!(e instanceof ProtocolError)) throw new Error(`message ${i} (${Buffer.from(message).toString('hex')}): ${String(e)}`);
+        if (!(e instanceof ProtocolError)) throw new Error(`message ${i} (${Buffer.from(message).toString('hex')}): ${String(e)}`, { cause: e });
         outcomes.rejected++;
         reasons.add(e.reason);
       }

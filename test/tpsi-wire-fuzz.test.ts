@@ -57,7 +57,7 @@ function rejectOnly(f: () => unknown, what: string): 'ok' | 'rejected' {
     return 'ok';
   } catch (e) {
     if (e instanceof ProtocolError) return 'rejected';
-    throw new Error(`${what}: ${String(e)}`);
+    throw new Error(`${what}: ${String(e)}`, { cause: e });
   }
 }
 
@@ -81,7 +81,7 @@ describe('tpsi-ad decoders under fuzzing', () => {
         counts.ok++;
         expect(Buffer.from(encodeMessage(decoded, group)).equals(Buffer.from(message))).toBe(true);
       } catch (e) {
-        if (!(e instanceof ProtocolError)) throw new Error(`message ${i} (${Buffer.from(message).toString('hex')}): ${String(e)}`);
+        if (!(e instanceof ProtocolError)) throw new Error(`message ${i} (${Buffer.from(message).toString('hex')}): ${String(e)}`, { cause: e });
         counts.rejected++;
         reasons.add(e.reason);
       }
@@ -101,7 +101,7 @@ describe('tpsi-ad decoders under fuzzing', () => {
         expect(Buffer.from(encodePayload(decodePayload(p, params.adBytes, DIMENSION))).equals(Buffer.from(p))).toBe(true);
         payloadsOk++;
       } catch (e) {
-        if (!(e instanceof ProtocolError)) throw new Error(`payload ${i}: ${String(e)}`);
+        if (!(e instanceof ProtocolError)) throw new Error(`payload ${i}: ${String(e)}`, { cause: e });
         payloadReasons.add(e.reason);
       }
       const a = mutate(padded[i % 2]!, next);

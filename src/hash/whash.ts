@@ -21,7 +21,6 @@ export function whash(hashSize = 8): Hasher<string> {
   if ((hashSize & (hashSize - 1)) !== 0) throw new RangeError(`whash hash size must be a power of two, got ${hashSize}`);
   const id = hashSize === 8 ? 'whash' : `whash:${hashSize}`;
   const nbits = hashSize * hashSize;
-  const level = log2Floor(hashSize);
   return defineHasher({
     id,
     nbits,

@@ -7,7 +7,8 @@ import type { PoolReply, PoolRequest } from './worker-pool.js';
 export function serveWorker<C, I, O>(setup: (config: C) => (input: I) => Promise<O>): void {
   sharp.concurrency(1);
   const handle = setup(workerData as C);
-  parentPort!.on('message', async (request: PoolRequest<I>) => {
+  parentPort!.on('message', (request: PoolRequest<I>) => void answer(request));
+  async function answer(request: PoolRequest<I>): Promise<void> {
     let reply: PoolReply<O>;
     try {
       reply = { index: request.index, output: await handle(request.input) };
@@ -15,5 +16,5 @@ export function serveWorker<C, I, O>(setup: (config: C) => (input: I) => Promise
       reply = { index: request.index, error: e instanceof Error ? e.message : String(e) };
     }
     parentPort!.postMessage(reply);
-  });
+  }
 }

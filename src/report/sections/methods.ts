@@ -110,7 +110,7 @@ function thresholdsTable(ctx: ReportContext): Block | null {
   }
   if (algos.size === 0) return null;
   const rows: TableRow[] = [...algos.entries()].map(([algo, ids]) => {
-    let nbits: number | null = null;
+    let nbits: number | null;
     try {
       nbits = getHasher(algo).nbits;
     } catch {
