@@ -28,36 +28,63 @@ function randomHashes(nbits: number): Hash[] {
   });
 }
 
-process.stdout.write(`eval benchmark: ${n} random hashes (${((n * (n - 1)) / 2 / 1e6).toFixed(1)} M pairs), best of 3\n\n`);
+process.stdout.write(
+  `eval benchmark: ${n} random hashes (${((n * (n - 1)) / 2 / 1e6).toFixed(1)} M pairs), best of 3\n\n`,
+);
 const rows: string[][] = [['kernel', 'bits', 'M pairs/s', 'ratio', 'note']];
 for (const nbits of [256, 64]) {
   const hashes = randomHashes(nbits);
-  const packed = groupHashes(hashes, hashes.map((_, i) => i));
+  const packed = groupHashes(
+    hashes,
+    hashes.map((_, i) => i),
+  );
   const pairs = crossGroupPairCount(packed);
   const naiveN = Math.min(n, 2000);
   const naiveMs = await bestOf(3, () => {
     let s = 0;
-    for (let i = 0; i < naiveN; i++) for (let j = i + 1; j < naiveN; j++) s += hammingBytes(hashes[i]!.bits, hashes[j]!.bits);
+    for (let i = 0; i < naiveN; i++)
+      for (let j = i + 1; j < naiveN; j++) s += hammingBytes(hashes[i]!.bits, hashes[j]!.bits);
     return s;
   });
   const naiveRate = (naiveN * (naiveN - 1)) / 2 / naiveMs / 1000;
   const oneMs = await bestOf(3, () => allPairsHistogram(packed));
   const twoMs = await bestOf(3, () => parallelAllPairs(packed, jobs));
   rows.push(['naive byte-wise hammingBytes', String(nbits), fmt(naiveRate), '1.00', `${naiveN} hashes`]);
-  rows.push(['allPairsHistogram, 1 thread', String(nbits), fmt(pairs / oneMs / 1000), fmt(pairs / oneMs / 1000 / naiveRate, 2), '']);
+  rows.push([
+    'allPairsHistogram, 1 thread',
+    String(nbits),
+    fmt(pairs / oneMs / 1000),
+    fmt(pairs / oneMs / 1000 / naiveRate, 2),
+    '',
+  ]);
   // Worker start-up (thread creation and, from source, tsx compiling the modules) measured alone on a tiny input.
   const tiny = groupHashes(hashes.slice(0, 4), [0, 1, 2, 3]);
   const startMs = await bestOf(3, () => parallelAllPairs(tiny, jobs));
   const workMs = Math.max(twoMs - startMs, 1e-3);
-  rows.push([`parallelAllPairs, ${jobs} workers`, String(nbits), fmt(pairs / twoMs / 1000), fmt(pairs / twoMs / 1000 / naiveRate, 2), `${fmt(oneMs / twoMs, 2)}x one thread, start-up included`]);
-  rows.push([`  less worker start-up (${fmt(startMs, 0)} ms)`, String(nbits), fmt(pairs / workMs / 1000), fmt(pairs / workMs / 1000 / naiveRate, 2), `${fmt(oneMs / workMs, 2)}x one thread`]);
+  rows.push([
+    `parallelAllPairs, ${jobs} workers`,
+    String(nbits),
+    fmt(pairs / twoMs / 1000),
+    fmt(pairs / twoMs / 1000 / naiveRate, 2),
+    `${fmt(oneMs / twoMs, 2)}x one thread, start-up included`,
+  ]);
+  rows.push([
+    `  less worker start-up (${fmt(startMs, 0)} ms)`,
+    String(nbits),
+    fmt(pairs / workMs / 1000),
+    fmt(pairs / workMs / 1000 / naiveRate, 2),
+    `${fmt(oneMs / workMs, 2)}x one thread`,
+  ]);
 }
 printTable(rows);
 
 if (!process.argv.includes('--skip-e2e')) {
   const dir = mkdtempSync(join(tmpdir(), 'scanlab-bench-eval-'));
   const store = RunStore.open(join(dir, 'runs.sqlite'));
-  const config = robustnessConfig({ dataset: samplePath(), algos: ['ahash', 'dhash', 'phash', 'whash', 'colorhash', 'blockhash', 'pdq'] });
+  const config = robustnessConfig({
+    dataset: samplePath(),
+    algos: ['ahash', 'dhash', 'phash', 'whash', 'colorhash', 'blockhash', 'pdq'],
+  });
   const t0 = performance.now();
   const { summary } = await runRobustness(config, { store, jobs });
   const secs = (performance.now() - t0) / 1000;

@@ -23,7 +23,9 @@ const repeats = Number(argValue('repeats') ?? 3);
 const files = await listImageFiles([dir]);
 const buffers = files.map((f) => readFileSync(f));
 const known = new Set(listAlgorithms().map((a) => a.id));
-const algos = (argValue('algos')?.split(',') ?? ['ahash', 'dhash', 'phash', 'whash', 'colorhash', 'blockhash', 'pdq']).filter((a) => {
+const algos = (
+  argValue('algos')?.split(',') ?? ['ahash', 'dhash', 'phash', 'whash', 'colorhash', 'blockhash', 'pdq']
+).filter((a) => {
   if (!known.has(a)) process.stdout.write(`(skipping ${a}: not registered)\n`);
   return known.has(a);
 });
@@ -32,26 +34,35 @@ sharp.concurrency(1);
 /** The pixel size each algorithm's reference computes from, for the "sized" floor (sharp decodes straight to it). */
 function neededSize(algo: string, w: number, h: number): [number, number] | undefined {
   switch (algo) {
-    case 'ahash': return [8, 8];
-    case 'dhash': return [9, 8];
-    case 'phash': return [32, 32];
+    case 'ahash':
+      return [8, 8];
+    case 'dhash':
+      return [9, 8];
+    case 'phash':
+      return [32, 32];
     case 'whash': {
       const s = Math.max(8, 2 ** Math.floor(Math.log2(Math.min(w, h))));
       return [s, s];
     }
-    case 'pdq': return w > 512 || h > 512 ? [512, 512] : undefined;
-    default: return undefined;
+    case 'pdq':
+      return w > 512 || h > 512 ? [512, 512] : undefined;
+    default:
+      return undefined;
   }
 }
 
 const metas = await Promise.all(buffers.map((b) => sharp(b).metadata()));
 const perSecond = (ms: number, n = buffers.length): number => (n * 1000) / ms;
 
-process.stdout.write(`hash-throughput: ${files.length} images from ${dir}, best of ${repeats}, one thread unless stated\n\n`);
+process.stdout.write(
+  `hash-throughput: ${files.length} images from ${dir}, best of ${repeats}, one thread unless stated\n\n`,
+);
 
-const floorFull = perSecond(await bestOf(repeats, async () => {
-  for (const b of buffers) await sharp(b).toColourspace('srgb').raw().toBuffer();
-}));
+const floorFull = perSecond(
+  await bestOf(repeats, async () => {
+    for (const b of buffers) await sharp(b).toColourspace('srgb').raw().toBuffer();
+  }),
+);
 
 const rows: string[][] = [['row', 'images/s', 'vs full-decode floor', 'vs sized floor', 'note']];
 rows.push(['floor: sharp full decode', fmt(floorFull), '1.00', '', 'what a Pillow-exact resize must start from']);
@@ -74,16 +85,20 @@ for (const algo of algos) {
   rows.push([`scanlab ${algo}`, fmt(rate), fmt(rate / floorFull, 2), fmt(rate / floorSized, 2), '']);
 }
 
-const peerPhash = perSecond(await bestOf(repeats, async () => {
-  for (const b of buffers) await sharpPhash(b);
-}));
+const peerPhash = perSecond(
+  await bestOf(repeats, async () => {
+    for (const b of buffers) await sharpPhash(b);
+  }),
+);
 rows.push(['peer: sharp-phash', fmt(peerPhash), fmt(peerPhash / floorFull, 2), '', 'not imagehash-compatible']);
-const peerBlock = perSecond(await bestOf(repeats, async () => {
-  for (const b of buffers) {
-    const { data, info } = await sharp(b).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-    bmvbhash({ width: info.width, height: info.height, data }, 16);
-  }
-}));
+const peerBlock = perSecond(
+  await bestOf(repeats, async () => {
+    for (const b of buffers) {
+      const { data, info } = await sharp(b).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+      bmvbhash({ width: info.width, height: info.height, data }, 16);
+    }
+  }),
+);
 rows.push(['peer: blockhash-core + sharp', fmt(peerBlock), fmt(peerBlock / floorFull, 2), '', 'its README usage']);
 
 /** The folder listed several times over, so that worker start-up is a small share of a multi-job run. */
@@ -93,21 +108,56 @@ async function allRows(jobs: number, which: readonly string[]): Promise<void> {
 }
 const jobs1 = await bestOf(repeats, () => allRows(1, algos));
 const jobs2 = await bestOf(repeats, () => allRows(2, algos));
-rows.push([`hashFiles all ${algos.length} algos, --jobs 1`, fmt(perSecond(jobs1, manyFiles.length)), '', '', 'decode once per file']);
-rows.push([`hashFiles all ${algos.length} algos, --jobs 2`, fmt(perSecond(jobs2, manyFiles.length)), '', '', `${fmt(jobs1 / jobs2, 2)}x --jobs 1`]);
+rows.push([
+  `hashFiles all ${algos.length} algos, --jobs 1`,
+  fmt(perSecond(jobs1, manyFiles.length)),
+  '',
+  '',
+  'decode once per file',
+]);
+rows.push([
+  `hashFiles all ${algos.length} algos, --jobs 2`,
+  fmt(perSecond(jobs2, manyFiles.length)),
+  '',
+  '',
+  `${fmt(jobs1 / jobs2, 2)}x --jobs 1`,
+]);
 
 const cpp = process.env.PDQ_CPP_HASHER;
 if (algos.includes('pdq')) {
   if (cpp) {
     const half = Math.ceil(manyFiles.length / 2);
     const cpp1 = await bestOf(repeats, () => run(cpp, manyFiles, { maxBuffer: 1 << 26 }));
-    const cpp2 = await bestOf(repeats, () => Promise.all([run(cpp, manyFiles.slice(0, half), { maxBuffer: 1 << 26 }), run(cpp, manyFiles.slice(half), { maxBuffer: 1 << 26 })]));
+    const cpp2 = await bestOf(repeats, () =>
+      Promise.all([
+        run(cpp, manyFiles.slice(0, half), { maxBuffer: 1 << 26 }),
+        run(cpp, manyFiles.slice(half), { maxBuffer: 1 << 26 }),
+      ]),
+    );
     const ours1 = await bestOf(repeats, () => allRows(1, ['pdq']));
     const ours2 = await bestOf(repeats, () => allRows(2, ['pdq']));
-    rows.push(['C++ pdq-photo-hasher, 1 process', fmt(perSecond(cpp1, manyFiles.length)), '', '', 'end to end, files from disk']);
-    rows.push(['scanlab pdq end to end, --jobs 1', fmt(perSecond(ours1, manyFiles.length)), '', '', `${fmt(cpp1 / ours1, 2)}x the C++ tool's speed`]);
+    rows.push([
+      'C++ pdq-photo-hasher, 1 process',
+      fmt(perSecond(cpp1, manyFiles.length)),
+      '',
+      '',
+      'end to end, files from disk',
+    ]);
+    rows.push([
+      'scanlab pdq end to end, --jobs 1',
+      fmt(perSecond(ours1, manyFiles.length)),
+      '',
+      '',
+      `${fmt(cpp1 / ours1, 2)}x the C++ tool's speed`,
+    ]);
     rows.push(['C++ pdq-photo-hasher, 2 processes', fmt(perSecond(cpp2, manyFiles.length)), '', '', '']);
-    rows.push(['scanlab pdq end to end, --jobs 2', fmt(perSecond(ours2, manyFiles.length)), '', '', `${fmt(cpp2 / ours2, 2)}x the C++ tool's speed`]);
+    rows.push([
+      'scanlab pdq end to end, --jobs 2',
+      fmt(perSecond(ours2, manyFiles.length)),
+      '',
+      '',
+      `${fmt(cpp2 / ours2, 2)}x the C++ tool's speed`,
+    ]);
   } else {
     rows.push(['C++ pdq-photo-hasher', 'skipped', '', '', 'set PDQ_CPP_HASHER to the built reference tool']);
   }

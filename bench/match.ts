@@ -43,7 +43,10 @@ function runQueries(job: WorkerJob): number {
   const { index, queries, from, to, radius, method } = job;
   const words = index.list.hashes.words;
   if (method === 'linear') {
-    return scanRadiusBatch(index.list.hashes, queries.subarray(from * words, to * words), radius).reduce((s, r) => s + r.length, 0);
+    return scanRadiusBatch(index.list.hashes, queries.subarray(from * words, to * words), radius).reduce(
+      (s, r) => s + r.length,
+      0,
+    );
   }
   const searcher = new IndexSearcher(index, { method: 'mih' });
   const out = new MatchBuffer();
@@ -60,7 +63,9 @@ function runQueries(job: WorkerJob): number {
 function startWorker(workerData: WorkerJob): Worker {
   const url = new URL(import.meta.url);
   if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData });
-  const tsx = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'esm', 'api', 'index.mjs')).href;
+  const tsx = pathToFileURL(
+    join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'esm', 'api', 'index.mjs'),
+  ).href;
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
   return new Worker(boot, { eval: true, workerData });
 }
@@ -74,16 +79,22 @@ async function parallelQps(job: Omit<WorkerJob, 'from' | 'to'>, count: number, t
   });
   await Promise.all(workers.map((w) => new Promise((resolve) => w.once('message', resolve))));
   const t0 = performance.now();
-  await Promise.all(workers.map((w) => new Promise((resolve) => {
-    w.once('message', resolve);
-    w.postMessage('go');
-  })));
+  await Promise.all(
+    workers.map(
+      (w) =>
+        new Promise((resolve) => {
+          w.once('message', resolve);
+          w.postMessage('go');
+        }),
+    ),
+  );
   const seconds = (performance.now() - t0) / 1000;
   await Promise.all(workers.map((w) => w.terminate()));
   return count / seconds;
 }
 
-const quantile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+const quantile = (sorted: readonly number[], q: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
 function collectGarbage(): void {
   setFlagsFromString('--expose-gc');
@@ -114,7 +125,10 @@ async function measure(kind: string, n: number, queryCount: number, radius: numb
   const rng = createPrng(seed);
   collectGarbage();
   const rss0 = process.memoryUsage().rss;
-  const hashes = kind === 'clustered' ? clusteredHashes(n, NBITS, { centres: CENTRES, maxFlips: MAX_FLIPS }, rng, true) : randomHashes(n, NBITS, rng, true);
+  const hashes =
+    kind === 'clustered'
+      ? clusteredHashes(n, NBITS, { centres: CENTRES, maxFlips: MAX_FLIPS }, rng, true)
+      : randomHashes(n, NBITS, rng, true);
   const t0 = performance.now();
   const index = buildIndex({ algo: 'pdq', hashes, ids: null, columns: [] }, { radius, shared: true });
   const buildS = (performance.now() - t0) / 1000;
@@ -125,13 +139,15 @@ async function measure(kind: string, n: number, queryCount: number, radius: numb
   const words = hashes.words;
   const queries = new Int32Array(new SharedArrayBuffer(queryCount * words * 4));
   for (let q = 0; q < queryCount; q++) {
-    const words32 = q % 2 === 0 ? nearDuplicate(hashes, rng.nextInt(n), rng.nextInt(radius + 1), rng) : randomQuery(NBITS, rng);
+    const words32 =
+      q % 2 === 0 ? nearDuplicate(hashes, rng.nextInt(n), rng.nextInt(radius + 1), rng) : randomQuery(NBITS, rng);
     queries.set(words32, q * words);
   }
 
   const searcher = new IndexSearcher(index, { method: 'mih' });
   const out = new MatchBuffer();
-  for (let q = 0; q < Math.min(queryCount, 50); q++) searcher.radiusInto(queries.subarray(q * words, (q + 1) * words), radius, out);
+  for (let q = 0; q < Math.min(queryCount, 50); q++)
+    searcher.radiusInto(queries.subarray(q * words, (q + 1) * words), radius, out);
   const latencies: number[] = [];
   let matches = 0;
   const tAll = performance.now();
@@ -152,18 +168,26 @@ async function measure(kind: string, n: number, queryCount: number, radius: numb
   const linear = scanRadiusBatch(hashes, sample, radius);
   const linearS = (performance.now() - tLin) / 1000;
   const linearQps2 = await parallelQps({ index, queries: sample, radius, method: 'linear' }, linearQueries, 2);
-  const exact = linear.every((expected, q) => JSON.stringify(searcher.radius(sample.subarray(q * words, (q + 1) * words), radius)) === JSON.stringify(expected));
+  const exact = linear.every(
+    (expected, q) =>
+      JSON.stringify(searcher.radius(sample.subarray(q * words, (q + 1) * words), radius)) === JSON.stringify(expected),
+  );
 
   const tables = index.tables;
   const layout = tables.length === 0 ? 'linear' : `${tables.length}×${tables[0]!.width}`;
   const planAt63 = tables.length === 0 ? 'linear' : mihCost(n, tables, 63) < linearCost(n, NBITS) ? 'mih' : 'linear';
   return {
-    kind, n, layout, buildS,
+    kind,
+    n,
+    layout,
+    buildS,
     indexBytes: (bytes.hashes + bytes.tables) / n,
     rssBytes,
     p50: quantile(latencies, 0.5),
     p99: quantile(latencies, 0.99),
-    qps1, qps2, matches: matches / queryCount,
+    qps1,
+    qps2,
+    matches: matches / queryCount,
     linearQueries,
     linearQps1: linearQueries / linearS,
     linearQps2,
@@ -181,21 +205,59 @@ async function main(): Promise<void> {
   const seed = Number(argValue('seed') ?? 1);
   process.stdout.write(
     `match benchmark: ${NBITS}-bit hashes, radius ${radius}, ${queryCount} queries (half planted near-duplicates with 0..${radius} flipped bits, half random); ` +
-      `clustered = ${CENTRES} centres, 0..${MAX_FLIPS} bits flipped per entry; seed ${seed}; Node ${process.version}; load average at start ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n\n`,
+      `clustered = ${CENTRES} centres, 0..${MAX_FLIPS} bits flipped per entry; seed ${seed}; Node ${process.version}; load average at start ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}\n\n`,
   );
   const rows: Row[] = [];
   // Sizes outermost, so memory freed by a larger earlier run does not show up as negative RSS growth.
   for (const n of sizes) for (const kind of kinds) rows.push(await measure(kind, n, queryCount, radius, seed));
   rows.sort((a, b) => kinds.indexOf(a.kind) - kinds.indexOf(b.kind) || a.n - b.n);
   printTable([
-    ['data', 'entries', 'tables', 'build s', 'B/entry', 'RSS B/entry', 'p50 ms', 'p99 ms', 'q/s 1 core', 'q/s 2 cores', 'matches/q', 'linear q/s 1', 'linear q/s 2', 'cmp/s/core', 'speed-up', 'exact', 'r=63 plan'],
+    [
+      'data',
+      'entries',
+      'tables',
+      'build s',
+      'B/entry',
+      'RSS B/entry',
+      'p50 ms',
+      'p99 ms',
+      'q/s 1 core',
+      'q/s 2 cores',
+      'matches/q',
+      'linear q/s 1',
+      'linear q/s 2',
+      'cmp/s/core',
+      'speed-up',
+      'exact',
+      'r=63 plan',
+    ],
     ...rows.map((r) => [
-      r.kind, r.n.toExponential(0).replace('+', ''), r.layout, fmt(r.buildS), fmt(r.indexBytes), fmt(r.rssBytes), fmt(r.p50, 3), fmt(r.p99, 3),
-      fmt(r.qps1, 0), fmt(r.qps2, 0), fmt(r.matches), fmt(r.linearQps1, 1), fmt(r.linearQps2, 1), `${fmt(r.comparisonsPerCore / 1e6, 0)}M`,
-      `${fmt(r.qps1 / r.linearQps1, 0)}×`, r.exact ? `yes (${r.linearQueries})` : 'NO', r.planAt63,
+      r.kind,
+      r.n.toExponential(0).replace('+', ''),
+      r.layout,
+      fmt(r.buildS),
+      fmt(r.indexBytes),
+      fmt(r.rssBytes),
+      fmt(r.p50, 3),
+      fmt(r.p99, 3),
+      fmt(r.qps1, 0),
+      fmt(r.qps2, 0),
+      fmt(r.matches),
+      fmt(r.linearQps1, 1),
+      fmt(r.linearQps2, 1),
+      `${fmt(r.comparisonsPerCore / 1e6, 0)}M`,
+      `${fmt(r.qps1 / r.linearQps1, 0)}×`,
+      r.exact ? `yes (${r.linearQueries})` : 'NO',
+      r.planAt63,
     ]),
   ]);
-  process.stdout.write(`\nload average at end ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+  process.stdout.write(
+    `\nload average at end ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}\n`,
+  );
 }
 
 if (!isMainThread) {

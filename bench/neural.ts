@@ -61,7 +61,8 @@ async function sweep(images: readonly Image[], cores: number, batch: number): Pr
       t.bitsMs += performance.now() - t2;
     }
     // The first round warms up (session creation, sharp and onnxruntime caches) and is not counted.
-    if (r > 0 && t.preprocessMs + t.inferenceMs + t.bitsMs < best.preprocessMs + best.inferenceMs + best.bitsMs) best = t;
+    if (r > 0 && t.preprocessMs + t.inferenceMs + t.bitsMs < best.preprocessMs + best.inferenceMs + best.bitsMs)
+      best = t;
   }
   return { cores, batch, ...best };
 }
@@ -70,7 +71,8 @@ async function endToEnd(files: readonly string[], cores: number, algo: string): 
   let best = Infinity;
   for (let r = 0; r <= repeats; r++) {
     const t0 = performance.now();
-    for await (const row of hashFiles(files, { algos: [algo], jobs: cores })) if (row.error) throw new Error(`${row.file}: ${row.error}`);
+    for await (const row of hashFiles(files, { algos: [algo], jobs: cores }))
+      if (row.error) throw new Error(`${row.file}: ${row.error}`);
     if (r > 0) best = Math.min(best, performance.now() - t0);
   }
   return { cores, algo: algo.startsWith('neural:') ? 'neural' : algo, imagesPerSecond: (files.length * 1000) / best };
@@ -89,13 +91,31 @@ async function child(cores: number): Promise<void> {
 
 function runChild(cores: number): { rows: SweepRow[]; ends: EndToEndRow[]; images: number; files: number } {
   const cpus = cores === 1 ? '0' : '0,1';
-  const args = ['--import', 'tsx', join(import.meta.dirname, 'neural.ts'), '--child', String(cores), '--card', card, '--dir', dir, '--count', String(count), '--repeats', String(repeats)];
+  const args = [
+    '--import',
+    'tsx',
+    join(import.meta.dirname, 'neural.ts'),
+    '--child',
+    String(cores),
+    '--card',
+    card,
+    '--dir',
+    dir,
+    '--count',
+    String(count),
+    '--repeats',
+    String(repeats),
+  ];
   const pinned = existsSync('/usr/bin/taskset');
-  const r = spawnSync(pinned ? '/usr/bin/taskset' : process.execPath, pinned ? ['-c', cpus, process.execPath, ...args] : args, {
-    encoding: 'utf8',
-    env: { ...process.env, UV_THREADPOOL_SIZE: String(Math.max(cores, 2)), NODE_OPTIONS: '' },
-    maxBuffer: 1 << 24,
-  });
+  const r = spawnSync(
+    pinned ? '/usr/bin/taskset' : process.execPath,
+    pinned ? ['-c', cpus, process.execPath, ...args] : args,
+    {
+      encoding: 'utf8',
+      env: { ...process.env, UV_THREADPOOL_SIZE: String(Math.max(cores, 2)), NODE_OPTIONS: '' },
+      maxBuffer: 1 << 24,
+    },
+  );
   if (r.status !== 0) throw new Error(`bench child (${cores} cores) failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
@@ -105,23 +125,41 @@ if (childCores !== undefined) {
   await child(Number(childCores));
 } else {
   const results = [runChild(1), runChild(2)];
-  process.stdout.write(`neural: ${card}, ${results[0]!.images} images from ${dir}, best of ${repeats}; cores pinned with taskset; ` +
-    `intra-op threads = sharp concurrency = cores\n\n`);
-  const table: string[][] = [['cores', 'batch', 'images/s', 'preprocess ms/img', 'inference ms/img', 'preprocess share', 'inference share']];
+  process.stdout.write(
+    `neural: ${card}, ${results[0]!.images} images from ${dir}, best of ${repeats}; cores pinned with taskset; ` +
+      `intra-op threads = sharp concurrency = cores\n\n`,
+  );
+  const table: string[][] = [
+    ['cores', 'batch', 'images/s', 'preprocess ms/img', 'inference ms/img', 'preprocess share', 'inference share'],
+  ];
   for (const { rows, images } of results) {
     for (const r of rows) {
       const total = r.preprocessMs + r.inferenceMs + r.bitsMs;
-      table.push([String(r.cores), String(r.batch), fmt((images * 1000) / total), fmt(r.preprocessMs / images, 2), fmt(r.inferenceMs / images, 2),
-        `${fmt((100 * r.preprocessMs) / total, 0)}%`, `${fmt((100 * r.inferenceMs) / total, 0)}%`]);
+      table.push([
+        String(r.cores),
+        String(r.batch),
+        fmt((images * 1000) / total),
+        fmt(r.preprocessMs / images, 2),
+        fmt(r.inferenceMs / images, 2),
+        `${fmt((100 * r.preprocessMs) / total, 0)}%`,
+        `${fmt((100 * r.inferenceMs) / total, 0)}%`,
+      ]);
     }
   }
   printTable(table);
-  process.stdout.write(`\nend to end over all ${results[0]!.files} images (decode + hash with scanlab hash's hashFiles, worker start-up included; ` +
-    '2 cores = 2 worker threads with one intra-op thread each)\n\n');
+  process.stdout.write(
+    `\nend to end over all ${results[0]!.files} images (decode + hash with scanlab hash's hashFiles, worker start-up included; ` +
+      '2 cores = 2 worker threads with one intra-op thread each)\n\n',
+  );
   const ends: string[][] = [['algo', '1 core images/s', '2 cores images/s', 'ratio']];
   for (const [i, e] of results[0]!.ends.entries()) {
     const two = results[1]!.ends[i]!;
-    ends.push([e.algo, fmt(e.imagesPerSecond), fmt(two.imagesPerSecond), `${fmt(two.imagesPerSecond / e.imagesPerSecond, 2)}x`]);
+    ends.push([
+      e.algo,
+      fmt(e.imagesPerSecond),
+      fmt(two.imagesPerSecond),
+      `${fmt(two.imagesPerSecond / e.imagesPerSecond, 2)}x`,
+    ]);
   }
   printTable(ends);
 }

@@ -28,11 +28,15 @@ const dir = argValue('dir') ?? join(import.meta.dirname, '..', 'datasets', 'samp
 const show = Number(argValue('show') ?? 10);
 
 if (!hasher || !existsSync(hasher)) {
-  process.stdout.write('pdq-reference-compare: skipped, set PDQ_CPP_HASHER to the path of ThreatExchange pdq-photo-hasher\n');
+  process.stdout.write(
+    'pdq-reference-compare: skipped, set PDQ_CPP_HASHER to the path of ThreatExchange pdq-photo-hasher\n',
+  );
   process.exit(0);
 }
 if (!existsSync(convert)) {
-  process.stdout.write(`pdq-reference-compare: skipped, ImageMagick's convert not found at ${convert} (set PDQ_CONVERT)\n`);
+  process.stdout.write(
+    `pdq-reference-compare: skipped, ImageMagick's convert not found at ${convert} (set PDQ_CONVERT)\n`,
+  );
   process.exit(0);
 }
 
@@ -42,7 +46,9 @@ const files = await listImageFiles([dir]);
 /** The C++ tool's hash and quality per file (`-k`: keep going past files it cannot decode). */
 async function referenceHashes(paths: readonly string[]): Promise<Map<string, PdqHash>> {
   const out = new Map<string, PdqHash>();
-  const { stdout } = await run(hasher!, ['-k', ...paths], { env, maxBuffer: 1 << 28 }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }));
+  const { stdout } = await run(hasher!, ['-k', ...paths], { env, maxBuffer: 1 << 28 }).catch(
+    (e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }),
+  );
   for (const line of stdout.trim().split('\n')) {
     const [hex, quality, ...name] = line.split(',');
     if (hex && quality !== undefined) out.set(name.join(','), pdqFromHex(hex, Number(quality)));
@@ -83,17 +89,39 @@ for (const file of files) {
   }
   record(fromFiles, file, pdqHashImage(await decodeImage(file)), ref);
   const { stdout } = await run(convert, [file, 'pnm:-'], { encoding: 'buffer', maxBuffer: 1 << 30 });
-  record(fromPixels, file, pdqHashImage(decodePnm(new Uint8Array(stdout.buffer, stdout.byteOffset, stdout.length), 1e9)), ref);
+  record(
+    fromPixels,
+    file,
+    pdqHashImage(decodePnm(new Uint8Array(stdout.buffer, stdout.byteOffset, stdout.length), 1e9)),
+    ref,
+  );
 }
 
 process.stdout.write(`pdq-reference-compare: ${files.length} images from ${dir}\nreference: ${hasher}\n\n`);
 const rows = [['input to scanlab', 'images', 'identical', 'share', 'mean bits', 'max bits', 'quality differs']];
-for (const [label, t] of [['files, our sharp decode', fromFiles], ['reference-decoded pixels (convert pnm:-)', fromPixels]] as const) {
-  rows.push([label, String(t.n), String(t.identical), fmt((100 * t.identical) / Math.max(1, t.n), 1) + '%', fmt(t.distanceSum / Math.max(1, t.n), 2), String(t.maxDistance), String(t.qualityOff)]);
+for (const [label, t] of [
+  ['files, our sharp decode', fromFiles],
+  ['reference-decoded pixels (convert pnm:-)', fromPixels],
+] as const) {
+  rows.push([
+    label,
+    String(t.n),
+    String(t.identical),
+    fmt((100 * t.identical) / Math.max(1, t.n), 1) + '%',
+    fmt(t.distanceSum / Math.max(1, t.n), 2),
+    String(t.maxDistance),
+    String(t.qualityOff),
+  ]);
 }
 printTable(rows);
-for (const [label, t] of [['files', fromFiles], ['reference pixels', fromPixels]] as const) {
+for (const [label, t] of [
+  ['files', fromFiles],
+  ['reference pixels', fromPixels],
+] as const) {
   const worst = t.worst.sort((a, b) => b.distance - a.distance).slice(0, show);
-  if (worst.length) process.stdout.write(`\ndiffering (${label}): ${worst.map((w) => `${relative(dir, w.file)} ${w.distance}`).join(', ')}\n`);
+  if (worst.length)
+    process.stdout.write(
+      `\ndiffering (${label}): ${worst.map((w) => `${relative(dir, w.file)} ${w.distance}`).join(', ')}\n`,
+    );
 }
 if (failed.length) process.stdout.write(`\nthe reference could not decode ${failed.length}: ${failed.join(', ')}\n`);

@@ -22,7 +22,10 @@ import { runPsi, type PsiRunResult } from '../src/psi/run.js';
 import { mulberry32, randomBytesFrom } from '../src/psi/seeded-prng.js';
 import { argValue, fmt, printTable } from './_util.js';
 
-const sizes = (argValue('sizes') ?? '10000,100000,1000000').split(',').map(Number).sort((a, b) => a - b);
+const sizes = (argValue('sizes') ?? '10000,100000,1000000')
+  .split(',')
+  .map(Number)
+  .sort((a, b) => a - b);
 const photos = Number(argValue('photos') ?? 200);
 const jobs = Number(argValue('jobs') ?? Math.min(2, availableParallelism()));
 const maxSetupMs = Number(argValue('max-setup-s') ?? 150) * 1000;
@@ -42,8 +45,13 @@ const dbInputs = database.map(psiInput);
 const smallest = Math.min(...sizes);
 const queries = [...database.slice(0, photos >> 1), ...Array.from({ length: photos - (photos >> 1) }, randomHash)];
 
-const load = (): string => loadavg().map((x) => x.toFixed(1)).join(' ');
-process.stdout.write(`psi: ${cpus()[0]?.model ?? 'cpu'} × ${availableParallelism()}, node ${process.version}; ${photos} photos (half in the database), PDQ-sized inputs; load average ${load()}\n\n`);
+const load = (): string =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
+process.stdout.write(
+  `psi: ${cpus()[0]?.model ?? 'cpu'} × ${availableParallelism()}, node ${process.version}; ${photos} photos (half in the database), PDQ-sized inputs; load average ${load()}\n\n`,
+);
 
 /** Microseconds per operation, best of 3 timed loops of `n`. */
 function microsPerOp(n: number, op: (i: number) => void): number {
@@ -76,7 +84,12 @@ for (const b of backends) {
 const nobleRistretto = units.find((u) => u.name === 'ristretto255/noble')!;
 printTable([
   ['backend', 'µs / scalar mult', 'µs / hash to group', 'mult speed vs ristretto255/noble'],
-  ...units.map((u) => [u.name, fmt(u.multiplyUs), fmt(u.hashToGroupUs), `${fmt(nobleRistretto.multiplyUs / u.multiplyUs, 2)}×`]),
+  ...units.map((u) => [
+    u.name,
+    fmt(u.multiplyUs),
+    fmt(u.hashToGroupUs),
+    `${fmt(nobleRistretto.multiplyUs / u.multiplyUs, 2)}×`,
+  ]),
 ]);
 process.stdout.write('\n');
 
@@ -90,7 +103,10 @@ interface SetupCell {
  * Setup times for every size, ascending: the smallest comes from the protocol run itself; each larger one is measured
  * when the estimate from the last measured per-entry rate is within the cap, otherwise extrapolated from it.
  */
-async function setupCells(first: SetupCell, measure: (inputs: Uint8Array[]) => Promise<SetupCell>): Promise<SetupCell[]> {
+async function setupCells(
+  first: SetupCell,
+  measure: (inputs: Uint8Array[]) => Promise<SetupCell>,
+): Promise<SetupCell[]> {
   const cells = [first];
   let rate = { ms: first.ms / smallest, cpuMs: first.cpuMs / smallest };
   for (const n of sizes.slice(1)) {
@@ -116,11 +132,23 @@ async function timed(f: () => Promise<unknown> | unknown): Promise<SetupCell> {
   return { ms, cpuMs: (cpu.user + cpu.system) / 1000, measured: true };
 }
 
-const setupMeasure: Record<Exclude<ProtocolName, 'tpsi-ad'>, (group: PrimeOrderGroup) => (inputs: Uint8Array[]) => Promise<SetupCell>> = {
+const setupMeasure: Record<
+  Exclude<ProtocolName, 'tpsi-ad'>,
+  (group: PrimeOrderGroup) => (inputs: Uint8Array[]) => Promise<SetupCell>
+> = {
   plaintext: () => (inputs) => timed(() => plaintextServer(inputs).prepare()),
   'oprf-membership': (group) => (inputs) =>
-    timed(() => buildOprfFilter(group, group.randomScalar(), inputs, bloomParams(inputs.length, DEFAULT_PSI_CONFIG.falsePositiveRate), jobs)),
-  'ecdh-psi': (group) => (inputs) => timed(() => ecdhParty('server', group, inputs, { learner: 'client', cardinalityOnly: false }).prepare()),
+    timed(() =>
+      buildOprfFilter(
+        group,
+        group.randomScalar(),
+        inputs,
+        bloomParams(inputs.length, DEFAULT_PSI_CONFIG.falsePositiveRate),
+        jobs,
+      ),
+    ),
+  'ecdh-psi': (group) => (inputs) =>
+    timed(() => ecdhParty('server', group, inputs, { learner: 'client', cardinalityOnly: false }).prepare()),
 };
 
 const rows: string[][] = [
@@ -139,14 +167,22 @@ const rows: string[][] = [
   ],
 ];
 const results: { protocol: ProtocolName; backend: string; run: PsiRunResult; setups: SetupCell[] }[] = [];
-for (const protocol of (['plaintext', 'oprf-membership', 'ecdh-psi'] as const).filter((p) => !protocolFilter || protocolFilter.includes(p))) {
-  for (const unit of protocol === 'plaintext' ? [units[0]!] : units.filter((u) => !backendFilter || backendFilter.includes(u.name))) {
+for (const protocol of (['plaintext', 'oprf-membership', 'ecdh-psi'] as const).filter(
+  (p) => !protocolFilter || protocolFilter.includes(p),
+)) {
+  for (const unit of protocol === 'plaintext'
+    ? [units[0]!]
+    : units.filter((u) => !backendFilter || backendFilter.includes(u.name))) {
     const config = { ...DEFAULT_PSI_CONFIG, protocol, group: unit.group.name, backend: unit.group.backend };
     const run = await runPsi(config, database.slice(0, smallest), queries, { setupJobs: jobs });
     const first = { ms: run.costs.server.setupMs, cpuMs: run.costs.server.setupCpuMs, measured: true };
     const setups = await setupCells(first, setupMeasure[protocol](unit.group));
     results.push({ protocol, backend: protocol === 'plaintext' ? '—' : unit.name, run, setups });
-    const published = run.filter ? fmt(run.filter.bitsPerEntry, 2) : protocol === 'ecdh-psi' ? fmt((run.costs.server.setupBytesSent * 8) / smallest, 1) : '0';
+    const published = run.filter
+      ? fmt(run.filter.bitsPerEntry, 2)
+      : protocol === 'ecdh-psi'
+        ? fmt((run.costs.server.setupBytesSent * 8) / smallest, 1)
+        : '0';
     rows.push([
       protocol,
       protocol === 'plaintext' ? '—' : unit.name,
@@ -168,11 +204,19 @@ printTable(rows);
 const sodiumUnit = units.find((u) => u.name === 'ristretto255/sodium')!;
 const oprfSodium = results.find((r) => r.protocol === 'oprf-membership' && r.backend === 'ristretto255/sodium');
 const millionIndex = sizes.indexOf(1_000_000);
-process.stdout.write(`\nper-photo figures are measured against a database of ${smallest} entries; ecdh-psi's client work grows with the database (one scalar multiplication per entry per session).\n`);
-process.stdout.write(`oprf-membership setup used ${jobs} worker threads; ecdh-psi setup one thread; "~" = extrapolated from the last measured per-entry rate.\n`);
-process.stdout.write(`cpu = CPU time of the whole process (all threads); wall time exceeds cpu/threads when other work shares the machine. load average at the end ${load()}\n\n`);
+process.stdout.write(
+  `\nper-photo figures are measured against a database of ${smallest} entries; ecdh-psi's client work grows with the database (one scalar multiplication per entry per session).\n`,
+);
+process.stdout.write(
+  `oprf-membership setup used ${jobs} worker threads; ecdh-psi setup one thread; "~" = extrapolated from the last measured per-entry rate.\n`,
+);
+process.stdout.write(
+  `cpu = CPU time of the whole process (all threads); wall time exceeds cpu/threads when other work shares the machine. load average at the end ${load()}\n\n`,
+);
 const ratio = nobleRistretto.multiplyUs / sodiumUnit.multiplyUs;
-process.stdout.write(`target: sodium ≥ 5× noble per scalar multiplication: ${fmt(ratio, 2)}× ${ratio >= 5 ? 'met' : 'missed'}\n`);
+process.stdout.write(
+  `target: sodium ≥ 5× noble per scalar multiplication: ${fmt(ratio, 2)}× ${ratio >= 5 ? 'met' : 'missed'}\n`,
+);
 if (oprfSodium && millionIndex >= 0) {
   const s = oprfSodium.setups[millionIndex]!;
   const ideal = s.cpuMs / jobs;
@@ -182,4 +226,7 @@ if (oprfSodium && millionIndex >= 0) {
   );
 }
 const client = oprfSodium?.run.costs.client;
-if (client) process.stdout.write(`target: oprf-membership client ≤ 1 ms per photo (sodium): wall ${fmt(client.msPerPhoto, 3)} ms ${client.msPerPhoto <= 1 ? 'met' : 'missed'}; cpu ${fmt(client.cpuMsPerPhoto, 3)} ms ${client.cpuMsPerPhoto <= 1 ? 'met' : 'missed'}\n`);
+if (client)
+  process.stdout.write(
+    `target: oprf-membership client ≤ 1 ms per photo (sodium): wall ${fmt(client.msPerPhoto, 3)} ms ${client.msPerPhoto <= 1 ? 'met' : 'missed'}; cpu ${fmt(client.cpuMsPerPhoto, 3)} ms ${client.cpuMsPerPhoto <= 1 ? 'met' : 'missed'}\n`,
+  );

@@ -20,29 +20,50 @@ import { DEFAULT_TPSI_PARAMS, dhfDimensionOf, type TpsiParams } from '../src/psi
 import { tpsiPartiesReport } from '../src/psi/protocols/tpsi-ad/report.js';
 import { setupTpsiServer } from '../src/psi/protocols/tpsi-ad/server-setup.js';
 import { createTpsiParties } from '../src/psi/protocols/tpsi-ad/session.js';
-import { evaluatePolynomial, interpolatePolynomial, randomFieldElement, sharingPolynomial } from '../src/psi/protocols/tpsi-ad/shamir.js';
+import {
+  evaluatePolynomial,
+  interpolatePolynomial,
+  randomFieldElement,
+  sharingPolynomial,
+} from '../src/psi/protocols/tpsi-ad/shamir.js';
 import { mulberry32, randomBytesFrom } from '../src/psi/seeded-prng.js';
 import { argValue, fmt, printTable } from './_util.js';
 
-const sizes = (argValue('sizes') ?? '10000,100000,1000000').split(',').map(Number).sort((a, b) => a - b);
+const sizes = (argValue('sizes') ?? '10000,100000,1000000')
+  .split(',')
+  .map(Number)
+  .sort((a, b) => a - b);
 const photos = Number(argValue('photos') ?? 300);
 const accounts = Number(argValue('accounts') ?? 3);
 const maxSetupMs = Number(argValue('max-setup-s') ?? 120) * 1000;
 const backendFilter = argValue('backends')?.split(',');
-const params: TpsiParams = { ...DEFAULT_TPSI_PARAMS, threshold: Number(argValue('threshold') ?? DEFAULT_TPSI_PARAMS.threshold), syntheticRate: Number(argValue('synthetic-rate') ?? DEFAULT_TPSI_PARAMS.syntheticRate) };
+const params: TpsiParams = {
+  ...DEFAULT_TPSI_PARAMS,
+  threshold: Number(argValue('threshold') ?? DEFAULT_TPSI_PARAMS.threshold),
+  syntheticRate: Number(argValue('synthetic-rate') ?? DEFAULT_TPSI_PARAMS.syntheticRate),
+};
 const backends: { group: GroupName; backend: BackendName }[] = [
   { group: 'ristretto255', backend: 'sodium' },
   { group: 'ristretto255', backend: 'noble' },
   { group: 'p256', backend: 'noble' },
-].filter((b) => !backendFilter || backendFilter.includes(`${b.group}/${b.backend}`)) as { group: GroupName; backend: BackendName }[];
+].filter((b) => !backendFilter || backendFilter.includes(`${b.group}/${b.backend}`)) as {
+  group: GroupName;
+  backend: BackendName;
+}[];
 
 const next = mulberry32(0x7951);
 const largest = Math.max(...sizes);
 const smallest = Math.min(...sizes);
 const database = Array.from({ length: largest }, () => randomBytesFrom(next, 38));
 // Half the photos are database hashes, so every account passes the threshold and the server reconstructs its key.
-const queries = [...database.slice(0, photos >> 1), ...Array.from({ length: photos - (photos >> 1) }, () => randomBytesFrom(next, 38))];
-const load = (): string => loadavg().map((x) => x.toFixed(1)).join(' ');
+const queries = [
+  ...database.slice(0, photos >> 1),
+  ...Array.from({ length: photos - (photos >> 1) }, () => randomBytesFrom(next, 38)),
+];
+const load = (): string =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
 const seconds = (ms: number): string => fmt(ms / 1000, ms < 10_000 ? 2 : 0);
 const megabytes = (bytes: number): string => fmt(bytes / 1e6, 1);
 
@@ -92,7 +113,12 @@ for (const b of backends) {
   });
   const parties = createTpsiParties(group, database.slice(0, smallest), queries, params, accounts);
   const costs = runParties(parties.client, parties.server, queries.length);
-  const report = tpsiPartiesReport(parties, params, accounts, queries.map((_, i) => i < photos >> 1));
+  const report = tpsiPartiesReport(
+    parties,
+    params,
+    accounts,
+    queries.map((_, i) => i < photos >> 1),
+  );
   const setups = [{ ms: costs.server.setupMs, cpuMs: costs.server.setupCpuMs, measured: true }];
   let rate = setups[0]!.ms / smallest;
   for (const n of sizes.slice(1)) {
@@ -117,7 +143,10 @@ for (const b of backends) {
     fmt(costs.server.onlineOps.multiply / photos, 2),
     `${report.rows.filter((r) => r.revealedCorrect && r.keyReconstructed).length}/${accounts}`,
   ]);
-  if (published[0]! !== costs.server.setupBytesSent) throw new Error(`published size formula ${published[0]} differs from the run's ${costs.server.setupBytesSent} bytes`);
+  if (published[0]! !== costs.server.setupBytesSent)
+    throw new Error(
+      `published size formula ${published[0]} differs from the run's ${costs.server.setupBytesSent} bytes`,
+    );
   process.stderr.write(`  done ${b.group}/${b.backend}\n`);
 }
 printTable(rows);
@@ -127,9 +156,10 @@ printTable(rows);
 const t = params.threshold;
 const dimension = dhfDimensionOf(params);
 const key = generateDhfKey(t, dimension);
-const rowsIn = [...Array.from({ length: params.dhfCapacity }, () => ({ x: next() % M31, values: syntheticDhfValues(dimension) })), ...Array.from({ length: t }, () => ({ x: next() % M31, values: new Uint32Array() }))].map((r) =>
-  r.values.length ? r : { x: r.x, values: dhfValues(key, r.x) },
-);
+const rowsIn = [
+  ...Array.from({ length: params.dhfCapacity }, () => ({ x: next() % M31, values: syntheticDhfValues(dimension) })),
+  ...Array.from({ length: t }, () => ({ x: next() % M31, values: new Uint32Array() })),
+].map((r) => (r.values.length ? r : { x: r.x, values: dhfValues(key, r.x) }));
 const detect = await timed(() => {
   const d = new DhfDetector(t, dimension);
   for (const r of rowsIn) d.add(r.x, r.values);
@@ -148,4 +178,6 @@ process.stdout.write(
   `\nat the threshold (t = ${t}): DHF detection over ${params.dhfCapacity} synthetic + ${t} real rows (${dimension + t - 1} columns) ${fmt(detect.ms, 1)} ms; ` +
     `interpolation from ${t} shares and a check of ${t} more ${fmt(reconstruct.ms, 1)} ms\n`,
 );
-process.stdout.write(`per-voucher figures: ${photos} photos against a database of ${smallest} entries; "~" = extrapolated from the last measured per-entry rate; cpu = CPU time of the whole process. load average at the end ${load()}\n`);
+process.stdout.write(
+  `per-voucher figures: ${photos} photos against a database of ${smallest} entries; "~" = extrapolated from the last measured per-entry rate; cpu = CPU time of the whole process. load average at the end ${load()}\n`,
+);

@@ -12,7 +12,9 @@ afterAll(scratch.cleanup);
 beforeAll(async () => {
   mkdirSync(join(dir, 'sub', 'deeper'), { recursive: true });
   await rawSharp(gradientRgb(64, 48), 64, 48, 3).png().toFile(join(dir, 'b.png'));
-  await rawSharp(gradientRgb(40, 40), 40, 40, 3).jpeg().toFile(join(dir, 'sub', 'a, "quoted".jpg'));
+  await rawSharp(gradientRgb(40, 40), 40, 40, 3)
+    .jpeg()
+    .toFile(join(dir, 'sub', 'a, "quoted".jpg'));
   copyFileSync(join(repoRoot, 'test', 'vectors', 'blockhash', 'Babylonian.png'), join(dir, 'sub', 'deeper', 'c.png'));
   writeFileSync(join(dir, 'sub', 'broken.jpg'), 'not an image');
   writeFileSync(join(dir, 'notes.txt'), 'ignored: not an image extension');
@@ -25,26 +27,55 @@ describe('scanlab hash', () => {
     expect(lines[0]).toBe('file,algo,hash,quality,error');
     const files = lines.slice(1).map((l) => l.split(',')[0]);
     expect(files).toEqual([
-      join(dir, 'b.png'), join(dir, 'b.png'),
-      `"${join(dir, 'sub', 'a')}`, `"${join(dir, 'sub', 'a')}`,
-      join(dir, 'sub', 'broken.jpg'), join(dir, 'sub', 'broken.jpg'),
-      join(dir, 'sub', 'deeper', 'c.png'), join(dir, 'sub', 'deeper', 'c.png'),
+      join(dir, 'b.png'),
+      join(dir, 'b.png'),
+      `"${join(dir, 'sub', 'a')}`,
+      `"${join(dir, 'sub', 'a')}`,
+      join(dir, 'sub', 'broken.jpg'),
+      join(dir, 'sub', 'broken.jpg'),
+      join(dir, 'sub', 'deeper', 'c.png'),
+      join(dir, 'sub', 'deeper', 'c.png'),
     ]);
     expect(lines[2]).toMatch(/,blockhash:8,[0-9a-f]{16},,$/);
     expect(lines[3]).toContain('/a, ""quoted"".jpg",blockhash,');
     expect(lines[5]).toMatch(/broken\.jpg,blockhash,,,unsupported or unrecognised image format$/);
-    expect(lines[7]).toBe(`${join(dir, 'sub', 'deeper', 'c.png')},blockhash,fe7ffe7ffe7ffc7ffc7ffc7ffc000000e107e187f89fe007c00ff81ff81ff83f,,`);
+    expect(lines[7]).toBe(
+      `${join(dir, 'sub', 'deeper', 'c.png')},blockhash,fe7ffe7ffe7ffc7ffc7ffc7ffc000000e107e187f89fe007c00ff81ff81ff83f,,`,
+    );
     expect(r.status).toBe(1);
     expect(r.stderr.trim().split('\n')).toEqual(['scanlab: 2 of 8 hashes failed (see the error column)']);
   });
 
   it('exits 0 when every file hashes, and gives the same rows with 2 jobs as with 1', () => {
-    const one = runCli(['hash', join(dir, 'b.png'), join(dir, 'sub', 'deeper'), '--algo', 'blockhash', '--jobs', '1', '--format', 'jsonl']);
-    const two = runCli(['hash', join(dir, 'b.png'), join(dir, 'sub', 'deeper'), '--algo', 'blockhash', '--jobs', '2', '--format', 'jsonl']);
+    const one = runCli([
+      'hash',
+      join(dir, 'b.png'),
+      join(dir, 'sub', 'deeper'),
+      '--algo',
+      'blockhash',
+      '--jobs',
+      '1',
+      '--format',
+      'jsonl',
+    ]);
+    const two = runCli([
+      'hash',
+      join(dir, 'b.png'),
+      join(dir, 'sub', 'deeper'),
+      '--algo',
+      'blockhash',
+      '--jobs',
+      '2',
+      '--format',
+      'jsonl',
+    ]);
     expect(one.status).toBe(0);
     expect(two.status).toBe(0);
     expect(two.stdout).toBe(one.stdout);
-    const rows = one.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const rows = one.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows).toHaveLength(2);
     expect(rows[0]).toMatchObject({ algo: 'blockhash', quality: null, error: null });
   });
@@ -58,7 +89,12 @@ describe('scanlab hash', () => {
   });
 
   it('reports usage errors in one line with exit status 2', () => {
-    for (const args of [['hash'], ['hash', dir, '--format', 'xml'], ['hash', dir, '--jobs', '0'], ['hash', dir, '--algo', 'nosuch']]) {
+    for (const args of [
+      ['hash'],
+      ['hash', dir, '--format', 'xml'],
+      ['hash', dir, '--jobs', '0'],
+      ['hash', dir, '--algo', 'nosuch'],
+    ]) {
       const r = runCli(args);
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -88,14 +124,33 @@ describe('scanlab hash: PDQ options', () => {
   it.runIf(existsSync(expected))('--dihedral prints the eight variants as the C++ reference computes them', () => {
     const r = runCli(['hash', join(pdqData, 'misc-images', 'wee.jpg'), '--algo', 'pdq', '--dihedral', '--jobs', '1']);
     expect(r.status).toBe(0);
-    const rows = r.stdout.trim().split('\n').slice(1).map((l) => l.split(','));
-    expect(rows.map((c) => c[1])).toEqual(['orig', 'r90', 'r180', 'r270', 'flipx', 'flipy', 'flipplus1', 'flipminus1'].map((n) => `pdq:${n}`));
-    const ref = readFileSync(expected, 'utf8').split('\n').find((l) => l.startsWith('misc-images/wee.jpg,'))!.split(',');
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
+    expect(rows.map((c) => c[1])).toEqual(
+      ['orig', 'r90', 'r180', 'r270', 'flipx', 'flipy', 'flipplus1', 'flipminus1'].map((n) => `pdq:${n}`),
+    );
+    const ref = readFileSync(expected, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('misc-images/wee.jpg,'))!
+      .split(',');
     expect(rows.map((c) => c[2])).toEqual(ref.slice(1, 9));
   });
 
   it.runIf(existsSync(pdqData))('--min-quality marks low-quality hashes, keeps them, and does not fail the run', () => {
-    const r = runCli(['hash', join(pdqData, 'misc-images', 'small.jpg'), join(pdqData, 'misc-images', 'wee.jpg'), '--algo', 'pdq', '--min-quality', '50', '--jobs', '1']);
+    const r = runCli([
+      'hash',
+      join(pdqData, 'misc-images', 'small.jpg'),
+      join(pdqData, 'misc-images', 'wee.jpg'),
+      '--algo',
+      'pdq',
+      '--min-quality',
+      '50',
+      '--jobs',
+      '1',
+    ]);
     expect(r.status).toBe(0);
     const [, small, wee] = r.stdout.trim().split('\n');
     expect(small).toMatch(/,pdq,[0-9a-f]{64},0,low quality: 0 < 50 \(flat or nearly flat image\)$/);

@@ -35,7 +35,11 @@ describe('datasets', () => {
     copyFileSync(src.items[2]!.path, join(dir, 'lone.png'));
     const ds = await loadDataset(dir);
     expect(ds.synthetic).toBe(false);
-    expect(ds.items.map((i) => [i.id, i.group])).toEqual([['cats/one', 'cats'], ['cats/two', 'cats'], ['lone', 'lone']]);
+    expect(ds.items.map((i) => [i.id, i.group])).toEqual([
+      ['cats/one', 'cats'],
+      ['cats/two', 'cats'],
+      ['lone', 'lone'],
+    ]);
   });
 
   it('finds exact and near-exact duplicates across groups only', async () => {
@@ -46,7 +50,9 @@ describe('datasets', () => {
     copyFileSync(src.items[0]!.path, join(dir, 'g1', 'a.png'));
     copyFileSync(src.items[0]!.path, join(dir, 'g1', 'a-copy.png'));
     copyFileSync(src.items[0]!.path, join(dir, 'g2', 'a-exact.png'));
-    await sharp(src.items[1]!.path).jpeg({ quality: 92 }).toFile(join(dir, 'g1', 'b.jpg'));
+    await sharp(src.items[1]!.path)
+      .jpeg({ quality: 92 })
+      .toFile(join(dir, 'g1', 'b.jpg'));
     copyFileSync(src.items[1]!.path, join(dir, 'g2', 'b.png'));
     copyFileSync(src.items[2]!.path, join(dir, 'c.png'));
     const ds = await loadDataset(dir);

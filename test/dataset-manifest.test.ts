@@ -75,7 +75,13 @@ describe('bundled sample', async () => {
     };
     expect(items.map((i) => i.id)).toEqual(sources.items.map((s) => s.id));
     for (const [i, s] of items.map((item, k) => [item, sources.items[k]!] as const)) {
-      expect([i.kind, i.group, i.source_package, i.original_path, i.license]).toEqual([s.kind, s.group, s.package, '/' + s.path, s.license]);
+      expect([i.kind, i.group, i.source_package, i.original_path, i.license]).toEqual([
+        s.kind,
+        s.group,
+        s.package,
+        '/' + s.path,
+        s.license,
+      ]);
       expect(i.source_version).toBe(sources.packages[s.package]!.version);
     }
   });
@@ -99,7 +105,12 @@ describe('loadManifest validation', () => {
   const valid = (items: unknown[]) => ({ name: 't', version: 1, items });
 
   it('loads a minimal manifest: absolute paths, group defaulting to the id', async () => {
-    const path = manifestFile(valid([{ id: 'a', file: 'a.png', sha256: shaA }, { id: 'b', file: 'b.png', group: 'g', kind: 'photo' }]));
+    const path = manifestFile(
+      valid([
+        { id: 'a', file: 'a.png', sha256: shaA },
+        { id: 'b', file: 'b.png', group: 'g', kind: 'photo' },
+      ]),
+    );
     const ds = await loadManifest(path);
     expect(ds.source).toBe(path);
     expect(ds.synthetic).toBe(false);
@@ -139,15 +150,30 @@ describe('loadManifest validation', () => {
     await rejects(valid([{ id: 'a', file: 'a.png', group: '' }]), /field "group" must be a non-empty string/);
     await rejects(valid([{ id: 'a', file: 'a.png', width: 0 }]), /field "width" must be a positive integer/);
     await rejects(valid([{ id: 'a', file: 'a.png', height: 1.5 }]), /field "height" must be a positive integer/);
-    await rejects(valid([{ id: 'a', file: 'a.png', sha256: shaA.toUpperCase() }]), /field "sha256" must be 64 lowercase hex/);
+    await rejects(
+      valid([{ id: 'a', file: 'a.png', sha256: shaA.toUpperCase() }]),
+      /field "sha256" must be 64 lowercase hex/,
+    );
   });
 
   it('rejects duplicate ids', async () => {
-    await rejects(valid([{ id: 'a', file: 'a.png' }, { id: 'a', file: 'b.png' }]), /duplicate id "a"/);
+    await rejects(
+      valid([
+        { id: 'a', file: 'a.png' },
+        { id: 'a', file: 'b.png' },
+      ]),
+      /duplicate id "a"/,
+    );
   });
 
   it('rejects missing files and paths leaving the manifest folder', async () => {
-    await rejects(valid([{ id: 'a', file: 'a.png' }, { id: 'c', file: 'c.png' }]), /item "c": file "c.png" does not exist/);
+    await rejects(
+      valid([
+        { id: 'a', file: 'a.png' },
+        { id: 'c', file: 'c.png' },
+      ]),
+      /item "c": file "c.png" does not exist/,
+    );
     await rejects(valid([{ id: 'a', file: '../a.png' }]), /must be a path inside the manifest's folder/);
     await rejects(valid([{ id: 'a', file: join(dir, 'a.png') }]), /must be a path inside the manifest's folder/);
   });
@@ -157,7 +183,9 @@ describe('loadManifest validation', () => {
     await expect(loadManifest(manifestFile(wrong))).resolves.toBeTruthy();
     await rejects(wrong, /item "b": sha256 of "b.png" is [0-9a-f]{64}, manifest says/, true);
     await rejects(valid([{ id: 'b', file: 'b.png' }]), /item "b": no sha256 to verify/, true);
-    const ok = await loadManifest(manifestFile(valid([{ id: 'a', file: 'a.png', sha256: shaA }])), { verifySha256: true });
+    const ok = await loadManifest(manifestFile(valid([{ id: 'a', file: 'a.png', sha256: shaA }])), {
+      verifySha256: true,
+    });
     expect(ok.items[0]!.sha256).toBe(shaA);
   });
 });

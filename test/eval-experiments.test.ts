@@ -24,7 +24,10 @@ beforeAll(async () => {
   mkdirSync(join(data, 'pair'), { recursive: true });
   synth.items.slice(0, 5).forEach((item, k) => copyFileSync(item.path, join(data, `s${k}.png`)));
   copyFileSync(synth.items[5]!.path, join(data, 'pair', 'full.png'));
-  await sharp(synth.items[5]!.path).resize(80).png().toFile(join(data, 'pair', 'half.png'));
+  await sharp(synth.items[5]!.path)
+    .resize(80)
+    .png()
+    .toFile(join(data, 'pair', 'half.png'));
   copyFileSync(synth.items[0]!.path, join(data, 'zcopy.png'));
   await generateSyntheticDataset(big, { count: 40, seed: 9, size: 96 });
 });
@@ -32,7 +35,12 @@ beforeAll(async () => {
 describe('robustness experiment', () => {
   it('measures every image x transform x algorithm, identically with 1 or 2 workers', async () => {
     const store = RunStore.open(join(scratch.dir, 'r.sqlite'));
-    const config = robustnessConfig({ dataset: data, algos: ['ahash', 'pdq'], transforms: ['jpeg(q=50)', 'flip(axis=h)', 'noise(sigma=8)'], seed: 3 });
+    const config = robustnessConfig({
+      dataset: data,
+      algos: ['ahash', 'pdq'],
+      transforms: ['jpeg(q=50)', 'flip(axis=h)', 'noise(sigma=8)'],
+      seed: 3,
+    });
     const one = await runRobustness(config, { store, jobs: 1 });
     const two = await runRobustness(config, { store, jobs: 2 });
     expect(one.summary.items).toBe(8);
@@ -41,7 +49,9 @@ describe('robustness experiment', () => {
     expect(strip(two.run.id)).toEqual(strip(one.run.id));
     // PDQ is not flip-invariant, JPEG at q=50 barely moves it: the per-transform histograms must say so.
     const mean = (c: number[]) => c.reduce((s, n, d) => s + n * d, 0) / c.reduce((s, n) => s + n, 0);
-    expect(mean(one.summary.algos.pdq!.perTransform['flip(axis=h)']!)).toBeGreaterThan(3 * mean(one.summary.algos.pdq!.perTransform['jpeg(q=50)']!));
+    expect(mean(one.summary.algos.pdq!.perTransform['flip(axis=h)']!)).toBeGreaterThan(
+      3 * mean(one.summary.algos.pdq!.perTransform['jpeg(q=50)']!),
+    );
     expect(store.getRun(one.run.id)).toMatchObject({ status: 'done', seed: '3' });
     store.close();
   });
@@ -58,7 +68,9 @@ describe('robustness experiment', () => {
       const inside = (x - 48) ** 2 + (y - 40) ** 2 < 30 ** 2;
       rgba.set(inside ? [90, 120, 160, 255] : [0, 0, 0, 0], 4 * i);
     }
-    await sharp(Buffer.from(rgba), { raw: { width: w, height: w, channels: 4 } }).png().toFile(join(dir, 'cutout.png'));
+    await sharp(Buffer.from(rgba), { raw: { width: w, height: w, channels: 4 } })
+      .png()
+      .toFile(join(dir, 'cutout.png'));
     const store = RunStore.open(join(scratch.dir, 'alpha.sqlite'));
     const base = { dataset: dir, algos: ['ahash', 'phash'], transforms: ['jpeg(q=95)'], seed: 1 };
     const flat = await runRobustness(robustnessConfig(base), { store, jobs: 1 });
@@ -73,8 +85,25 @@ describe('robustness experiment', () => {
 
   it('resumes a run killed with SIGKILL and ends with exactly the results of an uninterrupted run', async () => {
     const storePath = join(scratch.dir, 'kill.sqlite');
-    const args = ['bench', 'robustness', '--dataset', big, '--algo', 'ahash,dhash', '--transforms', 'jpeg(q=40),blur(sigma=1)', '--jobs', '1', '--store', storePath, '--json'];
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), ...args], { cwd: repoRoot, stdio: 'ignore' });
+    const args = [
+      'bench',
+      'robustness',
+      '--dataset',
+      big,
+      '--algo',
+      'ahash,dhash',
+      '--transforms',
+      'jpeg(q=40),blur(sigma=1)',
+      '--jobs',
+      '1',
+      '--store',
+      storePath,
+      '--json',
+    ];
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), ...args], {
+      cwd: repoRoot,
+      stdio: 'ignore',
+    });
     const count = (): number => {
       try {
         const db = new Database(storePath, { readonly: true, fileMustExist: true });
@@ -99,7 +128,17 @@ describe('robustness experiment', () => {
     const killed = store.listRuns()[0]!;
     expect(killed.status).toBe('running');
     store.close();
-    const resumed = runCli(['bench', 'robustness', '--resume', killed.id, '--store', storePath, '--jobs', '2', '--json']);
+    const resumed = runCli([
+      'bench',
+      'robustness',
+      '--resume',
+      killed.id,
+      '--store',
+      storePath,
+      '--jobs',
+      '2',
+      '--json',
+    ]);
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(JSON.parse(resumed.stdout).run).toBe(killed.id);
 
@@ -118,7 +157,10 @@ describe('robustness experiment', () => {
 describe('false-positive experiment', () => {
   it('histograms every cross-group pair, leaving out the reported duplicate', async () => {
     const store = RunStore.open(join(scratch.dir, 'f.sqlite'));
-    const { run, summary } = await runFpr(fprConfig({ dataset: data, algos: ['phash', 'blockhash'], seed: 1 }), { store, jobs: 1 });
+    const { run, summary } = await runFpr(fprConfig({ dataset: data, algos: ['phash', 'blockhash'], seed: 1 }), {
+      store,
+      jobs: 1,
+    });
     expect(summary.duplicates).toEqual([{ a: 's0', b: 'zcopy', kind: 'exact' }]);
     // 8 items in 7 groups: C(8,2) = 28 pairs, less the one within the group, = 27 cross-group pairs, less 1 duplicate.
     expect(summary.algos.phash!.population).toBe(27);
@@ -126,12 +168,17 @@ describe('false-positive experiment', () => {
     expect(summary.algos.phash!.counts[0]).toBe(0);
     expect(summary.algos.blockhash!.nbits).toBe(256);
 
-    const sampled = await runFpr(fprConfig({ dataset: data, algos: ['phash'], maxPairs: 10, seed: 4 }), { store, jobs: 1 });
+    const sampled = await runFpr(fprConfig({ dataset: data, algos: ['phash'], maxPairs: 10, seed: 4 }), {
+      store,
+      jobs: 1,
+    });
     expect(sampled.summary.algos.phash!.sampled).toBe(true);
     expect(sampled.summary.algos.phash!.counts.reduce((a, b) => a + b, 0)).toBe(10);
     // The second run reuses the cached phash hashes of identical files.
     expect(exportRows(store, sampled.run.id, 'hashes').rows.map((r) => r.hash)).toEqual(
-      exportRows(store, run.id, 'hashes').rows.filter((r) => r.algo === 'phash').map((r) => r.hash),
+      exportRows(store, run.id, 'hashes')
+        .rows.filter((r) => r.algo === 'phash')
+        .map((r) => r.hash),
     );
     store.close();
   });
@@ -140,7 +187,18 @@ describe('false-positive experiment', () => {
 describe('CLI: bench, runs, stats', () => {
   it('runs an FPR experiment, lists and exports it, and computes population estimates', () => {
     const storePath = join(scratch.dir, 'cli.sqlite');
-    const bench = runCli(['bench', 'fpr', '--dataset', data, '--algo', 'phash', '--name', 'tiny', '--store', storePath]);
+    const bench = runCli([
+      'bench',
+      'fpr',
+      '--dataset',
+      data,
+      '--algo',
+      'phash',
+      '--name',
+      'tiny',
+      '--store',
+      storePath,
+    ]);
     expect(bench.status, bench.stderr).toBe(0);
     expect(bench.stdout).toMatch(/1 duplicate pair\(s\) across groups left out/);
     expect(bench.stdout).toMatch(/phash\s+26\s+no\s+10/);
@@ -152,7 +210,25 @@ describe('CLI: bench, runs, stats', () => {
     expect(csv).toHaveLength(1 + 65);
     expect(csv.slice(1).reduce((s, l) => s + Number(l.split(',')[3]), 0)).toBe(26);
 
-    const pop = runCli(['stats', 'population', '--store', storePath, '--fpr-run', 'tiny', '--algo', 'phash', '--threshold', '10', '--db-size', '1e6', '--photos-per-year', '1000', '--account-threshold', '3', '--json']);
+    const pop = runCli([
+      'stats',
+      'population',
+      '--store',
+      storePath,
+      '--fpr-run',
+      'tiny',
+      '--algo',
+      'phash',
+      '--threshold',
+      '10',
+      '--db-size',
+      '1e6',
+      '--photos-per-year',
+      '1000',
+      '--account-threshold',
+      '3',
+      '--json',
+    ]);
     expect(pop.status, pop.stderr).toBe(0);
     const report = JSON.parse(pop.stdout);
     expect(report.fpr.n).toBe(26);
@@ -162,14 +238,39 @@ describe('CLI: bench, runs, stats', () => {
 
   it('computes ROC statistics from a robustness run and an FPR run', () => {
     const storePath = join(scratch.dir, 'cli.sqlite');
-    const rob = runCli(['bench', 'robustness', '--dataset', data, '--algo', 'phash', '--transforms', 'jpeg(q=30),flip(axis=h)', '--name', 'rob', '--store', storePath, '--json']);
+    const rob = runCli([
+      'bench',
+      'robustness',
+      '--dataset',
+      data,
+      '--algo',
+      'phash',
+      '--transforms',
+      'jpeg(q=30),flip(axis=h)',
+      '--name',
+      'rob',
+      '--store',
+      storePath,
+      '--json',
+    ]);
     expect(rob.status, rob.stderr).toBe(0);
-    const roc = runCli(['stats', 'roc', '--store', storePath, '--robustness-run', 'rob', '--fpr-run', 'tiny', '--json']);
+    const roc = runCli([
+      'stats',
+      'roc',
+      '--store',
+      storePath,
+      '--robustness-run',
+      'rob',
+      '--fpr-run',
+      'tiny',
+      '--json',
+    ]);
     expect(roc.status, roc.stderr).toBe(0);
     const { reports } = JSON.parse(roc.stdout);
     const related: number[] = JSON.parse(rob.stdout).summary.algos.phash.overall;
     const store = RunStore.open(storePath);
-    const unrelated = store.getArtifact<{ algos: { phash: { counts: number[] } } }>(store.getRun('tiny').id, 'summary')!.algos.phash.counts;
+    const unrelated = store.getArtifact<{ algos: { phash: { counts: number[] } } }>(store.getRun('tiny').id, 'summary')!
+      .algos.phash.counts;
     store.close();
     let wins = 0;
     related.forEach((r, d) => unrelated.forEach((u, e) => (wins += r * u * (d < e ? 1 : d === e ? 0.5 : 0))));
@@ -186,7 +287,28 @@ describe('CLI: bench, runs, stats', () => {
       [['bench', 'fpr', '--dataset', join(scratch.dir, 'missing'), '--store', storePath], 1, /no such file or folder/],
       [['runs', 'show', 'nosuch', '--store', storePath], 1, /no run "nosuch"/],
       [['runs', 'list', '--store', join(scratch.dir, 'none.sqlite')], 1, /no run store/],
-      [['stats', 'population', '--store', storePath, '--fpr-run', 'tiny', '--algo', 'pdq', '--threshold', '31', '--db-size', '1e6', '--photos-per-year', '10', '--account-threshold', '1'], 1, /no pdq histogram/],
+      [
+        [
+          'stats',
+          'population',
+          '--store',
+          storePath,
+          '--fpr-run',
+          'tiny',
+          '--algo',
+          'pdq',
+          '--threshold',
+          '31',
+          '--db-size',
+          '1e6',
+          '--photos-per-year',
+          '10',
+          '--account-threshold',
+          '1',
+        ],
+        1,
+        /no pdq histogram/,
+      ],
     ];
     for (const [args, status, message] of cases) {
       const r = runCli(args);

@@ -2,9 +2,27 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  auc, betaInc, binomialCdf, binomialTailAtLeast, clopperPearson, equalErrorRate, fitDof, fittedFpr, formatProportion,
-  histogramOf, logGamma, maxHashThreshold, minAccountThreshold, normalQuantile, operatingPoints, perAccountFalseFlag,
-  perPhotoFalseMatch, populationEstimate, tprAtFpr, wilson, type DistanceHistogram,
+  auc,
+  betaInc,
+  binomialCdf,
+  binomialTailAtLeast,
+  clopperPearson,
+  equalErrorRate,
+  fitDof,
+  fittedFpr,
+  formatProportion,
+  histogramOf,
+  logGamma,
+  maxHashThreshold,
+  minAccountThreshold,
+  normalQuantile,
+  operatingPoints,
+  perAccountFalseFlag,
+  perPhotoFalseMatch,
+  populationEstimate,
+  tprAtFpr,
+  wilson,
+  type DistanceHistogram,
 } from '../src/eval/stats.js';
 import { repoRoot } from './helpers/images.js';
 
@@ -97,7 +115,9 @@ describe('ROC analysis', () => {
 describe('effective degrees of freedom', () => {
   it('recovers N from an exactly binomial histogram', () => {
     const n = 64;
-    const counts = Array.from({ length: n + 1 }, (_, k) => Math.round(1e9 * Math.exp(logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1)) * 0.5 ** n));
+    const counts = Array.from({ length: n + 1 }, (_, k) =>
+      Math.round(1e9 * Math.exp(logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1)) * 0.5 ** n),
+    );
     const fit = fitDof({ nbits: n, counts });
     expect(fit.p).toBeCloseTo(0.5, 6);
     expect(fit.dof).toBeGreaterThan(63.9);
@@ -109,7 +129,8 @@ describe('effective degrees of freedom', () => {
   it('finds fewer effective bits when bits are correlated (pairs of duplicated bits)', () => {
     // 32 independent fair bits, each counted twice: distances are even, N should be about 32.
     const counts = new Array(65).fill(0);
-    for (let k = 0; k <= 32; k++) counts[2 * k] = Math.round(1e9 * Math.exp(logGamma(33) - logGamma(k + 1) - logGamma(33 - k)) * 0.5 ** 32);
+    for (let k = 0; k <= 32; k++)
+      counts[2 * k] = Math.round(1e9 * Math.exp(logGamma(33) - logGamma(k + 1) - logGamma(33 - k)) * 0.5 ** 32);
     const fit = fitDof({ nbits: 64, counts });
     expect(fit.dof).toBeGreaterThan(31.8);
     expect(fit.dof).toBeLessThan(32.2);

@@ -12,7 +12,10 @@ describe('RunStore', () => {
   it('creates runs with config, seed and provenance, and finds them by id, prefix or name', () => {
     const path = join(scratch.dir, 'a.sqlite');
     const store = RunStore.open(path);
-    const run = store.createRun({ kind: 'fpr', name: 'first', config: { algos: ['pdq'] }, seed: 42, datasetHash: 'abc' }, new Date('2026-01-02T03:04:05Z'));
+    const run = store.createRun(
+      { kind: 'fpr', name: 'first', config: { algos: ['pdq'] }, seed: 42, datasetHash: 'abc' },
+      new Date('2026-01-02T03:04:05Z'),
+    );
     expect(run.id).toMatch(/^20260102-030405-[0-9a-f]{6}$/);
     expect(run.status).toBe('running');
     expect(run.provenance.node).toBe(process.versions.node);
@@ -20,7 +23,12 @@ describe('RunStore', () => {
     store.close();
 
     const again = RunStore.openExisting(path);
-    expect(again.getRun(run.id)).toMatchObject({ name: 'first', config: { algos: ['pdq'] }, seed: '42', datasetHash: 'abc' });
+    expect(again.getRun(run.id)).toMatchObject({
+      name: 'first',
+      config: { algos: ['pdq'] },
+      seed: '42',
+      datasetHash: 'abc',
+    });
     expect(again.getRun(run.id.slice(0, 17)).id).toBe(run.id);
     expect(again.getRun('first').id).toBe(run.id);
     again.setStatus(run.id, 'done');
@@ -62,7 +70,13 @@ describe('RunStore', () => {
   it('caches hashes by content, algorithm and decoding rule', () => {
     const store = RunStore.open(join(scratch.dir, 'c.sqlite'));
     store.putCachedHashes([{ contentSha256: 'ff', algo: 'pdq', decode: 'raw', hash: '00', quality: 90 }]);
-    expect(store.getCachedHash('ff', 'pdq', 'raw')).toEqual({ contentSha256: 'ff', algo: 'pdq', decode: 'raw', hash: '00', quality: 90 });
+    expect(store.getCachedHash('ff', 'pdq', 'raw')).toEqual({
+      contentSha256: 'ff',
+      algo: 'pdq',
+      decode: 'raw',
+      hash: '00',
+      quality: 90,
+    });
     expect(store.getCachedHash('ff', 'pdq', 'exif')).toBeUndefined();
     store.close();
   });

@@ -73,7 +73,12 @@ describe('Hamming distance', () => {
     const next = rng(3);
     for (let i = 0; i < 1000; i++) {
       const x = Math.floor(next() * 2 ** 32);
-      expect(popcount32(x)).toBe(x.toString(2).split('').filter((c) => c === '1').length);
+      expect(popcount32(x)).toBe(
+        x
+          .toString(2)
+          .split('')
+          .filter((c) => c === '1').length,
+      );
     }
     expect(hammingBytes(new Uint8Array([0xff, 0]), new Uint8Array([0, 0]))).toBe(8);
   });
@@ -82,7 +87,9 @@ describe('Hamming distance', () => {
     const a = fromHex('phash', 64, '0'.repeat(16));
     const b = fromHex('dhash', 64, '0'.repeat(16));
     const c = fromHex('phash', 256, '0'.repeat(64));
-    expect(() => hamming(a, b as unknown as typeof a)).toThrow(/cannot compare a 64-bit phash hash with a 64-bit dhash/);
+    expect(() => hamming(a, b as unknown as typeof a)).toThrow(
+      /cannot compare a 64-bit phash hash with a 64-bit dhash/,
+    );
     expect(() => hamming(a, c as unknown as typeof a)).toThrow(HashError);
   });
 });
@@ -135,7 +142,9 @@ describe('blockhash', () => {
         rgba[4 * i + 3] = channels === 4 ? data[i * channels + 3]! : 255;
       }
       const ours = toHex(blockhash(bitsPerSide).hash({ width, height, channels, data }) as Hash);
-      expect(ours, `${width}x${height}x${channels} bits ${bitsPerSide}`).toBe(bmvbhash({ width, height, data: rgba }, bitsPerSide));
+      expect(ours, `${width}x${height}x${channels} bits ${bitsPerSide}`).toBe(
+        bmvbhash({ width, height, data: rgba }, bitsPerSide),
+      );
     }
   });
 

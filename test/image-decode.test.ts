@@ -14,7 +14,10 @@ const scratch = scratchDir('decode');
 afterAll(scratch.cleanup);
 
 async function expectImageError(p: Promise<unknown>, kind: ImageError['kind']): Promise<ImageError> {
-  const e = await p.then(() => undefined, (x: unknown) => x);
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(ImageError);
   expect((e as ImageError).kind).toBe(kind);
   expect((e as ImageError).message).not.toContain('\n');
@@ -89,9 +92,17 @@ describe('decodeImage: formats', () => {
     expect(a.channels).toBe(4);
     expect(Buffer.from(a.data).equals(Buffer.from(rgba))).toBe(true);
 
-    const flat = await decodeImage(await rawSharp(new Uint8Array([10, 20, 30, 0, 10, 20, 30, 255]), 2, 1, 4).png().toBuffer(), { flattenAlpha: 'ff8000' });
+    const flat = await decodeImage(
+      await rawSharp(new Uint8Array([10, 20, 30, 0, 10, 20, 30, 255]), 2, 1, 4)
+        .png()
+        .toBuffer(),
+      { flattenAlpha: 'ff8000' },
+    );
     expect([flat.channels, ...flat.data]).toEqual([3, 255, 128, 0, 10, 20, 30]);
-    await expectImageError(decodeImage(await rawSharp(rgb, W, H, 3).png().toBuffer(), { flattenAlpha: 'white' }), 'unsupported');
+    await expectImageError(
+      decodeImage(await rawSharp(rgb, W, H, 3).png().toBuffer(), { flattenAlpha: 'white' }),
+      'unsupported',
+    );
   });
 
   it('reduces 16-bit PNG to 8 bits and converts CMYK JPEG to RGB', async () => {

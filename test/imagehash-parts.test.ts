@@ -56,7 +56,9 @@ describe('DCT-II (scipy.fftpack.dct, pocketfft port)', () => {
   });
 
   it('gives exact zeros for the AC terms of a constant input of power-of-two length, as scipy does', () => {
-    const constant = numeric.dct.filter((c) => c.x.length > 1 && c.x.every((v) => v === c.x[0]) && (c.x.length & (c.x.length - 1)) === 0);
+    const constant = numeric.dct.filter(
+      (c) => c.x.length > 1 && c.x.every((v) => v === c.x[0]) && (c.x.length & (c.x.length - 1)) === 0,
+    );
     expect(constant.map((c) => c.x.length)).toEqual([8, 32, 64]);
     for (const { x, y } of constant) {
       expect(y.slice(1).every((v) => v === 0)).toBe(true);
@@ -124,9 +126,17 @@ describe('median (numpy.median)', () => {
 describe('imagehash hashers in the registry', () => {
   it('builds each algorithm with its imagehash defaults and sizes', () => {
     const expected: [string, string, number][] = [
-      ['ahash', 'ahash', 64], ['ahash:16', 'ahash:16', 256], ['dhash', 'dhash', 64], ['dhash:5', 'dhash:5', 25],
-      ['phash', 'phash', 64], ['phash:12', 'phash:12', 144], ['whash', 'whash', 64], ['whash:4', 'whash:4', 16],
-      ['colorhash', 'colorhash', 42], ['colorhash:4', 'colorhash:4', 56], ['ahash:8', 'ahash', 64],
+      ['ahash', 'ahash', 64],
+      ['ahash:16', 'ahash:16', 256],
+      ['dhash', 'dhash', 64],
+      ['dhash:5', 'dhash:5', 25],
+      ['phash', 'phash', 64],
+      ['phash:12', 'phash:12', 144],
+      ['whash', 'whash', 64],
+      ['whash:4', 'whash:4', 16],
+      ['colorhash', 'colorhash', 42],
+      ['colorhash:4', 'colorhash:4', 56],
+      ['ahash:8', 'ahash', 64],
     ];
     for (const [spec, id, nbits] of expected) {
       const h = getHasher(spec);

@@ -52,11 +52,40 @@ describe('imagehash known answers: synthetic edge cases (lossless PNG, PNM)', ()
 
   it('covers tiny, odd-sized, grey, palette, transparent, bilevel, 16-bit, flat and symmetric inputs', () => {
     const names = [...vectors.keys()].join(' ');
-    for (const part of ['tiny-1x1', 'tiny-3x5', 'odd-13x7', 'grey-45x30', 'palette-trns', 'rgba-', 'la-', 'grey16', 'flat-grey', 'bilevel', 'checker', 'mirror', '.pgm', '.ppm']) {
+    for (const part of [
+      'tiny-1x1',
+      'tiny-3x5',
+      'odd-13x7',
+      'grey-45x30',
+      'palette-trns',
+      'rgba-',
+      'la-',
+      'grey16',
+      'flat-grey',
+      'bilevel',
+      'checker',
+      'mirror',
+      '.pgm',
+      '.ppm',
+    ]) {
       expect(names).toContain(part);
     }
     expect(new Set([...vectors.values()].flatMap((rows) => rows.map(([a]) => a)))).toEqual(
-      new Set(['ahash', 'ahash:16', 'dhash', 'dhash:16', 'phash', 'phash:16', 'phash:5', 'phash:7', 'phash:12', 'whash', 'whash:16', 'colorhash', 'colorhash:5']),
+      new Set([
+        'ahash',
+        'ahash:16',
+        'dhash',
+        'dhash:16',
+        'phash',
+        'phash:16',
+        'phash:5',
+        'phash:7',
+        'phash:12',
+        'whash',
+        'whash:16',
+        'colorhash',
+        'colorhash:5',
+      ]),
     );
   });
 
@@ -95,7 +124,12 @@ describe('imagehash known answers: PDQ test photos (JPEG and PNG)', () => {
         const want = fromHex(algo, getHasher(algo).nbits, hex);
         managedDistances.set(algo, managed ? hamming(await getHasher(algo).hash(managed), want) : 0);
       }
-      results.push({ file, iccTagged, mismatches: await mismatches(await decodeImage(path), expected), managedDistances });
+      results.push({
+        file,
+        iccTagged,
+        mismatches: await mismatches(await decodeImage(path), expected),
+        managedDistances,
+      });
     }
   });
 
@@ -105,7 +139,12 @@ describe('imagehash known answers: PDQ test photos (JPEG and PNG)', () => {
   });
 
   it('stays within the agreed distances when embedded ICC profiles are applied, which PIL never does', () => {
-    expect(results.filter((r) => r.iccTagged).map((r) => r.file.split('/').pop())).toEqual(['c.png', 'small.jpg', 'wee.jpg', 'pen-and-coaster.png']);
+    expect(results.filter((r) => r.iccTagged).map((r) => r.file.split('/').pop())).toEqual([
+      'c.png',
+      'small.jpg',
+      'wee.jpg',
+      'pen-and-coaster.png',
+    ]);
     for (const algo of ['ahash', 'dhash', 'phash', 'whash', 'colorhash']) {
       const ds = results.map((r) => r.managedDistances.get(algo)!);
       const mean = ds.reduce((a, b) => a + b, 0) / ds.length;
@@ -124,7 +163,9 @@ describe('imagehash known answers: bundled sample set (datasets/sample)', () => 
   const DEFAULTS = new Set(['ahash', 'dhash', 'phash', 'whash', 'colorhash']);
 
   it('matches imagehash exactly on every image (default sizes; all 13 variants on every 10th image)', async () => {
-    const manifest = JSON.parse(readFileSync(join(repoRoot, 'datasets', 'sample', 'manifest.json'), 'utf8')) as { items: { file: string }[] };
+    const manifest = JSON.parse(readFileSync(join(repoRoot, 'datasets', 'sample', 'manifest.json'), 'utf8')) as {
+      items: { file: string }[];
+    };
     expect(new Set(vectors.keys())).toEqual(new Set(manifest.items.map((i) => `datasets/sample/${i.file}`)));
     const failures: string[] = [];
     let index = 0;

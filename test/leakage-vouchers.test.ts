@@ -6,7 +6,12 @@ import { DEFAULT_TPSI_PARAMS } from '../src/psi/protocols/tpsi-ad/params.js';
 import { tpsiPartiesReport } from '../src/psi/protocols/tpsi-ad/report.js';
 import { createTpsiParties } from '../src/psi/protocols/tpsi-ad/session.js';
 import { mulberry32, randomBytesFrom } from '../src/psi/seeded-prng.js';
-import { OpenedCountLikelihood, maximumLikelihoodEstimate, momentEstimate, posteriorMeanEstimate } from '../src/leakage/match-count-estimators.js';
+import {
+  OpenedCountLikelihood,
+  maximumLikelihoodEstimate,
+  momentEstimate,
+  posteriorMeanEstimate,
+} from '../src/leakage/match-count-estimators.js';
 import { binomial, hypergeometric, seededUniform } from '../src/leakage/samplers.js';
 import { openedVouchers, realShares, sampleAccount } from '../src/leakage/synthetic-vouchers.js';
 import { aucOfSamples, runVoucherStudy } from '../src/leakage/voucher-study.js';
@@ -72,26 +77,40 @@ describe('the opened-voucher model against the real protocol', () => {
     const [accounts, photos, matches, s] = [20, 30, 6, 0.3];
     const { parties, isMatch, report } = realRun(accounts, photos, matches, s, 64);
     const synthetic = parties.client.synthetic();
-    const serverOpened = parties.server.transcript.events.flatMap((e) => (e.kind === 'computed' && e.what === 'voucher' ? [(e.value as { opened: boolean }).opened] : []));
+    const serverOpened = parties.server.transcript.events.flatMap((e) =>
+      e.kind === 'computed' && e.what === 'voucher' ? [(e.value as { opened: boolean }).opened] : [],
+    );
     expect(serverOpened).toEqual(openedVouchers(isMatch, synthetic));
     for (const row of report.rows) {
       const mine = parties.photos.flatMap((ph, i) => (ph.account === row.account ? [i] : []));
-      expect(row.realMatches).toBe(realShares(mine.map((i) => isMatch[i]!), mine.map((i) => synthetic[i]!)));
+      expect(row.realMatches).toBe(
+        realShares(
+          mine.map((i) => isMatch[i]!),
+          mine.map((i) => synthetic[i]!),
+        ),
+      );
     }
     const realTotal = report.rows.reduce((acc, r) => acc + r.opened, 0);
     const u = seededUniform(11);
-    const simulated = Array.from({ length: 20000 }, () => sampleAccount(u, { photos, syntheticRate: s, capacity: Infinity }, matches).opened);
+    const simulated = Array.from(
+      { length: 20000 },
+      () => sampleAccount(u, { photos, syntheticRate: s, capacity: Infinity }, matches).opened,
+    );
     const expected = matches + (photos - matches) * s;
     expect(Math.abs(mean(simulated) - expected)).toBeLessThan(0.05);
     expect(variance(simulated) / ((photos - matches) * s * (1 - s))).toBeCloseTo(1, 1);
-    expect(Math.abs(realTotal - accounts * mean(simulated))).toBeLessThan(5 * Math.sqrt(accounts * variance(simulated)));
+    expect(Math.abs(realTotal - accounts * mean(simulated))).toBeLessThan(
+      5 * Math.sqrt(accounts * variance(simulated)),
+    );
   });
 
   it('caps synthetic vouchers at the DHF capacity as the simulation does', () => {
     const { report } = realRun(4, 30, 5, 0.6, 3);
     expect(report.rows.map((r) => r.synthetic)).toEqual([3, 3, 3, 3]);
     const u = seededUniform(12);
-    const samples = Array.from({ length: 2000 }, () => sampleAccount(u, { photos: 30, syntheticRate: 0.6, capacity: 3 }, 5));
+    const samples = Array.from({ length: 2000 }, () =>
+      sampleAccount(u, { photos: 30, syntheticRate: 0.6, capacity: 3 }, 5),
+    );
     expect(samples.every((x) => x.synthetic === 3 && x.capped)).toBe(true);
     expect(samples.every((x) => x.opened === x.matches + x.synthetic - x.syntheticMatches)).toBe(true);
   });
@@ -166,12 +185,44 @@ describe('the synthetic-voucher leakage study', () => {
   });
 
   it('scanlab leakage vouchers prints the table or JSON rows for every combination', () => {
-    const r = runCli(['leakage', 'vouchers', '--synthetic-rate', '0.02,0.05', '--threshold', '10', '--photos', '50,500', '--accounts', '300', '--capacity', 'none,16', '--json']);
+    const r = runCli([
+      'leakage',
+      'vouchers',
+      '--synthetic-rate',
+      '0.02,0.05',
+      '--threshold',
+      '10',
+      '--photos',
+      '50,500',
+      '--accounts',
+      '300',
+      '--capacity',
+      'none,16',
+      '--json',
+    ]);
     expect(r.status).toBe(0);
-    const rows = JSON.parse(r.stdout) as { config: { syntheticRate: number; photos: number; capacity: number | string }; posteriorMean: { rmse: number } }[];
+    const rows = JSON.parse(r.stdout) as {
+      config: { syntheticRate: number; photos: number; capacity: number | string };
+      posteriorMean: { rmse: number };
+    }[];
     expect(rows).toHaveLength(8);
-    expect(rows.map((x) => [x.config.syntheticRate, x.config.photos, x.config.capacity])).toContainEqual([0.05, 500, 'none']);
-    const text = runCli(['leakage', 'vouchers', '--synthetic-rate', '0.02', '--threshold', '30', '--photos', '1000', '--accounts', '200']);
+    expect(rows.map((x) => [x.config.syntheticRate, x.config.photos, x.config.capacity])).toContainEqual([
+      0.05,
+      500,
+      'none',
+    ]);
+    const text = runCli([
+      'leakage',
+      'vouchers',
+      '--synthetic-rate',
+      '0.02',
+      '--threshold',
+      '30',
+      '--photos',
+      '1000',
+      '--accounts',
+      '200',
+    ]);
     expect(text.status).toBe(0);
     expect(text.stdout).toMatch(/RMSE posterior/);
     expect(text.stdout.split('\n')[3]).toMatch(/^0\.02\s+30\s+1000\s+none\s+20\.0/);

@@ -45,7 +45,14 @@ function expected(threshold: number): string[] {
 
 beforeAll(() => {
   writeFileSync(listPath, ['hash,id,label', ...dbHex.map((h, i) => `${h},e${i},l${i % 3}`)].join('\n') + '\n');
-  writeFileSync(queryPath, ['file,algo,hash,quality,error', ...queries.map(([f, h]) => `"${f.replace(/"/g, '""')}",blockhash,${h},,`), 'other.jpg,phash,0123456789abcdef,,'].join('\n') + '\n');
+  writeFileSync(
+    queryPath,
+    [
+      'file,algo,hash,quality,error',
+      ...queries.map(([f, h]) => `"${f.replace(/"/g, '""')}",blockhash,${h},,`),
+      'other.jpg,phash,0123456789abcdef,,',
+    ].join('\n') + '\n',
+  );
 });
 
 describe('scanlab index build and match', () => {
@@ -77,7 +84,9 @@ describe('scanlab index build and match', () => {
     expect(r.stderr).toBe(`scanlab: ${bad}:3: blockhash hash must have 64 hex digits, got 62\n`);
     const skip = runCli(['match', '--db', bad, '--algo', 'blockhash', '--skip-invalid', '--threshold', '0', queryPath]);
     expect(skip.status).toBe(0);
-    expect(skip.stderr).toBe(`scanlab: skipped 1 invalid row (first: ${bad}:3: blockhash hash must have 64 hex digits, got 62)\n`);
+    expect(skip.stderr).toBe(
+      `scanlab: skipped 1 invalid row (first: ${bad}:3: blockhash hash must have 64 hex digits, got 62)\n`,
+    );
     expect(skip.stdout).toBe('query,match_id,distance\n');
   });
 
@@ -87,13 +96,23 @@ describe('scanlab index build and match', () => {
     bytes[bytes.length >> 1]! ^= 1;
     writeFileSync(corrupt, bytes);
     const r = runCli(['match', '--db', corrupt, queryPath]);
-    expect([r.status, r.stdout, r.stderr]).toEqual([1, '', `scanlab: ${corrupt}: corrupted index file (checksum mismatch)\n`]);
+    expect([r.status, r.stdout, r.stderr]).toEqual([
+      1,
+      '',
+      `scanlab: ${corrupt}: corrupted index file (checksum mismatch)\n`,
+    ]);
     const missing = runCli(['match', '--db', join(dir, 'none.scanidx'), queryPath]);
     expect([missing.status, missing.stderr]).toEqual([1, `scanlab: ${join(dir, 'none.scanidx')}: no such file\n`]);
     const threshold = runCli(['match', '--db', indexPath, '--threshold', 'x', queryPath]);
-    expect([threshold.status, threshold.stderr]).toEqual([2, 'scanlab: --threshold must be a non-negative integer, not "x"\n']);
+    expect([threshold.status, threshold.stderr]).toEqual([
+      2,
+      'scanlab: --threshold must be a non-negative integer, not "x"\n',
+    ]);
     const noAlgo = runCli(['match', '--db', listPath, queryPath]);
-    expect([noAlgo.status, noAlgo.stderr]).toEqual([1, `scanlab: ${listPath} is a hash list: its algorithm must be given\n`]);
+    expect([noAlgo.status, noAlgo.stderr]).toEqual([
+      1,
+      `scanlab: ${listPath} is a hash list: its algorithm must be given\n`,
+    ]);
     const noDb = runCli(['match', queryPath]);
     expect(noDb.status).toBe(2);
     expect(noDb.stderr).toMatch(/required option '--db <file>' not specified/);

@@ -76,7 +76,12 @@ describe('index files', () => {
     sameIndex(bare, back);
     expect(back.list.ids).toBeNull();
     expect(entryId(back.list, 5)).toBe('5');
-    const empty = buildIndex({ algo: 'phash', hashes: { nbits: 64, words: 2, count: 0, data: new Int32Array(0) }, ids: null, columns: [] });
+    const empty = buildIndex({
+      algo: 'phash',
+      hashes: { nbits: 64, words: 2, count: 0, data: new Int32Array(0) },
+      ids: null,
+      columns: [],
+    });
     expect(decodeIndex(Buffer.concat(encodeIndex(empty))).list.hashes.count).toBe(0);
   });
 
@@ -111,7 +116,9 @@ describe('index files', () => {
     const future = Buffer.from(bytes);
     future.writeUInt32LE(INDEX_FORMAT_VERSION + 1, 8);
     expect(decodeError(future).kind).toBe('version');
-    expect(decodeError(future).message).toBe(`db.scanidx: index format version ${INDEX_FORMAT_VERSION + 1} is not supported (this scanlab reads version ${INDEX_FORMAT_VERSION})`);
+    expect(decodeError(future).message).toBe(
+      `db.scanidx: index format version ${INDEX_FORMAT_VERSION + 1} is not supported (this scanlab reads version ${INDEX_FORMAT_VERSION})`,
+    );
   });
 
   it('reports a missing file as unreadable', async () => {

@@ -12,7 +12,9 @@ import { createPrng } from '../src/transform/prng.js';
 const LENGTHS = [8, 42, 64, 96, 100, 128, 256, 288];
 
 function naiveDistances(hashes: PackedHashes, query: Hash): number[] {
-  return Array.from({ length: hashes.count }, (_, i) => hammingBytes(unpackHash(hashes, query.algo, i).bits, query.bits));
+  return Array.from({ length: hashes.count }, (_, i) =>
+    hammingBytes(unpackHash(hashes, query.algo, i).bits, query.bits),
+  );
 }
 
 function naiveRadius(hashes: PackedHashes, query: Hash, r: number): { index: number; distance: number }[] {
@@ -32,7 +34,9 @@ describe('packing', () => {
         const h = unpackHash(packed, 'x', i);
         expect(h.bits.length).toBe(Math.ceil(nbits / 8));
         const again = fromHex('x', nbits, toHex(h));
-        expect(Array.from(packHash(again))).toEqual(Array.from(packed.data.subarray(i * packed.words, (i + 1) * packed.words)));
+        expect(Array.from(packHash(again))).toEqual(
+          Array.from(packed.data.subarray(i * packed.words, (i + 1) * packed.words)),
+        );
         if (pad > 0) expect(packed.data[i * packed.words]! >>> (32 - pad)).toBe(0);
       }
     }
@@ -106,7 +110,8 @@ describe('linear scan', () => {
     const rng = createPrng(5);
     const db = clusteredHashes(20_000, 256, { centres: 20, maxFlips: 40 }, rng);
     const queries = new Int32Array(6 * db.words);
-    for (let q = 0; q < 6; q++) queries.set(db.data.subarray((q * 3001) * db.words, (q * 3001 + 1) * db.words), q * db.words);
+    for (let q = 0; q < 6; q++)
+      queries.set(db.data.subarray(q * 3001 * db.words, (q * 3001 + 1) * db.words), q * db.words);
     const batch = scanRadiusBatch(db, queries, 45);
     const nearest = scanNearestBatch(db, queries, 10);
     for (let q = 0; q < 6; q++) {

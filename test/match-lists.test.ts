@@ -26,11 +26,15 @@ function file(name: string, text: string): string {
 const H64 = ['0123456789abcdef', 'fedcba9876543210', '00000000000000ff', 'ffffffffffffffff'];
 const PHASH: ReadHashListOptions = { algo: 'phash', nbits: 64 };
 
-const hexes = (list: HashList): string[] => Array.from({ length: list.hashes.count }, (_, i) => toHex(entryHash(list, i)));
+const hexes = (list: HashList): string[] =>
+  Array.from({ length: list.hashes.count }, (_, i) => toHex(entryHash(list, i)));
 const ids = (list: HashList): string[] => Array.from({ length: list.hashes.count }, (_, i) => entryId(list, i));
 
 async function readError(path: string, options: ReadHashListOptions): Promise<MatchError> {
-  const e = await readHashList(path, options).then(() => null, (err: unknown) => err);
+  const e = await readHashList(path, options).then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(MatchError);
   expect((e as Error).message).not.toContain('\n');
   return e as MatchError;
@@ -51,7 +55,10 @@ describe('CSV records', () => {
 
 describe('reading lists', () => {
   it('reads CSV with ids, metadata (quoted, multi-line) and CRLF endings', async () => {
-    const path = file('list.csv', '\uFEFFlabel,hash,id,source\r\n"cat, black",0123456789ABCDEF,a1,x\r\n"two\nlines",fedcba9876543210,a2,y\r\n\r\ndog,00000000000000ff,a3,"z ""q"""\r\n');
+    const path = file(
+      'list.csv',
+      '\uFEFFlabel,hash,id,source\r\n"cat, black",0123456789ABCDEF,a1,x\r\n"two\nlines",fedcba9876543210,a2,y\r\n\r\ndog,00000000000000ff,a3,"z ""q"""\r\n',
+    );
     const { list, invalid } = await readHashList(path, PHASH);
     expect(invalid).toEqual([]);
     expect(hexes(list)).toEqual(H64.slice(0, 3));
@@ -72,7 +79,9 @@ describe('reading lists', () => {
   });
 
   it('reads JSONL with ids of either type and metadata keys that appear late', async () => {
-    const lines = [{ hash: H64[0], id: 7 }, { hash: H64[1], id: 'b', label: 'x', n: 3 }, { hash: H64[2] }].map((o) => JSON.stringify(o));
+    const lines = [{ hash: H64[0], id: 7 }, { hash: H64[1], id: 'b', label: 'x', n: 3 }, { hash: H64[2] }].map((o) =>
+      JSON.stringify(o),
+    );
     const { list } = await readHashList(file('list.jsonl', lines.join('\n')), PHASH);
     expect(hexes(list)).toEqual(H64.slice(0, 3));
     expect(ids(list)).toEqual(['7', 'b', '']);
@@ -82,7 +91,9 @@ describe('reading lists', () => {
   });
 
   it('infers the bit length from the first hash when it is not given', async () => {
-    const { list } = await readHashList(file('nbits.txt', `${'ab'.repeat(12)}\n${'cd'.repeat(12)}\n`), { algo: 'neuralhash' });
+    const { list } = await readHashList(file('nbits.txt', `${'ab'.repeat(12)}\n${'cd'.repeat(12)}\n`), {
+      algo: 'neuralhash',
+    });
     expect(list.hashes.nbits).toBe(96);
     expect(list.hashes.words).toBe(3);
   });
@@ -128,7 +139,10 @@ describe('validation', () => {
     const { list, invalid } = await readHashList(path, { ...PHASH, skipInvalid: true });
     expect(hexes(list)).toEqual([H64[0], H64[1], H64[3]]);
     expect(ids(list)).toEqual(['a', 'c', 'f']);
-    expect(invalid.map((r) => [r.file, r.line])).toEqual([[path, 3], [path, 5]]);
+    expect(invalid.map((r) => [r.file, r.line])).toEqual([
+      [path, 3],
+      [path, 5],
+    ]);
     expect(invalid[0]!.message).toMatch(/must have 16 hex digits/);
   });
 
@@ -140,11 +154,17 @@ describe('validation', () => {
   });
 
   it('fails cleanly on files that are not lists', async () => {
-    expect((await readError(join(dir, 'missing.csv'), PHASH)).message).toBe(`${join(dir, 'missing.csv')}: no such file`);
-    expect((await readError(file('nohash.csv', 'id,label\na,b\n'), PHASH)).message).toMatch(/:1: no "hash" column in the CSV header \(columns: id, label\)$/);
+    expect((await readError(join(dir, 'missing.csv'), PHASH)).message).toBe(
+      `${join(dir, 'missing.csv')}: no such file`,
+    );
+    expect((await readError(file('nohash.csv', 'id,label\na,b\n'), PHASH)).message).toMatch(
+      /:1: no "hash" column in the CSV header \(columns: id, label\)$/,
+    );
     expect((await readError(file('dup.csv', 'hash,hash\n'), PHASH)).message).toMatch(/column "hash" appears twice/);
     expect((await readError(file('empty.csv', ''), PHASH)).message).toMatch(/empty CSV file/);
-    expect((await readError(file('none.txt', '# nothing\n'), { algo: 'x' })).message).toMatch(/no hashes, so their bit length is unknown/);
+    expect((await readError(file('none.txt', '# nothing\n'), { algo: 'x' })).message).toMatch(
+      /no hashes, so their bit length is unknown/,
+    );
   });
 
   it('reads an empty list when the bit length is known', async () => {
@@ -187,7 +207,10 @@ describe('writing lists', () => {
 
 describe('scanlab hash CSV', () => {
   it('reads rows with quality and error fields', async () => {
-    const path = file('q.csv', `file,algo,hash,quality,error\n"a,b.jpg",pdq,${'0'.repeat(64)},87,\nc.jpg,pdq,,,"cannot decode"\n`);
+    const path = file(
+      'q.csv',
+      `file,algo,hash,quality,error\n"a,b.jpg",pdq,${'0'.repeat(64)},87,\nc.jpg,pdq,,,"cannot decode"\n`,
+    );
     const rows = [];
     for await (const row of readHashCsv(path)) rows.push(row);
     expect(rows).toEqual([

@@ -28,7 +28,12 @@ function queriesFor(db: PackedHashes, rng: Prng, each: number): Int32Array[] {
   return out;
 }
 
-function expectMihEqualsLinear(db: PackedHashes, layouts: [number, number][], queries: Int32Array[], radii: number[]): void {
+function expectMihEqualsLinear(
+  db: PackedHashes,
+  layouts: [number, number][],
+  queries: Int32Array[],
+  radii: number[],
+): void {
   for (const [m, width] of layouts) {
     const searcher = new MihSearcher(db, indexOf(db, m, width).tables);
     for (const q of queries) {
@@ -51,7 +56,13 @@ describe('substrings', () => {
   });
 
   it('enumerates every mask within the radius exactly once, fewest bits first', () => {
-    for (const [width, radius] of [[1, 0], [5, 2], [10, 3], [12, 12], [20, 2]] as const) {
+    for (const [width, radius] of [
+      [1, 0],
+      [5, 2],
+      [10, 3],
+      [12, 12],
+      [20, 2],
+    ] as const) {
       const masks = Array.from(neighbourMasks(width, radius));
       expect(masks.length).toBe(neighbourCount(width, radius));
       expect(new Set(masks).size).toBe(masks.length);
@@ -65,7 +76,11 @@ describe('substrings', () => {
   it('groups every position under its substring key', () => {
     const rng = createPrng(7);
     const db = randomHashes(3000, 96, rng);
-    for (const layout of [{ start: 0, width: 10 }, { start: 27, width: 11 }, { start: 60, width: 3 }]) {
+    for (const layout of [
+      { start: 0, width: 10 },
+      { start: 27, width: 11 },
+      { start: 60, width: 3 },
+    ]) {
       const t = buildSubstringTable(db, layout);
       const seen = new Set<number>();
       for (let key = 0; key < 2 ** layout.width; key++) {
@@ -109,20 +124,47 @@ describe('MIH search equals the linear scan', () => {
   it('on uniformly random 64-bit hashes, every radius, several layouts', () => {
     const rng = createPrng(11);
     const db = randomHashes(1500, 64, rng);
-    expectMihEqualsLinear(db, [[1, 12], [3, 8], [4, 16], [8, 6]], queriesFor(db, rng, 2), allRadii(64));
+    expectMihEqualsLinear(
+      db,
+      [
+        [1, 12],
+        [3, 8],
+        [4, 16],
+        [8, 6],
+      ],
+      queriesFor(db, rng, 2),
+      allRadii(64),
+    );
   });
 
   it('on clustered 64-bit hashes, every radius', () => {
     const rng = createPrng(12);
     const db = clusteredHashes(1500, 64, { centres: 12, maxFlips: 12 }, rng);
-    expectMihEqualsLinear(db, [[2, 11], [4, 9], [7, 9]], queriesFor(db, rng, 2), allRadii(64));
+    expectMihEqualsLinear(
+      db,
+      [
+        [2, 11],
+        [4, 9],
+        [7, 9],
+      ],
+      queriesFor(db, rng, 2),
+      allRadii(64),
+    );
   });
 
   it('on 42-bit and 96-bit hashes (padding, odd word counts), every radius', () => {
     const rng = createPrng(13);
     for (const nbits of [42, 96]) {
       const db = clusteredHashes(800, nbits, { centres: 8, maxFlips: 10 }, rng);
-      expectMihEqualsLinear(db, [[3, 9], [5, 8]], queriesFor(db, rng, 2), allRadii(nbits));
+      expectMihEqualsLinear(
+        db,
+        [
+          [3, 9],
+          [5, 8],
+        ],
+        queriesFor(db, rng, 2),
+        allRadii(nbits),
+      );
     }
   });
 
@@ -130,9 +172,25 @@ describe('MIH search equals the linear scan', () => {
     const rng = createPrng(14);
     const radii = [...Array.from({ length: 81 }, (_, r) => r), 128, 256];
     const random = randomHashes(2000, 256, rng);
-    expectMihEqualsLinear(random, [[16, 11], [24, 10]], queriesFor(random, rng, 2), radii);
+    expectMihEqualsLinear(
+      random,
+      [
+        [16, 11],
+        [24, 10],
+      ],
+      queriesFor(random, rng, 2),
+      radii,
+    );
     const clustered = clusteredHashes(2000, 256, { centres: 15, maxFlips: 48 }, rng);
-    expectMihEqualsLinear(clustered, [[16, 11], [32, 8]], queriesFor(clustered, rng, 2), radii);
+    expectMihEqualsLinear(
+      clustered,
+      [
+        [16, 11],
+        [32, 8],
+      ],
+      queriesFor(clustered, rng, 2),
+      radii,
+    );
   });
 
   it('does not depend on scratch left over from earlier queries', () => {
@@ -181,8 +239,12 @@ describe('index searcher', () => {
     const index = buildIndex(hashListFromHashes(hashes));
     const searcher = new IndexSearcher(index);
     expect(searcher.radius(hashes[1]!, 0)).toEqual([{ index: 1, distance: 0 }]);
-    expect(() => searcher.radius({ ...hashes[0]!, algo: 'dhash' }, 3)).toThrow(/cannot search 64-bit phash hashes with a 64-bit dhash hash/);
-    expect(() => new IndexSearcher(buildIndex(hashListFromHashes(hashes), { layout: [] }), { method: 'mih' })).toThrow(/no substring tables/);
+    expect(() => searcher.radius({ ...hashes[0]!, algo: 'dhash' }, 3)).toThrow(
+      /cannot search 64-bit phash hashes with a 64-bit dhash hash/,
+    );
+    expect(() => new IndexSearcher(buildIndex(hashListFromHashes(hashes), { layout: [] }), { method: 'mih' })).toThrow(
+      /no substring tables/,
+    );
   });
 });
 
@@ -194,7 +256,8 @@ describe('planning', () => {
     expect(large[0]!.width).toBeGreaterThan(small[0]!.width);
     for (const plan of [small, large]) {
       expect(plan.length * plan[0]!.width).toBeLessThanOrEqual(256);
-      for (let t = 1; t < plan.length; t++) expect(plan[t]!.start).toBeGreaterThanOrEqual(plan[t - 1]!.start + plan[t - 1]!.width);
+      for (let t = 1; t < plan.length; t++)
+        expect(plan[t]!.start).toBeGreaterThanOrEqual(plan[t - 1]!.start + plan[t - 1]!.width);
     }
     expect(2 ** large[0]!.width).toBeLessThanOrEqual(10_000_000);
   });

@@ -42,8 +42,23 @@ describe('model cards', () => {
     const card = parse(baseCard());
     expect(card.modelPath).toBe(join(scratch.dir, 'toy.onnx'));
     expect(card.projection?.path).toBe(join(scratch.dir, 'p.bin'));
-    expect(card.input).toEqual({ name: 'x', batch: 'dynamic', layout: 'NCHW', channelOrder: 'RGB', channels: 3, height: 8, width: 8 });
-    expect(card.resize).toMatchObject({ engine: 'sharp', width: 8, height: 8, filter: 'cubic', fit: 'fill', background: [0, 0, 0] });
+    expect(card.input).toEqual({
+      name: 'x',
+      batch: 'dynamic',
+      layout: 'NCHW',
+      channelOrder: 'RGB',
+      channels: 3,
+      height: 8,
+      width: 8,
+    });
+    expect(card.resize).toMatchObject({
+      engine: 'sharp',
+      width: 8,
+      height: 8,
+      filter: 'cubic',
+      fit: 'fill',
+      background: [0, 0, 0],
+    });
     expect(card.normalize.std).toEqual([0.25, 0.25, 0.25]);
     expect(card.bits).toEqual({ rule: '>=', threshold: 0, order: 'msb-first', nbits: 12, hexDigits: 3 });
   });
@@ -55,33 +70,63 @@ describe('model cards', () => {
     expect(parse(json).bits.nbits).toBe(16);
   });
 
-  it('ships a NeuralHash template with the public conversion\'s conventions', () => {
+  it("ships a NeuralHash template with the public conversion's conventions", () => {
     const card = loadModelCard(join(repoRoot, 'models', 'neuralhash.template.json'));
-    expect(card.input).toMatchObject({ name: undefined, batch: 1, layout: 'NCHW', channelOrder: 'RGB', height: 360, width: 360 });
+    expect(card.input).toMatchObject({
+      name: undefined,
+      batch: 1,
+      layout: 'NCHW',
+      channelOrder: 'RGB',
+      height: 360,
+      width: 360,
+    });
     expect(card.resize).toMatchObject({ engine: 'pillow', filter: 'bicubic', fit: 'fill' });
     // Pixels 0 and 255 map to -1 and 1: (p / 255 - 0.5) / 0.5.
     const { scale, mean, std } = card.normalize;
     expect((0 * scale - mean[0]!) / std[0]!).toBe(-1);
     expect((255 * scale - mean[2]!) / std[2]!).toBeCloseTo(1, 12);
     expect(card.output).toEqual({ name: undefined, size: 128 });
-    expect(card.projection).toMatchObject({ file: 'neuralhash_128x96_seed1.dat', format: 'raw', offset: 128, dtype: 'float32', rows: 96, cols: 128, endianness: 'little' });
+    expect(card.projection).toMatchObject({
+      file: 'neuralhash_128x96_seed1.dat',
+      format: 'raw',
+      offset: 128,
+      dtype: 'float32',
+      rows: 96,
+      cols: 128,
+      endianness: 'little',
+    });
     expect(card.bits).toEqual({ rule: '>=', threshold: 0, order: 'msb-first', nbits: 96, hexDigits: 24 });
   });
 
   it('names the card and the field in one line for each kind of mistake', () => {
     expectCardError((c) => delete c.input.layout, /toy\.json: input\.layout is missing \(one of NCHW, NHWC\)$/);
     expectCardError((c) => (c.input.layout = 'NCWH'), /input\.layout must be one of NCHW, NHWC, got "NCWH"/);
-    expectCardError((c) => (c.input.channels = 'grey'), /input\.shape has 3 channels but input\.channels "grey" needs 1/);
+    expectCardError(
+      (c) => (c.input.channels = 'grey'),
+      /input\.shape has 3 channels but input\.channels "grey" needs 1/,
+    );
     expectCardError((c) => (c.input.shape = [2, 3, 8, 8]), /input\.shape batch dimension must be 1 or a name/);
     expectCardError((c) => (c.input.shape = [1, 3, 8]), /input\.shape must be 4 dimensions/);
     expectCardError((c) => (c.resize.width = 9), /resize size 9x8 differs from input\.shape's 8x8/);
-    expectCardError((c) => (c.resize.filter = 'bicubic'), /resize\.filter must be one of nearest, linear, cubic, mitchell, lanczos2, lanczos3, got "bicubic"/);
-    expectCardError((c) => Object.assign(c.resize, { engine: 'pillow', filter: 'bicubic', fit: 'contain' }), /resize\.fit must be "fill" with the pillow engine/);
+    expectCardError(
+      (c) => (c.resize.filter = 'bicubic'),
+      /resize\.filter must be one of nearest, linear, cubic, mitchell, lanczos2, lanczos3, got "bicubic"/,
+    );
+    expectCardError(
+      (c) => Object.assign(c.resize, { engine: 'pillow', filter: 'bicubic', fit: 'contain' }),
+      /resize\.fit must be "fill" with the pillow engine/,
+    );
     expectCardError((c) => (c.normalize.std = [1, 0, 1]), /normalize\.std must not contain 0/);
-    expectCardError((c) => (c.normalize.mean = [0.5, 0.5]), /normalize\.mean must be a number or an array of 3 numbers/);
+    expectCardError(
+      (c) => (c.normalize.mean = [0.5, 0.5]),
+      /normalize\.mean must be a number or an array of 3 numbers/,
+    );
     expectCardError((c) => delete c.output, /output is missing/);
     expectCardError((c) => (c.projection.shape = [12, 15]), /projection\.shape has 15 columns but output\.size is 16/);
-    expectCardError((c) => (c.projection.dtype = 'float16'), /projection\.dtype must be one of float32, float64, got "float16"/);
+    expectCardError(
+      (c) => (c.projection.dtype = 'float16'),
+      /projection\.dtype must be one of float32, float64, got "float16"/,
+    );
     expectCardError((c) => delete c.projection, /projection is missing \(an object, or null/);
     expectCardError((c) => (c.bits.hexDigits = 4), /bits\.hexDigits is 4 but 12 bits print as 3 hex digits/);
     expectCardError((c) => (c.bits.order = 'big'), /bits\.order must be one of msb-first, lsb-first/);
@@ -89,7 +134,9 @@ describe('model cards', () => {
   });
 
   it('reports unreadable and malformed card files', () => {
-    expect(() => loadModelCard(join(scratch.dir, 'absent.json'))).toThrow(/absent\.json: cannot read model card \(no such file\)/);
+    expect(() => loadModelCard(join(scratch.dir, 'absent.json'))).toThrow(
+      /absent\.json: cannot read model card \(no such file\)/,
+    );
     const broken = join(scratch.dir, 'broken.json');
     writeFileSync(broken, '{"name": ');
     expect(() => loadModelCard(broken)).toThrow(/broken\.json: model card is not valid JSON/);
@@ -135,14 +182,18 @@ describe('projection files', () => {
     json.projection.shape = [16, 16];
     json.output.size = 16;
     json.bits.hexDigits = 4;
-    expect(() => loadProjection(parse(json).projection!)).toThrow(/\.npy has shape \(12, 16\) but the card says \[16, 16\]/);
+    expect(() => loadProjection(parse(json).projection!)).toThrow(
+      /\.npy has shape \(12, 16\) but the card says \[16, 16\]/,
+    );
   });
 
   it('rejects a seed file of the wrong size, stating both sizes', () => {
     writeFileSync(join(scratch.dir, 'p.bin'), new Uint8Array(16 + 12 * 16 * 4 - 4));
     const spec = parse(baseCard()).projection!;
     expect(() => loadProjection(spec)).toThrow(ModelCardError);
-    expect(() => loadProjection(spec)).toThrow(/p\.bin is 780 bytes; the card's 12x16 float32 after 16 header bytes needs 784$/);
+    expect(() => loadProjection(spec)).toThrow(
+      /p\.bin is 780 bytes; the card's 12x16 float32 after 16 header bytes needs 784$/,
+    );
   });
 
   it('reports a missing projection file', () => {

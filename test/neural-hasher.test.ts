@@ -18,9 +18,13 @@ const dir = scratch.dir;
 afterAll(scratch.cleanup);
 
 const prng = createPrng(20240611);
-const randomFloats = (n: number, scale = 1): Float32Array => Float32Array.from({ length: n }, () => (prng.nextOpenUnit() * 2 - 1) * scale);
+const randomFloats = (n: number, scale = 1): Float32Array =>
+  Float32Array.from({ length: n }, () => (prng.nextOpenUnit() * 2 - 1) * scale);
 const randomImage = (width: number, height: number, channels: 1 | 3 | 4): Image => ({
-  width, height, channels, data: Uint8Array.from({ length: width * height * channels }, () => prng.nextInt(256)),
+  width,
+  height,
+  channels,
+  data: Uint8Array.from({ length: width * height * channels }, () => prng.nextInt(256)),
 });
 
 // ---------- Independent reference: plain loops over the definitions, in float64. ----------
@@ -30,13 +34,21 @@ function referencePlanes(img: Image, scale: number, mean: number[], std: number[
   return [0, 1, 2].map((c) => {
     const source = bgr ? 2 - c : c;
     const plane = new Float64Array(img.width * img.height);
-    for (let i = 0; i < plane.length; i++) plane[i] = (img.data[i * img.channels + source]! * scale - mean[c]!) / std[c]!;
+    for (let i = 0; i < plane.length; i++)
+      plane[i] = (img.data[i * img.channels + source]! * scale - mean[c]!) / std[c]!;
     return plane;
   });
 }
 
 /** Conv 3x3, stride 2, padding 1, bias; ReLU; global average; then Gemm with transB (y = W·x + b). */
-function referenceModelA(planes: Float64Array[], size: number, w1: Float32Array, b1: Float32Array, w2: Float32Array, b2: Float32Array): number[] {
+function referenceModelA(
+  planes: Float64Array[],
+  size: number,
+  w1: Float32Array,
+  b1: Float32Array,
+  w2: Float32Array,
+  b2: Float32Array,
+): number[] {
   const out = size / 2;
   const pooled: number[] = [];
   for (let o = 0; o < 4; o++) {
@@ -49,7 +61,8 @@ function referenceModelA(planes: Float64Array[], size: number, w1: Float32Array,
             for (let kx = 0; kx < 3; kx++) {
               const y = oy * 2 + ky - 1;
               const x = ox * 2 + kx - 1;
-              if (y >= 0 && y < size && x >= 0 && x < size) v += w1[((o * 3 + c) * 3 + ky) * 3 + kx]! * planes[c]![y * size + x]!;
+              if (y >= 0 && y < size && x >= 0 && x < size)
+                v += w1[((o * 3 + c) * 3 + ky) * 3 + kx]! * planes[c]![y * size + x]!;
             }
           }
         }
@@ -64,7 +77,9 @@ function referenceModelA(planes: Float64Array[], size: number, w1: Float32Array,
 function referenceBits(values: number[], rule: (v: number) => boolean, lsbFirst = false): string {
   const bits = values.map((v) => (rule(v) ? '1' : '0'));
   const ordered = lsbFirst ? bits.reverse() : bits;
-  return BigInt('0b' + ordered.join('')).toString(16).padStart(Math.ceil(values.length / 4), '0');
+  return BigInt('0b' + ordered.join(''))
+    .toString(16)
+    .padStart(Math.ceil(values.length / 4), '0');
 }
 
 const matVec = (m: Float32Array, rows: number, cols: number, v: number[]): number[] =>
@@ -82,7 +97,12 @@ const modelA: OnnxGraph = {
   inputs: [{ name: 'pixels', shape: ['n', 3, 8, 8] }],
   outputs: [{ name: 'embedding', shape: ['n', 16] }],
   nodes: [
-    { op: 'Conv', inputs: ['pixels', 'w1', 'b1'], outputs: ['conv'], attributes: { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [2, 2] } },
+    {
+      op: 'Conv',
+      inputs: ['pixels', 'w1', 'b1'],
+      outputs: ['conv'],
+      attributes: { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [2, 2] },
+    },
     { op: 'Relu', inputs: ['conv'], outputs: ['relu'] },
     { op: 'GlobalAveragePool', inputs: ['relu'], outputs: ['pooled'] },
     { op: 'Flatten', inputs: ['pooled'], outputs: ['flat'], attributes: { axis: 1 } },
@@ -118,7 +138,10 @@ const modelB: OnnxGraph = {
     { op: 'ReduceMean', inputs: ['x'], outputs: ['m'], attributes: { axes: [1, 2], keepdims: 0 } },
     { op: 'Gemm', inputs: ['m', 'w3', 'b3'], outputs: ['y'], attributes: { transB: 1 } },
   ],
-  initializers: [{ name: 'w3', dims: [8, 3], values: w3 }, { name: 'b3', dims: [8], values: b3 }],
+  initializers: [
+    { name: 'w3', dims: [8, 3], values: w3 },
+    { name: 'b3', dims: [8], values: b3 },
+  ],
 };
 const cardB = {
   name: 'toy-b',
@@ -144,7 +167,10 @@ const modelC: OnnxGraph = {
     { op: 'Flatten', inputs: ['pooled'], outputs: ['flat'] },
     { op: 'Gemm', inputs: ['flat', 'w4', 'b4'], outputs: ['leaf/logits'], attributes: { transB: 1 } },
   ],
-  initializers: [{ name: 'w4', dims: [128, 3], values: w4 }, { name: 'b4', dims: [128], values: b4 }],
+  initializers: [
+    { name: 'w4', dims: [128, 3], values: w4 },
+    { name: 'b4', dims: [128], values: b4 },
+  ],
 };
 
 function float32File(values: Float32Array, header: number): Uint8Array {
@@ -166,7 +192,7 @@ beforeAll(async () => {
 });
 
 describe('preprocessing', () => {
-  it('normalises into NCHW planes and NHWC pixels with the card\'s mean/std and channel order', async () => {
+  it("normalises into NCHW planes and NHWC pixels with the card's mean/std and channel order", async () => {
     const img = randomImage(8, 8, 3);
     const nchw = await preprocessBatch([img], parseModelCard(cardA, join(dir, 'a.json')));
     const expectA = referencePlanes(img, 1 / 255, cardA.normalize.mean, cardA.normalize.std);
@@ -184,15 +210,30 @@ describe('preprocessing', () => {
     const grey = randomImage(8, 8, 1);
     const expanded = await resizeForModel(grey, card);
     expect(Array.from(expanded.filter((_, i) => i % 3 === 1))).toEqual(Array.from(grey.data));
-    const greyCard = parseModelCard({ ...cardA, input: { ...cardA.input, shape: ['n', 1, 8, 8], channels: 'grey' }, normalize: { scale: 1, mean: 0, std: 1 } }, join(dir, 'g.json'));
+    const greyCard = parseModelCard(
+      {
+        ...cardA,
+        input: { ...cardA.input, shape: ['n', 1, 8, 8], channels: 'grey' },
+        normalize: { scale: 1, mean: 0, std: 1 },
+      },
+      join(dir, 'g.json'),
+    );
     const luma = await resizeForModel(rgb, greyCard);
     const d = rgb.data;
-    expect(Array.from(luma)).toEqual(Array.from({ length: 64 }, (_, i) => (d[3 * i]! * 19595 + d[3 * i + 1]! * 38470 + d[3 * i + 2]! * 7471 + 0x8000) >>> 16));
+    expect(Array.from(luma)).toEqual(
+      Array.from(
+        { length: 64 },
+        (_, i) => (d[3 * i]! * 19595 + d[3 * i + 1]! * 38470 + d[3 * i + 2]! * 7471 + 0x8000) >>> 16,
+      ),
+    );
   });
 
   it('keeps aspect as asked: contain pads with the background, cover crops the centre', async () => {
     const wide = randomImage(8, 4, 3);
-    const contain = parseModelCard({ ...cardA, resize: { filter: 'lanczos3', fit: 'contain', background: [10, 20, 30] } }, join(dir, 'c.json'));
+    const contain = parseModelCard(
+      { ...cardA, resize: { filter: 'lanczos3', fit: 'contain', background: [10, 20, 30] } },
+      join(dir, 'c.json'),
+    );
     const padded = await resizeForModel(wide, contain);
     expect(Array.from(padded.subarray(0, 6))).toEqual([10, 20, 30, 10, 20, 30]);
     expect(Array.from(padded.subarray(2 * 24, 6 * 24))).toEqual(Array.from(wide.data));
@@ -200,16 +241,27 @@ describe('preprocessing', () => {
     const wider = randomImage(16, 8, 3);
     const cover = parseModelCard({ ...cardA, resize: { filter: 'lanczos3', fit: 'cover' } }, join(dir, 'c.json'));
     const cropped = await resizeForModel(wider, cover);
-    for (let y = 0; y < 8; y++) expect(Array.from(cropped.subarray(y * 24, y * 24 + 24))).toEqual(Array.from(wider.data.subarray((y * 16 + 4) * 3, (y * 16 + 12) * 3)));
+    for (let y = 0; y < 8; y++)
+      expect(Array.from(cropped.subarray(y * 24, y * 24 + 24))).toEqual(
+        Array.from(wider.data.subarray((y * 16 + 4) * 3, (y * 16 + 12) * 3)),
+      );
   });
 
   it('resizes as Pillow 9.4 Image.resize (bicubic) with the pillow engine', async () => {
     // Reference: python3-pil 9.4.0, Image.fromarray(a, 'RGB').resize([8, 8]) with a[y, x, c] = (31x + 17y + 89c + 3xy) % 256, 13x11.
-    const expected = '0e67c840999e74dc21ae8d59ea2b8d7467cf3aa39175aa1e267ee55ec0499fa843ad2c856d64c943a6bf82c43ac036693f9da57ebe32cf2370a155ba2a9dd482da46cb5772784fc158b96aa39548b3379d3a88d373d453ca70689552aa3ead9e70d41ac94a6f7a5cc34bbb59b3824ead42b143a85592872d8f873bc033913a94c98aa346aa2b90398fd9889051c52d8eab99548b4abc50b680c37a5a5b60c263ce67b8487750728ec43d714e71b17cd24caa4b974fa068a6a8475763c459be76';
+    const expected =
+      '0e67c840999e74dc21ae8d59ea2b8d7467cf3aa39175aa1e267ee55ec0499fa843ad2c856d64c943a6bf82c43ac036693f9da57ebe32cf2370a155ba2a9dd482da46cb5772784fc158b96aa39548b3379d3a88d373d453ca70689552aa3ead9e70d41ac94a6f7a5cc34bbb59b3824ead42b143a85592872d8f873bc033913a94c98aa346aa2b90398fd9889051c52d8eab99548b4abc50b680c37a5a5b60c263ce67b8487750728ec43d714e71b17cd24caa4b974fa068a6a8475763c459be76';
     const data = new Uint8Array(13 * 11 * 3);
-    for (let y = 0; y < 11; y++) for (let x = 0; x < 13; x++) for (let c = 0; c < 3; c++) data[(y * 13 + x) * 3 + c] = (x * 31 + y * 17 + c * 89 + x * y * 3) % 256;
-    const card = parseModelCard({ ...cardA, resize: { engine: 'pillow', filter: 'bicubic', fit: 'fill' } }, join(dir, 'p.json'));
-    expect(Buffer.from(await resizeForModel({ width: 13, height: 11, channels: 3, data }, card)).toString('hex')).toBe(expected);
+    for (let y = 0; y < 11; y++)
+      for (let x = 0; x < 13; x++)
+        for (let c = 0; c < 3; c++) data[(y * 13 + x) * 3 + c] = (x * 31 + y * 17 + c * 89 + x * y * 3) % 256;
+    const card = parseModelCard(
+      { ...cardA, resize: { engine: 'pillow', filter: 'bicubic', fit: 'fill' } },
+      join(dir, 'p.json'),
+    );
+    expect(Buffer.from(await resizeForModel({ width: 13, height: 11, channels: 3, data }, card)).toString('hex')).toBe(
+      expected,
+    );
   });
 });
 
@@ -220,21 +272,32 @@ describe('neural hasher end to end through onnxruntime', () => {
     const images = [randomImage(8, 8, 3), randomImage(8, 8, 3), randomImage(8, 8, 3)];
     const embeddings = await hasher.embedBatch(images);
     for (const [n, img] of images.entries()) {
-      const expected = referenceModelA(referencePlanes(img, 1 / 255, cardA.normalize.mean, cardA.normalize.std), 8, w1, b1, w2, b2);
+      const expected = referenceModelA(
+        referencePlanes(img, 1 / 255, cardA.normalize.mean, cardA.normalize.std),
+        8,
+        w1,
+        b1,
+        w2,
+        b2,
+      );
       for (let m = 0; m < 16; m++) expect(embeddings[n * 16 + m]).toBeCloseTo(expected[m]!, 4);
       const projected = matVec(projA, 12, 16, expected);
       expect(Math.min(...projected.map(Math.abs))).toBeGreaterThan(1e-3);
       const hash = await hasher.hash(img);
       expect(toHex(hash)).toBe(referenceBits(projected, (v) => v >= 0));
     }
-    expect((await hasher.hashBatch(images)).map(toHex)).toEqual(await Promise.all(images.map(async (i) => toHex(await hasher.hash(i)))));
+    expect((await hasher.hashBatch(images)).map(toHex)).toEqual(
+      await Promise.all(images.map(async (i) => toHex(await hasher.hash(i)))),
+    );
   });
 
   it('follows NHWC, BGR, no projection, LSB-first order and a strict threshold', async () => {
     const hasher = neuralHasher(join(dir, 'b.json'), 'toy-b');
     for (let k = 0; k < 4; k++) {
       const img = randomImage(8, 8, 3);
-      const means = referencePlanes(img, 2 / 255, [1, 1, 1], [1, 1, 1], true).map((p) => p.reduce((s, v) => s + v, 0) / 64);
+      const means = referencePlanes(img, 2 / 255, [1, 1, 1], [1, 1, 1], true).map(
+        (p) => p.reduce((s, v) => s + v, 0) / 64,
+      );
       const values = Array.from({ length: 8 }, (_, m) => b3[m]! + means.reduce((s, x, c) => s + w3[m * 3 + c]! * x, 0));
       expect(Math.min(...values.map((v) => Math.abs(v - 0.1)))).toBeGreaterThan(1e-4);
       const hash = await hasher.hash(img);
@@ -258,7 +321,10 @@ describe('neural hasher end to end through onnxruntime', () => {
         for (let i = 0; i < 360 * 360; i++) s += (img.data[3 * i + c]! / 255) * 2 - 1;
         return s / (360 * 360);
       });
-      const logits = Array.from({ length: 128 }, (_, m) => b4[m]! + means.reduce((s, x, c) => s + w4[m * 3 + c]! * x, 0));
+      const logits = Array.from(
+        { length: 128 },
+        (_, m) => b4[m]! + means.reduce((s, x, c) => s + w4[m * 3 + c]! * x, 0),
+      );
       const projected = matVec(seed, 96, 128, logits);
       expect(Math.min(...projected.map(Math.abs))).toBeGreaterThan(1e-4);
       expect(toHex(hashes[n]!)).toHaveLength(24);
@@ -272,10 +338,14 @@ describe('neural hasher end to end through onnxruntime', () => {
   it('rejects a card whose names or shape do not fit the model, on first use', async () => {
     const wrongName = { ...cardA, output: { name: 'logits', size: 16 } };
     writeFileSync(join(dir, 'wrong-name.json'), JSON.stringify(wrongName));
-    await expect(neuralHasher(join(dir, 'wrong-name.json')).hash(randomImage(8, 8, 3))).rejects.toThrow(/output\.name "logits" is not in model .*a\.onnx \(it has: embedding\)/);
+    await expect(neuralHasher(join(dir, 'wrong-name.json')).hash(randomImage(8, 8, 3))).rejects.toThrow(
+      /output\.name "logits" is not in model .*a\.onnx \(it has: embedding\)/,
+    );
     const wrongShape = { ...cardA, input: { ...cardA.input, shape: ['n', 3, 16, 16] } };
     writeFileSync(join(dir, 'wrong-shape.json'), JSON.stringify(wrongShape));
-    await expect(neuralHasher(join(dir, 'wrong-shape.json')).hash(randomImage(8, 8, 3))).rejects.toThrow(/input\.shape \[N, 3, 16, 16\] does not fit the model's input pixels \[n, 3, 8, 8\]/);
+    await expect(neuralHasher(join(dir, 'wrong-shape.json')).hash(randomImage(8, 8, 3))).rejects.toThrow(
+      /input\.shape \[N, 3, 16, 16\] does not fit the model's input pixels \[n, 3, 8, 8\]/,
+    );
   });
 });
 
@@ -287,16 +357,22 @@ describe('the shipped scanlab-tiny model', () => {
     const base = randomImage(size, size, 3);
     const turned = (map: (x: number, y: number) => [number, number]): Image => {
       const data = new Uint8Array(base.data.length);
-      for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) {
-        const [sx, sy] = map(x, y);
-        data.set(base.data.subarray((sy * size + sx) * 3, (sy * size + sx) * 3 + 3), (y * size + x) * 3);
-      }
+      for (let y = 0; y < size; y++)
+        for (let x = 0; x < size; x++) {
+          const [sx, sy] = map(x, y);
+          data.set(base.data.subarray((sy * size + sx) * 3, (sy * size + sx) * 3 + 3), (y * size + x) * 3);
+        }
       return { width: size, height: size, channels: 3, data };
     };
-    const variants = [turned((x, y) => [y, size - 1 - x]), turned((x, y) => [size - 1 - x, y]), turned((x, y) => [size - 1 - x, size - 1 - y])];
+    const variants = [
+      turned((x, y) => [y, size - 1 - x]),
+      turned((x, y) => [size - 1 - x, y]),
+      turned((x, y) => [size - 1 - x, size - 1 - y]),
+    ];
     const tiny = neuralHasher(card);
     const embeddings = await tiny.embedBatch([base, ...variants]);
-    for (let v = 1; v <= 3; v++) for (let k = 0; k < 128; k++) expect(embeddings[v * 128 + k]).toBeCloseTo(embeddings[k]!, 4);
+    for (let v = 1; v <= 3; v++)
+      for (let k = 0; k < 128; k++) expect(embeddings[v * 128 + k]).toBeCloseTo(embeddings[k]!, 4);
     const other = await tiny.embedBatch([randomImage(size, size, 3)]);
     expect(Math.max(...Array.from(other, (e, k) => Math.abs(e - embeddings[k]!)))).toBeGreaterThan(1e-3);
     const hashes = await tiny.hashBatch([base, ...variants]);
@@ -308,7 +384,13 @@ describe('scanlab with neural:CARD', () => {
   it('hashes files in worker threads exactly as the library does', async () => {
     const files = [join(dir, 'one.png'), join(dir, 'two.png')];
     const images = [randomImage(20, 14, 3), randomImage(9, 9, 3)];
-    await Promise.all(images.map((img, i) => sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }).png().toFile(files[i]!)));
+    await Promise.all(
+      images.map((img, i) =>
+        sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+          .png()
+          .toFile(files[i]!),
+      ),
+    );
     const spec = `neural:${join(dir, 'a.json')}`;
     const expected = await Promise.all(images.map(async (img) => toHex(await getHasher(spec).hash(img))));
     const r = runCli(['hash', '--algo', spec, '--jobs', '2', ...files]);

@@ -14,7 +14,12 @@ import { pdqBit, pdqFromHex, pdqHashFromDct, pdqToHex, pdqTorbenMedian, type Pdq
 import { PDQ_DIHEDRAL_NAMES } from '../src/hash/pdq-dihedral.js';
 import { pdqJaroszWindowSize } from '../src/hash/pdq-jarosz.js';
 import { pdqPreResize } from '../src/hash/pdq-luma.js';
-import { PDQ_DEFAULT_MATCH_THRESHOLD, pdqDihedralDistance, pdqDihedralNearest, pdqMatch } from '../src/hash/pdq-match.js';
+import {
+  PDQ_DEFAULT_MATCH_THRESHOLD,
+  pdqDihedralDistance,
+  pdqDihedralNearest,
+  pdqMatch,
+} from '../src/hash/pdq-match.js';
 import { isBelowPdqQuality, PDQ_DEFAULT_MIN_QUALITY, pdqQualityNote } from '../src/hash/pdq-quality.js';
 import { pdq, pdqDihedralHashes, pdqHashImage } from '../src/hash/pdq.js';
 import { pixelsDir, syntheticCases, syntheticImage } from './vectors/pdq-pixels/pdq-vectors.js';
@@ -28,10 +33,14 @@ function flipBits(hash: PdqHash, n: number): PdqHash {
 
 describe("PDQ on synthetic images, against the C++ tool's hashes (synthetic-cpp.csv)", () => {
   const rows = new Map(
-    readFileSync(join(pixelsDir, 'synthetic-cpp.csv'), 'utf8').trim().split('\n').slice(1).map((line) => {
-      const c = line.split(',');
-      return [c[0], { hex: c[1], quality: Number(c[2]), dihedral: c.slice(3, 11), dihedralQuality: Number(c[11]) }];
-    }),
+    readFileSync(join(pixelsDir, 'synthetic-cpp.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => {
+        const c = line.split(',');
+        return [c[0], { hex: c[1], quality: Number(c[2]), dihedral: c.slice(3, 11), dihedralQuality: Number(c[11]) }];
+      }),
   );
   const cases = syntheticCases();
 
@@ -85,17 +94,26 @@ describe('PDQ hash layout and hex codec', () => {
 
 describe('PDQ input stage', () => {
   it('box windows cover half an output pixel per pass, rounded up', () => {
-    expect([4, 63, 64, 65, 128, 129, 512, 1024].map((n) => pdqJaroszWindowSize(n, 64))).toEqual([1, 1, 1, 1, 1, 2, 4, 8]);
+    expect([4, 63, 64, 65, 128, 129, 512, 1024].map((n) => pdqJaroszWindowSize(n, 64))).toEqual([
+      1, 1, 1, 1, 1, 2, 4, 8,
+    ]);
   });
 
   it('pre-resize samples images over 512 to exactly 512×512 by floor(i · size / 512), and leaves others alone', () => {
     const image = syntheticImage('noise', 1000, 300, 3, 3);
     const shrunk = pdqPreResize(image);
     expect([shrunk.width, shrunk.height]).toEqual([512, 512]);
-    for (const [x, y] of [[0, 0], [511, 511], [300, 17], [1, 510]]) {
+    for (const [x, y] of [
+      [0, 0],
+      [511, 511],
+      [300, 17],
+      [1, 510],
+    ]) {
       const sx = Math.floor((x * 1000) / 512);
       const sy = Math.floor((y * 300) / 512);
-      expect([...shrunk.data.subarray((y * 512 + x) * 3, (y * 512 + x) * 3 + 3)]).toEqual([...image.data.subarray((sy * 1000 + sx) * 3, (sy * 1000 + sx) * 3 + 3)]);
+      expect([...shrunk.data.subarray((y * 512 + x) * 3, (y * 512 + x) * 3 + 3)]).toEqual([
+        ...image.data.subarray((sy * 1000 + sx) * 3, (sy * 1000 + sx) * 3 + 3),
+      ]);
     }
     const small = syntheticImage('noise', 512, 200, 1, 4);
     expect(pdqPreResize(small)).toBe(small);
@@ -116,7 +134,10 @@ describe('PDQ input stage', () => {
 
   it('EXIF orientation is ignored by default, as by the C++ tool, and applied on request', async () => {
     const image = syntheticImage('blocks', 500, 400, 3, 5);
-    const jpeg = await sharp(Buffer.from(image.data), { raw: { width: 500, height: 400, channels: 3 } }).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toBuffer();
+    const jpeg = await sharp(Buffer.from(image.data), { raw: { width: 500, height: 400, channels: 3 } })
+      .jpeg({ quality: 95 })
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
     const asStored = await decodeImage(jpeg);
     const oriented = await decodeImage(jpeg, { applyExifOrientation: true });
     expect([asStored.width, oriented.width]).toEqual([500, 400]);
@@ -175,7 +196,12 @@ describe('PDQ matching', () => {
     const target = flipBits(variants[5].hash, 3);
     const distances = variants.map((v) => hamming(v.hash, target));
     expect(pdqDihedralDistance(variants, target)).toBe(Math.min(...distances));
-    expect(pdqDihedralDistance(variants.map((v) => v.hash), target)).toBe(3);
+    expect(
+      pdqDihedralDistance(
+        variants.map((v) => v.hash),
+        target,
+      ),
+    ).toBe(3);
     expect(pdqDihedralNearest(variants, target)).toEqual({ name: 'flipy', distance: 3 });
     expect(() => pdqDihedralDistance([], target)).toThrow(RangeError);
   });
@@ -209,7 +235,7 @@ function transform(image: Image, name: string): Image {
 }
 
 describe('PDQ dihedral variants', () => {
-  it("each variant is the hash of the image turned or mirrored as its name says (r90 anticlockwise, flipx top to bottom, flipplus1 transposed)", () => {
+  it('each variant is the hash of the image turned or mirrored as its name says (r90 anticlockwise, flipx top to bottom, flipplus1 transposed)', () => {
     const image = syntheticImage('blocks', 500, 400, 3, 5);
     const variants = pdqDihedralHashes(image);
     for (const name of PDQ_DIHEDRAL_NAMES) {

@@ -38,13 +38,26 @@ describe('PDQ from files, decoded by sharp', () => {
   it('every test image: each dihedral variant within 10 bits of the C++ one at quality >= 80', async () => {
     for (const cpp of expectedDihedral.filter((e) => e.quality >= MIN_QUALITY_FOR_TOLERANCE)) {
       const variants = pdqDihedralHashes(await decodeImage(dataFile(cpp.file)));
-      variants.forEach((v, i) => expect(hamming(v.hash, pdqFromHex(cpp.hexes[i])), `${cpp.file} ${v.name}`).toBeLessThanOrEqual(MAX_BITS_FROM_FILES));
+      variants.forEach((v, i) =>
+        expect(hamming(v.hash, pdqFromHex(cpp.hexes[i])), `${cpp.file} ${v.name}`).toBeLessThanOrEqual(
+          MAX_BITS_FROM_FILES,
+        ),
+      );
     }
   });
 
   it('the dihedral files: dihedral matching finds each rotated or flipped file through the right variant', async () => {
     const original = pdqDihedralHashes(await decodeImage(dataFile('reg-test-input/dih/bridge-1-original.jpg')));
-    const files = ['1-original', '2-rotate-90', '3-rotate-180', '4-rotate-270', '5-flipx', '6-flipy', '7-flip-plus-1', '8-flip-minus-1'];
+    const files = [
+      '1-original',
+      '2-rotate-90',
+      '3-rotate-180',
+      '4-rotate-270',
+      '5-flipx',
+      '6-flipy',
+      '7-flip-plus-1',
+      '8-flip-minus-1',
+    ];
     for (const [i, name] of files.entries()) {
       const hash = pdqHashImage(await decodeImage(dataFile(`reg-test-input/dih/bridge-${name}.jpg`)));
       const nearest = pdqDihedralNearest(original, hash);
@@ -59,7 +72,12 @@ describe('PDQ from files, decoded by sharp', () => {
 /** Decodes as Java's ImageIO does for these files: embedded ICC profile ignored, like ImageMagick for the C++ tool. */
 async function decodeIgnoringIcc(file: string): Promise<Image> {
   const { data, info } = await sharp(file, { ignoreIcc: true }).raw().toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, channels: info.channels as 3 | 4, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+  return {
+    width: info.width,
+    height: info.height,
+    channels: info.channels as 3 | 4,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+  };
 }
 
 describe("the Java reference's stated hashes and distances", () => {
@@ -70,8 +88,14 @@ describe("the Java reference's stated hashes and distances", () => {
   const fullResolution = { preResize: false };
 
   it('full-resolution hashes equal the Java hashes, 120 bits apart; pen-and-coaster is 138 bits away', async () => {
-    const original = pdqHashImage(await decodeImage(dataFile('reg-test-input/dih/bridge-1-original.jpg')), fullResolution);
-    const rotated = pdqHashImage(await decodeImage(dataFile('reg-test-input/dih/bridge-2-rotate-90.jpg')), fullResolution);
+    const original = pdqHashImage(
+      await decodeImage(dataFile('reg-test-input/dih/bridge-1-original.jpg')),
+      fullResolution,
+    );
+    const rotated = pdqHashImage(
+      await decodeImage(dataFile('reg-test-input/dih/bridge-2-rotate-90.jpg')),
+      fullResolution,
+    );
     const pen = pdqHashImage(await decodeIgnoringIcc(dataFile('reg-test-input/pen-and-coaster.png')), fullResolution);
     expect(pdqToHex(original)).toBe(JAVA_ORIGINAL);
     expect(pdqToHex(rotated)).toBe(JAVA_ROTATE_90);
@@ -82,8 +106,14 @@ describe("the Java reference's stated hashes and distances", () => {
   // The C++ tool's 512×512 nearest-neighbour pre-resize moves these distances (to 118 and 134 in local-cpp.csv).
   it("with the C++ tool's pre-resize the same pairs are as far apart as the C++ hashes are", async () => {
     const cpp = new Map(cppHashes().map((e) => [e.file, pdqFromHex(e.hex)]));
-    const files = ['reg-test-input/dih/bridge-1-original.jpg', 'reg-test-input/dih/bridge-2-rotate-90.jpg', 'reg-test-input/pen-and-coaster.png'];
-    const [original, rotated, pen] = await Promise.all(files.map(async (f) => pdqHashImage(await decodeIgnoringIcc(dataFile(f)))));
+    const files = [
+      'reg-test-input/dih/bridge-1-original.jpg',
+      'reg-test-input/dih/bridge-2-rotate-90.jpg',
+      'reg-test-input/pen-and-coaster.png',
+    ];
+    const [original, rotated, pen] = await Promise.all(
+      files.map(async (f) => pdqHashImage(await decodeIgnoringIcc(dataFile(f)))),
+    );
     const [cppOriginal, cppRotated, cppPen] = files.map((f) => cpp.get(f)!);
     expect(hamming(original, rotated)).toBe(hamming(cppOriginal, cppRotated));
     expect(hamming(original, pen)).toBe(hamming(cppOriginal, cppPen));

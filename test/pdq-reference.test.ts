@@ -54,7 +54,8 @@ describe('PDQ on the C++ reference-decoded pixels', () => {
     it(`${entry.file}: decoded pixels matching the reference digest give the C++ hashes exactly`, async (ctx) => {
       const image = await decodeImage(join(pdqVectorsDir, 'data', entry.file));
       const digest = sha256Hex(referenceLayoutBytes(image, entry.channels));
-      if (digest !== entry.sha256) ctx.skip(`this platform's JPEG decoder differs from the reference's for ${entry.file}`);
+      if (digest !== entry.sha256)
+        ctx.skip(`this platform's JPEG decoder differs from the reference's for ${entry.file}`);
       expectReferenceHashes(entry.file, image);
     });
   }

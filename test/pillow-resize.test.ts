@@ -24,7 +24,13 @@ function readCases(): ResizeCase[] {
   expect(header).toBe('root,source,filter,width,height,expected');
   return lines.map((line) => {
     const [, source, filter, width, height, expected] = line.split(',');
-    return { source: source!, filter: filter as PillowFilter, width: Number(width), height: Number(height), expected: expected! };
+    return {
+      source: source!,
+      filter: filter as PillowFilter,
+      width: Number(width),
+      height: Number(height),
+      expected: expected!,
+    };
   });
 }
 
@@ -50,7 +56,9 @@ describe('pillowResize against Pillow', () => {
   const cases = readCases();
 
   it('covers every filter, upscaling and downscaling', () => {
-    expect(new Set(cases.map((c) => c.filter))).toEqual(new Set(['nearest', 'box', 'bilinear', 'hamming', 'bicubic', 'lanczos']));
+    expect(new Set(cases.map((c) => c.filter))).toEqual(
+      new Set(['nearest', 'box', 'bilinear', 'hamming', 'bicubic', 'lanczos']),
+    );
     expect(cases.length).toBeGreaterThanOrEqual(80);
   });
 
@@ -77,9 +85,17 @@ describe('pillowResize properties', () => {
     for (const value of [0, 1, 128, 254, 255]) {
       const flat: GreyImage = { width: 37, height: 23, channels: 1, data: new Uint8Array(37 * 23).fill(value) };
       for (const filter of filters) {
-        for (const [w, h] of [[8, 8], [100, 7], [1, 1], [37, 50]] as const) {
+        for (const [w, h] of [
+          [8, 8],
+          [100, 7],
+          [1, 1],
+          [37, 50],
+        ] as const) {
           const out = pillowResize(flat, w, h, filter);
-          expect(out.data.every((v) => v === value), `${filter} ${w}x${h} of ${value}`).toBe(true);
+          expect(
+            out.data.every((v) => v === value),
+            `${filter} ${w}x${h} of ${value}`,
+          ).toBe(true);
         }
       }
     }
@@ -93,7 +109,12 @@ describe('pillowResize properties', () => {
   });
 
   it('normalises each window to 1.0 in 22-bit fixed point, within rounding', () => {
-    for (const [inSize, outSize] of [[1600, 32], [33, 9], [5, 64], [256, 256 - 1]]) {
+    for (const [inSize, outSize] of [
+      [1600, 32],
+      [33, 9],
+      [5, 64],
+      [256, 256 - 1],
+    ]) {
       const c = resampleCoefficients('lanczos', inSize!, outSize!);
       for (let i = 0; i < outSize!; i++) {
         let sum = 0;
@@ -109,6 +130,8 @@ describe('pillowResize properties', () => {
     const img: GreyImage = { width: 2, height: 2, channels: 1, data: new Uint8Array(4) };
     expect(() => pillowResize(img, 0, 3)).toThrow(RangeError);
     expect(() => pillowResize(img, 2.5, 3)).toThrow(RangeError);
-    expect(() => pillowResize({ width: 1, height: 1, channels: 3, data: new Uint8Array(3) } as unknown as GreyImage, 2, 2)).toThrow(/single-channel/);
+    expect(() =>
+      pillowResize({ width: 1, height: 1, channels: 3, data: new Uint8Array(3) } as unknown as GreyImage, 2, 2),
+    ).toThrow(/single-channel/);
   });
 });

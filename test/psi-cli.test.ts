@@ -18,11 +18,29 @@ const queryFile = join(dir, 'queries.csv');
 const store = join(dir, 'runs.sqlite');
 writeFileSync(dbFile, 'id,hash\n' + database.map((h, i) => `entry${i},${h}\n`).join(''));
 // `scanlab hash` output, with one row of another algorithm that the run skips.
-writeFileSync(queryFile, 'file,algo,hash,quality,error\n' + photos.map((h, i) => `p${i}.jpg,pdq,${h},100,\n`).join('') + 'x.jpg,phash,0123456789abcdef,,\n');
+writeFileSync(
+  queryFile,
+  'file,algo,hash,quality,error\n' +
+    photos.map((h, i) => `p${i}.jpg,pdq,${h},100,\n`).join('') +
+    'x.jpg,phash,0123456789abcdef,,\n',
+);
 
 describe('scanlab psi', () => {
   it('run stores summary, costs and both transcripts, and prints the matches against the truth', () => {
-    const r = runCli(['psi', 'run', '--protocol', 'oprf-membership', '--db', dbFile, '--queries', queryFile, '--store', store, '--name', 'oprf-test']);
+    const r = runCli([
+      'psi',
+      'run',
+      '--protocol',
+      'oprf-membership',
+      '--db',
+      dbFile,
+      '--queries',
+      queryFile,
+      '--store',
+      store,
+      '--name',
+      'oprf-test',
+    ]);
     expect(r.stderr).toContain('skipped 1 query rows');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('oprf-membership on ristretto255/sodium, 60 database entries, 10 photos');
@@ -31,13 +49,21 @@ describe('scanlab psi', () => {
     try {
       const run = s.getRun('oprf-test');
       expect(run).toMatchObject({ kind: 'psi', status: 'done' });
-      expect(s.listArtifacts(run.id)).toEqual(['costs', 'outcome', 'summary', 'transcript:client', 'transcript:server']);
+      expect(s.listArtifacts(run.id)).toEqual([
+        'costs',
+        'outcome',
+        'summary',
+        'transcript:client',
+        'transcript:server',
+      ]);
       expect(s.getArtifact(run.id, 'outcome')).toEqual({ kind: 'membership', matches: photos.map((_, i) => i < 7) });
       const summary = s.getArtifact<PsiSummary>(run.id, 'summary')!;
       expect(summary.accuracy).toMatchObject({ expected: 7, found: 7, falsePositives: 0 });
       expect(summary.config).toMatchObject({ protocol: 'oprf-membership', group: 'ristretto255', backend: 'sodium' });
       const server = s.getArtifact<StoredTranscript>(run.id, 'transcript:server')!;
-      expect(server.events.filter((e) => e.kind === 'received').map((e) => e.kind === 'received' && e.type)).toEqual(new Array(10).fill('oprf-request'));
+      expect(server.events.filter((e) => e.kind === 'received').map((e) => e.kind === 'received' && e.type)).toEqual(
+        new Array(10).fill('oprf-request'),
+      );
       const client = s.getArtifact<StoredTranscript>(run.id, 'transcript:client')!;
       expect(client.events[0]).toMatchObject({ kind: 'received', type: 'oprf-filter' });
     } finally {
@@ -49,10 +75,41 @@ describe('scanlab psi', () => {
   }, 60_000);
 
   it('ecdh-psi with the server learning the size only; usage errors exit 2', () => {
-    const r = runCli(['psi', 'run', '--protocol', 'ecdh-psi', '--learner', 'server', '--cardinality-only', '--backend', 'noble', '--db', dbFile, '--queries', queryFile, '--store', store]);
+    const r = runCli([
+      'psi',
+      'run',
+      '--protocol',
+      'ecdh-psi',
+      '--learner',
+      'server',
+      '--cardinality-only',
+      '--backend',
+      'noble',
+      '--db',
+      dbFile,
+      '--queries',
+      queryFile,
+      '--store',
+      store,
+    ]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('server learns intersection size: 7, plaintext truth 7');
-    const bad = runCli(['psi', 'run', '--protocol', 'oprf-membership', '--group', 'p256', '--backend', 'sodium', '--db', dbFile, '--queries', queryFile, '--store', store]);
+    const bad = runCli([
+      'psi',
+      'run',
+      '--protocol',
+      'oprf-membership',
+      '--group',
+      'p256',
+      '--backend',
+      'sodium',
+      '--db',
+      dbFile,
+      '--queries',
+      queryFile,
+      '--store',
+      store,
+    ]);
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim()).toBe('scanlab: --group p256 runs only on --backend noble');
   }, 60_000);

@@ -12,7 +12,8 @@ import type { PrimeOrderGroup } from '../src/psi/group/group.js';
 import { ProtocolError, PsiError } from '../src/psi/errors.js';
 import { mulberry32, randomBytesFrom } from '../src/psi/seeded-prng.js';
 
-const vector = <T>(name: string): T => JSON.parse(readFileSync(new URL(`./vectors/${name}`, import.meta.url), 'utf8')) as T;
+const vector = <T>(name: string): T =>
+  JSON.parse(readFileSync(new URL(`./vectors/${name}`, import.meta.url), 'utf8')) as T;
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 interface H2cVectors {
@@ -57,7 +58,9 @@ describe('RFC 9380 known answers', () => {
   it('expand_message_xmd SHA-512, the expander of hash_to_ristretto255 (appendix K.3)', () => {
     const v = vector<XmdVectors>('rfc9380/expand_message_xmd_SHA512_38.json');
     for (const t of v.tests) {
-      expect(bytesToHex(expand_message_xmd(utf8(t.msg), utf8(v.DST), Number(t.len_in_bytes), sha512))).toBe(t.uniform_bytes);
+      expect(bytesToHex(expand_message_xmd(utf8(t.msg), utf8(v.DST), Number(t.len_in_bytes), sha512))).toBe(
+        t.uniform_bytes,
+      );
     }
   });
 
@@ -73,7 +76,8 @@ describe('RFC 9380 known answers', () => {
     const v = vector<RistrettoVectors>('rfc9380/ristretto255_R255MAP.json');
     expect(v.invalidEncodings.length).toBe(29);
     for (const g of [ristretto255Noble, sodiumGroup]) {
-      for (const hex of v.invalidEncodings) expect(rejection(() => g.decodeElement(hexToBytes(hex)))).toBe('non-canonical-point');
+      for (const hex of v.invalidEncodings)
+        expect(rejection(() => g.decodeElement(hexToBytes(hex)))).toBe('non-canonical-point');
       expect(rejection(() => g.decodeElement(new Uint8Array(32)))).toBe('identity-point');
       expect(rejection(() => g.decodeElement(new Uint8Array(31).fill(1)))).toBe('non-canonical-point');
     }
@@ -99,7 +103,9 @@ describe('libsodium backend equals noble byte for byte', () => {
       expect(bytesToHex(s.encodeElement(qs))).toBe(bytesToHex(n.encodeElement(qn)));
       expect(bytesToHex(s.encodeElement(s.add(ps, qs)))).toBe(bytesToHex(n.encodeElement(n.add(pn, qn))));
       expect(bytesToHex(s.encodeScalar(s.invertScalar(ks)))).toBe(bytesToHex(n.encodeScalar(n.invertScalar(kn))));
-      expect(bytesToHex(s.encodeScalar(s.hashToScalar(msg, dst)))).toBe(bytesToHex(n.encodeScalar(n.hashToScalar(msg, dst))));
+      expect(bytesToHex(s.encodeScalar(s.hashToScalar(msg, dst)))).toBe(
+        bytesToHex(n.encodeScalar(n.hashToScalar(msg, dst))),
+      );
       const decodedN = n.decodeElement(n.encodeElement(qn));
       const decodedS = s.decodeElement(s.encodeElement(qs));
       expect(bytesToHex(s.encodeElement(decodedS))).toBe(bytesToHex(n.encodeElement(decodedN)));
@@ -142,7 +148,10 @@ describe.each([
 
   it('rejects scalars at or above the order', () => {
     const g = get();
-    const order = g.name === 'p256' ? 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n : 2n ** 252n + 27742317777372353535851937790883648493n;
+    const order =
+      g.name === 'p256'
+        ? 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n
+        : 2n ** 252n + 27742317777372353535851937790883648493n;
     const be = (n: bigint): Uint8Array => hexToBytes(n.toString(16).padStart(64, '0'));
     const encode = (n: bigint): Uint8Array => (g.name === 'p256' ? be(n) : be(n).reverse());
     expect(rejection(() => g.decodeScalar(encode(order)))).toBe('scalar-out-of-range');

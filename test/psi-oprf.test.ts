@@ -5,7 +5,15 @@ import { bytesToHex, hexToBytes } from '@noble/curves/utils.js';
 import { p256Noble, ristretto255Noble } from '../src/psi/group/noble.js';
 import { loadRistretto255Sodium } from '../src/psi/group/sodium.js';
 import type { PrimeOrderGroup } from '../src/psi/group/group.js';
-import { oprfBlind, oprfBlindEvaluate, oprfBlindWith, oprfDeriveSecretKey, oprfEvaluate, oprfFinalize, oprfSuite } from '../src/psi/oprf.js';
+import {
+  oprfBlind,
+  oprfBlindEvaluate,
+  oprfBlindWith,
+  oprfDeriveSecretKey,
+  oprfEvaluate,
+  oprfFinalize,
+  oprfSuite,
+} from '../src/psi/oprf.js';
 import { ProtocolError } from '../src/psi/errors.js';
 
 interface OprfVectors {
@@ -17,7 +25,9 @@ interface OprfVectors {
   vectors: { Blind: string; BlindedElement: string; EvaluationElement: string; Input: string; Output: string }[];
 }
 
-const suites = JSON.parse(readFileSync(new URL('./vectors/rfc9497/oprf-mode0.json', import.meta.url), 'utf8')) as OprfVectors[];
+const suites = JSON.parse(
+  readFileSync(new URL('./vectors/rfc9497/oprf-mode0.json', import.meta.url), 'utf8'),
+) as OprfVectors[];
 const groups: Record<string, PrimeOrderGroup> = {};
 beforeAll(async () => {
   groups['ristretto255/noble'] = ristretto255Noble;
@@ -41,7 +51,9 @@ describe.each(['ristretto255/noble', 'ristretto255/sodium', 'p256/noble'])('RFC 
       expect(bytesToHex(group.encodeElement(blinded))).toBe(t.BlindedElement);
       const evaluated = oprfBlindEvaluate(suite, key, group.decodeElement(hexToBytes(t.BlindedElement)));
       expect(bytesToHex(group.encodeElement(evaluated))).toBe(t.EvaluationElement);
-      expect(bytesToHex(oprfFinalize(suite, input, r, group.decodeElement(hexToBytes(t.EvaluationElement))))).toBe(t.Output);
+      expect(bytesToHex(oprfFinalize(suite, input, r, group.decodeElement(hexToBytes(t.EvaluationElement))))).toBe(
+        t.Output,
+      );
       expect(bytesToHex(oprfEvaluate(suite, key, input))).toBe(t.Output);
     }
   });
@@ -68,7 +80,10 @@ describe('OPRF against noble’s RFC 9497 implementation', () => {
       for (let i = 0; i < 5; i++) {
         const input = new Uint8Array([i, 1, 2, 3]);
         const ours = oprfBlind(suite, input);
-        const evaluatedByNoble = ristretto255_oprf.oprf.blindEvaluate(keys.secretKey, group.encodeElement(ours.blinded));
+        const evaluatedByNoble = ristretto255_oprf.oprf.blindEvaluate(
+          keys.secretKey,
+          group.encodeElement(ours.blinded),
+        );
         const out = oprfFinalize(suite, input, ours.blind, group.decodeElement(evaluatedByNoble));
         const theirs = ristretto255_oprf.oprf.blind(input);
         const evaluatedByUs = group.encodeElement(oprfBlindEvaluate(suite, key, group.decodeElement(theirs.blinded)));
@@ -81,7 +96,13 @@ describe('OPRF against noble’s RFC 9497 implementation', () => {
     const group = groups['ristretto255/sodium']!;
     const suite = oprfSuite(group);
     const b = oprfBlind(suite, new Uint8Array([1]));
-    const identity = group.add(b.blinded, group.multiply(group.decodeScalar(hexToBytes('ecd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010')), b.blinded));
+    const identity = group.add(
+      b.blinded,
+      group.multiply(
+        group.decodeScalar(hexToBytes('ecd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010')),
+        b.blinded,
+      ),
+    );
     expect(group.isIdentity(identity)).toBe(true);
     expect(() => oprfFinalize(suite, new Uint8Array([1]), b.blind, identity)).toThrow(ProtocolError);
   });

@@ -22,7 +22,12 @@ const rand = mulberry32(2024);
 const randomHash = (): Hash => ({ algo: 'phash', nbits: 64, bits: randomBytesFrom(rand, 8) });
 const database: Hash[] = Array.from({ length: 40 }, randomHash);
 // 8 queries from the database (one twice), 8 fresh ones, and one with the same bits under another algorithm.
-const queries: Hash[] = [...database.slice(0, 8), database[3]!, ...Array.from({ length: 8 }, randomHash), { ...database[5]!, algo: 'dhash' }];
+const queries: Hash[] = [
+  ...database.slice(0, 8),
+  database[3]!,
+  ...Array.from({ length: 8 }, randomHash),
+  { ...database[5]!, algo: 'dhash' },
+];
 const expectedQueryMatches = queries.map((_, i) => i < 9);
 
 let sodium: PrimeOrderGroup;
@@ -40,7 +45,9 @@ const contains = (hay: Uint8Array, needle: Uint8Array): boolean => Buffer.from(h
 describe('hash input encoding', () => {
   it('is algo || 0 || nbits (BE) || bits, so equal bits of different algorithms differ', () => {
     const h = fromHex('phash', 64, '0123456789abcdef');
-    expect(bytesToHex(psiInput(h))).toBe(bytesToHex(new TextEncoder().encode('phash')) + '00' + '0040' + '0123456789abcdef');
+    expect(bytesToHex(psiInput(h))).toBe(
+      bytesToHex(new TextEncoder().encode('phash')) + '00' + '0040' + '0123456789abcdef',
+    );
     expect(bytesToHex(psiInput({ ...h, algo: 'dhash' }))).not.toBe(bytesToHex(psiInput(h)));
     expect(() => psiInput({ algo: 'a\0b', nbits: 8, bits: new Uint8Array(1) })).toThrow();
     expect(() => psiInput({ algo: 'x', nbits: 9, bits: new Uint8Array(1) })).toThrow();
@@ -72,7 +79,13 @@ describe.each([
   it('oprf-membership: the client learns exactly the database members', async () => {
     const r = await runPsi(config({ protocol: 'oprf-membership', group, backend }), database, queries);
     expect(r.outcome).toEqual({ kind: 'membership', matches: expectedQueryMatches });
-    expect(r.accuracy).toMatchObject({ learner: 'client', expected: 9, found: 9, falsePositives: 0, falseNegatives: 0 });
+    expect(r.accuracy).toMatchObject({
+      learner: 'client',
+      expected: 9,
+      found: 9,
+      falsePositives: 0,
+      falseNegatives: 0,
+    });
     const n = database.length;
     const q = queries.length;
     expect(r.costs.server.setupOps).toMatchObject({ hashToGroup: n, multiply: n });
@@ -91,9 +104,17 @@ describe.each([
     const server = await runPsi(config({ protocol: 'ecdh-psi', group, backend, learner: 'server' }), database, queries);
     expect(server.outcome).toEqual({ kind: 'database-matches', indices: truthIndices });
     expect(server.accuracy).toMatchObject({ expected: 8, found: 8, falsePositives: 0 });
-    const card = await runPsi(config({ protocol: 'ecdh-psi', group, backend, learner: 'client', cardinalityOnly: true }), database, queries);
+    const card = await runPsi(
+      config({ protocol: 'ecdh-psi', group, backend, learner: 'client', cardinalityOnly: true }),
+      database,
+      queries,
+    );
     expect(card.outcome).toEqual({ kind: 'cardinality', count: 9 });
-    const cardServer = await runPsi(config({ protocol: 'ecdh-psi', group, backend, learner: 'server', cardinalityOnly: true }), database, queries);
+    const cardServer = await runPsi(
+      config({ protocol: 'ecdh-psi', group, backend, learner: 'server', cardinalityOnly: true }),
+      database,
+      queries,
+    );
     expect(cardServer.outcome).toEqual({ kind: 'cardinality', count: 8 });
     const n = database.length;
     const q = queries.length;
@@ -131,7 +152,9 @@ describe('what each party sees', () => {
       expect(serverSaw.length).toBeGreaterThan(0);
       expect(inputs.some((x) => serverSaw.some((m) => contains(m, x.subarray(-8))))).toBe(false);
       const dbInputs = database.map(psiInput);
-      expect(dbInputs.some((y) => receivedBytes(r.transcripts.client).some((m) => contains(m, y.subarray(-8))))).toBe(false);
+      expect(dbInputs.some((y) => receivedBytes(r.transcripts.client).some((m) => contains(m, y.subarray(-8))))).toBe(
+        false,
+      );
     }
   });
 
@@ -166,7 +189,11 @@ describe('state machines reject what they should not accept', () => {
     expect(reason(() => client.receive(response!))).toBe('accepted');
     expect(reason(() => client.receive(response!))).toBe('wrong-count');
     expect(reason(() => server.receive(filter!))).toBe('unexpected-message');
-    expect(reason(() => client.receive(encodeOprfResponse(p256Noble, p256Noble.hashToGroup(new Uint8Array([1]), new Uint8Array([1])))))).toBe('wrong-group');
+    expect(
+      reason(() =>
+        client.receive(encodeOprfResponse(p256Noble, p256Noble.hashToGroup(new Uint8Array([1]), new Uint8Array([1])))),
+      ),
+    ).toBe('wrong-group');
   });
 
   it('ecdh receiver: wrong element count and a shuffle flag against the agreed mode', () => {
@@ -174,9 +201,15 @@ describe('state machines reject what they should not accept', () => {
     const client = ecdhParty('client', ristretto255Noble, qs.slice(0, 2), options);
     const [sent] = client.start();
     expect(sent!.length).toBe(2 + 5 + 2 * 32);
-    const element = ristretto255Noble.encodeElement(ristretto255Noble.hashToGroup(new Uint8Array([7]), new Uint8Array([7])));
-    expect(reason(() => client.receive(encodeEcdhDoubleBlindedSet(ristretto255Noble, false, [element])))).toBe('wrong-count');
-    expect(reason(() => client.receive(encodeEcdhDoubleBlindedSet(ristretto255Noble, true, [element, element])))).toBe('invalid-field');
+    const element = ristretto255Noble.encodeElement(
+      ristretto255Noble.hashToGroup(new Uint8Array([7]), new Uint8Array([7])),
+    );
+    expect(reason(() => client.receive(encodeEcdhDoubleBlindedSet(ristretto255Noble, false, [element])))).toBe(
+      'wrong-count',
+    );
+    expect(reason(() => client.receive(encodeEcdhDoubleBlindedSet(ristretto255Noble, true, [element, element])))).toBe(
+      'invalid-field',
+    );
     const sender = ecdhParty('server', ristretto255Noble, db.slice(0, 2), options);
     expect(reason(() => sender.receive(sent!))).toBe('unexpected-message');
   });

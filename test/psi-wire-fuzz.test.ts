@@ -34,7 +34,8 @@ beforeAll(async () => {
 });
 
 function validMessages(group: PrimeOrderGroup, next: () => number): Uint8Array[] {
-  const point = (i: number): Uint8Array => group.encodeElement(group.hashToGroup(new Uint8Array([i]), new Uint8Array([1, 2, 3])));
+  const point = (i: number): Uint8Array =>
+    group.encodeElement(group.hashToGroup(new Uint8Array([i]), new Uint8Array([1, 2, 3])));
   const filter = new BloomFilter({ bits: 77, hashes: 3 });
   filter.add(randomBytesFrom(next, 16));
   return [
@@ -90,21 +91,20 @@ describe('wire decoders under fuzzing', () => {
     for (let i = 0; i < MESSAGES; i++) {
       const group = i % 10 === 0 ? p256Noble : sodium;
       const corpus = corpora.get(group)!;
-      const message =
-        i % 4 === 0
-          ? randomBytesFrom(next, next() % 80)
-          : mutate(corpus[next() % corpus.length]!, next);
+      const message = i % 4 === 0 ? randomBytesFrom(next, next() % 80) : mutate(corpus[next() % corpus.length]!, next);
       const decodeWith = i % 16 === 1 ? null : group;
       try {
         const decoded = decodeMessage(message, decodeWith, limits);
         outcomes.ok++;
         expect(Buffer.from(encodeMessage(decoded, decodeWith)).equals(Buffer.from(message))).toBe(true);
       } catch (e) {
-        if (!(e instanceof ProtocolError)) throw new Error(`message ${i} (${Buffer.from(message).toString('hex')}): ${String(e)}`, { cause: e });
+        if (!(e instanceof ProtocolError))
+          throw new Error(`message ${i} (${Buffer.from(message).toString('hex')}): ${String(e)}`, { cause: e });
         outcomes.rejected++;
         reasons.add(e.reason);
       }
-      if (i % 7 === 0) outcomes[decodeOrReject(() => decodeExpected(TYPES[next() % TYPES.length]!, message, decodeWith, limits))]++;
+      if (i % 7 === 0)
+        outcomes[decodeOrReject(() => decodeExpected(TYPES[next() % TYPES.length]!, message, decodeWith, limits))]++;
     }
     expect(outcomes.ok).toBeGreaterThan(1000);
     expect([...reasons].sort()).toEqual([
@@ -137,7 +137,9 @@ describe('wire decoders under fuzzing', () => {
     }
     const outcomes = { ok: 0, rejected: 0 };
     for (let i = 0; i < 5000; i++) {
-      outcomes[decodeOrReject(() => parties[i % parties.length]!.receive(mutate(corpus[next() % corpus.length]!, next)))]++;
+      outcomes[
+        decodeOrReject(() => parties[i % parties.length]!.receive(mutate(corpus[next() % corpus.length]!, next)))
+      ]++;
     }
     expect(outcomes.rejected).toBeGreaterThan(outcomes.ok);
   });

@@ -14,7 +14,9 @@ import { optionalTool, titled } from './helpers/optional.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const browserTool = optionalTool('chromium', () =>
-  existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing: install it with "apt-get install -y chromium" (.ci/run does this)`,
+  existsSync(CHROMIUM)
+    ? null
+    : `${CHROMIUM} is missing: install it with "apt-get install -y chromium" (.ci/run does this)`,
 );
 
 const scratch = scratchDir('report-browser');
@@ -33,7 +35,16 @@ beforeAll(async () => {
   await writeReport(report, outDir, ['html']);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 afterAll(async () => {
@@ -61,13 +72,22 @@ describe.skipIf(!browserTool.available)(titled('report in a browser', browserToo
       nodes.map((f) => {
         const svg = f.querySelector('svg');
         const box = svg?.getBoundingClientRect();
-        const marks = svg ? svg.querySelectorAll('g[class*="role-mark"] path, g[class*="role-mark"] rect, g[class*="role-mark"] line').length : 0;
+        const marks = svg
+          ? svg.querySelectorAll('g[class*="role-mark"] path, g[class*="role-mark"] rect, g[class*="role-mark"] line')
+              .length
+          : 0;
         return {
-          id: f.id, role: svg?.getAttribute('role'), label: svg?.getAttribute('aria-labelledby'),
-          title: svg?.querySelector('title')?.textContent ?? '', width: box?.width ?? 0, height: box?.height ?? 0, marks,
+          id: f.id,
+          role: svg?.getAttribute('role'),
+          label: svg?.getAttribute('aria-labelledby'),
+          title: svg?.querySelector('title')?.textContent ?? '',
+          width: box?.width ?? 0,
+          height: box?.height ?? 0,
+          marks,
           caption: f.querySelector('figcaption')?.textContent ?? '',
         };
-      }));
+      }),
+    );
     expect(figures).toHaveLength(expectedCharts);
     for (const f of figures) {
       expect(f.role, f.id).toBe('img');

@@ -10,9 +10,16 @@ afterAll(scratch.cleanup);
 describe('demo run reuse', () => {
   it('reuses the latest finished run of the same kind, configuration and dataset, else resumes an unfinished one', () => {
     const store = RunStore.open(join(scratch.dir, 'runs.sqlite'));
-    const config = { dataset: '/somewhere/sample', algos: ['ahash', 'pdq'], maxPairs: 5, seed: 1, keepDuplicates: false };
+    const config = {
+      dataset: '/somewhere/sample',
+      algos: ['ahash', 'pdq'],
+      maxPairs: 5,
+      seed: 1,
+      keepDuplicates: false,
+    };
     const at = (s: number): Date => new Date(Date.UTC(2025, 0, 1, 0, 0, s));
-    const create = (c: object, datasetHash: string, s: number) => store.createRun({ kind: 'fpr', config: c, seed: 1, datasetHash }, at(s));
+    const create = (c: object, datasetHash: string, s: number) =>
+      store.createRun({ kind: 'fpr', config: c, seed: 1, datasetHash }, at(s));
 
     expect(findReusableRun(store, 'fpr', config, 'fp-a')).toBeUndefined();
     const interrupted = create(config, 'fp-a', 1);

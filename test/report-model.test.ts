@@ -28,17 +28,25 @@ const unrelated = new Map<string, number[]>();
 beforeAll(async () => {
   fx = await buildReportFixture(scratch.dir);
   inputs = await loadReportInputs(fx.store, [fx.robustness.run.id, fx.fpr.run.id]);
-  report = buildReport(inputs, { now: new Date('2025-01-02T03:04:05Z'), dbSizes: [100, 1e6], photoVolumes: [10], accountThresholds: [1, 2], maxAccountThreshold: 5 });
+  report = buildReport(inputs, {
+    now: new Date('2025-01-02T03:04:05Z'),
+    dbSizes: [100, 1e6],
+    photoVolumes: [10],
+    accountThresholds: [1, 2],
+    maxAccountThreshold: 5,
+  });
   for (const r of exportRows(fx.store, fx.robustness.run.id).rows) {
     if (r.distance === null) continue;
-    for (const key of [`${r.algo}|${r.transform}`, `${r.algo}|*`]) related.set(key, [...(related.get(key) ?? []), r.distance as number]);
+    for (const key of [`${r.algo}|${r.transform}`, `${r.algo}|*`])
+      related.set(key, [...(related.get(key) ?? []), r.distance as number]);
   }
   const hashes = exportRows(fx.store, fx.fpr.run.id, 'hashes').rows;
   for (const algo of FIXTURE_ALGOS) {
     const nbits = getHasher(algo).nbits;
     const mine = hashes.filter((h) => h.algo === algo).map((h) => fromHex(algo, nbits, h.hash as string));
     const d: number[] = [];
-    for (let i = 0; i < mine.length; i++) for (let j = i + 1; j < mine.length; j++) d.push(hammingBytes(mine[i]!.bits, mine[j]!.bits));
+    for (let i = 0; i < mine.length; i++)
+      for (let j = i + 1; j < mine.length; j++) d.push(hammingBytes(mine[i]!.bits, mine[j]!.bits));
     unrelated.set(algo, d);
   }
 });
@@ -52,15 +60,24 @@ const section = (r: Report, id: string): ReportSection => {
   if (!s) throw new Error(`no section ${id} (have ${r.sections.map((x) => x.id).join(', ')})`);
   return s;
 };
-const table = (s: ReportSection, id: string): TableBlock => s.blocks.find((b): b is TableBlock => b.kind === 'table' && b.id === id)!;
-const charts = (r: Report): ChartBlock[] => r.sections.flatMap((s) => s.blocks).filter((b): b is ChartBlock => b.kind === 'chart');
+const table = (s: ReportSection, id: string): TableBlock =>
+  s.blocks.find((b): b is TableBlock => b.kind === 'table' && b.id === id)!;
+const charts = (r: Report): ChartBlock[] =>
+  r.sections.flatMap((s) => s.blocks).filter((b): b is ChartBlock => b.kind === 'chart');
 const rowOf = (t: TableBlock, first: string) => t.rows.find((r) => r.cells[0]!.text === first)!;
 const col = (t: TableBlock, key: string): number => t.columns.findIndex((c) => c.key === key);
 const atMost = (xs: readonly number[], tau: number): number => xs.filter((x) => x <= tau).length;
 
 describe('report model', () => {
   it('has the key numbers first, one section per contributor kind, methods last, and names every run', () => {
-    expect(report.sections.map((s) => s.id)).toEqual(['key-numbers', 'robustness', 'fpr', 'roc', 'population', 'methods']);
+    expect(report.sections.map((s) => s.id)).toEqual([
+      'key-numbers',
+      'robustness',
+      'fpr',
+      'roc',
+      'population',
+      'methods',
+    ]);
     expect(report.runs.map((r) => r.id)).toEqual([fx.robustness.run.id, fx.fpr.run.id]);
     expect(report.generatedAt).toBe('2025-01-02T03:04:05.000Z');
     expect(section(report, 'robustness').runIds).toEqual([fx.robustness.run.id]);
@@ -90,7 +107,10 @@ describe('report model', () => {
       expect(d.length).toBe(10 * FIXTURE_TRANSFORMS.length);
       const cell = rowOf(overall, algo).cells[col(overall, 'tpr')]!;
       expect(cell.value).toEqual({ ...clopperPearson(atMost(d, tau), d.length) });
-      expect(rowOf(overall, algo).cells[col(overall, 'mean')]!.value).toBeCloseTo(d.reduce((a, b) => a + b, 0) / d.length, 10);
+      expect(rowOf(overall, algo).cells[col(overall, 'mean')]!.value).toBeCloseTo(
+        d.reduce((a, b) => a + b, 0) / d.length,
+        10,
+      );
     }
     const byTransform = table(s, 'robustness-by-transform');
     expect(byTransform.rows.map((r) => r.cells[0]!.text)).toEqual(FIXTURE_TRANSFORMS);
@@ -134,9 +154,14 @@ describe('report model', () => {
       for (const a of r) for (const b of u) wins += a < b ? 1 : a === b ? 0.5 : 0;
       expect(rowOf(summary, algo).cells[col(summary, 'auc')]!.value).toBeCloseTo(wins / (r.length * u.length), 12);
       // 45 unrelated pairs support no standard target (the smallest, 1e-2, needs 300).
-      expect(rowOf(summary, algo).cells[col(summary, 'tpr@0.01')]!.value).toEqual({ targetFpr: 0.01, supported: false });
+      expect(rowOf(summary, algo).cells[col(summary, 'tpr@0.01')]!.value).toEqual({
+        targetFpr: 0.01,
+        supported: false,
+      });
     }
-    const hist = section(report, 'roc').blocks.find((b): b is ChartBlock => b.kind === 'chart' && b.id === 'roc-histograms')!;
+    const hist = section(report, 'roc').blocks.find(
+      (b): b is ChartBlock => b.kind === 'chart' && b.id === 'roc-histograms',
+    )!;
     const pdqRelated = hist.data.filter((x) => x.algo === 'pdq' && String(x.population).startsWith('related'));
     expect(pdqRelated.reduce((s, x) => s + (x.pairs as number), 0)).toBe(related.get('pdq|*')!.length);
   });
@@ -178,7 +203,9 @@ describe('report model', () => {
   it('methods: runs, seeds, dataset fingerprint and kinds, transforms, thresholds, versions and the stated assumptions', () => {
     const s = section(report, 'methods');
     const runs = table(s, 'methods-runs');
-    expect(rowOf(runs, fx.robustness.run.id).cells.map((c) => c.text)).toEqual(expect.arrayContaining(['robustness', 'done', '4']));
+    expect(rowOf(runs, fx.robustness.run.id).cells.map((c) => c.text)).toEqual(
+      expect.arrayContaining(['robustness', 'done', '4']),
+    );
     expect(rowOf(runs, fx.fpr.run.id).cells[col(runs, 'seed')]!.text).toBe('5');
     const datasets = table(s, 'methods-datasets');
     expect(datasets.rows).toHaveLength(1);
@@ -189,7 +216,11 @@ describe('report model', () => {
     expect(d.runIds).toEqual([fx.robustness.run.id, fx.fpr.run.id]);
     expect(table(s, 'methods-transforms').rows.map((r) => r.cells[0]!.text)).toEqual(FIXTURE_TRANSFORMS);
     const thresholds = table(s, 'methods-thresholds');
-    expect(thresholds.rows.map((r) => [r.cells[0]!.text, r.cells[1]!.value, r.cells[2]!.value])).toEqual([['ahash', 64, 10], ['pdq', 256, 31], ['colorhash', 42, 4]]);
+    expect(thresholds.rows.map((r) => [r.cells[0]!.text, r.cells[1]!.value, r.cells[2]!.value])).toEqual([
+      ['ahash', 64, 10],
+      ['pdq', 256, 31],
+      ['colorhash', 42, 4],
+    ]);
     const versions = table(s, 'methods-versions');
     expect(rowOf(versions, 'Node.js').cells[1]!.text).toBe(fx.fpr.run.provenance.node);
     expect(rowOf(versions, 'sharp').cells[1]!.text).toBe(fx.fpr.run.provenance.packages.sharp);
@@ -220,19 +251,44 @@ describe('report model', () => {
     fx.store.putArtifact(run.id, 'summary', { bytesPerPhoto: 96, groupOpsPerPhoto: 2 });
     fx.store.setStatus(run.id, 'done');
     const withPsi = await loadReportInputs(fx.store, [fx.fpr.run.id, run.id]);
-    const notes = (r: Report): string[] => section(r, 'methods').blocks.flatMap((b) => (b.kind === 'list' && b.title === 'Notes on the runs' ? b.items : []));
-    expect(notes(buildReport(withPsi)).join('\n')).toContain(`Run ${run.id} is a psi-costs run, for which no report section exists yet`);
+    const notes = (r: Report): string[] =>
+      section(r, 'methods').blocks.flatMap((b) =>
+        b.kind === 'list' && b.title === 'Notes on the runs' ? b.items : [],
+      );
+    expect(notes(buildReport(withPsi)).join('\n')).toContain(
+      `Run ${run.id} is a psi-costs run, for which no report section exists yet`,
+    );
 
     const psiContributor: SectionContributor = {
       id: 'psi-costs',
       kinds: ['psi-costs'],
-      contribute: (ctx) => ctx.inputs.filter((i) => i.run.kind === 'psi-costs').map((i): ReportSection => {
-        const s = i.artifacts.summary as { bytesPerPhoto: number };
-        const block: Block = { kind: 'table', id: 'psi-costs-table', caption: 'PSI costs', runIds: [i.run.id], columns: [{ key: 'b', label: 'Bytes per photo' }], rows: [{ runIds: [i.run.id], cells: [{ text: String(s.bytesPerPhoto), value: s.bytesPerPhoto }] }] };
-        return { id: 'psi-costs', title: 'PSI costs', runIds: [i.run.id], blocks: [block], keyNumbers: [{ label: 'Bytes per photo', cell: { text: '96', value: 96 }, runIds: [i.run.id] }] };
-      }),
+      contribute: (ctx) =>
+        ctx.inputs
+          .filter((i) => i.run.kind === 'psi-costs')
+          .map((i): ReportSection => {
+            const s = i.artifacts.summary as { bytesPerPhoto: number };
+            const block: Block = {
+              kind: 'table',
+              id: 'psi-costs-table',
+              caption: 'PSI costs',
+              runIds: [i.run.id],
+              columns: [{ key: 'b', label: 'Bytes per photo' }],
+              rows: [{ runIds: [i.run.id], cells: [{ text: String(s.bytesPerPhoto), value: s.bytesPerPhoto }] }],
+            };
+            return {
+              id: 'psi-costs',
+              title: 'PSI costs',
+              runIds: [i.run.id],
+              blocks: [block],
+              keyNumbers: [{ label: 'Bytes per photo', cell: { text: '96', value: 96 }, runIds: [i.run.id] }],
+            };
+          }),
     };
-    const contributors = [...REPORT_CONTRIBUTORS.slice(0, -1), psiContributor, REPORT_CONTRIBUTORS[REPORT_CONTRIBUTORS.length - 1]!];
+    const contributors = [
+      ...REPORT_CONTRIBUTORS.slice(0, -1),
+      psiContributor,
+      REPORT_CONTRIBUTORS[REPORT_CONTRIBUTORS.length - 1]!,
+    ];
     const extended = buildReport(withPsi, {}, contributors);
     expect(extended.sections.map((s) => s.id)).toEqual(['key-numbers', 'fpr', 'population', 'psi-costs', 'methods']);
     expect(notes(extended).join('\n')).not.toContain('no report section exists');
@@ -241,18 +297,36 @@ describe('report model', () => {
   });
 
   it('lists an unfinished run without results, and refuses an empty report or clashing ids', async () => {
-    const pending = fx.store.createRun({ kind: 'robustness', config: { dataset: fx.dataDir, algos: ['ahash'], transforms: ['greyscale'], seed: 1 }, seed: 1 });
+    const pending = fx.store.createRun({
+      kind: 'robustness',
+      config: { dataset: fx.dataDir, algos: ['ahash'], transforms: ['greyscale'], seed: 1 },
+      seed: 1,
+    });
     const r = buildReport(await loadReportInputs(fx.store, [pending.id, fx.fpr.run.id]));
     expect(r.sections.some((s) => s.id.startsWith('robustness'))).toBe(false);
-    expect(section(r, 'methods').blocks.flatMap((b) => (b.kind === 'list' ? b.items : [])).join('\n')).toContain(`Run ${pending.id} (robustness) is running and has no summary yet`);
+    expect(
+      section(r, 'methods')
+        .blocks.flatMap((b) => (b.kind === 'list' ? b.items : []))
+        .join('\n'),
+    ).toContain(`Run ${pending.id} (robustness) is running and has no summary yet`);
     expect(() => buildReport([])).toThrow(ReportError);
-    const twice: SectionContributor = { id: 'x', kinds: [], contribute: () => [{ id: 'methods', title: 'again', runIds: [], blocks: [] }] };
+    const twice: SectionContributor = {
+      id: 'x',
+      kinds: [],
+      contribute: () => [{ id: 'methods', title: 'again', runIds: [], blocks: [] }],
+    };
     expect(() => buildReport(inputs, {}, [...REPORT_CONTRIBUTORS, twice])).toThrow(/share the id "methods"/);
   });
 
   it('every chart has a title, a text alternative, data and axis titles', () => {
     const all = charts(report);
-    expect(all.map((c) => c.id)).toEqual(['robustness-heatmap', 'fpr-vs-threshold', 'roc-curves', 'roc-histograms', 'population-accounts-n10']);
+    expect(all.map((c) => c.id)).toEqual([
+      'robustness-heatmap',
+      'fpr-vs-threshold',
+      'roc-curves',
+      'roc-histograms',
+      'population-accounts-n10',
+    ]);
     for (const c of all) {
       expect(c.title.length).toBeGreaterThan(5);
       expect(c.description.length).toBeGreaterThan(40);

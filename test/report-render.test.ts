@@ -20,7 +20,10 @@ let html: string;
 
 beforeAll(async () => {
   fx = await buildReportFixture(scratch.dir, 8);
-  report = buildReport(await loadReportInputs(fx.store, [fx.robustness.run.id, fx.fpr.run.id]), { photoVolumes: [100], dbSizes: [1e3, 1e6] });
+  report = buildReport(await loadReportInputs(fx.store, [fx.robustness.run.id, fx.fpr.run.id]), {
+    photoVolumes: [100],
+    dbSizes: [1e3, 1e6],
+  });
   html = await renderHtml(report);
 });
 afterAll(() => {
@@ -28,15 +31,33 @@ afterAll(() => {
   scratch.cleanup();
 });
 
-const tables = (r: Report): TableBlock[] => r.sections.flatMap((s) => s.blocks).filter((b): b is TableBlock => b.kind === 'table');
-const charts = (r: Report): ChartBlock[] => r.sections.flatMap((s) => s.blocks).filter((b): b is ChartBlock => b.kind === 'chart');
-const unescape = (s: string): string => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+const tables = (r: Report): TableBlock[] =>
+  r.sections.flatMap((s) => s.blocks).filter((b): b is TableBlock => b.kind === 'table');
+const charts = (r: Report): ChartBlock[] =>
+  r.sections.flatMap((s) => s.blocks).filter((b): b is ChartBlock => b.kind === 'chart');
+const unescape = (s: string): string =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 
 describe('markdown', () => {
   it('escapes pipes and aligns numeric columns right', () => {
     const md = markdownTable({
-      columns: [{ key: 'a', label: 'name' }, { key: 'b', label: 'value', numeric: true }],
-      rows: [{ runIds: ['r'], cells: [{ text: 'a|b', value: 'a|b' }, { text: '1.0 [0.5, 1.0]', value: 1 }] }],
+      columns: [
+        { key: 'a', label: 'name' },
+        { key: 'b', label: 'value', numeric: true },
+      ],
+      rows: [
+        {
+          runIds: ['r'],
+          cells: [
+            { text: 'a|b', value: 'a|b' },
+            { text: '1.0 [0.5, 1.0]', value: 1 },
+          ],
+        },
+      ],
     });
     expect(md.split('\n')).toEqual(['| name | value |', '| --- | ---: |', '| a\\|b | 1.0 [0.5, 1.0] |']);
   });
@@ -47,9 +68,14 @@ describe('markdown', () => {
     all.forEach((t, k) => {
       const start = md.indexOf(`**Table ${k + 1}.** ${t.caption}`);
       expect(start, t.id).toBeGreaterThan(0);
-      const lines = md.slice(start).split('\n').slice(2, 4 + t.rows.length);
+      const lines = md
+        .slice(start)
+        .split('\n')
+        .slice(2, 4 + t.rows.length);
       expect(lines[0]).toBe(`| ${t.columns.map((c) => c.label).join(' | ')} |`);
-      t.rows.forEach((row, i) => expect(lines[2 + i]).toBe(`| ${row.cells.map((c) => c.text.replace(/\|/g, '\\|')).join(' | ')} |`));
+      t.rows.forEach((row, i) =>
+        expect(lines[2 + i]).toBe(`| ${row.cells.map((c) => c.text.replace(/\|/g, '\\|')).join(' | ')} |`),
+      );
       expect(md.slice(start, md.indexOf('\n', start))).toContain(t.runIds.map((id) => `\`${id}\``).join(', '));
     });
     for (const c of charts(report)) expect(md).toContain(`${c.title} (chart in index.html). ${c.description}`);
@@ -62,9 +88,13 @@ describe('json', () => {
     const json = JSON.parse(renderJson(report));
     expect(json.format).toBe('scanlab-report');
     expect(json.version).toBe(1);
-    expect(json.runs.map((r: { id: string; provenance: { node: string } }) => [r.id, r.provenance.node])).toEqual(report.runs.map((r) => [r.id, process.versions.node]));
+    expect(json.runs.map((r: { id: string; provenance: { node: string } }) => [r.id, r.provenance.node])).toEqual(
+      report.runs.map((r) => [r.id, process.versions.node]),
+    );
     const ids = new Set(report.runs.map((r) => r.id));
-    const jsonTables = json.sections.flatMap((s: { blocks: { kind: string }[] }) => s.blocks).filter((b: { kind: string }) => b.kind === 'table');
+    const jsonTables = json.sections
+      .flatMap((s: { blocks: { kind: string }[] }) => s.blocks)
+      .filter((b: { kind: string }) => b.kind === 'table');
     const modelTables = tables(report);
     expect(jsonTables).toHaveLength(modelTables.length);
     modelTables.forEach((t, k) => {
@@ -80,7 +110,9 @@ describe('json', () => {
         });
       });
     });
-    const jsonCharts = json.sections.flatMap((s: { blocks: { kind: string }[] }) => s.blocks).filter((b: { kind: string }) => b.kind === 'chart');
+    const jsonCharts = json.sections
+      .flatMap((s: { blocks: { kind: string }[] }) => s.blocks)
+      .filter((b: { kind: string }) => b.kind === 'chart');
     charts(report).forEach((c, k) => {
       expect(jsonCharts[k].runIds).toEqual(c.runIds);
       expect(jsonCharts[k].data).toEqual(c.data);
@@ -93,7 +125,8 @@ describe('html', () => {
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/https?:\/\//i);
     expect(html).not.toMatch(/<link|<img|<iframe|@import|url\((?!#)/i);
-    for (const [, target] of html.matchAll(/(?:href|src)="([^"]*)"/g)) expect(target!.startsWith('#'), target).toBe(true);
+    for (const [, target] of html.matchAll(/(?:href|src)="([^"]*)"/g))
+      expect(target!.startsWith('#'), target).toBe(true);
   });
 
   it('has a table of contents whose links all lead to parts of the page', () => {
@@ -119,7 +152,7 @@ describe('html', () => {
     }
   });
 
-  it('shows every table cell and names every table\'s runs in its caption', () => {
+  it("shows every table cell and names every table's runs in its caption", () => {
     const text = unescape(html);
     for (const t of tables(report)) {
       const start = html.indexOf(`id="${t.id}"`);
@@ -133,14 +166,27 @@ describe('html', () => {
 describe('writing and the scanlab report command', () => {
   it('writes only the formats asked for', async () => {
     const dir = join(scratch.dir, 'only-md');
-    expect(await writeReport(report, dir, parseFormats('md,json,md'))).toEqual([join(dir, 'report.md'), join(dir, 'report.json')]);
+    expect(await writeReport(report, dir, parseFormats('md,json,md'))).toEqual([
+      join(dir, 'report.md'),
+      join(dir, 'report.json'),
+    ]);
     expect(existsSync(join(dir, 'index.html'))).toBe(false);
   });
 
   it('writes the three files and prints the path of index.html; bad formats and unknown runs are clear errors', () => {
     fx.store.close();
     const out = join(scratch.dir, 'cli');
-    const ok = runCli(['report', fx.robustness.run.id, fx.fpr.run.id.slice(0, 18), '--store', fx.storePath, '--out', out, '--threshold', 'ahash=6']);
+    const ok = runCli([
+      'report',
+      fx.robustness.run.id,
+      fx.fpr.run.id.slice(0, 18),
+      '--store',
+      fx.storePath,
+      '--out',
+      out,
+      '--threshold',
+      'ahash=6',
+    ]);
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stdout).toBe(`${join(out, 'index.html')}\n`);
     const json = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));

@@ -14,7 +14,20 @@ const next = mulberry32(99);
 const hex = (): string => Buffer.from(randomBytesFrom(next, 32)).toString('hex');
 const database = Array.from({ length: 40 }, hex);
 // Account 0 (even rows) holds 5 database hashes, account 1 (odd rows) holds 1.
-const photos = [database[0], hex(), database[1], hex(), database[2], database[3], database[4], hex(), database[5], hex(), hex(), hex()];
+const photos = [
+  database[0],
+  hex(),
+  database[1],
+  hex(),
+  database[2],
+  database[3],
+  database[4],
+  hex(),
+  database[5],
+  hex(),
+  hex(),
+  hex(),
+];
 const dbFile = join(dir, 'db.csv');
 const queryFile = join(dir, 'queries.csv');
 const store = join(dir, 'runs.sqlite');
@@ -23,7 +36,26 @@ writeFileSync(queryFile, 'hash\n' + photos.map((h) => `${h}\n`).join(''));
 
 describe('scanlab psi run --protocol tpsi-ad', () => {
   it('prints and stores the per-account report with the parameters, and inspect shows the vouchers the server received', () => {
-    const r = runCli(['psi', 'run', '--protocol', 'tpsi-ad', '--db', dbFile, '--queries', queryFile, '--threshold', '4', '--synthetic-rate', '0', '--accounts', '2', '--store', store, '--name', 'tpsi-test']);
+    const r = runCli([
+      'psi',
+      'run',
+      '--protocol',
+      'tpsi-ad',
+      '--db',
+      dbFile,
+      '--queries',
+      queryFile,
+      '--threshold',
+      '4',
+      '--synthetic-rate',
+      '0',
+      '--accounts',
+      '2',
+      '--store',
+      store,
+      '--name',
+      'tpsi-test',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('tpsi-ad on ristretto255/sodium, 40 database entries, 12 photos');
@@ -34,8 +66,19 @@ describe('scanlab psi run --protocol tpsi-ad', () => {
     const s = RunStore.openExisting(store);
     try {
       const run = s.getRun('tpsi-test');
-      expect(s.listArtifacts(run.id)).toEqual(['accounts', 'costs', 'outcome', 'summary', 'transcript:client', 'transcript:server']);
-      expect(s.getArtifact<PsiSummary>(run.id, 'summary')!.config).toMatchObject({ protocol: 'tpsi-ad', accounts: 2, tpsi: { threshold: 4, syntheticRate: 0, cuckooEpsilon: 1.2 } });
+      expect(s.listArtifacts(run.id)).toEqual([
+        'accounts',
+        'costs',
+        'outcome',
+        'summary',
+        'transcript:client',
+        'transcript:server',
+      ]);
+      expect(s.getArtifact<PsiSummary>(run.id, 'summary')!.config).toMatchObject({
+        protocol: 'tpsi-ad',
+        accounts: 2,
+        tpsi: { threshold: 4, syntheticRate: 0, cuckooEpsilon: 1.2 },
+      });
       expect(s.getArtifact<TpsiRunReport>(run.id, 'accounts')!.allCorrect).toBe(true);
       const server = s.getArtifact<StoredTranscript>(run.id, 'transcript:server')!;
       expect(server.events.filter((e) => e.kind === 'received')).toHaveLength(12);
@@ -50,13 +93,52 @@ describe('scanlab psi run --protocol tpsi-ad', () => {
   }, 60_000);
 
   it('refuses tpsi-ad options on other protocols and impossible parameters', () => {
-    const other = runCli(['psi', 'run', '--protocol', 'oprf-membership', '--threshold', '3', '--db', dbFile, '--queries', queryFile, '--store', store]);
+    const other = runCli([
+      'psi',
+      'run',
+      '--protocol',
+      'oprf-membership',
+      '--threshold',
+      '3',
+      '--db',
+      dbFile,
+      '--queries',
+      queryFile,
+      '--store',
+      store,
+    ]);
     expect(other.status).toBe(2);
     expect(other.stderr).toContain('apply to tpsi-ad only');
-    const rate = runCli(['psi', 'run', '--protocol', 'tpsi-ad', '--synthetic-rate', '1', '--db', dbFile, '--queries', queryFile, '--store', store]);
+    const rate = runCli([
+      'psi',
+      'run',
+      '--protocol',
+      'tpsi-ad',
+      '--synthetic-rate',
+      '1',
+      '--db',
+      dbFile,
+      '--queries',
+      queryFile,
+      '--store',
+      store,
+    ]);
     expect(rate.status).toBe(2);
     expect(rate.stderr.trim()).toBe('scanlab: synthetic rate must lie in [0, 1), got 1');
-    const cuckoo = runCli(['psi', 'run', '--protocol', 'tpsi-ad', '--cuckoo-epsilon', '0', '--db', dbFile, '--queries', queryFile, '--store', store]);
+    const cuckoo = runCli([
+      'psi',
+      'run',
+      '--protocol',
+      'tpsi-ad',
+      '--cuckoo-epsilon',
+      '0',
+      '--db',
+      dbFile,
+      '--queries',
+      queryFile,
+      '--store',
+      store,
+    ]);
     expect(cuckoo.status).toBe(2);
     expect(cuckoo.stderr).toContain('needs a load below 1/2');
   }, 60_000);

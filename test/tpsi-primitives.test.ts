@@ -39,7 +39,7 @@ describe('GF(2^31 − 1)', () => {
 });
 
 describe('Shamir sharing over 2^255 − 19', () => {
-  it('reconstructs the textbook example f(x) = 1234 + 166x + 94x² (Shamir\'s secret sharing, Wikipedia)', () => {
+  it("reconstructs the textbook example f(x) = 1234 + 166x + 94x² (Shamir's secret sharing, Wikipedia)", () => {
     const f = [1234n, 166n, 94n];
     const shares = [1n, 2n, 3n].map((x) => ({ x, y: evaluatePolynomial(f, x) }));
     expect(shares.map((s) => s.y)).toEqual([1494n, 1942n, 2578n]);
@@ -66,7 +66,12 @@ describe('Shamir sharing over 2^255 − 19', () => {
   it('inverts, rejects repeated x, and encodes only field elements', () => {
     const a = randomFieldElement();
     expect((a * fieldInverse(a)) % SHAMIR_PRIME).toBe(1n);
-    expect(() => reconstructSecret([{ x: 5n, y: 1n }, { x: 5n, y: 2n }])).toThrow(PsiError);
+    expect(() =>
+      reconstructSecret([
+        { x: 5n, y: 1n },
+        { x: 5n, y: 2n },
+      ]),
+    ).toThrow(PsiError);
     expect(fieldElementFromBytes(fieldElementToBytes(SHAMIR_PRIME - 1n))).toBe(SHAMIR_PRIME - 1n);
     const p = new Uint8Array(32).fill(0xff);
     p[0] = 0x7f;
@@ -91,27 +96,37 @@ describe('detectable hash function', () => {
     return items;
   };
 
-  it.each([1, 2, 3, 7, 30])('with t = %i: t − 1 real rows among synthetic ones reveal nothing; the t-th identifies exactly the real ones', (t) => {
-    const dimension = 12;
-    const key = generateDhfKey(t, dimension);
-    const real = (): { real: boolean; x: number; values: Uint32Array } => {
-      const x = next() % M31;
-      return { real: true, x, values: dhfValues(key, x) };
-    };
-    const synthetic = (): { real: boolean; x: number; values: Uint32Array } => ({ real: false, x: next() % M31, values: syntheticDhfValues(dimension) });
-    const below = shuffled([...Array.from({ length: t - 1 }, real), ...Array.from({ length: dhfCapacity(dimension) - 2 }, synthetic)]);
-    const detector = new DhfDetector(t, dimension);
-    for (const row of below) expect(detector.add(row.x, row.values)).toEqual([]);
-    expect(detector.realCount).toBe(0);
-    const rows = [...below, real()];
-    const found = detector.add(rows.at(-1)!.x, rows.at(-1)!.values);
-    expect(found).toEqual(rows.flatMap((r, i) => (r.real ? [i] : [])));
-    for (const row of [synthetic(), real(), synthetic(), real()]) {
-      rows.push(row);
-      expect(detector.add(row.x, row.values)).toEqual(row.real ? [rows.length - 1] : []);
-    }
-    expect(rows.every((r, i) => detector.isReal(i) === r.real)).toBe(true);
-  });
+  it.each([1, 2, 3, 7, 30])(
+    'with t = %i: t − 1 real rows among synthetic ones reveal nothing; the t-th identifies exactly the real ones',
+    (t) => {
+      const dimension = 12;
+      const key = generateDhfKey(t, dimension);
+      const real = (): { real: boolean; x: number; values: Uint32Array } => {
+        const x = next() % M31;
+        return { real: true, x, values: dhfValues(key, x) };
+      };
+      const synthetic = (): { real: boolean; x: number; values: Uint32Array } => ({
+        real: false,
+        x: next() % M31,
+        values: syntheticDhfValues(dimension),
+      });
+      const below = shuffled([
+        ...Array.from({ length: t - 1 }, real),
+        ...Array.from({ length: dhfCapacity(dimension) - 2 }, synthetic),
+      ]);
+      const detector = new DhfDetector(t, dimension);
+      for (const row of below) expect(detector.add(row.x, row.values)).toEqual([]);
+      expect(detector.realCount).toBe(0);
+      const rows = [...below, real()];
+      const found = detector.add(rows.at(-1)!.x, rows.at(-1)!.values);
+      expect(found).toEqual(rows.flatMap((r, i) => (r.real ? [i] : [])));
+      for (const row of [synthetic(), real(), synthetic(), real()]) {
+        rows.push(row);
+        expect(detector.add(row.x, row.values)).toEqual(row.real ? [rows.length - 1] : []);
+      }
+      expect(rows.every((r, i) => detector.isReal(i) === r.real)).toBe(true);
+    },
+  );
 
   it('rejects a row that would exceed the synthetic capacity, leaving the detector as it was', () => {
     const dimension = 6;
@@ -149,10 +164,14 @@ describe('cuckoo table', () => {
     let rehashed = 0;
     for (let build = 0; build < 40; build++) {
       const used: Uint8Array[] = [];
-      const table = buildCuckooTable(inputs, 0.9, { nextSeed: () => (used.push(randomBytesFrom(seeds, 16)), used.at(-1)!), maxBuilds: 50 });
+      const table = buildCuckooTable(inputs, 0.9, {
+        nextSeed: () => (used.push(randomBytesFrom(seeds, 16)), used.at(-1)!),
+        maxBuilds: 50,
+      });
       expect(used.length).toBe(table.rehashes + 1);
       expect(table.seed).toEqual(used.at(-1));
-      for (const failed of used.slice(0, -1)) expect(() => buildCuckooTable(inputs, 0.9, { nextSeed: () => failed, maxBuilds: 1 })).toThrow(PsiError);
+      for (const failed of used.slice(0, -1))
+        expect(() => buildCuckooTable(inputs, 0.9, { nextSeed: () => failed, maxBuilds: 1 })).toThrow(PsiError);
       expect(new Set(table.slots.filter((e) => e >= 0)).size).toBe(300);
       if (table.rehashes > 0) rehashed++;
     }

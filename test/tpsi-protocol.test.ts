@@ -17,7 +17,12 @@ import { DEFAULT_TPSI_PARAMS, dhfDimensionOf, type TpsiParams } from '../src/psi
 import { encodePayload, padAd } from '../src/psi/protocols/tpsi-ad/payload.js';
 import { tpsiClient, tpsiServer } from '../src/psi/protocols/tpsi-ad/parties.js';
 import { tpsiPartiesReport } from '../src/psi/protocols/tpsi-ad/report.js';
-import { createTpsiParties, photoIndexOfAd, tpsiPhotos, type TpsiParties } from '../src/psi/protocols/tpsi-ad/session.js';
+import {
+  createTpsiParties,
+  photoIndexOfAd,
+  tpsiPhotos,
+  type TpsiParties,
+} from '../src/psi/protocols/tpsi-ad/session.js';
 import { interpolatePolynomial, randomFieldElement } from '../src/psi/protocols/tpsi-ad/shamir.js';
 import type { TpsiPublicData } from '../src/psi/protocols/tpsi-ad/wire-format.js';
 import { reasonOf } from './helpers/protocol.js';
@@ -33,7 +38,11 @@ beforeAll(async () => {
 const params = (p: Partial<TpsiParams>): TpsiParams => ({ ...DEFAULT_TPSI_PARAMS, ...p });
 
 /** Queries such that, with round-robin assignment, account j holds `matches[j]` database hashes among `perAccount` photos. */
-function queriesFor(database: readonly Uint8Array[], matches: readonly number[], perAccount: number): { queries: Uint8Array[]; isMatch: boolean[] } {
+function queriesFor(
+  database: readonly Uint8Array[],
+  matches: readonly number[],
+  perAccount: number,
+): { queries: Uint8Array[]; isMatch: boolean[] } {
   const queries: Uint8Array[] = [];
   const isMatch: boolean[] = [];
   let used = 0;
@@ -47,7 +56,13 @@ function queriesFor(database: readonly Uint8Array[], matches: readonly number[],
   return { queries, isMatch };
 }
 
-function run(group: PrimeOrderGroup, database: readonly Uint8Array[], queries: readonly Uint8Array[], p: TpsiParams, accounts: number): TpsiParties {
+function run(
+  group: PrimeOrderGroup,
+  database: readonly Uint8Array[],
+  queries: readonly Uint8Array[],
+  p: TpsiParams,
+  accounts: number,
+): TpsiParties {
   const parties = createTpsiParties(group, database, queries, p, accounts);
   runParties(parties.client, parties.server, queries.length);
   return parties;
@@ -58,7 +73,7 @@ describe.each([
   ['ristretto255/noble', () => ristretto255Noble, 3],
   ['p256/noble', () => p256Noble, 2],
 ] as const)('tpsi-ad on %s', (_, group, t) => {
-  it('reveals exactly the real matches\' ad at and above t, nothing below', () => {
+  it("reveals exactly the real matches' ad at and above t, nothing below", () => {
     const database = Array.from({ length: 3 * t + 8 }, input);
     const { queries, isMatch } = queriesFor(database, [t, t + 2, t - 1], t + 3);
     const parties = run(group(), database, queries, params({ threshold: t, syntheticRate: 0, dhfCapacity: 4 }), 3);
@@ -70,14 +85,19 @@ describe.each([
     ]);
     for (const v of views) {
       const revealed = v.revealed.map((r) => photoIndexOfAd(r.ad)!).sort((a, b) => a - b);
-      const expected = parties.photos.flatMap((p, i) => (p.account === v.account && isMatch[i] && v.account !== 2 ? [i] : []));
+      const expected = parties.photos.flatMap((p, i) =>
+        p.account === v.account && isMatch[i] && v.account !== 2 ? [i] : [],
+      );
       expect(revealed).toEqual(expected);
       for (const r of v.revealed) expect(bytesToHex(r.ad)).toBe(bytesToHex(parties.photos[photoIndexOfAd(r.ad)!]!.ad));
     }
     const report = tpsiPartiesReport(parties, params({ threshold: t, syntheticRate: 0 }), 3, isMatch);
     expect(report.allCorrect).toBe(true);
     const outcome = parties.server.outcome();
-    expect(outcome).toEqual({ kind: 'membership', matches: isMatch.map((m, i) => m && parties.photos[i]!.account !== 2) });
+    expect(outcome).toEqual({
+      kind: 'membership',
+      matches: isMatch.map((m, i) => m && parties.photos[i]!.account !== 2),
+    });
   });
 });
 
@@ -144,7 +164,12 @@ describe('tpsi-ad with synthetic vouchers', () => {
     const hash = (): Hash => ({ algo: 'pdq', nbits: 256, bits: randomBytesFrom(rand, 32) });
     const database = Array.from({ length: 50 }, hash);
     const queries = [...database.slice(0, 20), ...Array.from({ length: 20 }, hash)];
-    const config = { ...DEFAULT_PSI_CONFIG, protocol: 'tpsi-ad' as const, tpsi: params({ threshold: 5, syntheticRate: 0.1 }), accounts: 2 };
+    const config = {
+      ...DEFAULT_PSI_CONFIG,
+      protocol: 'tpsi-ad' as const,
+      tpsi: params({ threshold: 5, syntheticRate: 0.1 }),
+      accounts: 2,
+    };
     const r = await runPsi(config, database, queries);
     expect(r.config.tpsi).toMatchObject({ threshold: 5, syntheticRate: 0.1, cuckooEpsilon: 1.2 });
     expect(r.tpsi!.allCorrect).toBe(true);
@@ -170,10 +195,14 @@ function hostile(group: PrimeOrderGroup, published: Uint8Array) {
     const gamma = group.randomScalar();
     return sealSlot(group, group.multiply(gamma, g), group.multiply(gamma, data.blindingKey), voucherKey);
   };
-  const shutSlot = (voucherKey: Uint8Array) => sealSlot(group, group.multiply(group.randomScalar(), g), group.multiply(group.randomScalar(), g), voucherKey);
+  const shutSlot = (voucherKey: Uint8Array) =>
+    sealSlot(group, group.multiply(group.randomScalar(), g), group.multiply(group.randomScalar(), g), voucherKey);
   const voucher = (account: number, payload: Uint8Array, opening = 1) => {
     const key = randomKey();
-    const slots = [opening >= 1 ? openingSlot(key) : shutSlot(key), opening >= 2 ? openingSlot(key) : shutSlot(key)] as const;
+    const slots = [
+      opening >= 1 ? openingSlot(key) : shutSlot(key),
+      opening >= 2 ? openingSlot(key) : shutSlot(key),
+    ] as const;
     return encodeTpsiVoucher(group, { account, id: randomBytesFrom(rand, 16), slots, payload: sealOnce(key, payload) });
   };
   return { data: data as TpsiPublicData, voucher };
@@ -193,8 +222,12 @@ describe('tpsi-ad against replays and hostile peers', () => {
     const again = tpsiClient(sodium, photos, { syntheticRate: 0 }).receive(published!);
     for (const v of [...vouchers, ...vouchers, ...again]) server.receive(v);
     expect(server.setupInfo()!.distinctEntries).toBe(20);
-    expect(server.accounts()).toEqual([expect.objectContaining({ vouchers: 5, replays: 10, opened: t - 1, realShares: 0, keyReconstructed: false })]);
-    const replays = server.transcript.events.filter((e) => e.kind === 'computed' && e.what === 'voucher' && (e.value as { replay?: boolean }).replay);
+    expect(server.accounts()).toEqual([
+      expect.objectContaining({ vouchers: 5, replays: 10, opened: t - 1, realShares: 0, keyReconstructed: false }),
+    ]);
+    const replays = server.transcript.events.filter(
+      (e) => e.kind === 'computed' && e.what === 'voucher' && (e.value as { replay?: boolean }).replay,
+    );
     expect(replays).toHaveLength(10);
   });
 
@@ -207,10 +240,25 @@ describe('tpsi-ad against replays and hostile peers', () => {
     const [published] = server.prepare();
     expect(reasonOf(() => server.receive(published!))).toBe('unexpected-message');
     const h = hostile(sodium, published!);
-    const payload = (values: Uint32Array, ad = new Uint8Array(0), key = randomKey(), x = randomFieldElement(), y = randomFieldElement()) =>
-      encodePayload({ adCiphertext: sealWithNonce(key, padAd(ad, p.adBytes)), share: { x, y }, dhfX: rand() % 1000, dhfValues: values });
-    expect(reasonOf(() => server.receive(h.voucher(0, payload(syntheticDhfValues(dimension)), 2)))).toBe('invalid-field');
-    expect(reasonOf(() => server.receive(h.voucher(0, payload(syntheticDhfValues(dimension + 1)))))).toBe('wrong-count');
+    const payload = (
+      values: Uint32Array,
+      ad = new Uint8Array(0),
+      key = randomKey(),
+      x = randomFieldElement(),
+      y = randomFieldElement(),
+    ) =>
+      encodePayload({
+        adCiphertext: sealWithNonce(key, padAd(ad, p.adBytes)),
+        share: { x, y },
+        dhfX: rand() % 1000,
+        dhfValues: values,
+      });
+    expect(reasonOf(() => server.receive(h.voucher(0, payload(syntheticDhfValues(dimension)), 2)))).toBe(
+      'invalid-field',
+    );
+    expect(reasonOf(() => server.receive(h.voucher(0, payload(syntheticDhfValues(dimension + 1)))))).toBe(
+      'wrong-count',
+    );
     const tampered = h.voucher(0, payload(syntheticDhfValues(dimension)));
     tampered[tampered.length - 1]! ^= 1;
     expect(reasonOf(() => server.receive(tampered))).toBe('invalid-field');
@@ -223,13 +271,20 @@ describe('tpsi-ad against replays and hostile peers', () => {
     const dhf = generateDhfKey(p.threshold, dimension);
     const looksReal = () => {
       const x = rand() % 1000;
-      return encodePayload({ adCiphertext: sealWithNonce(randomKey(), padAd(new Uint8Array(0), p.adBytes)), share: { x: randomFieldElement(), y: randomFieldElement() }, dhfX: x, dhfValues: dhfValues(dhf, x) });
+      return encodePayload({
+        adCiphertext: sealWithNonce(randomKey(), padAd(new Uint8Array(0), p.adBytes)),
+        share: { x: randomFieldElement(), y: randomFieldElement() },
+        dhfX: x,
+        dhfValues: dhfValues(dhf, x),
+      });
     };
     server.receive(h.voucher(2, looksReal()));
     server.receive(h.voucher(2, looksReal()));
     expect(reasonOf(() => server.receive(h.voucher(2, looksReal())))).toBe('invalid-field');
     expect(reasonOf(() => server.receive(h.voucher(2, looksReal())))).toBe('invalid-field');
-    expect(server.accounts().find((a) => a.account === 2)!.failure).toMatch(/does not open under the reconstructed key/);
+    expect(server.accounts().find((a) => a.account === 2)!.failure).toMatch(
+      /does not open under the reconstructed key/,
+    );
   });
 
   it('a client rejects bad published data and table entries it would use', () => {
@@ -240,7 +295,9 @@ describe('tpsi-ad against replays and hostile peers', () => {
     expect(reasonOf(() => client.receive(published!.subarray(0, 40)))).toBe('truncated');
     const broken = published!.slice();
     broken.fill(0xff, broken.length - 32 * 44);
-    expect(reasonOf(() => tpsiClient(sodium, photos, { syntheticRate: 0 }).receive(broken))).toBe('non-canonical-point');
+    expect(reasonOf(() => tpsiClient(sodium, photos, { syntheticRate: 0 }).receive(broken))).toBe(
+      'non-canonical-point',
+    );
     expect(client.receive(published!)).toHaveLength(1);
     expect(reasonOf(() => client.receive(published!))).toBe('unexpected-message');
   });

@@ -75,37 +75,60 @@ describe('tpsi-ad decoders under fuzzing', () => {
       const group = i % 20 === 0 ? p256Noble : sodium;
       const seeds = corpora.get(group)!;
       const seed = seeds[next() % seeds.length]!;
-      const message = i % 8 === 0 ? Uint8Array.from([...seed.subarray(0, 3), ...randomBytesFrom(next, next() % 120)]) : mutate(seed, next);
+      const message =
+        i % 8 === 0
+          ? Uint8Array.from([...seed.subarray(0, 3), ...randomBytesFrom(next, next() % 120)])
+          : mutate(seed, next);
       try {
         const decoded = decodeMessage(message, group, limits);
         counts.ok++;
         expect(Buffer.from(encodeMessage(decoded, group)).equals(Buffer.from(message))).toBe(true);
       } catch (e) {
-        if (!(e instanceof ProtocolError)) throw new Error(`message ${i} (${Buffer.from(message).toString('hex')}): ${String(e)}`, { cause: e });
+        if (!(e instanceof ProtocolError))
+          throw new Error(`message ${i} (${Buffer.from(message).toString('hex')}): ${String(e)}`, { cause: e });
         counts.rejected++;
         reasons.add(e.reason);
       }
     }
     expect(counts.ok).toBeGreaterThan(5000);
-    expect([...reasons].sort()).toEqual(['identity-point', 'invalid-field', 'non-canonical-point', 'oversized', 'scalar-out-of-range', 'truncated', 'unknown-type', 'unknown-version', 'wrong-count', 'wrong-group']);
+    expect([...reasons].sort()).toEqual([
+      'identity-point',
+      'invalid-field',
+      'non-canonical-point',
+      'oversized',
+      'scalar-out-of-range',
+      'truncated',
+      'unknown-type',
+      'unknown-version',
+      'wrong-count',
+      'wrong-group',
+    ]);
 
     const payloadReasons = new Set<string>();
     const payloads = Array.from({ length: 4 }, () =>
-      encodePayload({ adCiphertext: sealWithNonce(randomKey(), padAd(randomBytesFrom(next, next() % 9), params.adBytes)), share: { x: randomFieldElement(), y: randomFieldElement() }, dhfX: next() >>> 1, dhfValues: m31Random(DIMENSION) }),
+      encodePayload({
+        adCiphertext: sealWithNonce(randomKey(), padAd(randomBytesFrom(next, next() % 9), params.adBytes)),
+        share: { x: randomFieldElement(), y: randomFieldElement() },
+        dhfX: next() >>> 1,
+        dhfValues: m31Random(DIMENSION),
+      }),
     );
     const padded = [padAd(new Uint8Array(0), params.adBytes), padAd(randomBytesFrom(next, 8), params.adBytes)];
     let payloadsOk = 0;
     for (let i = 0; i < PAYLOADS; i++) {
       const p = mutate(payloads[next() % payloads.length]!, next);
       try {
-        expect(Buffer.from(encodePayload(decodePayload(p, params.adBytes, DIMENSION))).equals(Buffer.from(p))).toBe(true);
+        expect(Buffer.from(encodePayload(decodePayload(p, params.adBytes, DIMENSION))).equals(Buffer.from(p))).toBe(
+          true,
+        );
         payloadsOk++;
       } catch (e) {
         if (!(e instanceof ProtocolError)) throw new Error(`payload ${i}: ${String(e)}`, { cause: e });
         payloadReasons.add(e.reason);
       }
       const a = mutate(padded[i % 2]!, next);
-      if (rejectOnly(() => unpadAd(a, params.adBytes), `ad ${i}`) === 'ok') expect(padAd(unpadAd(a, params.adBytes), params.adBytes)).toEqual(a);
+      if (rejectOnly(() => unpadAd(a, params.adBytes), `ad ${i}`) === 'ok')
+        expect(padAd(unpadAd(a, params.adBytes), params.adBytes)).toEqual(a);
     }
     expect(payloadsOk).toBeGreaterThan(1000);
     expect([...payloadReasons].sort()).toEqual(['invalid-field', 'scalar-out-of-range', 'wrong-count']);
@@ -116,9 +139,12 @@ describe('tpsi-ad decoders under fuzzing', () => {
     const database = Array.from({ length: 4 }, () => randomBytesFrom(next, 12));
     const server = tpsiServer(sodium, database, params, { limits });
     const [published] = server.prepare();
-    const vouchers = tpsiClient(sodium, tpsiPhotos([database[0]!, database[1]!, database[2]!], 1), { syntheticRate: 0.3 }).receive(published!);
+    const vouchers = tpsiClient(sodium, tpsiPhotos([database[0]!, database[1]!, database[2]!], 1), {
+      syntheticRate: 0.3,
+    }).receive(published!);
     const counts = { ok: 0, rejected: 0 };
-    for (let i = 0; i < 4000; i++) counts[rejectOnly(() => server.receive(mutate(vouchers[next() % vouchers.length]!, next)), `voucher ${i}`)]++;
+    for (let i = 0; i < 4000; i++)
+      counts[rejectOnly(() => server.receive(mutate(vouchers[next() % vouchers.length]!, next)), `voucher ${i}`)]++;
     for (let i = 0; i < 600; i++) {
       const client = tpsiClient(sodium, tpsiPhotos([database[0]!], 1), { syntheticRate: 0.3, limits });
       counts[rejectOnly(() => client.receive(mutate(published!, next)), `published data ${i}`)]++;

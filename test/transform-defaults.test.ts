@@ -12,11 +12,21 @@ const H = 64;
 const image: Image = { width: W, height: H, channels: 3, data: gradientRgb(W, H) };
 
 function sameBytes(a: Image, b: Image): boolean {
-  return a.width === b.width && a.height === b.height && a.channels === b.channels && Buffer.from(a.data).equals(Buffer.from(b.data));
+  return (
+    a.width === b.width &&
+    a.height === b.height &&
+    a.channels === b.channels &&
+    Buffer.from(a.data).equals(Buffer.from(b.data))
+  );
 }
 
 function isValidImage(img: Image): boolean {
-  return img.width > 0 && img.height > 0 && (img.channels === 3 || img.channels === 4) && img.data.length === img.width * img.height * img.channels;
+  return (
+    img.width > 0 &&
+    img.height > 0 &&
+    (img.channels === 3 || img.channels === 4) &&
+    img.data.length === img.width * img.height * img.channels
+  );
 }
 
 /** Pixels (as indices) where two same-sized images differ. */
@@ -35,21 +45,26 @@ function changedPixels(a: Image, b: Image): { x: number; y: number }[] {
 
 /** Text watermarks need a font that libvips can render; a machine without fonts skips that test, saying so. */
 const fonts = await optionalToolAsync('fonts', async () => {
-  const { data } = await sharp({ text: { text: 'x', font: 'sans bold', width: 40, height: 40, rgba: true } }).raw().toBuffer({ resolveWithObject: true });
+  const { data } = await sharp({ text: { text: 'x', font: 'sans bold', width: 40, height: 40, rgba: true } })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) return null;
   return 'libvips rendered no visible pixel for text: install a font (e.g. Debian fonts-dejavu-core)';
 });
 
 describe('every default transform', () => {
-  it.each(DEFAULT_TRANSFORMS.map((t) => [t.spec, t] as const))('%s: valid output, same bytes for the same seed, input untouched', async (_spec, t) => {
-    const before = Buffer.from(image.data);
-    const a = await t.apply(image, 1234);
-    const b = await t.apply(image, 1234);
-    expect(isValidImage(a)).toBe(true);
-    expect(sameBytes(a, b)).toBe(true);
-    expect(Buffer.from(image.data).equals(before)).toBe(true);
-    expect(sameBytes(a, image)).toBe(false);
-  });
+  it.each(DEFAULT_TRANSFORMS.map((t) => [t.spec, t] as const))(
+    '%s: valid output, same bytes for the same seed, input untouched',
+    async (_spec, t) => {
+      const before = Buffer.from(image.data);
+      const a = await t.apply(image, 1234);
+      const b = await t.apply(image, 1234);
+      expect(isValidImage(a)).toBe(true);
+      expect(sameBytes(a, b)).toBe(true);
+      expect(Buffer.from(image.data).equals(before)).toBe(true);
+      expect(sameBytes(a, image)).toBe(false);
+    },
+  );
 
   it('leaves input held in a Node Buffer untouched too (Buffer.slice shares memory)', async () => {
     const held: Image = { ...image, data: Buffer.from(image.data) };
@@ -94,7 +109,10 @@ describe('watermark', () => {
     expect(Math.min(...xs)).toBeGreaterThanOrEqual(200 - margin - 60);
     expect(Math.max(...ys)).toBeLessThanOrEqual(100 - margin - 1);
     expect(Math.min(...ys)).toBeGreaterThanOrEqual(100 - margin - 24);
-    const tl = changedPixels(flat, await parseTransform('watermark(kind=logo,size=0.3,opacity=1,pos=tl)').apply(flat, 0));
+    const tl = changedPixels(
+      flat,
+      await parseTransform('watermark(kind=logo,size=0.3,opacity=1,pos=tl)').apply(flat, 0),
+    );
     expect(Math.min(...tl.map((p) => p.x))).toBeGreaterThanOrEqual(margin);
     expect(Math.max(...tl.map((p) => p.x))).toBeLessThan(margin + 60);
   });
@@ -105,12 +123,14 @@ describe('watermark', () => {
     const half = await parseTransform('watermark(opacity=0.5,colour=ffffff)').apply(flat, 0);
     const solid = changedPixels(flat, full).filter((p) => full.data[3 * (p.y * 200 + p.x)] === 255);
     expect(solid.length).toBeGreaterThan(50);
-    for (const p of solid.slice(0, 50)) expect(Math.abs(half.data[3 * (p.y * 200 + p.x)]! - (40 + 255) / 2)).toBeLessThanOrEqual(1.5);
+    for (const p of solid.slice(0, 50))
+      expect(Math.abs(half.data[3 * (p.y * 200 + p.x)]! - (40 + 255) / 2)).toBeLessThanOrEqual(1.5);
   });
 
   it('places a random mark by the seed', async () => {
     const t = parseTransform('watermark(pos=random,opacity=1)');
-    const firstChange = async (seed: number): Promise<string> => JSON.stringify(changedPixels(flat, await t.apply(flat, seed))[0]);
+    const firstChange = async (seed: number): Promise<string> =>
+      JSON.stringify(changedPixels(flat, await t.apply(flat, seed))[0]);
     expect(await firstChange(5)).toBe(await firstChange(5));
     const spots = new Set(await Promise.all([1, 2, 3, 4, 6, 7].map(firstChange)));
     expect(spots.size).toBeGreaterThan(3);

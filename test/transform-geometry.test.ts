@@ -37,7 +37,12 @@ function expectPermutation(out: Image, src: Image, map: (x: number, y: number) =
 }
 
 function same(a: Image, b: Image): boolean {
-  return a.width === b.width && a.height === b.height && a.channels === b.channels && Buffer.from(a.data).equals(Buffer.from(b.data));
+  return (
+    a.width === b.width &&
+    a.height === b.height &&
+    a.channels === b.channels &&
+    Buffer.from(a.data).equals(Buffer.from(b.data))
+  );
 }
 
 async function apply(spec: string, img: Image = rgb, seed = 0): Promise<Image> {
@@ -107,7 +112,13 @@ describe('crop', () => {
   it('keeps round(frac × side) of each side, at the centre and the corners, pixel for pixel', async () => {
     const w = Math.round(W * 0.7);
     const h = Math.round(H * 0.7);
-    const origins: Record<string, [number, number]> = { center: [Math.floor((W - w) / 2), Math.floor((H - h) / 2)], tl: [0, 0], tr: [W - w, 0], bl: [0, H - h], br: [W - w, H - h] };
+    const origins: Record<string, [number, number]> = {
+      center: [Math.floor((W - w) / 2), Math.floor((H - h) / 2)],
+      tl: [0, 0],
+      tr: [W - w, 0],
+      bl: [0, H - h],
+      br: [W - w, H - h],
+    };
     for (const [anchor, [left, top]] of Object.entries(origins)) {
       const out = await apply(`crop(frac=0.7,anchor=${anchor})`);
       expect([out.width, out.height]).toEqual([w, h]);
@@ -135,10 +146,16 @@ describe('pad, resize, stretch', () => {
     const bx = Math.round(W * 0.2);
     const by = Math.round(H * 0.2);
     expect([out.width, out.height]).toEqual([W + 2 * bx, H + 2 * by]);
-    for (const [x, y] of [[0, 0], [out.width - 1, out.height - 1], [bx - 1, by + 3], [bx + 3, out.height - 1]] as const) {
+    for (const [x, y] of [
+      [0, 0],
+      [out.width - 1, out.height - 1],
+      [bx - 1, by + 3],
+      [bx + 3, out.height - 1],
+    ] as const) {
       expect(pixel(out, x, y)).toEqual([0x12, 0xab, 0x34]);
     }
-    for (let y = 0; y < H; y++) for (let x = 0; x < W; x += 5) expect(pixel(out, x + bx, y + by)).toEqual(pixel(rgb, x, y));
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x += 5) expect(pixel(out, x + bx, y + by)).toEqual(pixel(rgb, x, y));
   });
 
   it('pads RGBA with an opaque border', async () => {
@@ -178,7 +195,16 @@ describe('channels', () => {
   it('does not modify its input', async () => {
     const img = rgbaImage();
     const before = Buffer.from(img.data);
-    for (const spec of ['flip', 'rotate(deg=90)', 'rotate(deg=5,mode=crop)', 'crop(anchor=random)', 'pad', 'resize', 'stretch']) await apply(spec, img, 3);
+    for (const spec of [
+      'flip',
+      'rotate(deg=90)',
+      'rotate(deg=5,mode=crop)',
+      'crop(anchor=random)',
+      'pad',
+      'resize',
+      'stretch',
+    ])
+      await apply(spec, img, 3);
     expect(Buffer.from(img.data).equals(before)).toBe(true);
   });
 });

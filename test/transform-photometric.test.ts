@@ -63,7 +63,9 @@ describe('JPEG', () => {
   });
 
   it('gives the bytes a plain sharp encode at that quality decodes to, and drops alpha', async () => {
-    const encoded = await sharp(Buffer.from(scene.data), { raw: { width: 96, height: 64, channels: 3 } }).jpeg({ quality: 50 }).toBuffer();
+    const encoded = await sharp(Buffer.from(scene.data), { raw: { width: 96, height: 64, channels: 3 } })
+      .jpeg({ quality: 50 })
+      .toBuffer();
     const reference = await sharp(encoded).raw().toBuffer();
     expect(Buffer.from((await apply('jpeg(q=50)', scene)).data).equals(reference)).toBe(true);
     const rgba = await apply('jpeg(q=90)', constant(16, 16, [10, 20, 30], 255));
@@ -73,7 +75,8 @@ describe('JPEG', () => {
 
 describe('tone curves', () => {
   it('leaves the image exactly unchanged at gamma 1, brightness 1 and contrast 1', async () => {
-    for (const spec of ['gamma(g=1)', 'brightness(factor=1)', 'contrast(factor=1)']) expect(sameBytes(await apply(spec, textured), textured)).toBe(true);
+    for (const spec of ['gamma(g=1)', 'brightness(factor=1)', 'contrast(factor=1)'])
+      expect(sameBytes(await apply(spec, textured), textured)).toBe(true);
   });
 
   it('maps values by 255 (v/255)^g for gamma', async () => {
@@ -103,7 +106,14 @@ describe('tone curves', () => {
 
   it('keeps alpha untouched', async () => {
     const img = constant(3, 3, [100, 100, 100], 77);
-    for (const spec of ['gamma(g=3)', 'brightness(factor=2)', 'contrast(factor=2)', 'noise(sigma=30)', 'vignette(strength=1)', 'greyscale']) {
+    for (const spec of [
+      'gamma(g=3)',
+      'brightness(factor=2)',
+      'contrast(factor=2)',
+      'noise(sigma=30)',
+      'vignette(strength=1)',
+      'greyscale',
+    ]) {
       const out = await apply(spec, img, 1);
       expect(out.channels).toBe(4);
       for (let i = 3; i < out.data.length; i += 4) expect(out.data[i]).toBe(77);
@@ -137,7 +147,8 @@ describe('blur, noise and vignette', () => {
     const flat = constant(32, 32, [90, 140, 200]);
     expect(sameBytes(await apply('blur(sigma=2)', flat), flat)).toBe(true);
     const edge = constant(32, 8, [0, 0, 0]);
-    for (let y = 0; y < 8; y++) for (let x = 16; x < 32; x++) edge.data.fill(255, 3 * (y * 32 + x), 3 * (y * 32 + x) + 3);
+    for (let y = 0; y < 8; y++)
+      for (let x = 16; x < 32; x++) edge.data.fill(255, 3 * (y * 32 + x), 3 * (y * 32 + x) + 3);
     const out = await apply('blur(sigma=2)', edge);
     const row = Array.from({ length: 32 }, (_, x) => out.data[3 * (4 * 32 + x)]!);
     expect(row[15]!).toBeGreaterThan(60);
@@ -167,7 +178,8 @@ describe('blur, noise and vignette', () => {
   it('darkens by 1 − strength at the corners, not at all at the centre', async () => {
     const img = constant(33, 21, [200, 100, 50]);
     const out = await apply('vignette(strength=0.5)', img);
-    const at = (x: number, y: number): number[] => Array.from(out.data.subarray(3 * (y * 33 + x), 3 * (y * 33 + x) + 3));
+    const at = (x: number, y: number): number[] =>
+      Array.from(out.data.subarray(3 * (y * 33 + x), 3 * (y * 33 + x) + 3));
     expect(at(16, 10)).toEqual([200, 100, 50]);
     expect(at(0, 0)).toEqual([100, 50, 25]);
     expect(at(32, 20)).toEqual([100, 50, 25]);

@@ -29,8 +29,16 @@ describe('seeded streams', () => {
 
   it('derives distinct seeds from distinct labels, order included, and the same seed from the same labels', () => {
     const seeds = [
-      deriveSeed(7), deriveSeed(7, 0), deriveSeed(7, 1), deriveSeed(7, 'a'), deriveSeed(7, 'b'), deriveSeed(7, 'a', 'b'),
-      deriveSeed(7, 'b', 'a'), deriveSeed(7, 'ab'), deriveSeed(8, 'a'), deriveSeed(7, '0'),
+      deriveSeed(7),
+      deriveSeed(7, 0),
+      deriveSeed(7, 1),
+      deriveSeed(7, 'a'),
+      deriveSeed(7, 'b'),
+      deriveSeed(7, 'a', 'b'),
+      deriveSeed(7, 'b', 'a'),
+      deriveSeed(7, 'ab'),
+      deriveSeed(8, 'a'),
+      deriveSeed(7, '0'),
     ];
     expect(new Set(seeds).size).toBe(seeds.length);
     expect(deriveSeed(7, 'img-001', 3)).toBe(deriveSeed(7, 'img-001', 3));
@@ -95,7 +103,12 @@ describe('seeded streams', () => {
   });
 
   it('fills normals with exactly the values single draws give, whatever the length and pairing', () => {
-    for (const [skip, length] of [[0, 8], [1, 7], [0, 1], [3, 10]] as const) {
+    for (const [skip, length] of [
+      [0, 8],
+      [1, 7],
+      [0, 1],
+      [3, 10],
+    ] as const) {
       const one = createPrng(9);
       const many = createPrng(9);
       for (let i = 0; i < skip; i++) {

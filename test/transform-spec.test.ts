@@ -40,7 +40,11 @@ describe('canonical names', () => {
   });
 
   it('round-trips every family at its defaults and every default transform: parse(format(t)) has the same name, params and spec', () => {
-    const all = [...listTransformFamilies().map((f) => createTransform(f.name)), ...DEFAULT_TRANSFORMS, parseTransform('blur(sigma=0.3)+crop(anchor=random)+jpeg(q=1)')];
+    const all = [
+      ...listTransformFamilies().map((f) => createTransform(f.name)),
+      ...DEFAULT_TRANSFORMS,
+      parseTransform('blur(sigma=0.3)+crop(anchor=random)+jpeg(q=1)'),
+    ];
     for (const t of all) {
       const again = parseTransform(formatTransform(t));
       expect(again.spec).toBe(t.spec);
@@ -56,7 +60,9 @@ describe('canonical names', () => {
     expect(t.params).toEqual({ frac: 0.95, anchor: 'center' });
     expect(t.steps).toEqual([t]);
     expect(createTransform('jpeg', { q: 30 }).spec).toBe('jpeg(q=30)');
-    expect(createTransform('watermark', { opacity: 0.25, pos: 'tl' }).spec).toBe('watermark(kind=logo,text=scanlab,size=0.3,opacity=0.25,pos=tl,colour=ffffff)');
+    expect(createTransform('watermark', { opacity: 0.25, pos: 'tl' }).spec).toBe(
+      'watermark(kind=logo,text=scanlab,size=0.3,opacity=0.25,pos=tl,colour=ffffff)',
+    );
   });
 
   it('gives chains the name "chain", their steps in order, and flattens nested chains', () => {
@@ -113,15 +119,21 @@ describe('errors', () => {
   it('rejects bad seeds and malformed images when applying', async () => {
     const t = parseTransform('flip');
     await expect(t.apply(image, 1.5)).rejects.toMatchObject({ name: 'TransformError', kind: 'bad-value' });
-    await expect(t.apply({ width: 4, height: 4, channels: 3, data: new Uint8Array(10) }, 0)).rejects.toMatchObject({ kind: 'unsupported-image' });
+    await expect(t.apply({ width: 4, height: 4, channels: 3, data: new Uint8Array(10) }, 0)).rejects.toMatchObject({
+      kind: 'unsupported-image',
+    });
     await expect(parseTransform('flip+flip').apply(image, Number.NaN)).rejects.toMatchObject({ kind: 'bad-value' });
   });
 
   it('rejects bad values passed programmatically', () => {
     expect(createTransform('jpeg', { q: '30' }).params).toEqual({ q: 30 });
-    expect(transformError(() => createTransform('jpeg', { q: true })).message).toMatch(/jpeg: q must be a number, got "true"/);
+    expect(transformError(() => createTransform('jpeg', { q: true })).message).toMatch(
+      /jpeg: q must be a number, got "true"/,
+    );
     expect(transformError(() => createTransform('resize', { restore: 1 })).kind).toBe('bad-value');
-    expect(transformError(() => createTransform('flip', { axis: 'diagonal' })).message).toMatch(/flip: axis must be one of h, v/);
+    expect(transformError(() => createTransform('flip', { axis: 'diagonal' })).message).toMatch(
+      /flip: axis must be one of h, v/,
+    );
   });
 });
 
@@ -142,10 +154,20 @@ describe('registry and lists', () => {
 
   it('covers the benchmark transforms in the default set', () => {
     const specs = DEFAULT_TRANSFORMS.map((t) => t.spec);
-    for (const needed of ['jpeg(q=95)', 'blur(sigma=2)', 'gamma(g=2)', 'resize(scale=0.5,restore=false)', 'rotate(deg=4,mode=fill,fill=000000)', 'crop(frac=0.95,anchor=center)', 'pad(frac=0.2,colour=000000)', 'vignette(strength=0.5)']) {
+    for (const needed of [
+      'jpeg(q=95)',
+      'blur(sigma=2)',
+      'gamma(g=2)',
+      'resize(scale=0.5,restore=false)',
+      'rotate(deg=4,mode=fill,fill=000000)',
+      'crop(frac=0.95,anchor=center)',
+      'pad(frac=0.2,colour=000000)',
+      'vignette(strength=0.5)',
+    ]) {
       expect(specs).toContain(needed);
     }
-    for (const family of ['noise', 'watermark', 'flip', 'greyscale', 'hue', 'screenshot']) expect(DEFAULT_TRANSFORMS.some((t) => t.name === family)).toBe(true);
+    for (const family of ['noise', 'watermark', 'flip', 'greyscale', 'hue', 'screenshot'])
+      expect(DEFAULT_TRANSFORMS.some((t) => t.name === family)).toBe(true);
     expect(new Set(specs).size).toBe(DEFAULT_TRANSFORM_SPECS.length);
   });
 
@@ -164,7 +186,8 @@ describe('docs/transforms.md', () => {
     for (const family of listTransformFamilies()) {
       const row = doc.split('\n').find((line) => line.startsWith(`| \`${family.name}\` |`));
       expect(row, family.name).toBeDefined();
-      for (const p of family.params) expect(row, `${family.name}.${p.name}`).toContain(`\`${p.name}\`=${String(p.default)}`);
+      for (const p of family.params)
+        expect(row, `${family.name}.${p.name}`).toContain(`\`${p.name}\`=${String(p.default)}`);
     }
     for (const spec of DEFAULT_TRANSFORM_SPECS) expect(doc).toContain(spec);
   });

@@ -58,7 +58,14 @@ export function robustnessTable(summary: RobustnessSummary, thresholds: Record<s
       if (n === 0) continue;
       const mean = counts.reduce((s, c, d) => s + c * d, 0) / n;
       const r = t === '(all)' ? undefined : a.retrieval[t];
-      rows.push([algo, t, String(tau), formatProportion(clopperPearson(countAtMost({ nbits: a.nbits, counts }, tau), n)), mean.toFixed(1), r ? r.recall.toFixed(3) : '']);
+      rows.push([
+        algo,
+        t,
+        String(tau),
+        formatProportion(clopperPearson(countAtMost({ nbits: a.nbits, counts }, tau), n)),
+        mean.toFixed(1),
+        r ? r.recall.toFixed(3) : '',
+      ]);
     }
   }
   return formatTable(rows);
@@ -70,8 +77,14 @@ export function fprTable(summary: FprSummary, thresholds: Record<string, number>
     const tau = thresholdFor(algo, thresholds);
     const n = total(a);
     rows.push([
-      algo, String(n), a.sampled ? 'yes' : 'no', String(tau), n ? formatProportion(clopperPearson(countAtMost(a, tau), n)) : 'n/a',
-      a.dof ? a.dof.dof.toFixed(1) : '', a.dof ? a.dof.p.toFixed(3) : '', a.dof ? a.dof.ks.toFixed(3) : '',
+      algo,
+      String(n),
+      a.sampled ? 'yes' : 'no',
+      String(tau),
+      n ? formatProportion(clopperPearson(countAtMost(a, tau), n)) : 'n/a',
+      a.dof ? a.dof.dof.toFixed(1) : '',
+      a.dof ? a.dof.p.toFixed(3) : '',
+      a.dof ? a.dof.ks.toFixed(3) : '',
     ]);
   }
   return formatTable(rows);
@@ -83,14 +96,29 @@ async function robustnessCommand(o: CommonOptions & { transforms?: string }): Pr
   const thresholds = parseThresholds(o.threshold);
   const config = o.resume
     ? undefined
-    : robustnessConfig({ dataset, algos: o.algo ? parseList(o.algo) : DEFAULT_BENCH_ALGOS, transforms: o.transforms ? parseTransformList(o.transforms).map((t) => t.spec) : undefined, seed: parseSeed(o.seed), flattenAlpha: parseFlatten(o.flattenAlpha) });
+    : robustnessConfig({
+        dataset,
+        algos: o.algo ? parseList(o.algo) : DEFAULT_BENCH_ALGOS,
+        transforms: o.transforms ? parseTransformList(o.transforms).map((t) => t.spec) : undefined,
+        seed: parseSeed(o.seed),
+        flattenAlpha: parseFlatten(o.flattenAlpha),
+      });
   const store = RunStore.open(o.store);
   const progress = createProgress('robustness');
   try {
-    const { run, summary } = await runRobustness(config, { store, name: o.name, jobs, resume: o.resume, onProgress: (d, t) => progress.update(d, t) });
+    const { run, summary } = await runRobustness(config, {
+      store,
+      name: o.name,
+      jobs,
+      resume: o.resume,
+      onProgress: (d, t) => progress.update(d, t),
+    });
     progress.finish();
     if (o.json) process.stdout.write(JSON.stringify({ run: run.id, summary }) + '\n');
-    else process.stdout.write(`run ${run.id} (robustness, ${summary.items} images, ${summary.transforms.length} transforms)\n${robustnessTable(summary, thresholds)}`);
+    else
+      process.stdout.write(
+        `run ${run.id} (robustness, ${summary.items} images, ${summary.transforms.length} transforms)\n${robustnessTable(summary, thresholds)}`,
+      );
   } finally {
     store.close();
   }
@@ -101,19 +129,37 @@ async function fprCommand(o: CommonOptions & { maxPairs?: string; keepDuplicates
   const jobs = parseJobs(o.jobs);
   const thresholds = parseThresholds(o.threshold);
   const maxPairs = o.maxPairs === undefined ? undefined : Number(o.maxPairs);
-  if (maxPairs !== undefined && !(Number.isInteger(maxPairs) && maxPairs > 0)) throw new UsageError('--max-pairs must be a positive integer');
+  if (maxPairs !== undefined && !(Number.isInteger(maxPairs) && maxPairs > 0))
+    throw new UsageError('--max-pairs must be a positive integer');
   const config = o.resume
     ? undefined
-    : fprConfig({ dataset, algos: o.algo ? parseList(o.algo) : DEFAULT_BENCH_ALGOS, maxPairs, seed: parseSeed(o.seed), keepDuplicates: o.keepDuplicates, flattenAlpha: parseFlatten(o.flattenAlpha) });
+    : fprConfig({
+        dataset,
+        algos: o.algo ? parseList(o.algo) : DEFAULT_BENCH_ALGOS,
+        maxPairs,
+        seed: parseSeed(o.seed),
+        keepDuplicates: o.keepDuplicates,
+        flattenAlpha: parseFlatten(o.flattenAlpha),
+      });
   const store = RunStore.open(o.store);
   const progress = createProgress('hashing');
   try {
-    const { run, summary } = await runFpr(config, { store, name: o.name, jobs, resume: o.resume, onProgress: (d, t) => progress.update(d, t) });
+    const { run, summary } = await runFpr(config, {
+      store,
+      name: o.name,
+      jobs,
+      resume: o.resume,
+      onProgress: (d, t) => progress.update(d, t),
+    });
     progress.finish();
     if (o.json) process.stdout.write(JSON.stringify({ run: run.id, summary }) + '\n');
     else {
-      const dups = summary.duplicates.length ? `${summary.duplicates.length} duplicate pair(s) across groups ${summary.duplicates.length && !config?.keepDuplicates ? 'left out' : 'kept'}\n` : 'no duplicates across groups\n';
-      process.stdout.write(`run ${run.id} (fpr, ${summary.items} images${summary.synthetic ? ', SYNTHETIC' : ''})\n${dups}${fprTable(summary, thresholds)}`);
+      const dups = summary.duplicates.length
+        ? `${summary.duplicates.length} duplicate pair(s) across groups ${summary.duplicates.length && !config?.keepDuplicates ? 'left out' : 'kept'}\n`
+        : 'no duplicates across groups\n';
+      process.stdout.write(
+        `run ${run.id} (fpr, ${summary.items} images${summary.synthetic ? ', SYNTHETIC' : ''})\n${dups}${fprTable(summary, thresholds)}`,
+      );
     }
   } finally {
     store.close();
@@ -129,14 +175,25 @@ function common(cmd: Command): Command {
     .option('--jobs <n>', 'parallel workers (default: number of cores)')
     .option('--resume <run>', 'continue an interrupted run (its stored configuration is used)')
     .option('--threshold <list>', 'operating thresholds for the summary, e.g. pdq=31,phash=8')
-    .option('--flatten-alpha <colour>', 'composite transparent images onto rrggbb before hashing, or "none" to keep alpha', 'ffffff')
+    .option(
+      '--flatten-alpha <colour>',
+      'composite transparent images onto rrggbb before hashing, or "none" to keep alpha',
+      'ffffff',
+    )
     .option('--json', 'print the summary as JSON');
 }
 
 export function registerBenchCommand(program: Command): void {
   const bench = program.command('bench').description('run evaluation experiments into the run store');
-  common(bench.command('robustness').description('distance between each image and its edited copies, per transform and algorithm'))
-    .option('--transforms <list>', 'transform specs separated by commas or spaces, "default" for the standard set (see docs/transforms.md)')
+  common(
+    bench
+      .command('robustness')
+      .description('distance between each image and its edited copies, per transform and algorithm'),
+  )
+    .option(
+      '--transforms <list>',
+      'transform specs separated by commas or spaces, "default" for the standard set (see docs/transforms.md)',
+    )
     .action(runAction(robustnessCommand));
   common(bench.command('fpr').description('distances between all (or a sample of) pairs of unrelated images'))
     .option('--max-pairs <n>', 'enumerate all pairs up to N, sample N above (default 5000000)')

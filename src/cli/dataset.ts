@@ -19,8 +19,15 @@ async function checkCommand(path: string, o: { json?: boolean }): Promise<void> 
   const fingerprint = datasetFingerprint(dataset, digests);
   const duplicates = await findCrossGroupDuplicates(dataset.items, digests);
   const report = {
-    name: dataset.name, source: dataset.source, synthetic: dataset.synthetic, fingerprint, items: dataset.items.length,
-    groups: groups.size, multiItemGroups: [...groups.values()].filter((n) => n > 1).length, kinds: Object.fromEntries(kinds), duplicates,
+    name: dataset.name,
+    source: dataset.source,
+    synthetic: dataset.synthetic,
+    fingerprint,
+    items: dataset.items.length,
+    groups: groups.size,
+    multiItemGroups: [...groups.values()].filter((n) => n > 1).length,
+    kinds: Object.fromEntries(kinds),
+    duplicates,
   };
   if (o.json) {
     process.stdout.write(JSON.stringify(report) + '\n');
@@ -29,7 +36,9 @@ async function checkCommand(path: string, o: { json?: boolean }): Promise<void> 
   process.stdout.write(
     `${report.name}${report.synthetic ? ' (SYNTHETIC)' : ''}: ${report.items} images in ${report.groups} groups (${report.multiItemGroups} with near-duplicates)\n` +
       `kinds: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}\nfingerprint: ${fingerprint}\n` +
-      (duplicates.length ? duplicates.map((d) => `duplicate across groups (${d.kind}): ${d.a} ${d.b}\n`).join('') : 'no duplicates across groups\n'),
+      (duplicates.length
+        ? duplicates.map((d) => `duplicate across groups (${d.kind}): ${d.a} ${d.b}\n`).join('')
+        : 'no duplicates across groups\n'),
   );
 }
 
@@ -39,17 +48,23 @@ async function synthCommand(o: { out: string; count: string; seed: string; size:
   const size = Number(o.size);
   if (!Number.isInteger(count) || count < 1) throw new UsageError('--count must be a positive integer');
   if (!Number.isSafeInteger(seed)) throw new UsageError('--seed must be an integer');
-  if (!Number.isInteger(size) || size < 16 || size > 4096) throw new UsageError('--size must be an integer from 16 to 4096');
+  if (!Number.isInteger(size) || size < 16 || size > 4096)
+    throw new UsageError('--size must be an integer from 16 to 4096');
   const dataset = await generateSyntheticDataset(o.out, { count, seed, size });
   process.stdout.write(`wrote ${dataset.items.length} synthetic images to ${o.out}\n`);
 }
 
 export function registerDatasetCommand(program: Command): void {
   const dataset = program.command('dataset').description('inspect datasets or generate synthetic ones');
-  dataset.command('check').description('groups, kinds, fingerprint and duplicates across groups of a dataset').argument('<path>', 'folder or manifest.json')
+  dataset
+    .command('check')
+    .description('groups, kinds, fingerprint and duplicates across groups of a dataset')
+    .argument('<path>', 'folder or manifest.json')
     .option('--json', 'print as JSON')
     .action(runAction(checkCommand));
-  dataset.command('synth').description('generate seeded synthetic images (each its own group) for scale tests')
+  dataset
+    .command('synth')
+    .description('generate seeded synthetic images (each its own group) for scale tests')
     .requiredOption('--out <dir>', 'output folder')
     .option('--count <n>', 'number of images', '1000')
     .option('--seed <n>', 'seed', '1')

@@ -14,7 +14,12 @@ interface DemoCommandOptions {
   store?: string;
 }
 
-const LABELS: Record<DemoStage, string> = { hash: 'hashing', fpr: 'fpr: hashing', robustness: 'robustness', report: 'report' };
+const LABELS: Record<DemoStage, string> = {
+  hash: 'hashing',
+  fpr: 'fpr: hashing',
+  robustness: 'robustness',
+  report: 'report',
+};
 
 async function demoCommand(o: DemoCommandOptions): Promise<void> {
   const jobs = parseJobs(o.jobs);
@@ -43,7 +48,9 @@ async function demoCommand(o: DemoCommandOptions): Promise<void> {
       },
     });
     progress?.finish();
-    process.stderr.write(`demo: done in ${((Date.now() - started) / 1000).toFixed(0)} s with ${jobs} worker(s); runs in ${storePath}\n`);
+    process.stderr.write(
+      `demo: done in ${((Date.now() - started) / 1000).toFixed(0)} s with ${jobs} worker(s); runs in ${storePath}\n`,
+    );
     process.stdout.write(result.paths[0] + '\n');
   } finally {
     store.close();
@@ -53,7 +60,9 @@ async function demoCommand(o: DemoCommandOptions): Promise<void> {
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('hash the bundled sample, run the robustness and FPR experiments on it, and write a report (reuses finished runs)')
+    .description(
+      'hash the bundled sample, run the robustness and FPR experiments on it, and write a report (reuses finished runs)',
+    )
     .option('--out <dir>', 'output folder', join('reports', 'demo'))
     .option('--jobs <n>', 'parallel workers (default: number of cores)')
     .option('--store <file>', `run store (default <out>/${DEMO_STORE_NAME})`)

@@ -26,7 +26,8 @@ interface HashOptions {
 }
 
 async function hashCommand(inputs: string[], opts: HashOptions): Promise<void> {
-  if (opts.format !== 'csv' && opts.format !== 'jsonl') throw new UsageError(`--format must be csv or jsonl, not "${opts.format}"`);
+  if (opts.format !== 'csv' && opts.format !== 'jsonl')
+    throw new UsageError(`--format must be csv or jsonl, not "${opts.format}"`);
   const format: RowFormat = opts.format;
   const algos = opts.algo ? parseList(opts.algo) : DEFAULT_HASH_ALGOS;
   const jobs = parseJobs(opts.jobs);
@@ -38,7 +39,8 @@ async function hashCommand(inputs: string[], opts: HashOptions): Promise<void> {
   const maxPixels = opts.maxPixels === undefined ? undefined : Number(opts.maxPixels);
   if (maxPixels !== undefined && !(maxPixels > 0)) throw new UsageError('--max-pixels must be a positive number');
   const minQuality = opts.minQuality === undefined ? undefined : Number(opts.minQuality);
-  if (minQuality !== undefined && !(Number.isInteger(minQuality) && minQuality >= 0 && minQuality <= 100)) throw new UsageError('--min-quality must be an integer from 0 to 100');
+  if (minQuality !== undefined && !(Number.isInteger(minQuality) && minQuality >= 0 && minQuality <= 100))
+    throw new UsageError('--min-quality must be an integer from 0 to 100');
   const files = await listImageFiles(inputs);
   const out = opts.out ? createWriteStream(opts.out) : process.stdout;
   const write = async (line: string): Promise<void> => {
@@ -61,8 +63,10 @@ async function hashCommand(inputs: string[], opts: HashOptions): Promise<void> {
     await write(formatRow(row, format));
   }
   progress.finish();
-  if (out !== process.stdout) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-  if (failed > 0) throw new PartialFailure(`${failed} of ${files.length * algos.length} hashes failed (see the error column)`);
+  if (out !== process.stdout)
+    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  if (failed > 0)
+    throw new PartialFailure(`${failed} of ${files.length * algos.length} hashes failed (see the error column)`);
 }
 
 export function registerHashCommand(program: Command): void {
@@ -76,7 +80,10 @@ export function registerHashCommand(program: Command): void {
     .option('--jobs <n>', 'parallel workers (default: number of cores)')
     .option('--exif', 'apply EXIF orientation for every algorithm (default: as each reference does, i.e. ignore it)')
     .option('--icc', 'convert embedded ICC colour profiles to sRGB (default: ignore them, as the references do)')
-    .option('--min-quality <q>', 'mark hashes with quality below Q (PDQ; reference default 50) in the error column, keeping the hash')
+    .option(
+      '--min-quality <q>',
+      'mark hashes with quality below Q (PDQ; reference default 50) in the error column, keeping the hash',
+    )
     .option('--dihedral', 'for PDQ, emit the eight rotation/flip hashes (algo pdq:orig, pdq:r90, ...)')
     .option('--max-pixels <n>', 'refuse images with more pixels than this (default 100000000)')
     .action(runAction(hashCommand));

@@ -22,22 +22,34 @@ async function buildCommand(opts: BuildOptions): Promise<void> {
   const format = parseListFormat(opts.format);
   const radius = opts.radius === undefined ? undefined : parseNonNegativeInt('--radius', opts.radius);
   if (opts.in === opts.out) throw new UsageError('--in and --out must be different files');
-  const { list, invalid } = await readHashList(opts.in, { algo: opts.algo, nbits, format, skipInvalid: opts.skipInvalid });
+  const { list, invalid } = await readHashList(opts.in, {
+    algo: opts.algo,
+    nbits,
+    format,
+    skipInvalid: opts.skipInvalid,
+  });
   reportSkipped(invalid);
   const index = buildIndex(list, { radius });
   await saveIndex(opts.out, index);
   const { count, nbits: bits } = list.hashes;
   const bytes = indexBytes(index);
-  const layout = index.tables.length === 0 ? 'linear scan only' : `${index.tables.length} substring tables of ${index.tables[0]!.width} bits`;
+  const layout =
+    index.tables.length === 0
+      ? 'linear scan only'
+      : `${index.tables.length} substring tables of ${index.tables[0]!.width} bits`;
   const perEntry = count > 0 ? ((bytes.hashes + bytes.tables) / count).toFixed(1) : '0';
-  process.stderr.write(`indexed ${count} ${bits}-bit ${list.algo} hashes for radius ${index.designRadius}: ${layout}, ${perEntry} bytes per entry\n`);
+  process.stderr.write(
+    `indexed ${count} ${bits}-bit ${list.algo} hashes for radius ${index.designRadius}: ${layout}, ${perEntry} bytes per entry\n`,
+  );
 }
 
 export function registerIndexCommand(program: Command): void {
   const index = program.command('index').description('build match indexes from hash lists');
   index
     .command('build')
-    .description('index a hash list (CSV with a hash column, text with one hash per line, or JSONL) into a .scanidx file')
+    .description(
+      'index a hash list (CSV with a hash column, text with one hash per line, or JSONL) into a .scanidx file',
+    )
     .requiredOption('--algo <id>', 'algorithm of the hashes, e.g. pdq')
     .requiredOption('--in <file>', 'the hash list')
     .requiredOption('--out <file>', 'the index file to write (.scanidx)')

@@ -31,7 +31,21 @@ const spread = (e: ErrorSummary): string => `${f(e.p05, 1)} … ${f(e.p95, 1)}`;
 
 export function formatVoucherStudy(rows: readonly VoucherStudyRow[]): string {
   const table = [
-    ['s', 't', 'photos', 'capacity', 'E[synthetic]', 'capped', 'RMSE blind', 'RMSE moment', 'RMSE ML', 'RMSE posterior', 'posterior error 5–95%', 'posterior within ±1', 'AUC 0 vs t−1'],
+    [
+      's',
+      't',
+      'photos',
+      'capacity',
+      'E[synthetic]',
+      'capped',
+      'RMSE blind',
+      'RMSE moment',
+      'RMSE ML',
+      'RMSE posterior',
+      'posterior error 5–95%',
+      'posterior within ±1',
+      'AUC 0 vs t−1',
+    ],
     ...rows.map((r) => [
       String(r.config.syntheticRate),
       String(r.config.threshold),
@@ -70,15 +84,20 @@ function vouchersCommand(o: VouchersOptions): void {
   for (const syntheticRate of rates)
     for (const threshold of thresholds)
       for (const n of photos)
-        for (const capacity of capacities) rows.push(runVoucherStudy({ syntheticRate, threshold, photos: n, capacity, accounts, seed }));
-  process.stdout.write(o.json ? JSON.stringify(rows, (_, v: unknown) => (v === Infinity ? 'none' : v)) + '\n' : formatVoucherStudy(rows));
+        for (const capacity of capacities)
+          rows.push(runVoucherStudy({ syntheticRate, threshold, photos: n, capacity, accounts, seed }));
+  process.stdout.write(
+    o.json ? JSON.stringify(rows, (_, v: unknown) => (v === Infinity ? 'none' : v)) + '\n' : formatVoucherStudy(rows),
+  );
 }
 
 export function registerLeakageCommand(program: Command): void {
   const leakage = program.command('leakage').description('what protocols and hashes leak, measured');
   leakage
     .command('vouchers')
-    .description('tpsi-ad below the threshold: the error of the server’s estimate of an account’s match count from its opened vouchers')
+    .description(
+      'tpsi-ad below the threshold: the error of the server’s estimate of an account’s match count from its opened vouchers',
+    )
     .requiredOption('--synthetic-rate <s>', 'synthetic voucher rate(s), comma-separated')
     .requiredOption('--threshold <t>', 'threshold(s), comma-separated')
     .requiredOption('--photos <n>', 'photos per account, comma-separated')

@@ -18,7 +18,8 @@ import { runAction } from './run-action.js';
 /** An option value that must be an integer ≥ 0. */
 export function parseNonNegativeInt(name: string, value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a non-negative integer, not "${value}"`);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0)
+    throw new UsageError(`${name} must be a non-negative integer, not "${value}"`);
   return n;
 }
 
@@ -59,11 +60,18 @@ interface MatchOptions {
 export function reportSkipped(invalid: readonly InvalidRow[]): void {
   if (invalid.length === 0) return;
   const first = invalid[0]!;
-  process.stderr.write(`scanlab: skipped ${invalid.length} invalid row${invalid.length === 1 ? '' : 's'} (first: ${first.file}:${first.line}: ${first.message})\n`);
+  process.stderr.write(
+    `scanlab: skipped ${invalid.length} invalid row${invalid.length === 1 ? '' : 's'} (first: ${first.file}:${first.line}: ${first.message})\n`,
+  );
 }
 
 /** Query rows from every input: hash CSVs are read, everything else is hashed as images. */
-async function* queryRows(inputs: readonly string[], algo: string, dihedral: boolean, jobs: number): AsyncGenerator<HashRow> {
+async function* queryRows(
+  inputs: readonly string[],
+  algo: string,
+  dihedral: boolean,
+  jobs: number,
+): AsyncGenerator<HashRow> {
   const images: string[] = [];
   for (const input of inputs) {
     if (await isHashCsv(input)) yield* readHashCsv(input);
@@ -81,10 +89,21 @@ async function matchCommand(inputs: string[], opts: MatchOptions): Promise<void>
   const format = parseListFormat(opts.format);
   const jobs = parseJobs(opts.jobs);
   const threshold = opts.threshold === undefined ? undefined : parseNonNegativeInt('--threshold', opts.threshold);
-  const { index, invalid } = await openDatabase(opts.db, { algo: opts.algo, nbits, format, skipInvalid: opts.skipInvalid, radius: threshold });
+  const { index, invalid } = await openDatabase(opts.db, {
+    algo: opts.algo,
+    nbits,
+    format,
+    skipInvalid: opts.skipInvalid,
+    radius: threshold,
+  });
   reportSkipped(invalid);
   const { algo } = index.list;
-  const selection = await selectQueryHashes(queryRows(inputs, algo, opts.dihedral ?? false, jobs), algo, index.list.hashes.nbits, opts.dihedral ?? false);
+  const selection = await selectQueryHashes(
+    queryRows(inputs, algo, opts.dihedral ?? false, jobs),
+    algo,
+    index.list.hashes.nbits,
+    opts.dihedral ?? false,
+  );
   if (selection.queries.length === 0 && selection.failures.length === 0 && selection.otherAlgos.size > 0) {
     throw new UsageError(`the queries hold no ${algo} hashes (found ${[...selection.otherAlgos].join(', ')})`);
   }
@@ -96,16 +115,22 @@ async function matchCommand(inputs: string[], opts: MatchOptions): Promise<void>
   };
   await write(MATCH_CSV_HEADER);
   for (const row of rows) await write(formatMatchRow(row));
-  if (out !== process.stdout) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  if (out !== process.stdout)
+    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
 
   for (const f of selection.failures) process.stderr.write(`scanlab: ${f.query}: ${f.error}\n`);
-  if (selection.failures.length > 0) throw new PartialFailure(`${selection.failures.length} quer${selection.failures.length === 1 ? 'y' : 'ies'} could not be matched`);
+  if (selection.failures.length > 0)
+    throw new PartialFailure(
+      `${selection.failures.length} quer${selection.failures.length === 1 ? 'y' : 'ies'} could not be matched`,
+    );
 }
 
 export function registerMatchCommand(program: Command): void {
   program
     .command('match')
-    .description('match images, folders or `scanlab hash` CSVs against a hash database; prints CSV query,match_id,distance')
+    .description(
+      'match images, folders or `scanlab hash` CSVs against a hash database; prints CSV query,match_id,distance',
+    )
     .argument('<queries...>', 'image files, folders, or CSV files written by `scanlab hash`')
     .requiredOption('--db <file>', 'an index built by `scanlab index build`, or a hash list (CSV, text or JSONL)')
     .option('--algo <id>', 'algorithm of a hash-list database, e.g. pdq (an index file records its own)')

@@ -16,7 +16,9 @@ async function checkCommand(cards: string[]): Promise<void> {
 }
 
 export function registerModelsCommand(program: Command): void {
-  const models = program.command('models').description('learned-hash model cards (models/NAME.json) for --algo neural:CARD');
+  const models = program
+    .command('models')
+    .description('learned-hash model cards (models/NAME.json) for --algo neural:CARD');
   models
     .command('check')
     .description('validate model cards and report missing or invalid model and projection files (exit 1 if any)')

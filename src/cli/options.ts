@@ -4,7 +4,10 @@ import { UsageError } from './errors.js';
 
 /** Splits a comma-separated list, dropping empty items. */
 export function parseList(value: string): string[] {
-  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new UsageError(`empty list: "${value}"`);
   return items;
 }

@@ -41,20 +41,38 @@ interface RunOptions {
 }
 
 function parseConfig(o: RunOptions): PsiConfig {
-  if (!isProtocolName(o.protocol)) throw new UsageError(`--protocol must be one of ${PROTOCOL_NAMES.join(', ')}, not "${o.protocol}"`);
+  if (!isProtocolName(o.protocol))
+    throw new UsageError(`--protocol must be one of ${PROTOCOL_NAMES.join(', ')}, not "${o.protocol}"`);
   if (!isGroupName(o.group)) throw new UsageError(`--group must be ristretto255 or p256, not "${o.group}"`);
   const backend = o.backend ?? (o.group === 'p256' ? 'noble' : DEFAULT_PSI_CONFIG.backend);
   if (!isBackendName(backend)) throw new UsageError(`--backend must be noble or sodium, not "${backend}"`);
   if (o.group === 'p256' && backend === 'sodium') throw new UsageError('--group p256 runs only on --backend noble');
   const fpr = Number(o.fpr);
   if (!(fpr > 0 && fpr < 1)) throw new UsageError(`--fpr must be a number between 0 and 1, not "${o.fpr}"`);
-  if (o.learner !== 'client' && o.learner !== 'server') throw new UsageError(`--learner must be client or server, not "${o.learner}"`);
-  if (o.protocol !== 'ecdh-psi' && (o.learner !== 'client' || o.cardinalityOnly)) throw new UsageError('--learner and --cardinality-only apply to ecdh-psi only');
-  const tpsiGiven = [o.threshold, o.syntheticRate, o.accounts, o.cuckooEpsilon, o.dhfCapacity].some((v) => v !== undefined);
-  if (o.protocol !== 'tpsi-ad' && tpsiGiven) throw new UsageError('--threshold, --synthetic-rate, --accounts, --cuckoo-epsilon and --dhf-capacity apply to tpsi-ad only');
+  if (o.learner !== 'client' && o.learner !== 'server')
+    throw new UsageError(`--learner must be client or server, not "${o.learner}"`);
+  if (o.protocol !== 'ecdh-psi' && (o.learner !== 'client' || o.cardinalityOnly))
+    throw new UsageError('--learner and --cardinality-only apply to ecdh-psi only');
+  const tpsiGiven = [o.threshold, o.syntheticRate, o.accounts, o.cuckooEpsilon, o.dhfCapacity].some(
+    (v) => v !== undefined,
+  );
+  if (o.protocol !== 'tpsi-ad' && tpsiGiven)
+    throw new UsageError(
+      '--threshold, --synthetic-rate, --accounts, --cuckoo-epsilon and --dhf-capacity apply to tpsi-ad only',
+    );
   const accounts = o.accounts === undefined ? DEFAULT_PSI_CONFIG.accounts : Number(o.accounts);
-  if (!Number.isInteger(accounts) || accounts < 1) throw new UsageError(`--accounts must be a positive integer, not "${o.accounts}"`);
-  return { protocol: o.protocol, group: o.group, backend, falsePositiveRate: fpr, learner: o.learner, cardinalityOnly: o.cardinalityOnly ?? false, tpsi: parseTpsiParams(o), accounts };
+  if (!Number.isInteger(accounts) || accounts < 1)
+    throw new UsageError(`--accounts must be a positive integer, not "${o.accounts}"`);
+  return {
+    protocol: o.protocol,
+    group: o.group,
+    backend,
+    falsePositiveRate: fpr,
+    learner: o.learner,
+    cardinalityOnly: o.cardinalityOnly ?? false,
+    tpsi: parseTpsiParams(o),
+    accounts,
+  };
 }
 
 /** tpsi-ad parameters from the options, the defaults where absent. */
@@ -75,7 +93,12 @@ function parseTpsiParams(o: RunOptions): TpsiParams {
 }
 
 /** The hashes of a list file; query files may be `scanlab hash` output, whose rows of other algorithms are skipped. */
-async function readHashes(path: string, algo: string, nbits: number | undefined, skipOtherRows: boolean): Promise<{ hashes: Hash[]; skipped: number }> {
+async function readHashes(
+  path: string,
+  algo: string,
+  nbits: number | undefined,
+  skipOtherRows: boolean,
+): Promise<{ hashes: Hash[]; skipped: number }> {
   const { list, invalid } = await readHashList(path, { algo, nbits, skipInvalid: skipOtherRows });
   return { hashes: Array.from({ length: list.hashes.count }, (_, i) => entryHash(list, i)), skipped: invalid.length };
 }
@@ -83,7 +106,8 @@ async function readHashes(path: string, algo: string, nbits: number | undefined,
 async function psiRun(o: RunOptions): Promise<void> {
   const config = parseConfig(o);
   const transcriptBytes = Number(o.transcriptBytes);
-  if (!Number.isInteger(transcriptBytes) || transcriptBytes < 0) throw new UsageError(`--transcript-bytes must be a non-negative integer, not "${o.transcriptBytes}"`);
+  if (!Number.isInteger(transcriptBytes) || transcriptBytes < 0)
+    throw new UsageError(`--transcript-bytes must be a non-negative integer, not "${o.transcriptBytes}"`);
   let nbits: number | undefined;
   try {
     nbits = getHasher(o.algo).nbits;
@@ -92,17 +116,27 @@ async function psiRun(o: RunOptions): Promise<void> {
   }
   const db = await readHashes(o.db, o.algo, nbits, false);
   const queries = await readHashes(o.queries, o.algo, nbits, true);
-  if (queries.skipped > 0) process.stderr.write(`scanlab: skipped ${queries.skipped} query rows that hold no valid ${o.algo} hash\n`);
+  if (queries.skipped > 0)
+    process.stderr.write(`scanlab: skipped ${queries.skipped} query rows that hold no valid ${o.algo} hash\n`);
   if (queries.hashes.length === 0) throw new UsageError(`${o.queries} holds no ${o.algo} hashes`);
   const store = RunStore.open(o.store);
   try {
     const run = store.createRun({
       kind: 'psi',
       name: o.name ?? `psi-${config.protocol}`,
-      config: { ...config, algo: o.algo, db: o.db, queries: o.queries, databaseSize: db.hashes.length, photos: queries.hashes.length },
+      config: {
+        ...config,
+        algo: o.algo,
+        db: o.db,
+        queries: o.queries,
+        databaseSize: db.hashes.length,
+        photos: queries.hashes.length,
+      },
     });
     try {
-      const result = await runPsi(config, db.hashes, queries.hashes, { setupJobs: o.setupJobs === undefined ? 1 : parseJobs(o.setupJobs) });
+      const result = await runPsi(config, db.hashes, queries.hashes, {
+        setupJobs: o.setupJobs === undefined ? 1 : parseJobs(o.setupJobs),
+      });
       const summary = summarizeRun(result);
       store.putArtifact(run.id, 'summary', summary);
       store.putArtifact(run.id, 'outcome', result.outcome);
@@ -129,14 +163,18 @@ function formatTranscript(t: StoredTranscript): string {
   const bytes = received.reduce((n, e) => n + e.length, 0);
   const lines = [`${t.party}: received ${received.length} messages, ${bytes} bytes`];
   for (const e of t.events) {
-    if (e.kind === 'received') lines.push(`received ${e.type}  ${e.length} bytes  sha256 ${e.sha256.slice(0, 16)}…${e.base64 === undefined ? '  (bytes not stored: larger than --transcript-bytes)' : ''}`);
+    if (e.kind === 'received')
+      lines.push(
+        `received ${e.type}  ${e.length} bytes  sha256 ${e.sha256.slice(0, 16)}…${e.base64 === undefined ? '  (bytes not stored: larger than --transcript-bytes)' : ''}`,
+      );
     else lines.push(`computed ${e.what}  ${JSON.stringify(e.value)}`);
   }
   return lines.join('\n') + '\n';
 }
 
 function psiInspect(ref: string, o: { party: string; store: string; json?: boolean }): void {
-  if (o.party !== 'client' && o.party !== 'server') throw new UsageError(`--party must be client or server, not "${o.party}"`);
+  if (o.party !== 'client' && o.party !== 'server')
+    throw new UsageError(`--party must be client or server, not "${o.party}"`);
   const store = RunStore.openExisting(o.store);
   try {
     const run = store.getRun(ref);
@@ -168,16 +206,36 @@ export function registerPsiCommand(program: Command): void {
       .option('--group <name>', 'ristretto255 or p256', 'ristretto255')
       .option('--backend <name>', 'noble or sodium (default: sodium for ristretto255, noble for p256)')
       .option('--name <name>', 'a name for the run in the store')
-      .option('--fpr <rate>', 'oprf-membership: false-positive rate of the membership filter', String(DEFAULT_PSI_CONFIG.falsePositiveRate))
+      .option(
+        '--fpr <rate>',
+        'oprf-membership: false-positive rate of the membership filter',
+        String(DEFAULT_PSI_CONFIG.falsePositiveRate),
+      )
       .option('--learner <party>', 'ecdh-psi: client or server learns the intersection', 'client')
       .option('--cardinality-only', 'ecdh-psi: the learner gets only the intersection size')
-      .option('--threshold <t>', `tpsi-ad: real matches before the server learns any ad (default ${DEFAULT_TPSI_PARAMS.threshold})`)
-      .option('--synthetic-rate <s>', `tpsi-ad: probability of a synthetic voucher (default ${DEFAULT_TPSI_PARAMS.syntheticRate})`)
+      .option(
+        '--threshold <t>',
+        `tpsi-ad: real matches before the server learns any ad (default ${DEFAULT_TPSI_PARAMS.threshold})`,
+      )
+      .option(
+        '--synthetic-rate <s>',
+        `tpsi-ad: probability of a synthetic voucher (default ${DEFAULT_TPSI_PARAMS.syntheticRate})`,
+      )
       .option('--accounts <n>', 'tpsi-ad: simulated accounts, photo i in account i mod n (default 1)')
-      .option('--cuckoo-epsilon <e>', `tpsi-ad: cuckoo table of (1+e)·n slots; two-choice cuckoo needs e > 1 (default ${DEFAULT_TPSI_PARAMS.cuckooEpsilon})`)
-      .option('--dhf-capacity <n>', `tpsi-ad: most synthetic vouchers per account (default ${DEFAULT_TPSI_PARAMS.dhfCapacity})`)
+      .option(
+        '--cuckoo-epsilon <e>',
+        `tpsi-ad: cuckoo table of (1+e)·n slots; two-choice cuckoo needs e > 1 (default ${DEFAULT_TPSI_PARAMS.cuckooEpsilon})`,
+      )
+      .option(
+        '--dhf-capacity <n>',
+        `tpsi-ad: most synthetic vouchers per account (default ${DEFAULT_TPSI_PARAMS.dhfCapacity})`,
+      )
       .option('--setup-jobs <n>', 'oprf-membership: worker threads for the server setup (default 1)')
-      .option('--transcript-bytes <n>', 'store received messages up to this size in full (larger: length, SHA-256, first bytes)', String(1 << 20)),
+      .option(
+        '--transcript-bytes <n>',
+        'store received messages up to this size in full (larger: length, SHA-256, first bytes)',
+        String(1 << 20),
+      ),
   ).action(runAction(psiRun));
   addStoreOption(
     psi

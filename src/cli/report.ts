@@ -22,7 +22,8 @@ interface ReportCommandOptions {
 export function parseFormats(text: string): ReportFormat[] {
   const formats = [...new Set(parseList(text))];
   for (const f of formats) {
-    if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format takes ${REPORT_FORMATS.join(', ')}, not "${f}"`);
+    if (!(REPORT_FORMATS as readonly string[]).includes(f))
+      throw new UsageError(`--format takes ${REPORT_FORMATS.join(', ')}, not "${f}"`);
   }
   return formats as ReportFormat[];
 }
@@ -41,7 +42,10 @@ async function reportCommand(refs: string[], o: ReportCommandOptions): Promise<v
     const outDir = o.out ?? join('reports', inputs[0]!.run.id);
     const report = buildReport(inputs, { thresholds, title: o.title });
     for (const i of inputs) {
-      if (i.artifacts.summary === undefined) process.stderr.write(`scanlab: run ${i.run.id} (${i.run.kind}, ${i.run.status}) has no summary yet; the report lists it without results\n`);
+      if (i.artifacts.summary === undefined)
+        process.stderr.write(
+          `scanlab: run ${i.run.id} (${i.run.kind}, ${i.run.status}) has no summary yet; the report lists it without results\n`,
+        );
     }
     const paths = await writeReport(report, outDir, formats);
     process.stdout.write(paths[0] + '\n');
@@ -59,7 +63,10 @@ export function registerReportCommand(program: Command): void {
   )
     .option('--out <dir>', 'output folder (default reports/<first run id>)')
     .option('--format <list>', `comma-separated formats: ${REPORT_FORMATS.join(', ')}`, REPORT_FORMATS.join(','))
-    .option('--threshold <list>', 'operating thresholds, e.g. pdq=31,phash=8 (default: each algorithm\'s standard threshold)')
+    .option(
+      '--threshold <list>',
+      "operating thresholds, e.g. pdq=31,phash=8 (default: each algorithm's standard threshold)",
+    )
     .option('--title <text>', 'report title')
     .action(runAction(reportCommand));
 }

@@ -11,7 +11,16 @@ import { PartialFailure, UsageError } from './errors.js';
 
 /** Error classes whose message is meant for the user as is. */
 const USER_ERRORS: ReadonlyArray<new (...args: never[]) => Error> = [
-  UsageError, PartialFailure, ImageError, HashError, ManifestError, StoreError, TransformError, MatchError, ModelCardError, ReportError,
+  UsageError,
+  PartialFailure,
+  ImageError,
+  HashError,
+  ManifestError,
+  StoreError,
+  TransformError,
+  MatchError,
+  ModelCardError,
+  ReportError,
 ];
 
 /** Whether an error is a user-facing one (message printed as is, exit status 1 unless it says otherwise). */
@@ -19,7 +28,9 @@ export function isUserError(e: unknown): e is Error & { exitCode?: number } {
   return e instanceof Error && USER_ERRORS.some((c) => e instanceof c);
 }
 
-export function runAction<A extends unknown[]>(fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
+export function runAction<A extends unknown[]>(
+  fn: (...args: A) => Promise<void> | void,
+): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await fn(...args);
@@ -30,7 +41,9 @@ export function runAction<A extends unknown[]>(fn: (...args: A) => Promise<void>
         return;
       }
       const msg = e instanceof Error ? e.message : String(e);
-      process.stderr.write(`scanlab: internal error: ${msg}\n${process.env.SCANLAB_DEBUG && e instanceof Error ? e.stack + '\n' : ''}`);
+      process.stderr.write(
+        `scanlab: internal error: ${msg}\n${process.env.SCANLAB_DEBUG && e instanceof Error ? e.stack + '\n' : ''}`,
+      );
       process.exitCode = 70;
     }
   };

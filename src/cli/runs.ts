@@ -21,35 +21,58 @@ export function registerRunsCommand(program: Command): void {
   const runs = program.command('runs').description('list, show and export stored runs');
   addStoreOption(runs.command('list').description('every run in the store'))
     .option('--json', 'one JSON object per run')
-    .action(runAction((o: { store: string; json?: boolean }) =>
-      withStore(o.store, (store) => {
-        const list = store.listRuns();
-        if (o.json) for (const r of list) process.stdout.write(JSON.stringify(r) + '\n');
-        else process.stdout.write(formatTable([['id', 'kind', 'name', 'status', 'started', 'seed'], ...list.map((r) => [r.id, r.kind, r.name, r.status, r.startedAt, r.seed ?? ''])]));
-      }),
-    ));
-  addStoreOption(runs.command('show').description('a run: configuration, provenance, artifacts').argument('<run>', 'run id, id prefix or name'))
-    .action(runAction((ref: string, o: { store: string }) =>
+    .action(
+      runAction((o: { store: string; json?: boolean }) =>
+        withStore(o.store, (store) => {
+          const list = store.listRuns();
+          if (o.json) for (const r of list) process.stdout.write(JSON.stringify(r) + '\n');
+          else
+            process.stdout.write(
+              formatTable([
+                ['id', 'kind', 'name', 'status', 'started', 'seed'],
+                ...list.map((r) => [r.id, r.kind, r.name, r.status, r.startedAt, r.seed ?? '']),
+              ]),
+            );
+        }),
+      ),
+    );
+  addStoreOption(
+    runs
+      .command('show')
+      .description('a run: configuration, provenance, artifacts')
+      .argument('<run>', 'run id, id prefix or name'),
+  ).action(
+    runAction((ref: string, o: { store: string }) =>
       withStore(o.store, (store) => {
         const run = store.getRun(ref);
         const artifacts = Object.fromEntries(store.listArtifacts(run.id).map((k) => [k, store.getArtifact(run.id, k)]));
-        process.stdout.write(JSON.stringify({ ...run, results: store.resultTables(run.id), artifacts }, null, 2) + '\n');
+        process.stdout.write(
+          JSON.stringify({ ...run, results: store.resultTables(run.id), artifacts }, null, 2) + '\n',
+        );
       }),
-    ));
-  addStoreOption(runs.command('export').description('a run\'s measurements as rows').argument('<run>', 'run id, id prefix or name'))
+    ),
+  );
+  addStoreOption(
+    runs.command('export').description("a run's measurements as rows").argument('<run>', 'run id, id prefix or name'),
+  )
     .option('--format <fmt>', 'csv or jsonl', 'csv')
     .option('--what <what>', 'for fpr runs: histogram (default) or hashes')
-    .action(runAction((ref: string, o: { store: string; format: string; what?: string }) =>
-      withStore(o.store, (store) => {
-        if (o.format !== 'csv' && o.format !== 'jsonl') throw new UsageError(`--format must be csv or jsonl, not "${o.format}"`);
-        if (o.what !== undefined && o.what !== 'histogram' && o.what !== 'hashes') throw new UsageError('--what must be histogram or hashes');
-        const { columns, rows } = exportRows(store, ref, o.what === 'hashes' ? 'hashes' : 'histogram');
-        const out: string[] = [];
-        if (o.format === 'csv') {
-          out.push(columns.join(','));
-          for (const r of rows) out.push(columns.map((c) => csvField(r[c] === null || r[c] === undefined ? '' : String(r[c]))).join(','));
-        } else for (const r of rows) out.push(JSON.stringify(r));
-        process.stdout.write(out.join('\n') + '\n');
-      }),
-    ));
+    .action(
+      runAction((ref: string, o: { store: string; format: string; what?: string }) =>
+        withStore(o.store, (store) => {
+          if (o.format !== 'csv' && o.format !== 'jsonl')
+            throw new UsageError(`--format must be csv or jsonl, not "${o.format}"`);
+          if (o.what !== undefined && o.what !== 'histogram' && o.what !== 'hashes')
+            throw new UsageError('--what must be histogram or hashes');
+          const { columns, rows } = exportRows(store, ref, o.what === 'hashes' ? 'hashes' : 'histogram');
+          const out: string[] = [];
+          if (o.format === 'csv') {
+            out.push(columns.join(','));
+            for (const r of rows)
+              out.push(columns.map((c) => csvField(r[c] === null || r[c] === undefined ? '' : String(r[c]))).join(','));
+          } else for (const r of rows) out.push(JSON.stringify(r));
+          process.stdout.write(out.join('\n') + '\n');
+        }),
+      ),
+    );
 }

@@ -25,7 +25,9 @@ interface PopulationOptions {
 function positive(name: string, text: string | undefined, integer: boolean): number {
   const n = Number(text);
   if (text === undefined || !Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) {
-    throw new UsageError(`--${name} must be a ${integer ? 'non-negative integer' : 'non-negative number'}, not "${text}"`);
+    throw new UsageError(
+      `--${name} must be a ${integer ? 'non-negative integer' : 'non-negative number'}, not "${text}"`,
+    );
   }
   return n;
 }
@@ -40,11 +42,15 @@ export function formatPopulation(r: PopulationReport): string {
     `  per-account false flag/year  ${sci(r.perAccount.estimate)} [${sci(r.perAccount.lower)}, ${sci(r.perAccount.upper)}]`,
   ];
   if (r.fitted) {
-    lines.push(`  DoF fit (N=${r.fitted.dof.dof.toFixed(1)}, p=${r.fitted.dof.p.toFixed(3)}, KS=${r.fitted.dof.ks.toFixed(3)}): FPR ${sci(r.fitted.fpr)}, per photo ${sci(r.fitted.perPhoto)}, per account ${sci(r.fitted.perAccount)}`);
+    lines.push(
+      `  DoF fit (N=${r.fitted.dof.dof.toFixed(1)}, p=${r.fitted.dof.p.toFixed(3)}, KS=${r.fitted.dof.ks.toFixed(3)}): FPR ${sci(r.fitted.fpr)}, per photo ${sci(r.fitted.perPhoto)}, per account ${sci(r.fitted.perAccount)}`,
+    );
   }
   if (r.reverse && r.target !== undefined) {
     const show = (v: number | null): string => (v === null ? 'none' : String(v));
-    lines.push(`  to keep per-account false flags ≤ ${sci(r.target)}: threshold ≤ ${show(r.reverse.maxThresholdMeasured)} (measured, upper bound) / ≤ ${show(r.reverse.maxThresholdFitted)} (DoF fit); account threshold ≥ ${show(r.reverse.minAccountThreshold)} at threshold ${r.threshold}`);
+    lines.push(
+      `  to keep per-account false flags ≤ ${sci(r.target)}: threshold ≤ ${show(r.reverse.maxThresholdMeasured)} (measured, upper bound) / ≤ ${show(r.reverse.maxThresholdFitted)} (DoF fit); account threshold ≥ ${show(r.reverse.minAccountThreshold)} at threshold ${r.threshold}`,
+    );
   }
   lines.push(...r.assumptions.map((a) => `  assumes: ${a}`));
   return lines.join('\n') + '\n';
@@ -64,14 +70,21 @@ async function populationCommand(o: PopulationOptions): Promise<void> {
     if (run.kind !== 'fpr') throw new StoreError(`run ${run.id} is a ${run.kind} run; --fpr-run needs an fpr run`);
     const summary = store.getArtifact<FprSummary>(run.id, 'summary');
     const algo = summary?.algos[o.algo];
-    if (!summary || !algo) throw new StoreError(`run ${run.id} has no ${o.algo} histogram (algorithms: ${Object.keys(summary?.algos ?? {}).join(', ') || 'none'})`);
+    if (!summary || !algo)
+      throw new StoreError(
+        `run ${run.id} has no ${o.algo} histogram (algorithms: ${Object.keys(summary?.algos ?? {}).join(', ') || 'none'})`,
+      );
     let report: PopulationReport;
     try {
       report = populationReport(o.algo, algo, algo.dof, params);
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
-    process.stdout.write(o.json ? JSON.stringify({ run: run.id, synthetic: summary.synthetic, ...report }) + '\n' : `run ${run.id}${summary.synthetic ? ' (SYNTHETIC images)' : ''}\n${formatPopulation(report)}`);
+    process.stdout.write(
+      o.json
+        ? JSON.stringify({ run: run.id, synthetic: summary.synthetic, ...report }) + '\n'
+        : `run ${run.id}${summary.synthetic ? ' (SYNTHETIC images)' : ''}\n${formatPopulation(report)}`,
+    );
   } finally {
     store.close();
   }
@@ -98,7 +111,14 @@ export function formatRoc(r: RocReport): string {
   return lines.join('\n') + '\n';
 }
 
-async function rocCommand(o: { store: string; robustnessRun: string; fprRun: string; algo?: string; transform?: string; json?: boolean }): Promise<void> {
+async function rocCommand(o: {
+  store: string;
+  robustnessRun: string;
+  fprRun: string;
+  algo?: string;
+  transform?: string;
+  json?: boolean;
+}): Promise<void> {
   const store = RunStore.openExisting(o.store);
   try {
     const rob = summaryOf<RobustnessSummary>(store, o.robustnessRun, 'robustness');
@@ -111,7 +131,10 @@ async function rocCommand(o: { store: string; robustnessRun: string; fprRun: str
       throw new UsageError((e as Error).message);
     }
     if (o.json) process.stdout.write(JSON.stringify({ robustnessRun: rob.id, fprRun: fpr.id, reports }) + '\n');
-    else process.stdout.write(`robustness run ${rob.id}, fpr run ${fpr.id}${o.transform ? `, transform ${o.transform}` : ''}\n${reports.map(formatRoc).join('')}`);
+    else
+      process.stdout.write(
+        `robustness run ${rob.id}, fpr run ${fpr.id}${o.transform ? `, transform ${o.transform}` : ''}\n${reports.map(formatRoc).join('')}`,
+      );
   } finally {
     store.close();
   }
@@ -126,10 +149,17 @@ export function registerStatsCommand(program: Command): void {
     .requiredOption('--db-size <n>', 'hashes in the database (e.g. 5e6)')
     .requiredOption('--photos-per-year <n>', 'photos an account sends a year')
     .requiredOption('--account-threshold <t>', 'matches needed to flag an account')
-    .option('--target <rate>', 'also solve for the thresholds that keep per-account false flags at or below this rate (e.g. 1e-12)')
+    .option(
+      '--target <rate>',
+      'also solve for the thresholds that keep per-account false flags at or below this rate (e.g. 1e-12)',
+    )
     .option('--json', 'print the report as JSON')
     .action(runAction(populationCommand));
-  addStoreOption(stats.command('roc').description('ROC, AUC, equal-error rate and TPR at fixed FPRs from a robustness run and an FPR run'))
+  addStoreOption(
+    stats
+      .command('roc')
+      .description('ROC, AUC, equal-error rate and TPR at fixed FPRs from a robustness run and an FPR run'),
+  )
     .requiredOption('--robustness-run <run>', 'a robustness run (related pairs)')
     .requiredOption('--fpr-run <run>', 'an fpr run (unrelated pairs)')
     .option('--algo <list>', 'algorithms (default: those in both runs)')

@@ -21,7 +21,9 @@ const NEAR_MAX_ABS = 32;
  */
 async function thumbnail(path: string): Promise<Uint8Array | undefined> {
   try {
-    return new Uint8Array(await sharp(path).greyscale().resize(16, 16, { fit: 'fill', kernel: 'cubic' }).raw().toBuffer());
+    return new Uint8Array(
+      await sharp(path).greyscale().resize(16, 16, { fit: 'fill', kernel: 'cubic' }).raw().toBuffer(),
+    );
   } catch {
     return undefined;
   }
@@ -45,7 +47,8 @@ function nearExactGroups(thumbs: readonly { item: DatasetItem; thumb: Uint8Array
   for (const entry of thumbs) {
     const key = Math.floor(meanOf(entry.thumb) / NEAR_MEAN_ABS);
     for (let k = key - 1; k <= key + 1; k++) {
-      for (const other of buckets.get(k) ?? []) if (nearlyEqual(entry.thumb, other.thumb)) out.push([other.item, entry.item]);
+      for (const other of buckets.get(k) ?? [])
+        if (nearlyEqual(entry.thumb, other.thumb)) out.push([other.item, entry.item]);
     }
     buckets.set(key, [...(buckets.get(key) ?? []), entry]);
   }
@@ -56,7 +59,10 @@ function nearExactGroups(thumbs: readonly { item: DatasetItem; thumb: Uint8Array
  * Pairs of items in different groups with identical bytes (`exact`, from the items' SHA-256 `digests`, in item order)
  * or nearly identical 16×16 thumbnails (`near-exact`).
  */
-export async function findCrossGroupDuplicates(items: readonly DatasetItem[], digests: readonly string[]): Promise<DuplicatePair[]> {
+export async function findCrossGroupDuplicates(
+  items: readonly DatasetItem[],
+  digests: readonly string[],
+): Promise<DuplicatePair[]> {
   const byContent = new Map<string, DatasetItem[]>();
   const thumbs: { item: DatasetItem; thumb: Uint8Array }[] = [];
   for (const [k, item] of items.entries()) {

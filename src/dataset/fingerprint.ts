@@ -6,7 +6,12 @@ import type { Dataset } from './types.js';
 /** SHA-256 of each file's bytes, in item order. */
 export async function fileDigests(dataset: Dataset): Promise<string[]> {
   const out: string[] = [];
-  for (const item of dataset.items) out.push(createHash('sha256').update(await readFile(item.path)).digest('hex'));
+  for (const item of dataset.items)
+    out.push(
+      createHash('sha256')
+        .update(await readFile(item.path))
+        .digest('hex'),
+    );
   return out;
 }
 

@@ -9,7 +9,10 @@ export async function loadFolderDataset(dir: string): Promise<Dataset> {
   const items: DatasetItem[] = files.map((path) => {
     const rel = relative(dir, path);
     const parts = rel.split(sep);
-    const id = rel.replace(/\.[^./\\]+$/, '').split(sep).join('/');
+    const id = rel
+      .replace(/\.[^./\\]+$/, '')
+      .split(sep)
+      .join('/');
     return { id, group: parts.length > 1 ? parts[0]! : id, path };
   });
   return { name: basename(dir), source: dir, synthetic: false, items };

@@ -13,7 +13,9 @@ export async function loadDataset(path: string): Promise<Dataset> {
   if (info.isFile()) dataset = await loadManifest(path);
   else {
     const manifest = join(path, 'manifest.json');
-    dataset = (await stat(manifest).catch(() => null))?.isFile() ? await loadManifest(manifest) : await loadFolderDataset(path);
+    dataset = (await stat(manifest).catch(() => null))?.isFile()
+      ? await loadManifest(manifest)
+      : await loadFolderDataset(path);
   }
   if (dataset.items.length === 0) throw new ManifestError('the dataset holds no images', path);
   // Generated images carry kind "synthetic"; a dataset made only of them is labelled synthetic in every result.

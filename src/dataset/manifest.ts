@@ -82,13 +82,15 @@ function parseEntry(raw: unknown, index: number, fail: (msg: string) => never): 
   const at = `${where} (id "${raw.id}")`;
   if (!isNonEmptyString(raw.file)) fail(`${at}: missing field "file" (a non-empty string)`);
   const file = raw.file;
-  if (isAbsolute(file) || file.split(/[\\/]/).includes('..')) fail(`${at}: file "${file}" must be a path inside the manifest's folder`);
+  if (isAbsolute(file) || file.split(/[\\/]/).includes('..'))
+    fail(`${at}: file "${file}" must be a path inside the manifest's folder`);
   for (const key of STRING_FIELDS) {
     if (raw[key] !== undefined && !isNonEmptyString(raw[key])) fail(`${at}: field "${key}" must be a non-empty string`);
   }
   for (const key of SIZE_FIELDS) {
     const v = raw[key];
-    if (v !== undefined && !(Number.isInteger(v) && (v as number) > 0)) fail(`${at}: field "${key}" must be a positive integer`);
+    if (v !== undefined && !(Number.isInteger(v) && (v as number) > 0))
+      fail(`${at}: field "${key}" must be a positive integer`);
   }
   if (raw.sha256 !== undefined && !(typeof raw.sha256 === 'string' && SHA256_HEX.test(raw.sha256))) {
     fail(`${at}: field "sha256" must be 64 lowercase hex digits`);
@@ -117,7 +119,9 @@ export function parseManifest(json: unknown, source: string): DatasetManifest {
 }
 
 async function sha256OfFile(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 }
 
 /**
@@ -143,13 +147,18 @@ export async function loadManifest(manifestPath: string, options: LoadManifestOp
   const items: ManifestItem[] = [];
   for (const entry of manifest.items) {
     const path = resolve(root, entry.file);
-    if (!path.startsWith(root + sep)) throw new ManifestError(`item "${entry.id}": file "${entry.file}" is outside the manifest's folder`, source);
+    if (!path.startsWith(root + sep))
+      throw new ManifestError(`item "${entry.id}": file "${entry.file}" is outside the manifest's folder`, source);
     const info = await stat(path).catch(() => null);
     if (!info?.isFile()) throw new ManifestError(`item "${entry.id}": file "${entry.file}" does not exist`, source);
     if (options.verifySha256) {
       if (entry.sha256 === undefined) throw new ManifestError(`item "${entry.id}": no sha256 to verify`, source);
       const actual = await sha256OfFile(path);
-      if (actual !== entry.sha256) throw new ManifestError(`item "${entry.id}": sha256 of "${entry.file}" is ${actual}, manifest says ${entry.sha256}`, source);
+      if (actual !== entry.sha256)
+        throw new ManifestError(
+          `item "${entry.id}": sha256 of "${entry.file}" is ${actual}, manifest says ${entry.sha256}`,
+          source,
+        );
     }
     items.push({ ...entry, group: entry.group ?? entry.id, path });
   }

@@ -26,18 +26,32 @@ export function syntheticSvg(seed: number, index: number, width: number, height:
     const s = 8 + r.nextInt(Math.max(9, Math.floor(Math.min(width, height) / 2)));
     const style = `fill="${colour(r)}" fill-opacity="${(0.3 + 0.7 * r.nextOpenUnit()).toFixed(3)}"`;
     switch (r.nextInt(4)) {
-      case 0: shapes.push(`<rect x="${x - s / 2}" y="${y - s / 2}" width="${s}" height="${Math.round(s * (0.3 + r.nextOpenUnit()))}" transform="rotate(${r.nextInt(90)} ${x} ${y})" ${style}/>`); break;
-      case 1: shapes.push(`<circle cx="${x}" cy="${y}" r="${s / 2}" ${style}/>`); break;
-      case 2: shapes.push(`<polygon points="${[0, 1, 2].map(() => `${r.nextInt(width)},${r.nextInt(height)}`).join(' ')}" ${style}/>`); break;
+      case 0:
+        shapes.push(
+          `<rect x="${x - s / 2}" y="${y - s / 2}" width="${s}" height="${Math.round(s * (0.3 + r.nextOpenUnit()))}" transform="rotate(${r.nextInt(90)} ${x} ${y})" ${style}/>`,
+        );
+        break;
+      case 1:
+        shapes.push(`<circle cx="${x}" cy="${y}" r="${s / 2}" ${style}/>`);
+        break;
+      case 2:
+        shapes.push(
+          `<polygon points="${[0, 1, 2].map(() => `${r.nextInt(width)},${r.nextInt(height)}`).join(' ')}" ${style}/>`,
+        );
+        break;
       default: {
         const w = 2 + r.nextInt(10);
-        shapes.push(`<g ${style}>${Array.from({ length: 6 }, (_, k) => `<rect x="${x + k * 2 * w}" y="0" width="${w}" height="${height}"/>`).join('')}</g>`);
+        shapes.push(
+          `<g ${style}>${Array.from({ length: 6 }, (_, k) => `<rect x="${x + k * 2 * w}" y="0" width="${w}" height="${height}"/>`).join('')}</g>`,
+        );
       }
     }
   }
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
     `<defs><linearGradient id="g" x1="0" y1="0" x2="${r.nextOpenUnit().toFixed(3)}" y2="1"><stop offset="0" stop-color="${colour(r)}"/><stop offset="1" stop-color="${colour(r)}"/></linearGradient></defs>` +
-    `<rect width="100%" height="100%" fill="url(#g)"/>${shapes.join('')}</svg>`;
+    `<rect width="100%" height="100%" fill="url(#g)"/>${shapes.join('')}</svg>`
+  );
 }
 
 /**
@@ -56,9 +70,18 @@ export async function generateSyntheticDataset(dir: string, options: SyntheticOp
     const id = `synthetic-${String(i).padStart(6, '0')}`;
     const path = join(dir, `${id}.png`);
     const noise = createPrng(deriveSeed(options.seed, 'noise', i));
-    const { data, info } = await sharp(Buffer.from(syntheticSvg(options.seed, i, w, h))).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    for (let k = 0; k < data.length; k++) data[k] = Math.max(0, Math.min(255, data[k]! + Math.round(4 * noise.nextNormal())));
-    await writeFile(path, await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } }).png().toBuffer());
+    const { data, info } = await sharp(Buffer.from(syntheticSvg(options.seed, i, w, h)))
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    for (let k = 0; k < data.length; k++)
+      data[k] = Math.max(0, Math.min(255, data[k]! + Math.round(4 * noise.nextNormal())));
+    await writeFile(
+      path,
+      await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } })
+        .png()
+        .toBuffer(),
+    );
     items.push({ id, group: id, path, kind: 'synthetic' });
   }
   const name = `synthetic-${options.seed}-${options.count}`;

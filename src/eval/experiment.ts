@@ -32,7 +32,8 @@ export async function prepareRun<C extends { readonly dataset: string; readonly 
   options: ExperimentOptions,
 ): Promise<PreparedRun<C>> {
   const previous = options.resume ? options.store.getRun(options.resume) : undefined;
-  if (previous && previous.kind !== kind) throw new StoreError(`run ${previous.id} is a ${previous.kind} run, not ${kind}`);
+  if (previous && previous.kind !== kind)
+    throw new StoreError(`run ${previous.id} is a ${previous.kind} run, not ${kind}`);
   const effective = (previous?.config as C | undefined) ?? config;
   if (!effective) throw new StoreError(`a ${kind} run needs a configuration or --resume RUN`);
   const withPath = { ...effective, dataset: resolve(effective.dataset) };
@@ -40,9 +41,19 @@ export async function prepareRun<C extends { readonly dataset: string; readonly 
   const digests = await fileDigests(dataset);
   const fingerprint = datasetFingerprint(dataset, digests);
   if (previous && previous.datasetHash !== fingerprint) {
-    throw new StoreError(`the dataset of run ${previous.id} has changed since it started (fingerprint differs); start a new run`);
+    throw new StoreError(
+      `the dataset of run ${previous.id} has changed since it started (fingerprint differs); start a new run`,
+    );
   }
-  const run = previous ?? options.store.createRun({ kind, name: options.name, config: withPath, seed: withPath.seed, datasetHash: fingerprint });
+  const run =
+    previous ??
+    options.store.createRun({
+      kind,
+      name: options.name,
+      config: withPath,
+      seed: withPath.seed,
+      datasetHash: fingerprint,
+    });
   if (previous) options.store.setStatus(run.id, 'running');
   return { run, config: withPath, dataset, digests };
 }

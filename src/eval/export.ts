@@ -9,17 +9,50 @@ import { StoreError, type RunStore } from './store.js';
 export type ExportRow = Record<string, string | number | null>;
 
 /** Robustness: item, transform, algo, hashes, distance. FPR: the histogram (`what = 'histogram'`) or the hashes. */
-export function exportRows(store: RunStore, runId: string, what: 'results' | 'hashes' | 'histogram' = 'results'): { columns: string[]; rows: ExportRow[] } {
+export function exportRows(
+  store: RunStore,
+  runId: string,
+  what: 'results' | 'hashes' | 'histogram' = 'results',
+): { columns: string[]; rows: ExportRow[] } {
   const run = store.getRun(runId);
   if (run.kind === 'robustness') {
     const columns = ['run', 'item', 'transform', 'algo', 'original_hash', 'edited_hash', 'distance', 'error'];
     const rows: ExportRow[] = [];
     for (const { value: u } of store.getResults<RobustnessUnitResult>(run.id, ROBUSTNESS_TABLE)) {
-      if (u.error) rows.push({ run: run.id, item: u.id, transform: null, algo: null, original_hash: null, edited_hash: null, distance: null, error: u.error });
+      if (u.error)
+        rows.push({
+          run: run.id,
+          item: u.id,
+          transform: null,
+          algo: null,
+          original_hash: null,
+          edited_hash: null,
+          distance: null,
+          error: u.error,
+        });
       for (const v of u.variants) {
-        if (v.error) rows.push({ run: run.id, item: u.id, transform: v.transform, algo: null, original_hash: null, edited_hash: null, distance: null, error: v.error });
+        if (v.error)
+          rows.push({
+            run: run.id,
+            item: u.id,
+            transform: v.transform,
+            algo: null,
+            original_hash: null,
+            edited_hash: null,
+            distance: null,
+            error: v.error,
+          });
         for (const [algo, h] of Object.entries(v.hashes ?? {})) {
-          rows.push({ run: run.id, item: u.id, transform: v.transform, algo, original_hash: u.original?.[algo] ?? null, edited_hash: h.hash, distance: h.distance, error: null });
+          rows.push({
+            run: run.id,
+            item: u.id,
+            transform: v.transform,
+            algo,
+            original_hash: u.original?.[algo] ?? null,
+            edited_hash: h.hash,
+            distance: h.distance,
+            error: null,
+          });
         }
       }
     }
@@ -29,14 +62,23 @@ export function exportRows(store: RunStore, runId: string, what: 'results' | 'ha
     if (what === 'hashes') {
       const columns = ['run', 'item', 'algo', 'hash', 'quality', 'error'];
       const rows = store.getResults<HashUnitResult>(run.id, FPR_HASH_TABLE).flatMap(({ key, value }) =>
-        Object.entries(value).map(([algo, h]) => ({ run: run.id, item: key, algo, hash: h.hash ?? null, quality: h.quality ?? null, error: h.error ?? null })),
+        Object.entries(value).map(([algo, h]) => ({
+          run: run.id,
+          item: key,
+          algo,
+          hash: h.hash ?? null,
+          quality: h.quality ?? null,
+          error: h.error ?? null,
+        })),
       );
       return { columns, rows };
     }
     const summary = store.getArtifact<FprSummary>(run.id, 'summary');
     if (!summary) throw new StoreError(`run ${run.id} has no summary yet (resume it to finish)`);
     const columns = ['run', 'algo', 'distance', 'pairs', 'sampled'];
-    const rows = Object.entries(summary.algos).flatMap(([algo, a]) => a.counts.map((c, d) => ({ run: run.id, algo, distance: d, pairs: c, sampled: a.sampled ? 1 : 0 })));
+    const rows = Object.entries(summary.algos).flatMap(([algo, a]) =>
+      a.counts.map((c, d) => ({ run: run.id, algo, distance: d, pairs: c, sampled: a.sampled ? 1 : 0 })),
+    );
     return { columns, rows };
   }
   throw new StoreError(`run ${run.id} is a ${run.kind} run, which has no export format yet`);

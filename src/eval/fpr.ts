@@ -43,20 +43,33 @@ export const FPR_HASH_TABLE = 'hashes';
 export function fprConfig(c: Partial<FprConfig> & Pick<FprConfig, 'dataset' | 'algos'>): FprConfig {
   createHashers(c.algos);
   return {
-    dataset: c.dataset, algos: [...c.algos], maxPairs: c.maxPairs ?? 5_000_000, seed: c.seed ?? 1, keepDuplicates: c.keepDuplicates ?? false,
+    dataset: c.dataset,
+    algos: [...c.algos],
+    maxPairs: c.maxPairs ?? 5_000_000,
+    seed: c.seed ?? 1,
+    keepDuplicates: c.keepDuplicates ?? false,
     flattenAlpha: c.flattenAlpha === undefined ? DEFAULT_FLATTEN : c.flattenAlpha,
   };
 }
 
 /** Stores, without hashing, every item whose hashes for all algorithms are already in the store's cache. */
-function fillFromCache(store: RunStore, runId: string, inputs: readonly HashUnitInput[], digests: ReadonlyMap<string, string>, algos: readonly string[], decode: string): void {
+function fillFromCache(
+  store: RunStore,
+  runId: string,
+  inputs: readonly HashUnitInput[],
+  digests: ReadonlyMap<string, string>,
+  algos: readonly string[],
+  decode: string,
+): void {
   const stored = store.resultKeys(runId, FPR_HASH_TABLE);
   const rows = [];
   for (const input of inputs) {
     if (stored.has(input.id)) continue;
     const cached = algos.map((a) => store.getCachedHash(digests.get(input.id)!, a, decode));
     if (cached.some((c) => !c)) continue;
-    const value: HashUnitResult = Object.fromEntries(cached.map((c) => [c!.algo, c!.quality === null ? { hash: c!.hash } : { hash: c!.hash, quality: c!.quality }]));
+    const value: HashUnitResult = Object.fromEntries(
+      cached.map((c) => [c!.algo, c!.quality === null ? { hash: c!.hash } : { hash: c!.hash, quality: c!.quality }]),
+    );
     rows.push({ key: input.id, value });
   }
   if (rows.length) store.putResults(runId, FPR_HASH_TABLE, rows);
@@ -66,12 +79,21 @@ function cacheNewHashes(store: RunStore, runId: string, digests: ReadonlyMap<str
   const rows = store.getResults<HashUnitResult>(runId, FPR_HASH_TABLE).flatMap(({ key, value }) =>
     Object.entries(value)
       .filter(([, r]) => r.hash)
-      .map(([algo, r]) => ({ contentSha256: digests.get(key)!, algo, decode, hash: r.hash!, quality: r.quality ?? null })),
+      .map(([algo, r]) => ({
+        contentSha256: digests.get(key)!,
+        algo,
+        decode,
+        hash: r.hash!,
+        quality: r.quality ?? null,
+      })),
   );
   store.putCachedHashes(rows);
 }
 
-export async function runFpr(config: FprConfig | undefined, options: ExperimentOptions): Promise<{ run: RunRecord; summary: FprSummary }> {
+export async function runFpr(
+  config: FprConfig | undefined,
+  options: ExperimentOptions,
+): Promise<{ run: RunRecord; summary: FprSummary }> {
   const { run, config: cfg, dataset, digests } = await prepareRun('fpr', config, options);
   const { store } = options;
   return completeRun(store, run.id, async () => {
@@ -101,7 +123,9 @@ export async function runFpr(config: FprConfig | undefined, options: ExperimentO
     }
 
     const hashes = new Map(store.getResults<HashUnitResult>(run.id, FPR_HASH_TABLE).map((r) => [r.key, r.value]));
-    const ordered = [...dataset.items].sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const ordered = [...dataset.items].sort((a, b) =>
+      a.group < b.group ? -1 : a.group > b.group ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+    );
     const summary: FprSummary = { items: dataset.items.length, synthetic: dataset.synthetic, duplicates, algos: {} };
     for (const hasher of hashers) {
       const rows = ordered.filter((item) => hashes.get(item.id)?.[hasher.id]?.hash);
@@ -113,10 +137,21 @@ export async function runFpr(config: FprConfig | undefined, options: ExperimentO
       const rowOf = new Map(rows.map((item, k) => [item.id, k]));
       const exclude = cfg.keepDuplicates
         ? []
-        : duplicates.filter((d) => rowOf.has(d.a) && rowOf.has(d.b)).map((d) => [rowOf.get(d.a)!, rowOf.get(d.b)!] as const);
-      const hist = await unrelatedPairHistogram(grouped, { maxPairs: cfg.maxPairs, seed: cfg.seed, jobs: options.jobs, exclude });
+        : duplicates
+            .filter((d) => rowOf.has(d.a) && rowOf.has(d.b))
+            .map((d) => [rowOf.get(d.a)!, rowOf.get(d.b)!] as const);
+      const hist = await unrelatedPairHistogram(grouped, {
+        maxPairs: cfg.maxPairs,
+        seed: cfg.seed,
+        jobs: options.jobs,
+        exclude,
+      });
       const pairs = hist.counts.reduce((s, c) => s + c, 0);
-      summary.algos[hasher.id] = { ...hist, hashed: rows.length, dof: pairs > 1 ? fitDof({ nbits: hist.nbits, counts: hist.counts }) : null };
+      summary.algos[hasher.id] = {
+        ...hist,
+        hashed: rows.length,
+        dof: pairs > 1 ? fitDof({ nbits: hist.nbits, counts: hist.counts }) : null,
+      };
     }
     store.putArtifact(run.id, 'summary', summary);
     return { run: store.getRun(run.id), summary };

@@ -59,18 +59,32 @@ export function allPairsHistogram(g: GroupedHashes, from = 0, to = g.packed.coun
   if (words === 8) {
     for (let i = from; i < to; i++) {
       const a = i * 8;
-      const a0 = data[a]!, a1 = data[a + 1]!, a2 = data[a + 2]!, a3 = data[a + 3]!, a4 = data[a + 4]!, a5 = data[a + 5]!, a6 = data[a + 6]!, a7 = data[a + 7]!;
+      const a0 = data[a]!,
+        a1 = data[a + 1]!,
+        a2 = data[a + 2]!,
+        a3 = data[a + 3]!,
+        a4 = data[a + 4]!,
+        a5 = data[a + 5]!,
+        a6 = data[a + 6]!,
+        a7 = data[a + 7]!;
       for (let j = end[i]!; j < p.count; j++) {
         const b = j * 8;
         let x = a0 ^ data[b]!;
         let d = POP16[x & 0xffff]! + POP16[x >>> 16]!;
-        x = a1 ^ data[b + 1]!; d += POP16[x & 0xffff]! + POP16[x >>> 16]!;
-        x = a2 ^ data[b + 2]!; d += POP16[x & 0xffff]! + POP16[x >>> 16]!;
-        x = a3 ^ data[b + 3]!; d += POP16[x & 0xffff]! + POP16[x >>> 16]!;
-        x = a4 ^ data[b + 4]!; d += POP16[x & 0xffff]! + POP16[x >>> 16]!;
-        x = a5 ^ data[b + 5]!; d += POP16[x & 0xffff]! + POP16[x >>> 16]!;
-        x = a6 ^ data[b + 6]!; d += POP16[x & 0xffff]! + POP16[x >>> 16]!;
-        x = a7 ^ data[b + 7]!; d += POP16[x & 0xffff]! + POP16[x >>> 16]!;
+        x = a1 ^ data[b + 1]!;
+        d += POP16[x & 0xffff]! + POP16[x >>> 16]!;
+        x = a2 ^ data[b + 2]!;
+        d += POP16[x & 0xffff]! + POP16[x >>> 16]!;
+        x = a3 ^ data[b + 3]!;
+        d += POP16[x & 0xffff]! + POP16[x >>> 16]!;
+        x = a4 ^ data[b + 4]!;
+        d += POP16[x & 0xffff]! + POP16[x >>> 16]!;
+        x = a5 ^ data[b + 5]!;
+        d += POP16[x & 0xffff]! + POP16[x >>> 16]!;
+        x = a6 ^ data[b + 6]!;
+        d += POP16[x & 0xffff]! + POP16[x >>> 16]!;
+        x = a7 ^ data[b + 7]!;
+        d += POP16[x & 0xffff]! + POP16[x >>> 16]!;
         hist[d]!++;
       }
     }
@@ -78,7 +92,8 @@ export function allPairsHistogram(g: GroupedHashes, from = 0, to = g.packed.coun
   }
   if (words === 2) {
     for (let i = from; i < to; i++) {
-      const a0 = data[2 * i]!, a1 = data[2 * i + 1]!;
+      const a0 = data[2 * i]!,
+        a1 = data[2 * i + 1]!;
       for (let j = end[i]!; j < p.count; j++) {
         const x = a0 ^ data[2 * j]!;
         const y = a1 ^ data[2 * j + 1]!;

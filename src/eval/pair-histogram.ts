@@ -2,7 +2,12 @@
 // less the pairs flagged as duplicates.
 import { orderedPool, siblingModule } from '../hash/worker-pool.js';
 import {
-  allPairsHistogram, balancedRanges, crossGroupPairCount, rowDistance, sampledPairsHistogram, type GroupedHashes,
+  allPairsHistogram,
+  balancedRanges,
+  crossGroupPairCount,
+  rowDistance,
+  sampledPairsHistogram,
+  type GroupedHashes,
 } from './pair-distances.js';
 
 export interface PairHistogram {
@@ -26,13 +31,21 @@ export interface PairHistogramOptions {
 export async function parallelAllPairs(hashes: GroupedHashes, jobs: number): Promise<number[]> {
   if (jobs <= 1) return allPairsHistogram(hashes);
   const total = new Array<number>(hashes.packed.nbits + 1).fill(0);
-  for await (const part of orderedPool<[number, number], number[]>(siblingModule(import.meta.url, 'pair-worker'), hashes, balancedRanges(hashes, jobs), jobs)) {
+  for await (const part of orderedPool<[number, number], number[]>(
+    siblingModule(import.meta.url, 'pair-worker'),
+    hashes,
+    balancedRanges(hashes, jobs),
+    jobs,
+  )) {
     part.forEach((c, d) => (total[d]! += c));
   }
   return total;
 }
 
-export async function unrelatedPairHistogram(hashes: GroupedHashes, options: PairHistogramOptions): Promise<PairHistogram> {
+export async function unrelatedPairHistogram(
+  hashes: GroupedHashes,
+  options: PairHistogramOptions,
+): Promise<PairHistogram> {
   const nbits = hashes.packed.nbits;
   const population = crossGroupPairCount(hashes);
   const exclude = options.exclude ?? [];

@@ -2,4 +2,8 @@
 import { serveWorker } from '../hash/worker-serve.js';
 import { allPairsHistogram, type GroupedHashes } from './pair-distances.js';
 
-serveWorker<GroupedHashes, [number, number], number[]>((hashes) => async ([from, to]) => allPairsHistogram(hashes, from, to));
+serveWorker<GroupedHashes, [number, number], number[]>(
+  (hashes) =>
+    async ([from, to]) =>
+      allPairsHistogram(hashes, from, to),
+);

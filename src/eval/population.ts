@@ -3,7 +3,7 @@
 import { binomialTailAtLeast, type Proportion } from './binomial.js';
 
 export const INDEPENDENCE_ASSUMPTION =
-  'each of the D database hashes is an independent chance of a false match (p = 1 - (1 - FPR)^D), and an account\'s photos are independent of each other';
+  "each of the D database hashes is an independent chance of a false match (p = 1 - (1 - FPR)^D), and an account's photos are independent of each other";
 
 /** A value with its interval, carried through a monotone function from an FPR interval. */
 export interface Estimate {

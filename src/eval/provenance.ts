@@ -44,7 +44,10 @@ let cached: Provenance | undefined;
 /** Versions of everything that can change a result; computed once per process. */
 export function provenance(): Provenance {
   if (cached) return cached;
-  const own = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string; dependencies?: Record<string, string> };
+  const own = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as {
+    version: string;
+    dependencies?: Record<string, string>;
+  };
   const packages: Record<string, string> = {};
   for (const name of Object.keys(own.dependencies ?? {}).sort()) {
     const v = versionOf(name);

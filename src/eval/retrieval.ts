@@ -16,7 +16,11 @@ export interface RecallAtPrecision {
   readonly precision: number | null;
 }
 
-export function recallAtPrecision(queries: readonly RetrievalQuery[], nbits: number, targetPrecision: number): RecallAtPrecision {
+export function recallAtPrecision(
+  queries: readonly RetrievalQuery[],
+  nbits: number,
+  targetPrecision: number,
+): RecallAtPrecision {
   const n = queries.length;
   const matched = new Array<number>(nbits + 2).fill(0);
   const correct = new Array<number>(nbits + 2).fill(0);
@@ -33,7 +37,8 @@ export function recallAtPrecision(queries: readonly RetrievalQuery[], nbits: num
     c += correct[t]!;
     if (m === 0) continue;
     const precision = c / m;
-    if (precision >= targetPrecision && c / n > best.recall) best = { targetPrecision, queries: n, threshold: t, recall: c / n, precision };
+    if (precision >= targetPrecision && c / n > best.recall)
+      best = { targetPrecision, queries: n, threshold: t, recall: c / n, precision };
   }
   return best;
 }

@@ -67,10 +67,15 @@ export function summariseRobustness(
         overall[h.distance]!++;
         perTransform[v.transform]![h.distance]!++;
         const incorrect = closestWrong(fromHex(algo, nbits, h.hash), originals, group);
-        queries[v.transform]!.push({ correct: h.distance, incorrect: Number.isFinite(incorrect) ? incorrect : nbits + 1 });
+        queries[v.transform]!.push({
+          correct: h.distance,
+          incorrect: Number.isFinite(incorrect) ? incorrect : nbits + 1,
+        });
       }
     }
-    const retrieval = Object.fromEntries(transforms.map((t) => [t, recallAtPrecision(queries[t]!, nbits, retrievalPrecision)]));
+    const retrieval = Object.fromEntries(
+      transforms.map((t) => [t, recallAtPrecision(queries[t]!, nbits, retrievalPrecision)]),
+    );
     summary.algos[algo] = { nbits, overall, perTransform, retrieval };
   }
   return summary;

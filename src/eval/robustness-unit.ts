@@ -61,7 +61,9 @@ export async function runRobustnessUnit(
       const hashes = await hashAll(edited, hashers);
       variants.push({
         transform: t.spec,
-        hashes: Object.fromEntries(hashers.map((h, k) => [h.id, { hash: toHex(hashes[k]!), distance: hamming(originals[k]!, hashes[k]!) }])),
+        hashes: Object.fromEntries(
+          hashers.map((h, k) => [h.id, { hash: toHex(hashes[k]!), distance: hamming(originals[k]!, hashes[k]!) }]),
+        ),
       });
     } catch (e) {
       variants.push({ transform: t.spec, error: messageOf(e) });

@@ -31,16 +31,25 @@ export const ROBUSTNESS_TABLE = 'units';
 export const DEFAULT_FLATTEN = 'ffffff';
 
 /** Fills in defaults and canonicalises transform specs (so that equal transforms have equal names). */
-export function robustnessConfig(c: Partial<RobustnessConfig> & Pick<RobustnessConfig, 'dataset' | 'algos'>): RobustnessConfig {
+export function robustnessConfig(
+  c: Partial<RobustnessConfig> & Pick<RobustnessConfig, 'dataset' | 'algos'>,
+): RobustnessConfig {
   const transforms = (c.transforms ?? DEFAULT_TRANSFORM_SPECS).map((t) => parseTransform(t).spec);
   createHashers(c.algos);
   return {
-    dataset: c.dataset, algos: [...c.algos], transforms, seed: c.seed ?? 1, retrievalPrecision: c.retrievalPrecision ?? 0.99,
+    dataset: c.dataset,
+    algos: [...c.algos],
+    transforms,
+    seed: c.seed ?? 1,
+    retrievalPrecision: c.retrievalPrecision ?? 0.99,
     flattenAlpha: c.flattenAlpha === undefined ? DEFAULT_FLATTEN : c.flattenAlpha,
   };
 }
 
-export async function runRobustness(config: RobustnessConfig | undefined, options: ExperimentOptions): Promise<{ run: RunRecord; summary: RobustnessSummary }> {
+export async function runRobustness(
+  config: RobustnessConfig | undefined,
+  options: ExperimentOptions,
+): Promise<{ run: RunRecord; summary: RobustnessSummary }> {
   const { run, config: cfg, dataset } = await prepareRun('robustness', config, options);
   const { store } = options;
   return completeRun(store, run.id, async () => {
@@ -56,7 +65,12 @@ export async function runRobustness(config: RobustnessConfig | undefined, option
       process: (i) => runRobustnessUnit(i, hashers, transforms, cfg.seed, cfg.flattenAlpha ?? undefined),
       worker: {
         module: siblingModule(import.meta.url, 'robustness-worker'),
-        data: { algos: cfg.algos, transforms: cfg.transforms, seed: cfg.seed, flattenAlpha: cfg.flattenAlpha ?? undefined },
+        data: {
+          algos: cfg.algos,
+          transforms: cfg.transforms,
+          seed: cfg.seed,
+          flattenAlpha: cfg.flattenAlpha ?? undefined,
+        },
       },
       jobs: options.jobs ?? 1,
       onProgress: options.onProgress,

@@ -1,5 +1,13 @@
 // ROC summary of one algorithm from a robustness run (related pairs) and an FPR run (unrelated pairs).
-import { STANDARD_FPR_TARGETS, auc, equalErrorRate, operatingPoints, tprAtFpr, type OperatingPoint, type TprAtFpr } from './roc.js';
+import {
+  STANDARD_FPR_TARGETS,
+  auc,
+  equalErrorRate,
+  operatingPoints,
+  tprAtFpr,
+  type OperatingPoint,
+  type TprAtFpr,
+} from './roc.js';
 import type { FprSummary } from './fpr.js';
 import type { RobustnessSummary } from './robustness-summary.js';
 
@@ -18,7 +26,10 @@ export interface RocReport {
 export function rocReport(algo: string, robustness: RobustnessSummary, fpr: FprSummary, transform?: string): RocReport {
   const rel = robustness.algos[algo];
   const unrel = fpr.algos[algo];
-  if (!rel || !unrel) throw new RangeError(`both runs must include ${algo} (robustness: ${Object.keys(robustness.algos).join(', ')}; fpr: ${Object.keys(fpr.algos).join(', ')})`);
+  if (!rel || !unrel)
+    throw new RangeError(
+      `both runs must include ${algo} (robustness: ${Object.keys(robustness.algos).join(', ')}; fpr: ${Object.keys(fpr.algos).join(', ')})`,
+    );
   const counts = transform === undefined ? rel.overall : rel.perTransform[transform];
   if (!counts) throw new RangeError(`the robustness run has no transform "${transform}"`);
   const related = { nbits: rel.nbits, counts };

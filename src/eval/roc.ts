@@ -10,7 +10,11 @@ export interface OperatingPoint {
 }
 
 /** TPR and FPR with intervals at every threshold 0..nbits. */
-export function operatingPoints(related: DistanceHistogram, unrelated: DistanceHistogram, method: IntervalMethod = 'clopper-pearson'): OperatingPoint[] {
+export function operatingPoints(
+  related: DistanceHistogram,
+  unrelated: DistanceHistogram,
+  method: IntervalMethod = 'clopper-pearson',
+): OperatingPoint[] {
   if (related.nbits !== unrelated.nbits) throw new RangeError('related and unrelated histograms differ in bit length');
   const nr = total(related);
   const nu = total(unrelated);
@@ -28,14 +32,17 @@ export function auc(related: DistanceHistogram, unrelated: DistanceHistogram): n
   let below = 0;
   let sum = 0;
   for (let d = 0; d <= related.nbits; d++) {
-    sum += related.counts[d]! * ((nu - below - unrelated.counts[d]!) + 0.5 * unrelated.counts[d]!);
+    sum += related.counts[d]! * (nu - below - unrelated.counts[d]! + 0.5 * unrelated.counts[d]!);
     below += unrelated.counts[d]!;
   }
   return sum / (nr * nu);
 }
 
 /** Equal-error rate: where FPR(τ) = 1 − TPR(τ), interpolated linearly between the integer thresholds around it. */
-export function equalErrorRate(related: DistanceHistogram, unrelated: DistanceHistogram): { rate: number; threshold: number } {
+export function equalErrorRate(
+  related: DistanceHistogram,
+  unrelated: DistanceHistogram,
+): { rate: number; threshold: number } {
   const nr = total(related);
   const nu = total(unrelated);
   let prev = { t: -1, fpr: 0, fnr: 1 };

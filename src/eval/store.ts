@@ -70,14 +70,30 @@ CREATE TABLE IF NOT EXISTS hash_cache (
 `;
 
 interface RunRow {
-  id: string; kind: string; name: string; config: string; seed: string | null; dataset_hash: string | null;
-  provenance: string; started_at: string; ended_at: string | null; status: RunStatus;
+  id: string;
+  kind: string;
+  name: string;
+  config: string;
+  seed: string | null;
+  dataset_hash: string | null;
+  provenance: string;
+  started_at: string;
+  ended_at: string | null;
+  status: RunStatus;
 }
 
 function toRecord(r: RunRow): RunRecord {
   return {
-    id: r.id, kind: r.kind, name: r.name, config: JSON.parse(r.config), seed: r.seed, datasetHash: r.dataset_hash,
-    provenance: JSON.parse(r.provenance) as Provenance, startedAt: r.started_at, endedAt: r.ended_at, status: r.status,
+    id: r.id,
+    kind: r.kind,
+    name: r.name,
+    config: JSON.parse(r.config),
+    seed: r.seed,
+    datasetHash: r.dataset_hash,
+    provenance: JSON.parse(r.provenance) as Provenance,
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
+    status: r.status,
   };
 }
 
@@ -88,7 +104,10 @@ function newRunId(now: Date): string {
 }
 
 export class RunStore {
-  private constructor(private readonly db: Database.Database, readonly path: string) {}
+  private constructor(
+    private readonly db: Database.Database,
+    readonly path: string,
+  ) {}
 
   /** Opens (creating if needed) a store file; a file that is not a scanlab store is a StoreError. */
   static open(path: string = DEFAULT_STORE): RunStore {
@@ -102,11 +121,15 @@ export class RunStore {
     } catch (e) {
       throw new StoreError(`${path}: not a usable scanlab store (${(e as Error).message})`);
     }
-    const version = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get('schema_version') as string | undefined;
-    if (version === undefined) db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+    const version = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get('schema_version') as
+      string | undefined;
+    if (version === undefined)
+      db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
     else if (Number(version) > SCHEMA_VERSION) {
       db.close();
-      throw new StoreError(`${path}: written by a newer scanlab (store schema ${version}, this version reads ${SCHEMA_VERSION})`);
+      throw new StoreError(
+        `${path}: written by a newer scanlab (store schema ${version}, this version reads ${SCHEMA_VERSION})`,
+      );
     }
     return new RunStore(db, path);
   }
@@ -124,12 +147,23 @@ export class RunStore {
   createRun(run: NewRun, now = new Date()): RunRecord {
     const id = newRunId(now);
     const row: RunRow = {
-      id, kind: run.kind, name: run.name ?? run.kind, config: JSON.stringify(run.config ?? {}),
-      seed: run.seed === undefined ? null : String(run.seed), dataset_hash: run.datasetHash ?? null,
-      provenance: JSON.stringify(provenance()), started_at: now.toISOString(), ended_at: null, status: 'running',
+      id,
+      kind: run.kind,
+      name: run.name ?? run.kind,
+      config: JSON.stringify(run.config ?? {}),
+      seed: run.seed === undefined ? null : String(run.seed),
+      dataset_hash: run.datasetHash ?? null,
+      provenance: JSON.stringify(provenance()),
+      started_at: now.toISOString(),
+      ended_at: null,
+      status: 'running',
     };
-    this.db.prepare(`INSERT INTO runs (id, kind, name, config, seed, dataset_hash, provenance, started_at, ended_at, status)
-      VALUES (@id, @kind, @name, @config, @seed, @dataset_hash, @provenance, @started_at, @ended_at, @status)`).run(row);
+    this.db
+      .prepare(
+        `INSERT INTO runs (id, kind, name, config, seed, dataset_hash, provenance, started_at, ended_at, status)
+      VALUES (@id, @kind, @name, @config, @seed, @dataset_hash, @provenance, @started_at, @ended_at, @status)`,
+      )
+      .run(row);
     return toRecord(row);
   }
 
@@ -137,9 +171,12 @@ export class RunStore {
   getRun(ref: string): RunRecord {
     const exact = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(ref) as RunRow | undefined;
     if (exact) return toRecord(exact);
-    const matches = this.db.prepare("SELECT * FROM runs WHERE id LIKE ? || '%' OR name = ? ORDER BY started_at").all(ref, ref) as RunRow[];
+    const matches = this.db
+      .prepare("SELECT * FROM runs WHERE id LIKE ? || '%' OR name = ? ORDER BY started_at")
+      .all(ref, ref) as RunRow[];
     if (matches.length === 1) return toRecord(matches[0]!);
-    if (matches.length > 1) throw new StoreError(`"${ref}" matches ${matches.length} runs in ${this.path}; give the full run id`);
+    if (matches.length > 1)
+      throw new StoreError(`"${ref}" matches ${matches.length} runs in ${this.path}; give the full run id`);
     throw new StoreError(`no run "${ref}" in ${this.path}`);
   }
 
@@ -148,7 +185,9 @@ export class RunStore {
   }
 
   setStatus(runId: string, status: RunStatus, now = new Date()): void {
-    this.db.prepare('UPDATE runs SET status = ?, ended_at = ? WHERE id = ?').run(status, status === 'running' ? null : now.toISOString(), runId);
+    this.db
+      .prepare('UPDATE runs SET status = ?, ended_at = ? WHERE id = ?')
+      .run(status, status === 'running' ? null : now.toISOString(), runId);
   }
 
   /** Stores a batch of result rows in one transaction: after a crash either all of them are there or none. */
@@ -161,25 +200,35 @@ export class RunStore {
 
   /** Keys already stored in a result table: the work a resumed run skips. */
   resultKeys(runId: string, table: string): Set<string> {
-    return new Set(this.db.prepare('SELECT key FROM results WHERE run_id = ? AND tbl = ?').pluck().all(runId, table) as string[]);
+    return new Set(
+      this.db.prepare('SELECT key FROM results WHERE run_id = ? AND tbl = ?').pluck().all(runId, table) as string[],
+    );
   }
 
   /** All rows of a result table, ordered by key. */
   getResults<T = unknown>(runId: string, table: string): ResultRow<T>[] {
-    const rows = this.db.prepare('SELECT key, value FROM results WHERE run_id = ? AND tbl = ? ORDER BY key').all(runId, table) as { key: string; value: string }[];
+    const rows = this.db
+      .prepare('SELECT key, value FROM results WHERE run_id = ? AND tbl = ? ORDER BY key')
+      .all(runId, table) as { key: string; value: string }[];
     return rows.map((r) => ({ key: r.key, value: JSON.parse(r.value) as T }));
   }
 
   resultTables(runId: string): string[] {
-    return this.db.prepare('SELECT DISTINCT tbl FROM results WHERE run_id = ? ORDER BY tbl').pluck().all(runId) as string[];
+    return this.db
+      .prepare('SELECT DISTINCT tbl FROM results WHERE run_id = ? ORDER BY tbl')
+      .pluck()
+      .all(runId) as string[];
   }
 
   putArtifact(runId: string, key: string, value: unknown): void {
-    this.db.prepare('INSERT OR REPLACE INTO artifacts (run_id, key, value) VALUES (?, ?, ?)').run(runId, key, JSON.stringify(value));
+    this.db
+      .prepare('INSERT OR REPLACE INTO artifacts (run_id, key, value) VALUES (?, ?, ?)')
+      .run(runId, key, JSON.stringify(value));
   }
 
   getArtifact<T = unknown>(runId: string, key: string): T | undefined {
-    const v = this.db.prepare('SELECT value FROM artifacts WHERE run_id = ? AND key = ?').pluck().get(runId, key) as string | undefined;
+    const v = this.db.prepare('SELECT value FROM artifacts WHERE run_id = ? AND key = ?').pluck().get(runId, key) as
+      string | undefined;
     return v === undefined ? undefined : (JSON.parse(v) as T);
   }
 
@@ -188,14 +237,16 @@ export class RunStore {
   }
 
   getCachedHash(contentSha256: string, algo: string, decode: string): CachedHash | undefined {
-    const r = this.db.prepare('SELECT hash, quality FROM hash_cache WHERE content_sha256 = ? AND algo = ? AND decode = ?').get(contentSha256, algo, decode) as
-      | { hash: string; quality: number | null }
-      | undefined;
+    const r = this.db
+      .prepare('SELECT hash, quality FROM hash_cache WHERE content_sha256 = ? AND algo = ? AND decode = ?')
+      .get(contentSha256, algo, decode) as { hash: string; quality: number | null } | undefined;
     return r && { contentSha256, algo, decode, hash: r.hash, quality: r.quality };
   }
 
   putCachedHashes(rows: readonly CachedHash[]): void {
-    const insert = this.db.prepare('INSERT OR REPLACE INTO hash_cache (content_sha256, algo, decode, hash, quality) VALUES (?, ?, ?, ?, ?)');
+    const insert = this.db.prepare(
+      'INSERT OR REPLACE INTO hash_cache (content_sha256, algo, decode, hash, quality) VALUES (?, ?, ?, ?, ?)',
+    );
     this.db.transaction(() => {
       for (const r of rows) insert.run(r.contentSha256, r.algo, r.decode, r.hash, r.quality);
     })();

@@ -34,7 +34,11 @@ export async function* hashFiles(files: readonly string[], options: HashFilesOpt
   yield* hashInWorkers(files, options, jobs);
 }
 
-async function* hashInWorkers(files: readonly string[], options: HashFilesOptions, jobs: number): AsyncGenerator<HashRow> {
+async function* hashInWorkers(
+  files: readonly string[],
+  options: HashFilesOptions,
+  jobs: number,
+): AsyncGenerator<HashRow> {
   const config: WorkerConfig = {
     algos: options.algos,
     applyExifOrientation: options.applyExifOrientation,
@@ -43,7 +47,13 @@ async function* hashInWorkers(files: readonly string[], options: HashFilesOption
     dihedral: options.dihedral,
     minQuality: options.minQuality,
   };
-  for await (const rows of orderedPool<string, HashRow[]>(siblingModule(import.meta.url, 'batch-worker'), config, files, jobs, options.onProgress)) {
+  for await (const rows of orderedPool<string, HashRow[]>(
+    siblingModule(import.meta.url, 'batch-worker'),
+    config,
+    files,
+    jobs,
+    options.onProgress,
+  )) {
     yield* rows;
   }
 }

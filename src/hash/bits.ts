@@ -8,7 +8,11 @@ export const byteLength = (nbits: number): number => Math.ceil(nbits / 8);
  * Packs bits (index 0 = most significant) as the big-endian integer Σ b[i]·2^(n-1-i), left-padded to whole bytes.
  * This is how `imagehash` and `blockhash` print hashes: the bit array read as one binary number.
  */
-export function packMsbFirst<A extends string, N extends number>(algo: A, bits: ArrayLike<number | boolean>, quality?: number): Hash<A, N> {
+export function packMsbFirst<A extends string, N extends number>(
+  algo: A,
+  bits: ArrayLike<number | boolean>,
+  quality?: number,
+): Hash<A, N> {
   const nbits = bits.length as N;
   const out = new Uint8Array(byteLength(nbits));
   const pad = out.length * 8 - nbits;
@@ -37,7 +41,12 @@ export function toHex(hash: Hash): string {
 }
 
 /** Parses canonical hex for an algorithm of `nbits` bits; rejects wrong lengths, bad digits and set padding bits. */
-export function fromHex<A extends string, N extends number>(algo: A, nbits: N, hex: string, quality?: number): Hash<A, N> {
+export function fromHex<A extends string, N extends number>(
+  algo: A,
+  nbits: N,
+  hex: string,
+  quality?: number,
+): Hash<A, N> {
   const digits = Math.ceil(nbits / 4);
   const clean = hex.trim().toLowerCase();
   if (clean.length !== digits) throw new HashError(`${algo} hash must have ${digits} hex digits, got ${clean.length}`);
@@ -46,6 +55,7 @@ export function fromHex<A extends string, N extends number>(algo: A, nbits: N, h
   const bits = new Uint8Array(padded.length / 2);
   for (let i = 0; i < bits.length; i++) bits[i] = parseInt(padded.slice(2 * i, 2 * i + 2), 16);
   const pad = bits.length * 8 - nbits;
-  if (pad > 0 && bits[0]! >> (8 - pad)) throw new HashError(`${algo} hash "${clean}" has bits set above its ${nbits}-bit length`);
+  if (pad > 0 && bits[0]! >> (8 - pad))
+    throw new HashError(`${algo} hash "${clean}" has bits set above its ${nbits}-bit length`);
   return quality === undefined ? { algo, nbits, bits } : { algo, nbits, bits, quality };
 }

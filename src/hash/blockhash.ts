@@ -19,7 +19,10 @@ function pixelValues(img: Image): Uint16Array {
 }
 
 /** For each coordinate along one axis: the two blocks it contributes to and their weights, as the reference computes them. */
-function axisWeights(length: number, bits: number): { lo: Int32Array; hi: Int32Array; wLo: Float64Array; wHi: Float64Array } {
+function axisWeights(
+  length: number,
+  bits: number,
+): { lo: Int32Array; hi: Int32Array; wLo: Float64Array; wHi: Float64Array } {
   const lo = new Int32Array(length);
   const hi = new Int32Array(length);
   const wLo = new Float64Array(length);
@@ -136,7 +139,9 @@ export function blockhash(bitsPerSide = 16): Hasher<string> {
       const { width, height } = image;
       const values = pixelValues(image);
       const even = width % bitsPerSide === 0 && height % bitsPerSide === 0;
-      const blocks = even ? evenBlocks(values, width, height, bitsPerSide) : weightedBlocks(values, width, height, bitsPerSide);
+      const blocks = even
+        ? evenBlocks(values, width, height, bitsPerSide)
+        : weightedBlocks(values, width, height, bitsPerSide);
       const pixelsPerBlock = even
         ? Math.floor(width / bitsPerSide) * Math.floor(height / bitsPerSide)
         : (width / bitsPerSide) * (height / bitsPerSide);

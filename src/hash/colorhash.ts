@@ -24,7 +24,8 @@ function encode(v: number, binbits: number, out: number[]): void {
 
 /** colorhash(image, binbits): 14 × binbits bits (42 for the default binbits 3). */
 export function colorhash(binbits = 3): Hasher<string> {
-  if (!Number.isInteger(binbits) || binbits < 1 || binbits > 16) throw new RangeError(`colorhash binbits must be an integer from 1 to 16, got ${binbits}`);
+  if (!Number.isInteger(binbits) || binbits < 1 || binbits > 16)
+    throw new RangeError(`colorhash binbits must be an integer from 1 to 16, got ${binbits}`);
   const id = binbits === 3 ? 'colorhash' : `colorhash:${binbits}`;
   const nbits = 14 * binbits;
   const maxValue = 2 ** binbits;
@@ -67,7 +68,8 @@ export function colorhash(binbits = 3): Hasher<string> {
       const bits: number[] = [];
       encode(quantise(black / n), binbits, bits);
       encode(quantise(greyish / n), binbits, bits);
-      for (const count of [...faint, ...bright]) encode(Math.min(maxValue - 1, Math.trunc((count * maxValue) / c)), binbits, bits);
+      for (const count of [...faint, ...bright])
+        encode(Math.min(maxValue - 1, Math.trunc((count * maxValue) / c)), binbits, bits);
       return packMsbFirst(id, bits);
     },
   });

@@ -115,7 +115,8 @@ function radb2(ido: number, l1: number, cc: Float64Array, ch: Float64Array, wa: 
   const CC = (a: number, b: number, c: number): number => a + ido * (b + 2 * c);
   const CH = (a: number, b: number, c: number): number => a + ido * (b + l1 * c);
   for (let k = 0; k < l1; k++) {
-    const a = cc[CC(0, 0, k)]!, b = cc[CC(ido - 1, 1, k)]!;
+    const a = cc[CC(0, 0, k)]!,
+      b = cc[CC(ido - 1, 1, k)]!;
     ch[CH(0, k, 0)] = a + b;
     ch[CH(0, k, 1)] = a - b;
   }
@@ -133,7 +134,8 @@ function radb2(ido: number, l1: number, cc: Float64Array, ch: Float64Array, wa: 
       ch[CH(i - 1, k, 0)] = cc[CC(i - 1, 0, k)]! + cc[CC(ic - 1, 1, k)]!;
       const ti2 = cc[CC(i, 0, k)]! + cc[CC(ic, 1, k)]!;
       ch[CH(i, k, 0)] = cc[CC(i, 0, k)]! - cc[CC(ic, 1, k)]!;
-      const wr = wa[i - 2]!, wi = wa[i - 1]!;
+      const wr = wa[i - 2]!,
+        wi = wa[i - 1]!;
       ch[CH(i, k, 1)] = wr * ti2 + wi * tr2;
       ch[CH(i - 1, k, 1)] = wr * tr2 - wi * ti2;
     }
@@ -163,8 +165,10 @@ function radb3(ido: number, l1: number, cc: Float64Array, ch: Float64Array, wa: 
       ch[CH(i, k, 0)] = cc[CC(i, 0, k)]! + ti2;
       const cr3 = TAUI * (cc[CC(i - 1, 2, k)]! - cc[CC(ic - 1, 1, k)]!);
       const ci3 = TAUI * (cc[CC(i, 2, k)]! + cc[CC(ic, 1, k)]!);
-      const dr3 = cr2 + ci3, dr2 = cr2 - ci3;
-      const di2 = ci2 + cr3, di3 = ci2 - cr3;
+      const dr3 = cr2 + ci3,
+        dr2 = cr2 - ci3;
+      const di2 = ci2 + cr3,
+        di3 = ci2 - cr3;
       ch[CH(i, k, 1)] = WA(0, i - 2) * di2 + WA(0, i - 1) * dr2;
       ch[CH(i - 1, k, 1)] = WA(0, i - 2) * dr2 - WA(0, i - 1) * di2;
       ch[CH(i, k, 2)] = WA(1, i - 2) * di3 + WA(1, i - 1) * dr3;
@@ -178,8 +182,10 @@ function radb4(ido: number, l1: number, cc: Float64Array, ch: Float64Array, wa: 
   const CH = (a: number, b: number, c: number): number => a + ido * (b + l1 * c);
   const WA = (x: number, i: number): number => wa[i + x * (ido - 1)]!;
   for (let k = 0; k < l1; k++) {
-    const a = cc[CC(0, 0, k)]!, b = cc[CC(ido - 1, 3, k)]!;
-    const tr2 = a + b, tr1 = a - b;
+    const a = cc[CC(0, 0, k)]!,
+      b = cc[CC(ido - 1, 3, k)]!;
+    const tr2 = a + b,
+      tr1 = a - b;
     const tr3 = 2 * cc[CC(ido - 1, 1, k)]!;
     const tr4 = 2 * cc[CC(0, 2, k)]!;
     ch[CH(0, k, 0)] = tr2 + tr3;
@@ -189,10 +195,14 @@ function radb4(ido: number, l1: number, cc: Float64Array, ch: Float64Array, wa: 
   }
   if ((ido & 1) === 0) {
     for (let k = 0; k < l1; k++) {
-      const a = cc[CC(0, 3, k)]!, b = cc[CC(0, 1, k)]!;
-      const ti1 = a + b, ti2 = a - b;
-      const c = cc[CC(ido - 1, 0, k)]!, d = cc[CC(ido - 1, 2, k)]!;
-      const tr2 = c + d, tr1 = c - d;
+      const a = cc[CC(0, 3, k)]!,
+        b = cc[CC(0, 1, k)]!;
+      const ti1 = a + b,
+        ti2 = a - b;
+      const c = cc[CC(ido - 1, 0, k)]!,
+        d = cc[CC(ido - 1, 2, k)]!;
+      const tr2 = c + d,
+        tr1 = c - d;
       ch[CH(ido - 1, k, 0)] = tr2 + tr2;
       ch[CH(ido - 1, k, 1)] = SQRT2 * (tr1 - ti1);
       ch[CH(ido - 1, k, 2)] = ti2 + ti2;
@@ -215,8 +225,10 @@ function radb4(ido: number, l1: number, cc: Float64Array, ch: Float64Array, wa: 
       const cr3 = tr2 - tr3;
       ch[CH(i, k, 0)] = ti2 + ti3;
       const ci3 = ti2 - ti3;
-      const cr4 = tr1 + tr4, cr2 = tr1 - tr4;
-      const ci2 = ti1 + ti4, ci4 = ti1 - ti4;
+      const cr4 = tr1 + tr4,
+        cr2 = tr1 - tr4;
+      const ci2 = ti1 + ti4,
+        ci4 = ti1 - ti4;
       ch[CH(i, k, 1)] = WA(0, i - 2) * ci2 + WA(0, i - 1) * cr2;
       ch[CH(i - 1, k, 1)] = WA(0, i - 2) * cr2 - WA(0, i - 1) * ci2;
       ch[CH(i, k, 2)] = WA(1, i - 2) * ci3 + WA(1, i - 1) * cr3;
@@ -258,7 +270,8 @@ function radb5(ido: number, l1: number, cc: Float64Array, ch: Float64Array, wa: 
       const tr4 = cc[CC(i - 1, 4, k)]! - cc[CC(ic - 1, 3, k)]!;
       const ti4 = cc[CC(i, 4, k)]! + cc[CC(ic, 3, k)]!;
       const ti3 = cc[CC(i, 4, k)]! - cc[CC(ic, 3, k)]!;
-      const a = cc[CC(i - 1, 0, k)]!, b = cc[CC(i, 0, k)]!;
+      const a = cc[CC(i - 1, 0, k)]!,
+        b = cc[CC(i, 0, k)]!;
       ch[CH(i - 1, k, 0)] = a + tr2 + tr3;
       ch[CH(i, k, 0)] = b + ti2 + ti3;
       const cr2 = a + TR11 * tr2 + TR12 * tr3;
@@ -269,10 +282,14 @@ function radb5(ido: number, l1: number, cc: Float64Array, ch: Float64Array, wa: 
       const cr4 = tr5 * TI12 - tr4 * TI11;
       const ci5 = ti5 * TI11 + ti4 * TI12;
       const ci4 = ti5 * TI12 - ti4 * TI11;
-      const dr4 = cr3 + ci4, dr3 = cr3 - ci4;
-      const di3 = ci3 + cr4, di4 = ci3 - cr4;
-      const dr5 = cr2 + ci5, dr2 = cr2 - ci5;
-      const di2 = ci2 + cr5, di5 = ci2 - cr5;
+      const dr4 = cr3 + ci4,
+        dr3 = cr3 - ci4;
+      const di3 = ci3 + cr4,
+        di4 = ci3 - cr4;
+      const dr5 = cr2 + ci5,
+        dr2 = cr2 - ci5;
+      const di2 = ci2 + cr5,
+        di5 = ci2 - cr5;
       ch[CH(i, k, 1)] = WA(0, i - 2) * di2 + WA(0, i - 1) * dr2;
       ch[CH(i - 1, k, 1)] = WA(0, i - 2) * dr2 - WA(0, i - 1) * di2;
       ch[CH(i, k, 2)] = WA(1, i - 2) * di3 + WA(1, i - 1) * dr3;
@@ -286,7 +303,15 @@ function radb5(ido: number, l1: number, cc: Float64Array, ch: Float64Array, wa: 
 }
 
 /** The generic odd-radix backward pass (FFTPACK's radbg); it uses `cc` as scratch and leaves the result in `ch`. */
-function radbg(ido: number, ip: number, l1: number, cc: Float64Array, ch: Float64Array, wa: Float64Array, csarr: Float64Array): void {
+function radbg(
+  ido: number,
+  ip: number,
+  l1: number,
+  cc: Float64Array,
+  ch: Float64Array,
+  wa: Float64Array,
+  csarr: Float64Array,
+): void {
   const ipph = (ip + 1) >> 1;
   const idl1 = ido * l1;
   const CC = (a: number, b: number, c: number): number => a + ido * (b + ip * c);
@@ -321,32 +346,49 @@ function radbg(ido: number, ip: number, l1: number, cc: Float64Array, ch: Float6
       cc[C2(ik, lc)] = csarr[2 * l + 1]! * ch[C2(ik, ip - 1)]! + csarr[4 * l + 1]! * ch[C2(ik, ip - 2)]!;
     }
     let iang = 2 * l;
-    let j = 3, jc = ip - 3;
+    let j = 3,
+      jc = ip - 3;
     const step = (): number => {
       iang += l;
       if (iang > ip) iang -= ip;
       return iang;
     };
     for (; j < ipph - 3; j += 4, jc -= 4) {
-      const a1 = step(), ar1 = csarr[2 * a1]!, ai1 = csarr[2 * a1 + 1]!;
-      const a2 = step(), ar2 = csarr[2 * a2]!, ai2 = csarr[2 * a2 + 1]!;
-      const a3 = step(), ar3 = csarr[2 * a3]!, ai3 = csarr[2 * a3 + 1]!;
-      const a4 = step(), ar4 = csarr[2 * a4]!, ai4 = csarr[2 * a4 + 1]!;
+      const a1 = step(),
+        ar1 = csarr[2 * a1]!,
+        ai1 = csarr[2 * a1 + 1]!;
+      const a2 = step(),
+        ar2 = csarr[2 * a2]!,
+        ai2 = csarr[2 * a2 + 1]!;
+      const a3 = step(),
+        ar3 = csarr[2 * a3]!,
+        ai3 = csarr[2 * a3 + 1]!;
+      const a4 = step(),
+        ar4 = csarr[2 * a4]!,
+        ai4 = csarr[2 * a4 + 1]!;
       for (let ik = 0; ik < idl1; ik++) {
-        cc[C2(ik, l)] += ar1 * ch[C2(ik, j)]! + ar2 * ch[C2(ik, j + 1)]! + ar3 * ch[C2(ik, j + 2)]! + ar4 * ch[C2(ik, j + 3)]!;
-        cc[C2(ik, lc)] += ai1 * ch[C2(ik, jc)]! + ai2 * ch[C2(ik, jc - 1)]! + ai3 * ch[C2(ik, jc - 2)]! + ai4 * ch[C2(ik, jc - 3)]!;
+        cc[C2(ik, l)] +=
+          ar1 * ch[C2(ik, j)]! + ar2 * ch[C2(ik, j + 1)]! + ar3 * ch[C2(ik, j + 2)]! + ar4 * ch[C2(ik, j + 3)]!;
+        cc[C2(ik, lc)] +=
+          ai1 * ch[C2(ik, jc)]! + ai2 * ch[C2(ik, jc - 1)]! + ai3 * ch[C2(ik, jc - 2)]! + ai4 * ch[C2(ik, jc - 3)]!;
       }
     }
     for (; j < ipph - 1; j += 2, jc -= 2) {
-      const a1 = step(), ar1 = csarr[2 * a1]!, ai1 = csarr[2 * a1 + 1]!;
-      const a2 = step(), ar2 = csarr[2 * a2]!, ai2 = csarr[2 * a2 + 1]!;
+      const a1 = step(),
+        ar1 = csarr[2 * a1]!,
+        ai1 = csarr[2 * a1 + 1]!;
+      const a2 = step(),
+        ar2 = csarr[2 * a2]!,
+        ai2 = csarr[2 * a2 + 1]!;
       for (let ik = 0; ik < idl1; ik++) {
         cc[C2(ik, l)] += ar1 * ch[C2(ik, j)]! + ar2 * ch[C2(ik, j + 1)]!;
         cc[C2(ik, lc)] += ai1 * ch[C2(ik, jc)]! + ai2 * ch[C2(ik, jc - 1)]!;
       }
     }
     for (; j < ipph; j++, jc--) {
-      const a1 = step(), war = csarr[2 * a1]!, wai = csarr[2 * a1 + 1]!;
+      const a1 = step(),
+        war = csarr[2 * a1]!,
+        wai = csarr[2 * a1 + 1]!;
       for (let ik = 0; ik < idl1; ik++) {
         cc[C2(ik, l)] += war * ch[C2(ik, j)]!;
         cc[C2(ik, lc)] += wai * ch[C2(ik, jc)]!;
@@ -356,7 +398,8 @@ function radbg(ido: number, ip: number, l1: number, cc: Float64Array, ch: Float6
   for (let j = 1; j < ipph; j++) for (let ik = 0; ik < idl1; ik++) ch[C2(ik, 0)] += ch[C2(ik, j)]!;
   for (let j = 1, jc = ip - 1; j < ipph; j++, jc--) {
     for (let k = 0; k < l1; k++) {
-      const a = cc[C1(0, k, j)]!, b = cc[C1(0, k, jc)]!;
+      const a = cc[C1(0, k, j)]!,
+        b = cc[C1(0, k, jc)]!;
       ch[CH(0, k, jc)] = a + b;
       ch[CH(0, k, j)] = a - b;
     }
@@ -377,7 +420,8 @@ function radbg(ido: number, ip: number, l1: number, cc: Float64Array, ch: Float6
     for (let k = 0; k < l1; k++) {
       let idij = is;
       for (let i = 1; i <= ido - 2; i += 2) {
-        const t1 = ch[CH(i, k, j)]!, t2 = ch[CH(i + 1, k, j)]!;
+        const t1 = ch[CH(i, k, j)]!,
+          t2 = ch[CH(i + 1, k, j)]!;
         ch[CH(i, k, j)] = wa[idij]! * t1 - wa[idij + 1]! * t2;
         ch[CH(i + 1, k, j)] = wa[idij]! * t2 + wa[idij + 1]! * t1;
         idij += 2;
@@ -456,8 +500,12 @@ export class DctPlan {
   private readonly twiddle: Float64Array;
 
   constructor(readonly length: number) {
-    if (!Number.isInteger(length) || length < 1) throw new RangeError(`DCT length must be a positive integer, got ${length}`);
-    if (usesBluestein(length)) throw new RangeError(`DCT length ${length} is one for which scipy switches to Bluestein's algorithm, which is not ported`);
+    if (!Number.isInteger(length) || length < 1)
+      throw new RangeError(`DCT length must be a positive integer, got ${length}`);
+    if (usesBluestein(length))
+      throw new RangeError(
+        `DCT length ${length} is one for which scipy switches to Bluestein's algorithm, which is not ported`,
+      );
     this.fft = new BackwardRealFft(length);
     const roots = new UnitRoots(4 * length);
     this.twiddle = new Float64Array(length);

@@ -18,7 +18,8 @@ export function dhash(hashSize = 8): Hasher<string> {
       const pixels = antialiasedGrey(image, width, hashSize).data;
       const bits = new Uint8Array(nbits);
       for (let r = 0; r < hashSize; r++) {
-        for (let c = 0; c < hashSize; c++) bits[r * hashSize + c] = pixels[r * width + c + 1]! > pixels[r * width + c]! ? 1 : 0;
+        for (let c = 0; c < hashSize; c++)
+          bits[r * hashSize + c] = pixels[r * width + c + 1]! > pixels[r * width + c]! ? 1 : 0;
       }
       return packMsbFirst(id, bits);
     },

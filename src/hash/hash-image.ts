@@ -42,7 +42,9 @@ export function qualityNote(quality: number | undefined, minQuality: number | un
 function row(file: string, algo: string, hash: Hash, minQuality: number | undefined): HashRow {
   if (hash.quality === undefined) return { file, algo, hash: toHex(hash) };
   const note = qualityNote(hash.quality, minQuality);
-  return note ? { file, algo, hash: toHex(hash), quality: hash.quality, note } : { file, algo, hash: toHex(hash), quality: hash.quality };
+  return note
+    ? { file, algo, hash: toHex(hash), quality: hash.quality, note }
+    : { file, algo, hash: toHex(hash), quality: hash.quality };
 }
 
 /** Builds the hashers for a list of algorithm specs, once (throws HashError on an unknown spec). */
@@ -64,7 +66,11 @@ async function rowsFor(file: string, image: Image, hasher: Hasher, options: Hash
 }
 
 /** Hashes one file with every hasher; a decode or hash failure yields error rows and never throws. */
-export async function hashFile(file: string, hashers: readonly Hasher[], options: HashImageOptions = {}): Promise<HashRow[]> {
+export async function hashFile(
+  file: string,
+  hashers: readonly Hasher[],
+  options: HashImageOptions = {},
+): Promise<HashRow[]> {
   let bytes: Uint8Array;
   try {
     bytes = await readImageFile(file);

@@ -23,5 +23,6 @@ export function antialiasedGrey(image: Image, width: number, height: number): Gr
 
 /** imagehash's own check (`hash_size < 2` is a ValueError), plus integrality. */
 export function checkHashSize(algo: string, hashSize: number): void {
-  if (!Number.isInteger(hashSize) || hashSize < 2) throw new RangeError(`${algo} hash size must be an integer of at least 2, got ${hashSize}`);
+  if (!Number.isInteger(hashSize) || hashSize < 2)
+    throw new RangeError(`${algo} hash size must be an integer of at least 2, got ${hashSize}`);
 }

@@ -92,7 +92,15 @@ function boxAlongRows(input: Float32Array, output: Float32Array, rows: number, c
  * together a row at a time, each with its running sum in `sums` (rounded to float on every store), which keeps
  * memory reads in order.
  */
-function boxAlongCols(input: Float32Array, output: Float32Array, rows: number, cols: number, window: number, columns: Int32Array, sums: Float32Array): void {
+function boxAlongCols(
+  input: Float32Array,
+  output: Float32Array,
+  rows: number,
+  cols: number,
+  window: number,
+  columns: Int32Array,
+  sums: Float32Array,
+): void {
   const { lead, growing, full, recip } = phases(window, rows);
   const inv = recip[window];
   const n = columns.length;

@@ -22,7 +22,10 @@ function variantHash(v: PdqHash | NamedHash<'pdq', 256>): Hash<'pdq', 256> {
 }
 
 /** The nearest of the query's variants (e.g. `pdqDihedralHashes` of the query image) to the target; RangeError if none. */
-export function pdqDihedralNearest(queryVariants: readonly NamedHash<'pdq', 256>[], target: PdqHash): PdqDihedralNearest {
+export function pdqDihedralNearest(
+  queryVariants: readonly NamedHash<'pdq', 256>[],
+  target: PdqHash,
+): PdqDihedralNearest {
   if (queryVariants.length === 0) throw new RangeError('dihedral matching needs at least one query variant');
   let best: PdqDihedralNearest = { name: queryVariants[0].name, distance: Infinity };
   for (const v of queryVariants) {
@@ -33,7 +36,10 @@ export function pdqDihedralNearest(queryVariants: readonly NamedHash<'pdq', 256>
 }
 
 /** Dihedral-aware distance: the minimum Hamming distance from any of the query's variants to the target. */
-export function pdqDihedralDistance(queryVariants: readonly (PdqHash | NamedHash<'pdq', 256>)[], target: PdqHash): number {
+export function pdqDihedralDistance(
+  queryVariants: readonly (PdqHash | NamedHash<'pdq', 256>)[],
+  target: PdqHash,
+): number {
   if (queryVariants.length === 0) throw new RangeError('dihedral matching needs at least one query variant');
   let best = Infinity;
   for (const v of queryVariants) best = Math.min(best, hamming(variantHash(v), target));

@@ -33,7 +33,11 @@ export interface PdqNamedHash extends NamedHash<'pdq', 256> {
  * The 16×16 DCT block and quality of an image, or undefined when it is too small to hash. `copy64` keeps the single
  * hash path's shortcut for 64×64 input (used as is, unfiltered), which the reference's dihedral path lacks.
  */
-function dctAndQuality(image: Image, options: PdqOptions, copy64: boolean): { dct: Float32Array; quality: number } | undefined {
+function dctAndQuality(
+  image: Image,
+  options: PdqOptions,
+  copy64: boolean,
+): { dct: Float32Array; quality: number } | undefined {
   const luma = pdqLuma(image, options.preResize ?? true);
   if (luma.width < PDQ_MIN_HASHABLE_DIM || luma.height < PDQ_MIN_HASHABLE_DIM) return undefined;
   const downsampled = pdqDownsample64(luma, copy64);
@@ -52,7 +56,10 @@ export function pdqHashImage(image: Image, options: PdqOptions = {}): PdqHash {
  */
 export function pdqDihedralHashes(image: Image, options: PdqOptions = {}): PdqNamedHash[] {
   const r = dctAndQuality(image, options, false);
-  return PDQ_DIHEDRAL_NAMES.map((name) => ({ name, hash: r ? pdqHashFromDct(pdqDihedralDct(r.dct, name), r.quality) : pdqEmptyHash() }));
+  return PDQ_DIHEDRAL_NAMES.map((name) => ({
+    name,
+    hash: r ? pdqHashFromDct(pdqDihedralDct(r.dct, name), r.quality) : pdqEmptyHash(),
+  }));
 }
 
 /**

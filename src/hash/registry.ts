@@ -19,25 +19,82 @@ interface AlgorithmEntry {
 export function intParam(spec: string, param: string | undefined, fallback: number): number {
   if (param === undefined) return fallback;
   const n = Number(param);
-  if (!Number.isInteger(n) || n <= 0) throw new HashError(`bad parameter in algorithm "${spec}": expected a positive integer`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new HashError(`bad parameter in algorithm "${spec}": expected a positive integer`);
   return n;
 }
 
 const ALGORITHMS: ReadonlyMap<string, AlgorithmEntry> = new Map<string, AlgorithmEntry>([
-  ['blockhash', { summary: 'blockhash-core bmvbhash, 16 blocks per side (256 bits); blockhash:N for N per side', create: (p) => blockhash(intParam('blockhash', p, 16)) }],
-  ['pdq', { summary: 'Meta ThreatExchange PDQ (256 bits + quality 0-100), bit-exact with the C++ reference; 8 dihedral variants', create: (p) => {
-    if (p !== undefined) throw new HashError(`algorithm "pdq" takes no parameter, got "pdq:${p}"`);
-    return pdq();
-  } }],
-  ['ahash', { summary: 'imagehash average_hash: 8x8 LANCZOS thumbnail vs its mean (64 bits), bit-exact with Python imagehash; ahash:N for NxN', create: (p) => ahash(intParam('ahash', p, 8)) }],
-  ['dhash', { summary: 'imagehash dhash: horizontal gradients of a 9x8 LANCZOS thumbnail (64 bits), bit-exact with Python imagehash; dhash:N', create: (p) => dhash(intParam('dhash', p, 8)) }],
-  ['phash', { summary: 'imagehash phash: 8x8 low frequencies of the DCT of a 32x32 thumbnail vs their median (64 bits), bit-exact; phash:N', create: (p) => phash(intParam('phash', p, 8)) }],
-  ['whash', { summary: 'imagehash whash: Haar wavelet approximation, mean removed, vs its median (64 bits), bit-exact; whash:N, N a power of 2', create: (p) => whash(intParam('whash', p, 8)) }],
-  ['colorhash', { summary: 'imagehash colorhash: black/grey fractions and 12 hue-saturation bins, 3 bits each (42 bits); colorhash:B for B bits', create: (p) => colorhash(intParam('colorhash', p, 3)) }],
-  ['neural', { summary: 'learned hash from an ONNX model and its model card: neural:models/NAME.json (e.g. models/scanlab-tiny.json; NeuralHash via models/neuralhash.template.json)', create: (p) => {
-    if (p === undefined || p === '') throw new HashError('algorithm "neural" needs a model card: neural:models/NAME.json');
-    return neuralHasher(p);
-  } }],
+  [
+    'blockhash',
+    {
+      summary: 'blockhash-core bmvbhash, 16 blocks per side (256 bits); blockhash:N for N per side',
+      create: (p) => blockhash(intParam('blockhash', p, 16)),
+    },
+  ],
+  [
+    'pdq',
+    {
+      summary:
+        'Meta ThreatExchange PDQ (256 bits + quality 0-100), bit-exact with the C++ reference; 8 dihedral variants',
+      create: (p) => {
+        if (p !== undefined) throw new HashError(`algorithm "pdq" takes no parameter, got "pdq:${p}"`);
+        return pdq();
+      },
+    },
+  ],
+  [
+    'ahash',
+    {
+      summary:
+        'imagehash average_hash: 8x8 LANCZOS thumbnail vs its mean (64 bits), bit-exact with Python imagehash; ahash:N for NxN',
+      create: (p) => ahash(intParam('ahash', p, 8)),
+    },
+  ],
+  [
+    'dhash',
+    {
+      summary:
+        'imagehash dhash: horizontal gradients of a 9x8 LANCZOS thumbnail (64 bits), bit-exact with Python imagehash; dhash:N',
+      create: (p) => dhash(intParam('dhash', p, 8)),
+    },
+  ],
+  [
+    'phash',
+    {
+      summary:
+        'imagehash phash: 8x8 low frequencies of the DCT of a 32x32 thumbnail vs their median (64 bits), bit-exact; phash:N',
+      create: (p) => phash(intParam('phash', p, 8)),
+    },
+  ],
+  [
+    'whash',
+    {
+      summary:
+        'imagehash whash: Haar wavelet approximation, mean removed, vs its median (64 bits), bit-exact; whash:N, N a power of 2',
+      create: (p) => whash(intParam('whash', p, 8)),
+    },
+  ],
+  [
+    'colorhash',
+    {
+      summary:
+        'imagehash colorhash: black/grey fractions and 12 hue-saturation bins, 3 bits each (42 bits); colorhash:B for B bits',
+      create: (p) => colorhash(intParam('colorhash', p, 3)),
+    },
+  ],
+  [
+    'neural',
+    {
+      summary:
+        'learned hash from an ONNX model and its model card: neural:models/NAME.json (e.g. models/scanlab-tiny.json; NeuralHash via models/neuralhash.template.json)',
+      create: (p) => {
+        if (p === undefined || p === '')
+          throw new HashError('algorithm "neural" needs a model card: neural:models/NAME.json');
+        return neuralHasher(p);
+      },
+    },
+  ],
 ]);
 
 /** Every registered algorithm id with a one-line summary. */

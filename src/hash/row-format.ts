@@ -13,7 +13,21 @@ export function csvField(value: string): string {
 
 export function formatRow(row: HashRow, format: RowFormat): string {
   if (format === 'jsonl') {
-    return JSON.stringify({ file: row.file, algo: row.algo, hash: row.hash, quality: row.quality ?? null, error: row.error ?? row.note ?? null });
+    return JSON.stringify({
+      file: row.file,
+      algo: row.algo,
+      hash: row.hash,
+      quality: row.quality ?? null,
+      error: row.error ?? row.note ?? null,
+    });
   }
-  return [row.file, row.algo, row.hash, row.quality === undefined ? '' : String(row.quality), row.error ?? row.note ?? ''].map(csvField).join(',');
+  return [
+    row.file,
+    row.algo,
+    row.hash,
+    row.quality === undefined ? '' : String(row.quality),
+    row.error ?? row.note ?? '',
+  ]
+    .map(csvField)
+    .join(',');
 }

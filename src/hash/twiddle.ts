@@ -47,9 +47,14 @@ function ddDivideByInteger(ah: number, al: number, d: number): [number, number] 
 /** cos t and sin t for 0 ≤ t ≤ π/4, correctly rounded (Taylor series in double-double). */
 export function cosSinRounded(t: number): [number, number] {
   const [t2h, t2l] = twoProduct(t, t);
-  let cosH = 1, cosL = 0, sinH = 1, sinL = 0;
-  let evenH = 1, evenL = 0; // t^2k / (2k)!
-  let oddH = 1, oddL = 0; // t^2k / (2k+1)!
+  let cosH = 1,
+    cosL = 0,
+    sinH = 1,
+    sinL = 0;
+  let evenH = 1,
+    evenL = 0; // t^2k / (2k)!
+  let oddH = 1,
+    oddL = 0; // t^2k / (2k+1)!
   for (let k = 1; Math.abs(evenH) > 1e-40 || Math.abs(oddH) > 1e-40; k++) {
     [evenH, evenL] = ddMul(evenH, evenL, t2h, t2l);
     [evenH, evenL] = ddDivideByInteger(evenH, evenL, (2 * k - 1) * (2 * k));
@@ -149,7 +154,8 @@ export class UnitRoots {
     this.fine[0] = 1;
     for (let i = 1; i <= this.mask; i++) [this.fine[2 * i], this.fine[2 * i + 1]] = rootOfUnity(i, n, ang);
     this.coarse[0] = 1;
-    for (let i = 1; 2 * i < this.coarse.length; i++) [this.coarse[2 * i], this.coarse[2 * i + 1]] = rootOfUnity(i * (this.mask + 1), n, ang);
+    for (let i = 1; 2 * i < this.coarse.length; i++)
+      [this.coarse[2 * i], this.coarse[2 * i + 1]] = rootOfUnity(i * (this.mask + 1), n, ang);
   }
 
   get(k: number): [number, number] {
@@ -157,7 +163,10 @@ export class UnitRoots {
     const idx = conj ? this.n - k : k;
     const f = 2 * (idx & this.mask);
     const c = 2 * (idx >> this.shift);
-    const ar = this.fine[f]!, ai = this.fine[f + 1]!, br = this.coarse[c]!, bi = this.coarse[c + 1]!;
+    const ar = this.fine[f]!,
+      ai = this.fine[f + 1]!,
+      br = this.coarse[c]!,
+      bi = this.coarse[c + 1]!;
     const re = ar * br - ai * bi;
     const im = ar * bi + ai * br;
     return [re, conj ? -im : im];

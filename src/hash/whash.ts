@@ -18,7 +18,8 @@ function log2Floor(n: number): number {
 /** whash(image, hash_size): hash_size must be a power of two (imagehash asserts it). */
 export function whash(hashSize = 8): Hasher<string> {
   checkHashSize('whash', hashSize);
-  if ((hashSize & (hashSize - 1)) !== 0) throw new RangeError(`whash hash size must be a power of two, got ${hashSize}`);
+  if ((hashSize & (hashSize - 1)) !== 0)
+    throw new RangeError(`whash hash size must be a power of two, got ${hashSize}`);
   const id = hashSize === 8 ? 'whash' : `whash:${hashSize}`;
   const nbits = hashSize * hashSize;
   return defineHasher({

@@ -44,7 +44,9 @@ export async function* orderedPool<I, O>(
   jobs: number,
   onProgress?: (done: number, total: number) => void,
 ): AsyncGenerator<O> {
-  const workers = Array.from({ length: Math.max(1, Math.min(jobs, inputs.length)) }, () => startWorker(module, workerData));
+  const workers = Array.from({ length: Math.max(1, Math.min(jobs, inputs.length)) }, () =>
+    startWorker(module, workerData),
+  );
   const done = new Map<number, O>();
   let next = 0;
   let finished = 0;

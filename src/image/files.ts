@@ -5,8 +5,21 @@ import { ImageError } from './errors.js';
 
 /** Extensions scanlab treats as images when walking folders (files named explicitly are always tried). */
 export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
-  '.jpg', '.jpeg', '.jpe', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif', '.heic', '.heif',
-  '.pbm', '.pgm', '.ppm', '.pnm',
+  '.jpg',
+  '.jpeg',
+  '.jpe',
+  '.png',
+  '.webp',
+  '.gif',
+  '.tif',
+  '.tiff',
+  '.avif',
+  '.heic',
+  '.heif',
+  '.pbm',
+  '.pgm',
+  '.ppm',
+  '.pnm',
 ]);
 
 export function isImagePath(path: string): boolean {

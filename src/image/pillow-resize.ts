@@ -71,7 +71,11 @@ const CACHE_LIMIT = 256;
 const coefficientCache = new Map<string, ResampleCoefficients>();
 
 /** Pillow's precompute_coeffs + normalize_coeffs_8bpc for a whole-image box, cached per (filter, in, out). */
-export function resampleCoefficients(filter: Exclude<PillowFilter, 'nearest'>, inSize: number, outSize: number): ResampleCoefficients {
+export function resampleCoefficients(
+  filter: Exclude<PillowFilter, 'nearest'>,
+  inSize: number,
+  outSize: number,
+): ResampleCoefficients {
   const key = `${filter}:${inSize}:${outSize}`;
   const hit = coefficientCache.get(key);
   if (hit) return hit;
@@ -113,7 +117,14 @@ function clip8(acc: number): number {
   return v < 0 ? 0 : v > 255 ? 255 : v;
 }
 
-function horizontalPass(src: Uint8Array, srcWidth: number, rowFirst: number, rows: number, c: ResampleCoefficients, outWidth: number): Uint8Array {
+function horizontalPass(
+  src: Uint8Array,
+  srcWidth: number,
+  rowFirst: number,
+  rows: number,
+  c: ResampleCoefficients,
+  outWidth: number,
+): Uint8Array {
   const out = new Uint8Array(outWidth * rows);
   const { ksize, first, count, weights } = c;
   for (let y = 0; y < rows; y++) {
@@ -123,7 +134,10 @@ function horizontalPass(src: Uint8Array, srcWidth: number, rowFirst: number, row
       const base = rowOffset + first[xx]!;
       const k = xx * ksize;
       const n = count[xx]!;
-      let a0 = HALF, a1 = 0, a2 = 0, a3 = 0;
+      let a0 = HALF,
+        a1 = 0,
+        a2 = 0,
+        a3 = 0;
       let x = 0;
       for (; x + 3 < n; x += 4) {
         a0 = (a0 + Math.imul(src[base + x]!, weights[k + x]!)) | 0;
@@ -138,7 +152,13 @@ function horizontalPass(src: Uint8Array, srcWidth: number, rowFirst: number, row
   return out;
 }
 
-function verticalPass(src: Uint8Array, width: number, rowShift: number, c: ResampleCoefficients, outHeight: number): Uint8Array {
+function verticalPass(
+  src: Uint8Array,
+  width: number,
+  rowShift: number,
+  c: ResampleCoefficients,
+  outHeight: number,
+): Uint8Array {
   const out = new Uint8Array(width * outHeight);
   const acc = new Int32Array(width);
   const { ksize, first, count, weights } = c;
@@ -195,11 +215,17 @@ function nearestResize(img: GreyImage, width: number, height: number): Uint8Arra
  * Resizes a grey image to `width` × `height` exactly as Pillow's `Image.resize((width, height), filter)` does for an
  * "L" image (default LANCZOS, imagehash's ANTIALIAS).
  */
-export function pillowResize(img: GreyImage, width: number, height: number, filter: PillowFilter = 'lanczos'): GreyImage {
+export function pillowResize(
+  img: GreyImage,
+  width: number,
+  height: number,
+  filter: PillowFilter = 'lanczos',
+): GreyImage {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new RangeError(`resize target must be positive integers, got ${width}x${height}`);
   }
-  if (img.channels !== 1) throw new RangeError(`pillowResize takes a single-channel image, got ${img.channels} channels`);
+  if (img.channels !== 1)
+    throw new RangeError(`pillowResize takes a single-channel image, got ${img.channels} channels`);
   const done = (data: Uint8Array): GreyImage => ({ width, height, channels: 1, data });
   if (width === img.width && height === img.height) return done(img.data.slice());
   if (filter === 'nearest') return done(nearestResize(img, width, height));

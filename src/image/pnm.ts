@@ -73,7 +73,10 @@ export function decodePnm(buf: Uint8Array, maxPixels: number): Image {
   const h = readPnmHeader(buf);
   const pixels = h.width * h.height;
   if (pixels > maxPixels) {
-    throw new ImageError('too-large', `image is ${h.width}x${h.height} (${pixels} pixels), over the limit of ${maxPixels}`);
+    throw new ImageError(
+      'too-large',
+      `image is ${h.width}x${h.height} (${pixels} pixels), over the limit of ${maxPixels}`,
+    );
   }
   const channels = h.kind === 3 || h.kind === 6 ? 3 : 1;
   const out = new Uint8Array(pixels * channels);

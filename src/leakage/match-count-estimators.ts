@@ -72,7 +72,9 @@ export class OpenedCountLikelihood {
     for (let S = others; S < this.logSyntheticPmf.length; S++) {
       const replaced = S - others;
       if (replaced > k) break;
-      terms.push(this.logSyntheticPmf[S]! + this.logChoose(k, replaced) + this.logChoose(n - k, others) - this.logChoose(n, S));
+      terms.push(
+        this.logSyntheticPmf[S]! + this.logChoose(k, replaced) + this.logChoose(n - k, others) - this.logChoose(n, S),
+      );
     }
     return logSumExp(terms);
   }
@@ -81,7 +83,9 @@ export class OpenedCountLikelihood {
   logLikelihoods(opened: number): Float64Array {
     let out = this.cache.get(opened);
     if (!out) {
-      out = Float64Array.from({ length: Math.min(opened, this.model.photos) + 1 }, (_, k) => this.logLikelihood(opened, k));
+      out = Float64Array.from({ length: Math.min(opened, this.model.photos) + 1 }, (_, k) =>
+        this.logLikelihood(opened, k),
+      );
       this.cache.set(opened, out);
     }
     return out;

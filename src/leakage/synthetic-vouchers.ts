@@ -9,7 +9,8 @@ export function openedVouchers(matches: readonly boolean[], synthetic: readonly 
 }
 
 /** True matches sent as real vouchers: the shares the server can collect (it needs t to reconstruct). */
-export const realShares = (matches: readonly boolean[], synthetic: readonly boolean[]): number => matches.filter((m, i) => m && !synthetic[i]).length;
+export const realShares = (matches: readonly boolean[], synthetic: readonly boolean[]): number =>
+  matches.filter((m, i) => m && !synthetic[i]).length;
 
 export interface VoucherModel {
   /** Photos the account sends. */
@@ -38,5 +39,12 @@ export function sampleAccount(u: Uniform, model: VoucherModel, matches: number):
   const drawn = binomial(u, model.photos, model.syntheticRate);
   const synthetic = Math.min(drawn, model.capacity);
   const syntheticMatches = hypergeometric(u, model.photos, matches, synthetic);
-  return { matches, synthetic, syntheticMatches, opened: matches + synthetic - syntheticMatches, realShares: matches - syntheticMatches, capped: drawn > model.capacity };
+  return {
+    matches,
+    synthetic,
+    syntheticMatches,
+    opened: matches + synthetic - syntheticMatches,
+    realShares: matches - syntheticMatches,
+    capped: drawn > model.capacity,
+  };
 }

@@ -1,7 +1,12 @@
 // The synthetic-voucher leakage study: for simulated accounts below the threshold with known true match counts, how
 // well the server estimates that count from its opened vouchers, and how well it tells an account with no match from
 // one just below the threshold — as functions of s, t, the photo volume n and the DHF capacity.
-import { OpenedCountLikelihood, maximumLikelihoodEstimate, momentEstimate, posteriorMeanEstimate } from './match-count-estimators.js';
+import {
+  OpenedCountLikelihood,
+  maximumLikelihoodEstimate,
+  momentEstimate,
+  posteriorMeanEstimate,
+} from './match-count-estimators.js';
 import { seededUniform } from './samplers.js';
 import { sampleAccount, type VoucherModel } from './synthetic-vouchers.js';
 
@@ -53,7 +58,8 @@ export interface VoucherStudyRow {
   readonly byMatches: readonly ByMatchCount[];
 }
 
-const quantile = (sorted: Float64Array, q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))]!;
+const quantile = (sorted: Float64Array, q: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))]!;
 
 export function summarizeErrors(errors: Float64Array): ErrorSummary {
   const n = errors.length;
@@ -68,7 +74,15 @@ export function summarizeErrors(errors: Float64Array): ErrorSummary {
     if (Math.abs(e) <= 1) within++;
   }
   const sorted = Float64Array.from(errors).sort();
-  return { bias: sum / n, rmse: Math.sqrt(squares / n), meanAbsoluteError: absolute / n, p05: quantile(sorted, 0.05), p50: quantile(sorted, 0.5), p95: quantile(sorted, 0.95), withinOne: within / n };
+  return {
+    bias: sum / n,
+    rmse: Math.sqrt(squares / n),
+    meanAbsoluteError: absolute / n,
+    p05: quantile(sorted, 0.05),
+    p50: quantile(sorted, 0.5),
+    p95: quantile(sorted, 0.95),
+    withinOne: within / n,
+  };
 }
 
 /** The number of entries of ascending `sorted` below `x` (strictly, or at most x when `inclusive`). */
@@ -99,7 +113,11 @@ export function runVoucherStudy(config: VoucherStudyConfig): VoucherStudyRow {
   const likelihood = new OpenedCountLikelihood(config);
   const maxMatches = Math.min(config.threshold - 1, config.photos);
   const prior = new Array<number>(maxMatches + 1).fill(1);
-  const errors = { moment: new Float64Array(config.accounts), ml: new Float64Array(config.accounts), posterior: new Float64Array(config.accounts) };
+  const errors = {
+    moment: new Float64Array(config.accounts),
+    ml: new Float64Array(config.accounts),
+    posterior: new Float64Array(config.accounts),
+  };
   const perK = Array.from({ length: maxMatches + 1 }, () => ({ accounts: 0, opened: 0, moment: 0, posterior: 0 }));
   let capped = 0;
   for (let a = 0; a < config.accounts; a++) {

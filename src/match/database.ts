@@ -44,12 +44,24 @@ export async function openDatabase(path: string, options: OpenDatabaseOptions): 
     const index = await loadIndex(path);
     const { algo } = index.list;
     const { nbits } = index.list.hashes;
-    if ((options.algo !== undefined && options.algo !== algo) || (options.nbits !== undefined && options.nbits !== nbits)) {
-      throw new MatchError('argument', `${path} holds ${nbits}-bit ${algo} hashes, not ${options.nbits ?? nbits}-bit ${options.algo ?? algo}`);
+    if (
+      (options.algo !== undefined && options.algo !== algo) ||
+      (options.nbits !== undefined && options.nbits !== nbits)
+    ) {
+      throw new MatchError(
+        'argument',
+        `${path} holds ${nbits}-bit ${algo} hashes, not ${options.nbits ?? nbits}-bit ${options.algo ?? algo}`,
+      );
     }
     return { index, invalid: [] };
   }
-  if (options.algo === undefined) throw new MatchError('argument', `${path} is a hash list: its algorithm must be given`);
-  const { list, invalid } = await readHashList(path, { algo: options.algo, nbits: options.nbits, format: options.format, skipInvalid: options.skipInvalid });
+  if (options.algo === undefined)
+    throw new MatchError('argument', `${path} is a hash list: its algorithm must be given`);
+  const { list, invalid } = await readHashList(path, {
+    algo: options.algo,
+    nbits: options.nbits,
+    format: options.format,
+    skipInvalid: options.skipInvalid,
+  });
   return { index: buildIndex(list, { radius: options.radius }), invalid };
 }

@@ -26,8 +26,14 @@ export function distance64(data: Int32Array, i: number, q: Int32Array, j: number
 /** Distance between 256-bit hash `data[i..i+8)` and `q[j..j+8)`. */
 export function distance256(data: Int32Array, i: number, q: Int32Array, j: number): number {
   return (
-    byteSum(pairByteCounts(data[i]! ^ q[j]!, data[i + 1]! ^ q[j + 1]!) + pairByteCounts(data[i + 2]! ^ q[j + 2]!, data[i + 3]! ^ q[j + 3]!)) +
-    byteSum(pairByteCounts(data[i + 4]! ^ q[j + 4]!, data[i + 5]! ^ q[j + 5]!) + pairByteCounts(data[i + 6]! ^ q[j + 6]!, data[i + 7]! ^ q[j + 7]!))
+    byteSum(
+      pairByteCounts(data[i]! ^ q[j]!, data[i + 1]! ^ q[j + 1]!) +
+        pairByteCounts(data[i + 2]! ^ q[j + 2]!, data[i + 3]! ^ q[j + 3]!),
+    ) +
+    byteSum(
+      pairByteCounts(data[i + 4]! ^ q[j + 4]!, data[i + 5]! ^ q[j + 5]!) +
+        pairByteCounts(data[i + 6]! ^ q[j + 6]!, data[i + 7]! ^ q[j + 7]!),
+    )
   );
 }
 

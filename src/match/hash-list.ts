@@ -35,8 +35,8 @@ export function entryMetadata(list: HashList, i: number): Record<string, string>
 
 /** A list from hashes of one algorithm and length (mixed ones are a MatchError), with optional ids. */
 export function hashListFromHashes(hashes: readonly Hash[], ids?: readonly string[], shared = false): HashList {
-  if (ids && ids.length !== hashes.length) throw new MatchError('argument', `${ids.length} ids for ${hashes.length} hashes`);
+  if (ids && ids.length !== hashes.length)
+    throw new MatchError('argument', `${ids.length} ids for ${hashes.length} hashes`);
   const { algo, ...packed } = packHashes(hashes, shared);
   return { algo, hashes: packed, ids: ids ? StringColumn.from(ids) : null, columns: [] };
 }
-

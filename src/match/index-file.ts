@@ -45,7 +45,8 @@ interface IndexHeader {
 const pad8 = (n: number): number => (n + 7) & ~7;
 
 function assertLittleEndian(): void {
-  if (endianness() !== 'LE') throw new MatchError('argument', 'index files can only be read and written on little-endian machines');
+  if (endianness() !== 'LE')
+    throw new MatchError('argument', 'index files can only be read and written on little-endian machines');
 }
 
 /** The named byte views that make up an index, in file order. */
@@ -53,8 +54,12 @@ function sectionsOf(index: MatchIndex): [string, ArrayBufferView][] {
   const { list } = index;
   const out: [string, ArrayBufferView][] = [['hashes', list.hashes.data]];
   if (list.ids) out.push(['ids.offsets', list.ids.offsets], ['ids.bytes', list.ids.bytes]);
-  list.columns.forEach((c, i) => out.push([`column.${i}.offsets`, c.values.offsets], [`column.${i}.bytes`, c.values.bytes]));
-  index.tables.forEach((t, i) => out.push([`table.${i}.base`, t.blockBase], [`table.${i}.offsets`, t.bucketOffset], [`table.${i}.ids`, t.ids]));
+  list.columns.forEach((c, i) =>
+    out.push([`column.${i}.offsets`, c.values.offsets], [`column.${i}.bytes`, c.values.bytes]),
+  );
+  index.tables.forEach((t, i) =>
+    out.push([`table.${i}.base`, t.blockBase], [`table.${i}.offsets`, t.bucketOffset], [`table.${i}.ids`, t.ids]),
+  );
   return out;
 }
 
@@ -101,17 +106,23 @@ export async function saveIndex(path: string, index: MatchIndex): Promise<void> 
 }
 
 /** Whether bytes start like an index file. */
-export const looksLikeIndex = (bytes: Uint8Array): boolean => Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(8, bytes.byteLength)).toString('latin1') === INDEX_MAGIC;
+export const looksLikeIndex = (bytes: Uint8Array): boolean =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(8, bytes.byteLength)).toString('latin1') === INDEX_MAGIC;
 
 function parseHeader(file: Buffer, source: string): IndexHeader {
-  if (file.length < PREFIX_BYTES) throw new MatchError('truncated', `${source}: truncated index file (${file.length} bytes)`);
+  if (file.length < PREFIX_BYTES)
+    throw new MatchError('truncated', `${source}: truncated index file (${file.length} bytes)`);
   if (!looksLikeIndex(file)) throw new MatchError('format', `${source}: not a scanlab index file (bad magic bytes)`);
   const version = file.readUInt32LE(8);
   if (version !== INDEX_FORMAT_VERSION) {
-    throw new MatchError('version', `${source}: index format version ${version} is not supported (this scanlab reads version ${INDEX_FORMAT_VERSION})`);
+    throw new MatchError(
+      'version',
+      `${source}: index format version ${version} is not supported (this scanlab reads version ${INDEX_FORMAT_VERSION})`,
+    );
   }
   const headerLength = file.readUInt32LE(12);
-  if (PREFIX_BYTES + headerLength + CHECKSUM_BYTES > file.length) throw new MatchError('truncated', `${source}: truncated index file (the header runs past the end)`);
+  if (PREFIX_BYTES + headerLength + CHECKSUM_BYTES > file.length)
+    throw new MatchError('truncated', `${source}: truncated index file (the header runs past the end)`);
   try {
     return JSON.parse(file.toString('utf8', PREFIX_BYTES, PREFIX_BYTES + headerLength)) as IndexHeader;
   } catch {
@@ -123,20 +134,38 @@ function parseHeader(file: Buffer, source: string): IndexHeader {
 function expectedSections(h: IndexHeader): Map<string, number | null> {
   const ok =
     typeof h.algo === 'string' &&
-    Number.isInteger(h.nbits) && h.nbits > 0 &&
+    Number.isInteger(h.nbits) &&
+    h.nbits > 0 &&
     h.words === wordsFor(h.nbits) &&
-    Number.isInteger(h.count) && h.count >= 0 &&
-    Number.isInteger(h.designRadius) && h.designRadius >= 0 &&
-    Array.isArray(h.tables) && Array.isArray(h.columns) && Array.isArray(h.sections) &&
-    h.tables.every((t) => Number.isInteger(t.start) && Number.isInteger(t.width) && t.width >= 1 && t.width <= MAX_SUBSTRING_WIDTH &&
-      t.start >= 0 && t.start + t.width <= h.words * 32 && Number.isInteger(t.blockShift) && t.blockShift >= 0 && t.blockShift <= t.width);
+    Number.isInteger(h.count) &&
+    h.count >= 0 &&
+    Number.isInteger(h.designRadius) &&
+    h.designRadius >= 0 &&
+    Array.isArray(h.tables) &&
+    Array.isArray(h.columns) &&
+    Array.isArray(h.sections) &&
+    h.tables.every(
+      (t) =>
+        Number.isInteger(t.start) &&
+        Number.isInteger(t.width) &&
+        t.width >= 1 &&
+        t.width <= MAX_SUBSTRING_WIDTH &&
+        t.start >= 0 &&
+        t.start + t.width <= h.words * 32 &&
+        Number.isInteger(t.blockShift) &&
+        t.blockShift >= 0 &&
+        t.blockShift <= t.width,
+    );
   if (!ok) throw new Error('inconsistent header');
   const expected = new Map<string, number | null>([['hashes', h.count * h.words * 4]]);
   if (h.ids) expected.set('ids.offsets', (h.count + 1) * 4).set('ids.bytes', null);
   h.columns.forEach((_, i) => expected.set(`column.${i}.offsets`, (h.count + 1) * 4).set(`column.${i}.bytes`, null));
   h.tables.forEach((t, i) => {
     const buckets = 2 ** t.width;
-    expected.set(`table.${i}.base`, ((buckets >> t.blockShift) + 1) * 4).set(`table.${i}.offsets`, (buckets + 1) * 2).set(`table.${i}.ids`, h.count * 4);
+    expected
+      .set(`table.${i}.base`, ((buckets >> t.blockShift) + 1) * 4)
+      .set(`table.${i}.offsets`, (buckets + 1) * 2)
+      .set(`table.${i}.ids`, h.count * 4);
   });
   return expected;
 }
@@ -148,10 +177,18 @@ export function decodeIndex(file: Buffer, source = 'index'): MatchIndex {
   const sections = Array.isArray(header.sections) ? header.sections : [];
   const headerEnd = PREFIX_BYTES + file.readUInt32LE(12);
   const total = sections.reduce((sum, s) => sum + pad8(Number(s.byteLength) || 0), headerEnd) + CHECKSUM_BYTES;
-  if (file.length < total) throw new MatchError('truncated', `${source}: truncated index file (${file.length} of ${total} bytes)`);
-  if (file.length > total) throw new MatchError('corrupt', `${source}: corrupted index file (${file.length - total} unexpected trailing bytes)`);
-  const digest = createHash('sha256').update(file.subarray(0, total - CHECKSUM_BYTES)).digest();
-  if (!digest.equals(file.subarray(total - CHECKSUM_BYTES))) throw new MatchError('corrupt', `${source}: corrupted index file (checksum mismatch)`);
+  if (file.length < total)
+    throw new MatchError('truncated', `${source}: truncated index file (${file.length} of ${total} bytes)`);
+  if (file.length > total)
+    throw new MatchError(
+      'corrupt',
+      `${source}: corrupted index file (${file.length - total} unexpected trailing bytes)`,
+    );
+  const digest = createHash('sha256')
+    .update(file.subarray(0, total - CHECKSUM_BYTES))
+    .digest();
+  if (!digest.equals(file.subarray(total - CHECKSUM_BYTES)))
+    throw new MatchError('corrupt', `${source}: corrupted index file (checksum mismatch)`);
 
   let expected: Map<string, number | null>;
   try {
@@ -169,10 +206,15 @@ export function decodeIndex(file: Buffer, source = 'index'): MatchIndex {
     views.set(s.name, file.subarray(at, at + s.byteLength));
     at += pad8(s.byteLength);
   }
-  for (const name of expected.keys()) if (!views.has(name)) throw new MatchError('corrupt', `${source}: corrupted index file (missing section "${name}")`);
+  for (const name of expected.keys())
+    if (!views.has(name))
+      throw new MatchError('corrupt', `${source}: corrupted index file (missing section "${name}")`);
 
   /** A typed view of a section (copied only if the file's bytes are not aligned for it). */
-  const view = <T>(name: string, Kind: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number }): T => {
+  const view = <T>(
+    name: string,
+    Kind: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number },
+  ): T => {
     const b = views.get(name)!;
     const src = b.byteOffset % Kind.BYTES_PER_ELEMENT === 0 ? b : new Uint8Array(b);
     return new Kind(src.buffer, src.byteOffset, src.byteLength / Kind.BYTES_PER_ELEMENT);
@@ -181,13 +223,18 @@ export function decodeIndex(file: Buffer, source = 'index'): MatchIndex {
     const offsets = view(`${prefix}.offsets`, Uint32Array);
     const bytes = views.get(`${prefix}.bytes`)!;
     for (let i = 0; i < offsets.length - 1; i++) {
-      if (offsets[i]! > offsets[i + 1]!) throw new MatchError('corrupt', `${source}: corrupted index file (${prefix} offsets out of order)`);
+      if (offsets[i]! > offsets[i + 1]!)
+        throw new MatchError('corrupt', `${source}: corrupted index file (${prefix} offsets out of order)`);
     }
-    if (offsets[0] !== 0 || offsets[offsets.length - 1] !== bytes.length) throw new MatchError('corrupt', `${source}: corrupted index file (${prefix} offsets do not cover the text)`);
+    if (offsets[0] !== 0 || offsets[offsets.length - 1] !== bytes.length)
+      throw new MatchError('corrupt', `${source}: corrupted index file (${prefix} offsets do not cover the text)`);
     return new StringColumn(offsets, new Uint8Array(bytes));
   };
 
-  const columns: MetadataColumn[] = header.columns.map((name, i) => ({ name: String(name), values: strings(`column.${i}`) }));
+  const columns: MetadataColumn[] = header.columns.map((name, i) => ({
+    name: String(name),
+    values: strings(`column.${i}`),
+  }));
   const list: HashList = {
     algo: header.algo,
     hashes: { nbits: header.nbits, words: header.words, count: header.count, data: view('hashes', Int32Array) },
@@ -196,8 +243,16 @@ export function decodeIndex(file: Buffer, source = 'index'): MatchIndex {
   };
   const tables: SubstringTable[] = header.tables.map((t, i) => {
     const blockBase = view(`table.${i}.base`, Int32Array);
-    if (blockBase[0] !== 0 || blockBase[blockBase.length - 1] !== header.count) throw new MatchError('corrupt', `${source}: corrupted index file (table ${i} directory)`);
-    return { start: t.start, width: t.width, blockShift: t.blockShift, blockBase, bucketOffset: view(`table.${i}.offsets`, Uint16Array), ids: view(`table.${i}.ids`, Int32Array) };
+    if (blockBase[0] !== 0 || blockBase[blockBase.length - 1] !== header.count)
+      throw new MatchError('corrupt', `${source}: corrupted index file (table ${i} directory)`);
+    return {
+      start: t.start,
+      width: t.width,
+      blockShift: t.blockShift,
+      blockBase,
+      bucketOffset: view(`table.${i}.offsets`, Uint16Array),
+      ids: view(`table.${i}.ids`, Int32Array),
+    };
   });
   return { list, designRadius: header.designRadius, tables };
 }

@@ -9,28 +9,63 @@ import { MatchBuffer, type Match } from './results.js';
 const BLOCK = 8192;
 
 function checkQuery(hashes: PackedHashes, query: Int32Array, offset = 0): void {
-  if (query.length - offset < hashes.words) throw new MatchError('argument', `query has ${query.length - offset} words, the database ${hashes.words}`);
+  if (query.length - offset < hashes.words)
+    throw new MatchError('argument', `query has ${query.length - offset} words, the database ${hashes.words}`);
 }
 
-function scanRange256(data: Int32Array, q: Int32Array, j: number, radius: number, from: number, to: number, out: MatchBuffer): void {
-  const q0 = q[j]!, q1 = q[j + 1]!, q2 = q[j + 2]!, q3 = q[j + 3]!, q4 = q[j + 4]!, q5 = q[j + 5]!, q6 = q[j + 6]!, q7 = q[j + 7]!;
+function scanRange256(
+  data: Int32Array,
+  q: Int32Array,
+  j: number,
+  radius: number,
+  from: number,
+  to: number,
+  out: MatchBuffer,
+): void {
+  const q0 = q[j]!,
+    q1 = q[j + 1]!,
+    q2 = q[j + 2]!,
+    q3 = q[j + 3]!,
+    q4 = q[j + 4]!,
+    q5 = q[j + 5]!,
+    q6 = q[j + 6]!,
+    q7 = q[j + 7]!;
   for (let i = from, b = from * 8; i < to; i++, b += 8) {
     const d =
       byteSum(pairByteCounts(data[b]! ^ q0, data[b + 1]! ^ q1) + pairByteCounts(data[b + 2]! ^ q2, data[b + 3]! ^ q3)) +
-      byteSum(pairByteCounts(data[b + 4]! ^ q4, data[b + 5]! ^ q5) + pairByteCounts(data[b + 6]! ^ q6, data[b + 7]! ^ q7));
+      byteSum(
+        pairByteCounts(data[b + 4]! ^ q4, data[b + 5]! ^ q5) + pairByteCounts(data[b + 6]! ^ q6, data[b + 7]! ^ q7),
+      );
     if (d <= radius) out.push(i, d);
   }
 }
 
-function scanRange64(data: Int32Array, q: Int32Array, j: number, radius: number, from: number, to: number, out: MatchBuffer): void {
-  const q0 = q[j]!, q1 = q[j + 1]!;
+function scanRange64(
+  data: Int32Array,
+  q: Int32Array,
+  j: number,
+  radius: number,
+  from: number,
+  to: number,
+  out: MatchBuffer,
+): void {
+  const q0 = q[j]!,
+    q1 = q[j + 1]!;
   for (let i = from, b = from * 2; i < to; i++, b += 2) {
     const d = byteSum(pairByteCounts(data[b]! ^ q0, data[b + 1]! ^ q1));
     if (d <= radius) out.push(i, d);
   }
 }
 
-function scanRangeAny(hashes: PackedHashes, q: Int32Array, j: number, radius: number, from: number, to: number, out: MatchBuffer): void {
+function scanRangeAny(
+  hashes: PackedHashes,
+  q: Int32Array,
+  j: number,
+  radius: number,
+  from: number,
+  to: number,
+  out: MatchBuffer,
+): void {
   const { data, words } = hashes;
   const distance = distanceKernel(words);
   for (let i = from, b = from * words; i < to; i++, b += words) {
@@ -43,7 +78,15 @@ function scanRangeAny(hashes: PackedHashes, q: Int32Array, j: number, radius: nu
  * Appends to `out` every entry in positions [from, to) within `radius` of the query (packed words at
  * `query[offset..]`), in increasing position.
  */
-export function scanRadiusRange(hashes: PackedHashes, query: Int32Array, radius: number, out: MatchBuffer, from = 0, to = hashes.count, offset = 0): void {
+export function scanRadiusRange(
+  hashes: PackedHashes,
+  query: Int32Array,
+  radius: number,
+  out: MatchBuffer,
+  from = 0,
+  to = hashes.count,
+  offset = 0,
+): void {
   checkQuery(hashes, query, offset);
   if (hashes.words === 8) scanRange256(hashes.data, query, offset, radius, from, to, out);
   else if (hashes.words === 2) scanRange64(hashes.data, query, offset, radius, from, to, out);
@@ -63,7 +106,8 @@ export function scanRadius(hashes: PackedHashes, query: Int32Array, radius: numb
  */
 export function scanRadiusBatch(hashes: PackedHashes, queries: Int32Array, radius: number): Match[][] {
   const nq = queries.length / hashes.words;
-  if (!Number.isInteger(nq)) throw new MatchError('argument', `the query array's length is not a multiple of ${hashes.words} words`);
+  if (!Number.isInteger(nq))
+    throw new MatchError('argument', `the query array's length is not a multiple of ${hashes.words} words`);
   const outs = Array.from({ length: nq }, () => new MatchBuffer());
   for (let from = 0; from < hashes.count; from += BLOCK) {
     const to = Math.min(hashes.count, from + BLOCK);
@@ -92,7 +136,8 @@ export function scanNearest(hashes: PackedHashes, query: Int32Array, k: number):
 /** k-nearest search for many queries packed back to back, streaming the database in blocks. */
 export function scanNearestBatch(hashes: PackedHashes, queries: Int32Array, k: number): Match[][] {
   const nq = queries.length / hashes.words;
-  if (!Number.isInteger(nq)) throw new MatchError('argument', `the query array's length is not a multiple of ${hashes.words} words`);
+  if (!Number.isInteger(nq))
+    throw new MatchError('argument', `the query array's length is not a multiple of ${hashes.words} words`);
   const heaps = Array.from({ length: nq }, () => new NearestHeap(k));
   for (let from = 0; from < hashes.count; from += BLOCK) {
     const to = Math.min(hashes.count, from + BLOCK);

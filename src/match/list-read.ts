@@ -81,7 +81,10 @@ class ListAccumulator {
       this.nbits = clean.length * 4;
       this.nbitsLine = line;
     } else if (this.options.nbits === undefined && clean.length * 4 !== this.nbits && /^[0-9a-fA-F]+$/.test(clean)) {
-      throw new MatchError('mixed-lengths', `${this.file}:${line}: mixed bit lengths: a ${clean.length * 4}-bit hash after ${this.nbits}-bit ones (line ${this.nbitsLine})`);
+      throw new MatchError(
+        'mixed-lengths',
+        `${this.file}:${line}: mixed bit lengths: a ${clean.length * 4}-bit hash after ${this.nbits}-bit ones (line ${this.nbitsLine})`,
+      );
     }
     let bits: Uint8Array;
     try {
@@ -113,10 +116,16 @@ class ListAccumulator {
   }
 
   finish(): ReadHashListResult {
-    if (this.nbits === undefined) throw new MatchError('format', `${this.file}: no hashes, so their bit length is unknown (give it explicitly)`);
+    if (this.nbits === undefined)
+      throw new MatchError('format', `${this.file}: no hashes, so their bit length is unknown (give it explicitly)`);
     const packed = this.packed ?? new PackedHashBuilder(this.nbits, 1);
     const columns: MetadataColumn[] = [...this.columns].map(([name, b]) => ({ name, values: b.finish() }));
-    const list: HashList = { algo: this.options.algo, hashes: packed.finish(this.options.shared), ids: this.hasIds ? this.ids.finish() : null, columns };
+    const list: HashList = {
+      algo: this.options.algo,
+      hashes: packed.finish(this.options.shared),
+      ids: this.hasIds ? this.ids.finish() : null,
+      columns,
+    };
     return { list, invalid: this.invalid };
   }
 }
@@ -160,7 +169,12 @@ async function readJsonl(lines: AsyncIterable<NumberedLine>, acc: ListAccumulato
   }
 }
 
-async function readCsv(file: string, lines: AsyncIterable<NumberedLine>, acc: ListAccumulator, algo: string): Promise<void> {
+async function readCsv(
+  file: string,
+  lines: AsyncIterable<NumberedLine>,
+  acc: ListAccumulator,
+  algo: string,
+): Promise<void> {
   let header: string[] | null = null;
   let hashCol = -1;
   let idCol = -1;
@@ -179,11 +193,16 @@ async function readCsv(file: string, lines: AsyncIterable<NumberedLine>, acc: Li
     if (header === null) {
       header = fields.map((f) => f.trim());
       const duplicate = header.find((h, i) => header!.indexOf(h) !== i);
-      if (duplicate !== undefined) throw new MatchError('format', `${file}:${line}: column "${duplicate}" appears twice in the header`);
+      if (duplicate !== undefined)
+        throw new MatchError('format', `${file}:${line}: column "${duplicate}" appears twice in the header`);
       hashCol = header.indexOf('hash');
       idCol = header.indexOf('id');
       algoCol = header.indexOf('algo');
-      if (hashCol < 0) throw new MatchError('format', `${file}:${line}: no "hash" column in the CSV header (columns: ${header.join(', ')})`);
+      if (hashCol < 0)
+        throw new MatchError(
+          'format',
+          `${file}:${line}: no "hash" column in the CSV header (columns: ${header.join(', ')})`,
+        );
       continue;
     }
     if (fields.length !== header.length) {
@@ -200,7 +219,8 @@ async function readCsv(file: string, lines: AsyncIterable<NumberedLine>, acc: Li
     });
     acc.add(line, fields[hashCol]!, idCol >= 0 ? fields[idCol] : undefined, metadata);
   }
-  if (header === null) throw new MatchError('format', `${file}: empty CSV file, expected a header with a "hash" column`);
+  if (header === null)
+    throw new MatchError('format', `${file}: empty CSV file, expected a header with a "hash" column`);
 }
 
 /** Reads a hash list, validating each row; invalid rows fail the read with file:line, or are skipped and listed. */

@@ -7,7 +7,12 @@ import { DEFAULT_COST_MODEL, defaultDesignRadius, mihPays, planLayout, type Cost
 import { coveredRadius, MihSearcher } from './mih-search.js';
 import { packHash } from './packed.js';
 import { MatchBuffer, type Match } from './results.js';
-import { buildSubstringTable, substringTableBytes, type SubstringLayout, type SubstringTable } from './substring-table.js';
+import {
+  buildSubstringTable,
+  substringTableBytes,
+  type SubstringLayout,
+  type SubstringTable,
+} from './substring-table.js';
 
 export interface MatchIndex {
   readonly list: HashList;
@@ -31,7 +36,8 @@ export interface BuildIndexOptions {
 export function buildIndex(list: HashList, options: BuildIndexOptions = {}): MatchIndex {
   const { nbits, count } = list.hashes;
   const designRadius = options.radius ?? defaultDesignRadius(nbits);
-  if (!Number.isInteger(designRadius) || designRadius < 0) throw new MatchError('argument', `radius must be a non-negative integer, got ${designRadius}`);
+  if (!Number.isInteger(designRadius) || designRadius < 0)
+    throw new MatchError('argument', `radius must be a non-negative integer, got ${designRadius}`);
   const layout = options.layout ?? planLayout(nbits, count, designRadius, options.costModel);
   const tables = layout.map((l) => buildSubstringTable(list.hashes, l, options.shared));
   return { list, designRadius, tables };
@@ -65,7 +71,8 @@ export class IndexSearcher {
   ) {
     this.method = options.method ?? 'auto';
     this.costModel = options.costModel ?? DEFAULT_COST_MODEL;
-    if (this.method === 'mih' && index.tables.length === 0) throw new MatchError('argument', 'this index has no substring tables to search');
+    if (this.method === 'mih' && index.tables.length === 0)
+      throw new MatchError('argument', 'this index has no substring tables to search');
     this.mih = index.tables.length > 0 ? new MihSearcher(index.list.hashes, index.tables) : null;
   }
 
@@ -81,7 +88,10 @@ export class IndexSearcher {
   pack(query: Hash): Int32Array {
     const { list } = this.index;
     if (query.nbits !== list.hashes.nbits || query.algo !== list.algo) {
-      throw new MatchError('argument', `cannot search ${list.hashes.nbits}-bit ${list.algo} hashes with a ${query.nbits}-bit ${query.algo} hash`);
+      throw new MatchError(
+        'argument',
+        `cannot search ${list.hashes.nbits}-bit ${list.algo} hashes with a ${query.nbits}-bit ${query.algo} hash`,
+      );
     }
     return packHash(query);
   }

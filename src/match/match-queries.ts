@@ -42,9 +42,14 @@ export function compareMatchRows(a: MatchRow, b: MatchRow): number {
 }
 
 /** Every (query, entry) pair within the threshold, sorted by query, distance, then position. */
-export function matchQueries(index: MatchIndex, queries: Iterable<QueryHash>, options: MatchQueriesOptions): MatchRow[] {
+export function matchQueries(
+  index: MatchIndex,
+  queries: Iterable<QueryHash>,
+  options: MatchQueriesOptions,
+): MatchRow[] {
   const { threshold } = options;
-  if (!Number.isInteger(threshold) || threshold < 0) throw new MatchError('argument', `threshold must be a non-negative integer, got ${threshold}`);
+  if (!Number.isInteger(threshold) || threshold < 0)
+    throw new MatchError('argument', `threshold must be a non-negative integer, got ${threshold}`);
   const searcher = new IndexSearcher(index, options);
   const best = new Map<string, Map<number, number>>();
   const out = new MatchBuffer();
@@ -79,7 +84,12 @@ export interface QuerySelection {
  * `dihedral` also its variants (`pdq:r90`, ...), which are searched as the same algorithm. Rows carrying an error
  * or an invalid hash become failures; rows of other algorithms are left out.
  */
-export async function selectQueryHashes(rows: AsyncIterable<HashRow> | Iterable<HashRow>, algo: string, nbits: number, dihedral: boolean): Promise<QuerySelection> {
+export async function selectQueryHashes(
+  rows: AsyncIterable<HashRow> | Iterable<HashRow>,
+  algo: string,
+  nbits: number,
+  dihedral: boolean,
+): Promise<QuerySelection> {
   const queries: QueryHash[] = [];
   const failures: QueryFailure[] = [];
   const otherAlgos = new Set<string>();

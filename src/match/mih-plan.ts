@@ -27,7 +27,12 @@ export function evenLayout(nbits: number, m: number, width: number): SubstringLa
 }
 
 /** Expected cost of one MIH radius query on `count` uniformly spread hashes. */
-export function mihCost(count: number, layouts: readonly SubstringLayout[], radius: number, model: CostModel = DEFAULT_COST_MODEL): number {
+export function mihCost(
+  count: number,
+  layouts: readonly SubstringLayout[],
+  radius: number,
+  model: CostModel = DEFAULT_COST_MODEL,
+): number {
   let cost = 0;
   layouts.forEach((layout, t) => {
     const s = tableRadius(radius, layouts.length, t);
@@ -44,7 +49,13 @@ export const linearCost = (count: number, nbits: number, model: CostModel = DEFA
   count * Math.ceil(nbits / 32) * model.linearPerWord;
 
 /** Whether MIH over these tables beats a linear scan at this radius. */
-export function mihPays(count: number, nbits: number, layouts: readonly SubstringLayout[], radius: number, model: CostModel = DEFAULT_COST_MODEL): boolean {
+export function mihPays(
+  count: number,
+  nbits: number,
+  layouts: readonly SubstringLayout[],
+  radius: number,
+  model: CostModel = DEFAULT_COST_MODEL,
+): boolean {
   return layouts.length > 0 && mihCost(count, layouts, radius, model) < linearCost(count, nbits, model);
 }
 
@@ -53,7 +64,12 @@ export function mihPays(count: number, nbits: number, layouts: readonly Substrin
  * at most one directory bucket per entry (2^w ≤ count, which bounds memory as in Norouzi et al.'s choice
  * w ≈ log2 count); ties go to fewer tables. Empty when no layout beats the linear scan.
  */
-export function planLayout(nbits: number, count: number, radius: number, model: CostModel = DEFAULT_COST_MODEL): SubstringLayout[] {
+export function planLayout(
+  nbits: number,
+  count: number,
+  radius: number,
+  model: CostModel = DEFAULT_COST_MODEL,
+): SubstringLayout[] {
   const maxWidth = Math.min(MAX_SUBSTRING_WIDTH, Math.floor(Math.log2(Math.max(1, count))));
   let best: SubstringLayout[] = [];
   let bestCost = linearCost(count, nbits, model);

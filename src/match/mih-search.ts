@@ -47,7 +47,8 @@ export class MihSearcher {
 
   /** Appends every entry within `radius` of the query to `out` (unordered). */
   radiusInto(query: Int32Array, radius: number, out: MatchBuffer): void {
-    if (query.length < this.hashes.words) throw new MatchError('argument', `query has ${query.length} words, the database ${this.hashes.words}`);
+    if (query.length < this.hashes.words)
+      throw new MatchError('argument', `query has ${query.length} words, the database ${this.hashes.words}`);
     const m = this.tables.length;
     let count = 0;
     for (let t = 0; t < m; t++) {
@@ -108,7 +109,8 @@ export class MihSearcher {
       candidates[unique++] = id;
     }
     for (let c = 0; c < unique; c++) seen[candidates[c]! >> 5] = 0;
-    if (this.gathered.length < unique * words) this.gathered = new Int32Array(Math.max(unique * words, this.gathered.length * 2));
+    if (this.gathered.length < unique * words)
+      this.gathered = new Int32Array(Math.max(unique * words, this.gathered.length * 2));
     const gathered = this.gathered;
     if (words === 8) {
       gather256(data, candidates, unique, gathered);
@@ -150,12 +152,32 @@ function gather256(data: Int32Array, ids: Int32Array, count: number, out: Int32A
 }
 
 /** Distances of gathered 256-bit hashes to the query (held in locals); matches are reported by their ids. */
-function verify256(gathered: Int32Array, q: Int32Array, ids: Int32Array, count: number, radius: number, out: MatchBuffer): void {
-  const q0 = q[0]!, q1 = q[1]!, q2 = q[2]!, q3 = q[3]!, q4 = q[4]!, q5 = q[5]!, q6 = q[6]!, q7 = q[7]!;
+function verify256(
+  gathered: Int32Array,
+  q: Int32Array,
+  ids: Int32Array,
+  count: number,
+  radius: number,
+  out: MatchBuffer,
+): void {
+  const q0 = q[0]!,
+    q1 = q[1]!,
+    q2 = q[2]!,
+    q3 = q[3]!,
+    q4 = q[4]!,
+    q5 = q[5]!,
+    q6 = q[6]!,
+    q7 = q[7]!;
   for (let c = 0, b = 0; c < count; c++, b += 8) {
     const d =
-      byteSum(pairByteCounts(gathered[b]! ^ q0, gathered[b + 1]! ^ q1) + pairByteCounts(gathered[b + 2]! ^ q2, gathered[b + 3]! ^ q3)) +
-      byteSum(pairByteCounts(gathered[b + 4]! ^ q4, gathered[b + 5]! ^ q5) + pairByteCounts(gathered[b + 6]! ^ q6, gathered[b + 7]! ^ q7));
+      byteSum(
+        pairByteCounts(gathered[b]! ^ q0, gathered[b + 1]! ^ q1) +
+          pairByteCounts(gathered[b + 2]! ^ q2, gathered[b + 3]! ^ q3),
+      ) +
+      byteSum(
+        pairByteCounts(gathered[b + 4]! ^ q4, gathered[b + 5]! ^ q5) +
+          pairByteCounts(gathered[b + 6]! ^ q6, gathered[b + 7]! ^ q7),
+      );
     if (d <= radius) out.push(ids[c]!, d);
   }
 }

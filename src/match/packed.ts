@@ -56,13 +56,17 @@ export function unpackHash<A extends string>(packed: PackedHashes, algo: A, inde
 
 /** Packs hashes that must all share one algorithm and bit length. */
 export function packHashes(hashes: readonly Hash[], shared = false): PackedHashes & { algo: string } {
-  if (hashes.length === 0) throw new MatchError('argument', 'cannot pack an empty list of hashes without its algorithm');
+  if (hashes.length === 0)
+    throw new MatchError('argument', 'cannot pack an empty list of hashes without its algorithm');
   const { algo, nbits } = hashes[0]!;
   const words = wordsFor(nbits);
   const data = allocateWords(hashes.length * words, shared);
   hashes.forEach((h, i) => {
     if (h.nbits !== nbits || h.algo !== algo) {
-      throw new MatchError('mixed-lengths', `mixed hashes: item 0 is a ${nbits}-bit ${algo} hash, item ${i} a ${h.nbits}-bit ${h.algo} hash`);
+      throw new MatchError(
+        'mixed-lengths',
+        `mixed hashes: item 0 is a ${nbits}-bit ${algo} hash, item ${i} a ${h.nbits}-bit ${h.algo} hash`,
+      );
     }
     packInto(h.bits, nbits, data, i * words);
   });
@@ -75,7 +79,10 @@ export class PackedHashBuilder {
   private data: Int32Array;
   private n = 0;
 
-  constructor(readonly nbits: number, initialCapacity = 1024) {
+  constructor(
+    readonly nbits: number,
+    initialCapacity = 1024,
+  ) {
     this.words = wordsFor(nbits);
     this.data = new Int32Array(Math.max(1, initialCapacity) * this.words);
   }

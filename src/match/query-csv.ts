@@ -31,7 +31,8 @@ export async function* readHashCsv(path: string): AsyncGenerator<HashRow> {
   let headerSeen = false;
   for await (const { text, line } of csvRecords(readLines(path))) {
     if (!headerSeen) {
-      if (text !== CSV_HEADER) throw new MatchError('format', `${path}:${line}: not a scanlab hash CSV (expected the header "${CSV_HEADER}")`);
+      if (text !== CSV_HEADER)
+        throw new MatchError('format', `${path}:${line}: not a scanlab hash CSV (expected the header "${CSV_HEADER}")`);
       headerSeen = true;
       continue;
     }
@@ -43,7 +44,8 @@ export async function* readHashCsv(path: string): AsyncGenerator<HashRow> {
       if (!(e instanceof CsvSyntaxError)) throw e;
       throw new MatchError('invalid-row', `${path}:${line}: bad CSV: ${e.message}`);
     }
-    if (fields.length !== 5) throw new MatchError('invalid-row', `${path}:${line}: expected 5 fields, got ${fields.length}`);
+    if (fields.length !== 5)
+      throw new MatchError('invalid-row', `${path}:${line}: expected 5 fields, got ${fields.length}`);
     const [file, algo, hash, quality, error] = fields as [string, string, string, string, string];
     yield {
       file,

@@ -41,7 +41,11 @@ export function neighbourMasks(width: number, radius: number): Int32Array {
   const cached = maskCache.get(id);
   if (cached) return cached;
   const count = neighbourCount(width, radius);
-  if (count > MAX_NEIGHBOURS) throw new MatchError('argument', `${count} substring neighbours for ${width} bits within ${radius} is too many to enumerate`);
+  if (count > MAX_NEIGHBOURS)
+    throw new MatchError(
+      'argument',
+      `${count} substring neighbours for ${width} bits within ${radius} is too many to enumerate`,
+    );
   const masks = new Int32Array(count);
   let n = 0;
   const extend = (mask: number, lowestFree: number, bitsLeft: number): void => {

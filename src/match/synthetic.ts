@@ -21,7 +21,14 @@ function randomInto(out: Int32Array, offset: number, nbits: number, rng: RandomS
 const bitPositions = (nbits: number): Int32Array => Int32Array.from({ length: nbits }, (_, i) => i);
 
 /** Flips `flips` distinct uniformly chosen bits at word `offset`, drawing them by a partial shuffle of `positions`. */
-function flipDistinct(out: Int32Array, offset: number, pad: number, flips: number, positions: Int32Array, rng: RandomSource): void {
+function flipDistinct(
+  out: Int32Array,
+  offset: number,
+  pad: number,
+  flips: number,
+  positions: Int32Array,
+  rng: RandomSource,
+): void {
   const nbits = positions.length;
   for (let i = 0; i < flips; i++) {
     const j = i + rng.nextInt(nbits - i);
@@ -35,7 +42,8 @@ function flipDistinct(out: Int32Array, offset: number, pad: number, flips: numbe
 
 /** Flips `flips` distinct, uniformly chosen bits of the hash at word `offset`. */
 export function flipRandomBits(out: Int32Array, offset: number, nbits: number, flips: number, rng: RandomSource): void {
-  if (!Number.isInteger(flips) || flips < 0 || flips > nbits) throw new MatchError('argument', `cannot flip ${flips} of ${nbits} bits`);
+  if (!Number.isInteger(flips) || flips < 0 || flips > nbits)
+    throw new MatchError('argument', `cannot flip ${flips} of ${nbits} bits`);
   flipDistinct(out, offset, wordsFor(nbits) * 32 - nbits, flips, bitPositions(nbits), rng);
 }
 
@@ -58,7 +66,13 @@ export interface ClusterOptions {
  * `count` hashes drawn around a few random centres, as real lists hold many near-duplicate variants of each
  * image: hash i copies a random centre and flips a random number of its bits.
  */
-export function clusteredHashes(count: number, nbits: number, options: ClusterOptions, rng: RandomSource, shared = false): PackedHashes {
+export function clusteredHashes(
+  count: number,
+  nbits: number,
+  options: ClusterOptions,
+  rng: RandomSource,
+  shared = false,
+): PackedHashes {
   if (!(options.centres >= 1) || !(options.maxFlips >= 0 && options.maxFlips <= nbits)) {
     throw new MatchError('argument', `clusters need at least one centre and 0..${nbits} flips`);
   }

@@ -15,10 +15,14 @@ export interface BloomParams {
 /** Optimal m and k for `entries` keys at false-positive rate `fpr`: m = −n·ln p / (ln 2)², k = (m/n)·ln 2. */
 export function bloomParams(entries: number, fpr: number): BloomParams {
   if (!(fpr > 0 && fpr < 1)) throw new PsiError(`false-positive rate must lie in (0, 1), got ${fpr}`);
-  if (!Number.isInteger(entries) || entries < 0) throw new PsiError(`entry count must be a non-negative integer, got ${entries}`);
+  if (!Number.isInteger(entries) || entries < 0)
+    throw new PsiError(`entry count must be a non-negative integer, got ${entries}`);
   const n = Math.max(1, entries);
   const bits = Math.max(8, Math.ceil((-n * Math.log(fpr)) / (Math.LN2 * Math.LN2)));
-  if (bits > MAX_FILTER_BITS) throw new PsiError(`a filter of ${entries} entries at rate ${fpr} needs ${bits} bits, above the ${MAX_FILTER_BITS} limit`);
+  if (bits > MAX_FILTER_BITS)
+    throw new PsiError(
+      `a filter of ${entries} entries at rate ${fpr} needs ${bits} bits, above the ${MAX_FILTER_BITS} limit`,
+    );
   const hashes = Math.min(MAX_FILTER_HASHES, Math.max(1, Math.round((bits / n) * Math.LN2)));
   return { bits, hashes };
 }
@@ -39,10 +43,13 @@ export class BloomFilter {
   readonly data: Uint8Array;
 
   constructor(params: BloomParams, data?: Uint8Array) {
-    if (!Number.isInteger(params.bits) || params.bits < 1 || params.bits > MAX_FILTER_BITS) throw new PsiError(`filter size ${params.bits} bits is out of range`);
-    if (!Number.isInteger(params.hashes) || params.hashes < 1 || params.hashes > MAX_FILTER_HASHES) throw new PsiError(`filter probe count ${params.hashes} is out of range`);
+    if (!Number.isInteger(params.bits) || params.bits < 1 || params.bits > MAX_FILTER_BITS)
+      throw new PsiError(`filter size ${params.bits} bits is out of range`);
+    if (!Number.isInteger(params.hashes) || params.hashes < 1 || params.hashes > MAX_FILTER_HASHES)
+      throw new PsiError(`filter probe count ${params.hashes} is out of range`);
     const bytes = Math.ceil(params.bits / 8);
-    if (data && data.length !== bytes) throw new PsiError(`filter of ${params.bits} bits needs ${bytes} bytes, got ${data.length}`);
+    if (data && data.length !== bytes)
+      throw new PsiError(`filter of ${params.bits} bits needs ${bytes} bytes, got ${data.length}`);
     this.bits = params.bits;
     this.hashes = params.hashes;
     this.data = data ?? new Uint8Array(bytes);

@@ -9,8 +9,10 @@ import { PsiError } from './errors.js';
 export function psiInput(hash: Hash): Uint8Array {
   const algo = new TextEncoder().encode(hash.algo);
   if (algo.length === 0 || algo.includes(0)) throw new PsiError(`hash algorithm name "${hash.algo}" cannot be encoded`);
-  if (!Number.isInteger(hash.nbits) || hash.nbits < 1 || hash.nbits > 0xffff) throw new PsiError(`hash length ${hash.nbits} bits cannot be encoded`);
-  if (hash.bits.length !== Math.ceil(hash.nbits / 8)) throw new PsiError(`${hash.algo} hash has ${hash.bits.length} bytes for ${hash.nbits} bits`);
+  if (!Number.isInteger(hash.nbits) || hash.nbits < 1 || hash.nbits > 0xffff)
+    throw new PsiError(`hash length ${hash.nbits} bits cannot be encoded`);
+  if (hash.bits.length !== Math.ceil(hash.nbits / 8))
+    throw new PsiError(`${hash.algo} hash has ${hash.bits.length} bytes for ${hash.nbits} bits`);
   const out = new Uint8Array(algo.length + 3 + hash.bits.length);
   out.set(algo, 0);
   out[algo.length + 1] = hash.nbits >>> 8;

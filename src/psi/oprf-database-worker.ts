@@ -4,7 +4,10 @@ import { createGroup } from './group/create.js';
 import { evaluateChunk, type InputChunk, type OprfWorkerConfig } from './oprf-database.js';
 
 serveWorker<OprfWorkerConfig, InputChunk, Uint8Array>((config) => {
-  const ready = createGroup(config.group, config.backend).then((group) => ({ group, key: group.decodeScalar(config.key) }));
+  const ready = createGroup(config.group, config.backend).then((group) => ({
+    group,
+    key: group.decodeScalar(config.key),
+  }));
   return async (c) => {
     const { group, key } = await ready;
     return evaluateChunk(group, key, c);

@@ -74,6 +74,12 @@ export async function buildOprfFilter(
     return filter;
   }
   const config: OprfWorkerConfig = { group: group.name, backend: group.backend, key: group.encodeScalar(key) };
-  for await (const outputs of orderedPool<InputChunk, Uint8Array>(siblingModule(import.meta.url, 'oprf-database-worker'), config, chunks, jobs)) add(outputs);
+  for await (const outputs of orderedPool<InputChunk, Uint8Array>(
+    siblingModule(import.meta.url, 'oprf-database-worker'),
+    config,
+    chunks,
+    jobs,
+  ))
+    add(outputs);
   return filter;
 }

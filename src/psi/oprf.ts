@@ -21,11 +21,16 @@ export interface OprfSuite {
 
 export function oprfSuite(group: PrimeOrderGroup): OprfSuite {
   const context = concatBytes(utf8('OPRFV1-'), new Uint8Array([MODE_OPRF]), utf8('-' + group.suite));
-  return { group, hashToGroupDst: concatBytes(utf8('HashToGroup-'), context), deriveKeyPairDst: concatBytes(utf8('DeriveKeyPair'), context) };
+  return {
+    group,
+    hashToGroupDst: concatBytes(utf8('HashToGroup-'), context),
+    deriveKeyPairDst: concatBytes(utf8('DeriveKeyPair'), context),
+  };
 }
 
 function checkInput(input: Uint8Array): void {
-  if (input.length > MAX_INPUT_BYTES) throw new PsiError(`OPRF input must be at most ${MAX_INPUT_BYTES} bytes, got ${input.length}`);
+  if (input.length > MAX_INPUT_BYTES)
+    throw new PsiError(`OPRF input must be at most ${MAX_INPUT_BYTES} bytes, got ${input.length}`);
 }
 
 /** RFC 9497 DeriveKeyPair (secret part): a server key from a 32-byte seed and public key info. */
@@ -68,7 +73,12 @@ function outputOf(suite: OprfSuite, input: Uint8Array, unblinded: GroupElement):
 }
 
 /** Client step 2 (RFC 9497 Finalize): removes the blind and hashes. A peer's identity element is refused. */
-export function oprfFinalize(suite: OprfSuite, input: Uint8Array, blindScalar: Scalar, evaluated: GroupElement): Uint8Array {
+export function oprfFinalize(
+  suite: OprfSuite,
+  input: Uint8Array,
+  blindScalar: Scalar,
+  evaluated: GroupElement,
+): Uint8Array {
   checkInput(input);
   if (suite.group.isIdentity(evaluated)) throw new ProtocolError('identity-point', 'evaluated element is the identity');
   return outputOf(suite, input, suite.group.multiply(suite.group.invertScalar(blindScalar), evaluated));

@@ -52,18 +52,35 @@ async function prepareInWorkers(
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const key = group.randomScalar();
-  const filter = await buildOprfFilter(group, key, dbInputs, bloomParams(dbInputs.length, config.falsePositiveRate), jobs);
+  const filter = await buildOprfFilter(
+    group,
+    key,
+    dbInputs,
+    bloomParams(dbInputs.length, config.falsePositiveRate),
+    jobs,
+  );
   const cpu = process.cpuUsage(cpu0);
   return { prepared: { key, filter }, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
-export async function runPsi(config: PsiConfig, database: readonly Hash[], queries: readonly Hash[], options: RunOptions = {}): Promise<PsiRunResult> {
+export async function runPsi(
+  config: PsiConfig,
+  database: readonly Hash[],
+  queries: readonly Hash[],
+  options: RunOptions = {},
+): Promise<PsiRunResult> {
   const group = await createGroup(config.group, config.backend);
   const dbInputs = database.map(psiInput);
   const queryInputs = queries.map(psiInput);
   const jobs = options.setupJobs ?? 1;
-  const early = config.protocol === 'oprf-membership' && jobs > 1 ? await prepareInWorkers(group, config, dbInputs, jobs) : undefined;
-  const tpsi = config.protocol === 'tpsi-ad' ? createTpsiParties(group, dbInputs, queryInputs, config.tpsi, config.accounts) : undefined;
+  const early =
+    config.protocol === 'oprf-membership' && jobs > 1
+      ? await prepareInWorkers(group, config, dbInputs, jobs)
+      : undefined;
+  const tpsi =
+    config.protocol === 'tpsi-ad'
+      ? createTpsiParties(group, dbInputs, queryInputs, config.tpsi, config.accounts)
+      : undefined;
   const { client, server } = tpsi ?? createParties(config, group, dbInputs, queryInputs, early?.prepared);
   const costs = runParties(client, server, queryInputs.length);
   if (early) {
@@ -78,7 +95,11 @@ export async function runPsi(config: PsiConfig, database: readonly Hash[], queri
   let filter: FilterInfo | null = null;
   if (config.protocol === 'oprf-membership') {
     const params = bloomParams(dbInputs.length, config.falsePositiveRate);
-    filter = { ...params, bitsPerEntry: params.bits / Math.max(1, dbInputs.length), expectedFalsePositiveRate: expectedFalsePositiveRate(params, dbInputs.length) };
+    filter = {
+      ...params,
+      bitsPerEntry: params.bits / Math.max(1, dbInputs.length),
+      expectedFalsePositiveRate: expectedFalsePositiveRate(params, dbInputs.length),
+    };
   }
   const truth = intersectionTruth(dbInputs, queryInputs);
   return {

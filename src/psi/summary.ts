@@ -37,10 +37,20 @@ export function formatSummary(runId: string, s: PsiSummary): string {
   const lines = [
     `psi run ${runId}: ${c.protocol}${c.protocol === 'plaintext' ? '' : ` on ${c.group}/${c.backend}`}, ${s.databaseSize} database entries, ${s.photos} photos`,
   ];
-  const items = a.truePositives === undefined ? '' : ` (true ${a.truePositives}, false positives ${a.falsePositives}, false negatives ${a.falseNegatives})`;
-  const what = a.outcome === 'cardinality' ? 'intersection size' : a.outcome === 'database-matches' ? 'matching database entries' : 'matching photos';
+  const items =
+    a.truePositives === undefined
+      ? ''
+      : ` (true ${a.truePositives}, false positives ${a.falsePositives}, false negatives ${a.falseNegatives})`;
+  const what =
+    a.outcome === 'cardinality'
+      ? 'intersection size'
+      : a.outcome === 'database-matches'
+        ? 'matching database entries'
+        : 'matching photos';
   lines.push(`${a.learner} learns ${what}: ${a.found}, plaintext truth ${a.expected}${items}`);
-  const filter = s.filter ? `, filter ${s.filter.bitsPerEntry.toFixed(2)} bits/entry, expected false-positive rate ${s.filter.expectedFalsePositiveRate.toExponential(1)}` : '';
+  const filter = s.filter
+    ? `, filter ${s.filter.bitsPerEntry.toFixed(2)} bits/entry, expected false-positive rate ${s.filter.expectedFalsePositiveRate.toExponential(1)}`
+    : '';
   lines.push(`server setup ${(s.serverSetupMs / 1000).toFixed(2)} s, published ${s.publishedBytes} bytes${filter}`);
   lines.push(
     `per photo: client ${s.clientMsPerPhoto.toFixed(3)} ms, server ${s.serverMsPerPhoto.toFixed(3)} ms, ` +

@@ -40,9 +40,16 @@ export function storeTranscript(t: Transcript, maxMessageBytes = 1 << 20): Store
     party: t.party,
     events: t.events.map((e): StoredEvent => {
       if (e.kind === 'computed') return { kind: 'computed', what: e.what, value: e.value };
-      const base = { kind: 'received' as const, type: e.type, length: e.bytes.length, sha256: bytesToHex(sha256(e.bytes)) };
+      const base = {
+        kind: 'received' as const,
+        type: e.type,
+        length: e.bytes.length,
+        sha256: bytesToHex(sha256(e.bytes)),
+      };
       const b64 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
-      return e.bytes.length <= maxMessageBytes ? { ...base, base64: b64(e.bytes) } : { ...base, headBase64: b64(e.bytes.subarray(0, HEAD_BYTES)) };
+      return e.bytes.length <= maxMessageBytes
+        ? { ...base, base64: b64(e.bytes) }
+        : { ...base, headBase64: b64(e.bytes.subarray(0, HEAD_BYTES)) };
     }),
   };
 }

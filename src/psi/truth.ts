@@ -31,7 +31,12 @@ export interface Accuracy {
   readonly falseNegatives?: number;
 }
 
-function compareFlags(learner: PartyRole, outcome: PsiOutcome['kind'], got: readonly boolean[], want: readonly boolean[]): Accuracy {
+function compareFlags(
+  learner: PartyRole,
+  outcome: PsiOutcome['kind'],
+  got: readonly boolean[],
+  want: readonly boolean[],
+): Accuracy {
   let tp = 0;
   let fp = 0;
   let fn = 0;
@@ -45,7 +50,12 @@ function compareFlags(learner: PartyRole, outcome: PsiOutcome['kind'], got: read
 }
 
 /** Compares what `learner` learned with the truth. */
-export function compareWithTruth(learner: PartyRole, outcome: PsiOutcome, truth: IntersectionTruth, databaseSize: number): Accuracy {
+export function compareWithTruth(
+  learner: PartyRole,
+  outcome: PsiOutcome,
+  truth: IntersectionTruth,
+  databaseSize: number,
+): Accuracy {
   switch (outcome.kind) {
     case 'membership':
       return compareFlags(learner, outcome.kind, outcome.matches, truth.queryMatches);

@@ -10,7 +10,8 @@ export class ByteReader {
   }
 
   private need(n: number, what: string): void {
-    if (this.remaining < n) throw new ProtocolError('truncated', `message ends inside its ${what} (${this.remaining} of ${n} bytes left)`);
+    if (this.remaining < n)
+      throw new ProtocolError('truncated', `message ends inside its ${what} (${this.remaining} of ${n} bytes left)`);
   }
 
   u8(what: string): number {
@@ -43,7 +44,8 @@ export class ByteReader {
 
   /** Fails unless every byte was read. */
   end(): void {
-    if (this.remaining > 0) throw new ProtocolError('oversized', `${this.remaining} unexpected bytes after the message`);
+    if (this.remaining > 0)
+      throw new ProtocolError('oversized', `${this.remaining} unexpected bytes after the message`);
   }
 }
 
@@ -81,7 +83,8 @@ export class ByteWriter {
 
   /** The written message; its length must be exactly the one announced. */
   finish(): Uint8Array {
-    if (this.offset !== this.out.length) throw new Error(`wire writer: wrote ${this.offset} of ${this.out.length} bytes`);
+    if (this.offset !== this.out.length)
+      throw new Error(`wire writer: wrote ${this.offset} of ${this.out.length} bytes`);
     return this.out;
   }
 }

@@ -24,28 +24,48 @@ function keyNumbersSection(numbers: readonly KeyNumber[]): ReportSection | null 
       const mine = withSubject.filter((k) => k.subject === subject);
       return {
         runIds: unionRunIds(...mine.map((k) => k.runIds)),
-        cells: [textCell(subject), ...labels.map((label) => mine.find((k) => k.label === label)?.cell ?? { text: '—', value: null })],
+        cells: [
+          textCell(subject),
+          ...labels.map((label) => mine.find((k) => k.label === label)?.cell ?? { text: '—', value: null }),
+        ],
       };
     });
     blocks.push({
-      kind: 'table', id: 'key-numbers-by-algorithm', caption: 'Key numbers per algorithm, each at the algorithm\'s operating threshold (details and sources in the sections below)',
+      kind: 'table',
+      id: 'key-numbers-by-algorithm',
+      caption:
+        "Key numbers per algorithm, each at the algorithm's operating threshold (details and sources in the sections below)",
       runIds: unionRunIds(...withSubject.map((k) => k.runIds)),
-      columns: [{ key: 'subject', label: 'Algorithm' }, ...labels.map((label) => ({ key: label, label, numeric: true }))],
+      columns: [
+        { key: 'subject', label: 'Algorithm' },
+        ...labels.map((label) => ({ key: label, label, numeric: true })),
+      ],
       rows,
     });
   }
   const plain = numbers.filter((k) => k.subject === undefined);
   if (plain.length) {
     blocks.push({
-      kind: 'table', id: 'key-numbers-other', caption: 'Other key numbers', runIds: unionRunIds(...plain.map((k) => k.runIds)),
-      columns: [{ key: 'label', label: 'Quantity' }, { key: 'value', label: 'Value', numeric: true }, { key: 'runs', label: 'Runs' }],
+      kind: 'table',
+      id: 'key-numbers-other',
+      caption: 'Other key numbers',
+      runIds: unionRunIds(...plain.map((k) => k.runIds)),
+      columns: [
+        { key: 'label', label: 'Quantity' },
+        { key: 'value', label: 'Value', numeric: true },
+        { key: 'runs', label: 'Runs' },
+      ],
       rows: plain.map((k) => ({ runIds: k.runIds, cells: [textCell(k.label), k.cell, textCell(k.runIds.join(', '))] })),
     });
   }
   return { id: 'key-numbers', title: 'Key numbers', runIds: unionRunIds(...numbers.map((k) => k.runIds)), blocks };
 }
 
-export function buildReport(inputs: readonly ReportInput[], options: ReportOptions = {}, contributors: readonly SectionContributor[] = REPORT_CONTRIBUTORS): Report {
+export function buildReport(
+  inputs: readonly ReportInput[],
+  options: ReportOptions = {},
+  contributors: readonly SectionContributor[] = REPORT_CONTRIBUTORS,
+): Report {
   if (inputs.length === 0) throw new ReportError('a report needs at least one run');
   const resolved = resolveReportOptions(options);
   const kinds = new Set(contributors.flatMap((c) => c.kinds));

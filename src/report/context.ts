@@ -36,7 +36,9 @@ export function summariesOf<T>(ctx: ReportContext, kind: string): RunWithSummary
 /** `Title`, or `Title — run NAME (ID)` when the report holds several runs of that kind. */
 export function runTitle(title: string, input: ReportInput, several: boolean): string {
   if (!several) return title;
-  return input.run.name && input.run.name !== input.run.kind ? `${title} — run ${input.run.name} (${input.run.id})` : `${title} — run ${input.run.id}`;
+  return input.run.name && input.run.name !== input.run.kind
+    ? `${title} — run ${input.run.name} (${input.run.id})`
+    : `${title} — run ${input.run.id}`;
 }
 
 /** A section id unique per run when several runs of the kind are reported. */

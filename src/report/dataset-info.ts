@@ -18,7 +18,15 @@ export async function describeDataset(path: string): Promise<DatasetInfo> {
     const d = await loadDataset(path);
     const kinds: Record<string, number> = {};
     for (const item of d.items) kinds[item.kind ?? 'unlabelled'] = (kinds[item.kind ?? 'unlabelled'] ?? 0) + 1;
-    return { path, available: true, name: d.name, items: d.items.length, groups: new Set(d.items.map((i) => i.group)).size, kinds, synthetic: d.synthetic };
+    return {
+      path,
+      available: true,
+      name: d.name,
+      items: d.items.length,
+      groups: new Set(d.items.map((i) => i.group)).size,
+      kinds,
+      synthetic: d.synthetic,
+    };
   } catch {
     return { path, available: false };
   }

@@ -45,7 +45,10 @@ export interface DemoResult {
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }
@@ -57,8 +60,15 @@ const configKey = (config: unknown): string => {
 };
 
 /** The latest finished run of this kind, configuration and dataset, else the latest unfinished one (to resume). */
-export function findReusableRun(store: RunStore, kind: string, config: unknown, fingerprint: string): RunRecord | undefined {
-  const same = store.listRuns().filter((r) => r.kind === kind && r.datasetHash === fingerprint && configKey(r.config) === configKey(config));
+export function findReusableRun(
+  store: RunStore,
+  kind: string,
+  config: unknown,
+  fingerprint: string,
+): RunRecord | undefined {
+  const same = store
+    .listRuns()
+    .filter((r) => r.kind === kind && r.datasetHash === fingerprint && configKey(r.config) === configKey(config));
   return same.filter((r) => r.status === 'done').pop() ?? same.pop();
 }
 
@@ -68,7 +78,13 @@ interface HashesKey {
 }
 
 /** Writes hashes.csv in `scanlab hash` format, unless the one there was made from the same dataset and algorithms. */
-async function writeHashes(files: readonly string[], root: string, outDir: string, key: HashesKey, options: DemoOptions): Promise<{ path: string; outcome: 'reused' | 'new' }> {
+async function writeHashes(
+  files: readonly string[],
+  root: string,
+  outDir: string,
+  key: HashesKey,
+  options: DemoOptions,
+): Promise<{ path: string; outcome: 'reused' | 'new' }> {
   const path = join(outDir, 'hashes.csv');
   const keyPath = join(outDir, 'hashes-source.json');
   const previous = await readFile(keyPath, 'utf8').catch(() => '');
@@ -78,7 +94,11 @@ async function writeHashes(files: readonly string[], root: string, outDir: strin
     if (!out.write(line + '\n')) await once(out, 'drain');
   };
   await write(CSV_HEADER);
-  for await (const row of hashFiles(files, { algos: key.algos, jobs: options.jobs, onProgress: (d, t) => options.onProgress?.('hash', d, t) })) {
+  for await (const row of hashFiles(files, {
+    algos: key.algos,
+    jobs: options.jobs,
+    onProgress: (d, t) => options.onProgress?.('hash', d, t),
+  })) {
     await write(formatRow({ ...row, file: relative(root, row.file) }, 'csv'));
   }
   await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
@@ -96,11 +116,22 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const items = loaded.items.length;
 
   log(`hashing ${items} images of the bundled sample with ${DEMO_ALGOS.join(', ')}`);
-  const hashes = await writeHashes(loaded.items.map((i) => i.path), dirname(dirname(dataset)), outDir, { fingerprint, algos: DEMO_ALGOS }, options);
+  const hashes = await writeHashes(
+    loaded.items.map((i) => i.path),
+    dirname(dirname(dataset)),
+    outDir,
+    { fingerprint, algos: DEMO_ALGOS },
+    options,
+  );
   log(`${hashes.outcome === 'reused' ? 'reused' : 'wrote'} ${hashes.path}`);
 
   const runs: { run: RunRecord; outcome: RunOutcome }[] = [];
-  const experiment = async <C>(kind: 'fpr' | 'robustness', config: C, what: string, run: (c: C | undefined, resume: string | undefined) => Promise<{ run: RunRecord }>): Promise<void> => {
+  const experiment = async <C>(
+    kind: 'fpr' | 'robustness',
+    config: C,
+    what: string,
+    run: (c: C | undefined, resume: string | undefined) => Promise<{ run: RunRecord }>,
+  ): Promise<void> => {
     const previous = findReusableRun(store, kind, config, fingerprint);
     if (previous?.status === 'done') {
       log(`${kind}: reusing finished run ${previous.id}`);
@@ -115,15 +146,33 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const jobs = options.jobs;
   const fpr = fprConfig({ dataset, algos: DEMO_ALGOS, seed: DEMO_SEED });
   await experiment('fpr', fpr, `all pairs of unrelated images among ${items}`, (c, resume) =>
-    runFpr(c, { store, name: 'demo-fpr', jobs, resume, onProgress: (d, t) => options.onProgress?.('fpr', d, t) }));
+    runFpr(c, { store, name: 'demo-fpr', jobs, resume, onProgress: (d, t) => options.onProgress?.('fpr', d, t) }),
+  );
   const robustness = robustnessConfig({ dataset, algos: DEMO_ALGOS, seed: DEMO_SEED });
-  await experiment('robustness', robustness, `${items} images × ${robustness.transforms.length} transforms × ${DEMO_ALGOS.length} algorithms`, (c, resume) =>
-    runRobustness(c, { store, name: 'demo-robustness', jobs, resume, onProgress: (d, t) => options.onProgress?.('robustness', d, t) }));
+  await experiment(
+    'robustness',
+    robustness,
+    `${items} images × ${robustness.transforms.length} transforms × ${DEMO_ALGOS.length} algorithms`,
+    (c, resume) =>
+      runRobustness(c, {
+        store,
+        name: 'demo-robustness',
+        jobs,
+        resume,
+        onProgress: (d, t) => options.onProgress?.('robustness', d, t),
+      }),
+  );
 
   log('writing the report (population-scale estimates, charts, tables)');
   options.onProgress?.('report', 0, 1);
   const ordered = [...runs].sort((a, b) => (a.run.kind === 'robustness' ? -1 : b.run.kind === 'robustness' ? 1 : 0));
-  const report = buildReport(await loadReportInputs(store, ordered.map((r) => r.run.id)), { title: 'scanlab demo: the bundled sample' });
+  const report = buildReport(
+    await loadReportInputs(
+      store,
+      ordered.map((r) => r.run.id),
+    ),
+    { title: 'scanlab demo: the bundled sample' },
+  );
   const paths = await writeReport(report, outDir);
   options.onProgress?.('report', 1, 1);
   return { paths, hashesCsv: hashes.path, hashes: hashes.outcome, runs };

@@ -46,12 +46,16 @@ function numberBlocks(report: Report): Numbering {
 }
 
 const runList = (ids: readonly string[]): string => ids.map((id) => `<code>${esc(id)}</code>`).join(', ');
-const sourceOf = (ids: readonly string[]): string => `<span class="source">Source: run${ids.length > 1 ? 's' : ''} ${runList(ids)}.</span>`;
+const sourceOf = (ids: readonly string[]): string =>
+  `<span class="source">Source: run${ids.length > 1 ? 's' : ''} ${runList(ids)}.</span>`;
 
 function tableHtml(t: TableBlock, n: number): string {
   const head = t.columns.map((c) => `<th scope="col">${esc(c.label)}</th>`).join('');
   const body = t.rows
-    .map((r) => `<tr>${r.cells.map((cell, k) => (k === 0 ? `<th scope="row">${esc(cell.text)}</th>` : `<td${t.columns[k]?.numeric ? ' class="num"' : ''}>${esc(cell.text)}</td>`)).join('')}</tr>`)
+    .map(
+      (r) =>
+        `<tr>${r.cells.map((cell, k) => (k === 0 ? `<th scope="row">${esc(cell.text)}</th>` : `<td${t.columns[k]?.numeric ? ' class="num"' : ''}>${esc(cell.text)}</td>`)).join('')}</tr>`,
+    )
     .join('\n');
   const notes = t.notes?.length ? `<p class="notes">${t.notes.map(esc).join(' ')}</p>` : '';
   return `<div class="table-wrap" id="${esc(t.id)}"><table>\n<caption><strong>Table ${n}.</strong> ${esc(t.caption)}. ${sourceOf(t.runIds)}</caption>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>${notes}</div>`;
@@ -77,8 +81,12 @@ async function blockHtml(b: Block, numbering: Numbering): Promise<string> {
 function tocHtml(report: Report, numbering: Numbering): string {
   const items = report.sections.map((s) => {
     const parts = s.blocks.flatMap((b) =>
-      b.kind === 'chart' ? [`<li><a href="#${esc(b.id)}">Figure ${numbering.figure.get(b.id)}: ${esc(b.title)}</a></li>`]
-        : b.kind === 'table' ? [`<li><a href="#${esc(b.id)}">Table ${numbering.table.get(b.id)}: ${esc(b.caption)}</a></li>`] : []);
+      b.kind === 'chart'
+        ? [`<li><a href="#${esc(b.id)}">Figure ${numbering.figure.get(b.id)}: ${esc(b.title)}</a></li>`]
+        : b.kind === 'table'
+          ? [`<li><a href="#${esc(b.id)}">Table ${numbering.table.get(b.id)}: ${esc(b.caption)}</a></li>`]
+          : [],
+    );
     return `<li><a href="#${esc(s.id)}">${esc(s.title)}</a>${parts.length ? `<ol>${parts.join('')}</ol>` : ''}</li>`;
   });
   return `<nav aria-labelledby="toc-title"><h2 id="toc-title">Contents</h2><ol>${items.join('\n')}</ol></nav>`;
@@ -94,7 +102,12 @@ export async function renderHtml(report: Report): Promise<string> {
   const numbering = numberBlocks(report);
   const sections: string[] = [];
   for (const s of report.sections) sections.push(await sectionHtml(s, numbering));
-  const runs = report.runs.map((r) => `<li><code>${esc(r.id)}</code> — ${esc(r.kind)}${r.name !== r.kind ? ` “${esc(r.name)}”` : ''}, ${esc(r.status)}</li>`).join('');
+  const runs = report.runs
+    .map(
+      (r) =>
+        `<li><code>${esc(r.id)}</code> — ${esc(r.kind)}${r.name !== r.kind ? ` “${esc(r.name)}”` : ''}, ${esc(r.status)}</li>`,
+    )
+    .join('');
   return `<!doctype html>
 <html lang="en">
 <head>

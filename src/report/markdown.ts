@@ -37,7 +37,9 @@ export function renderMarkdown(report: Report): string {
   const out = [
     `# ${report.title}`,
     `Generated ${report.generatedAt} by scanlab from ${report.runs.length} run${report.runs.length > 1 ? 's' : ''}:\n\n` +
-      report.runs.map((r) => `- \`${r.id}\` — ${r.kind}${r.name !== r.kind ? ` "${r.name}"` : ''}, ${r.status}`).join('\n'),
+      report.runs
+        .map((r) => `- \`${r.id}\` — ${r.kind}${r.name !== r.kind ? ` "${r.name}"` : ''}, ${r.status}`)
+        .join('\n'),
     '## Contents',
     report.sections.map((s) => `- [${s.title}](#${s.id})`).join('\n'),
   ];

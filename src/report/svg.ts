@@ -14,12 +14,17 @@ const CHART_CONFIG = {
   view: { stroke: '#ccc' },
 };
 
-export const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const escapeXml = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** The chart's SVG markup, with `role="img"`, a `<title>` and a `<desc>` (the text alternative) referenced by aria-labelledby. */
 export async function renderChartSvg(chart: ChartBlock): Promise<string> {
   // Vega tags the data objects it ingests; give it copies so the report model stays as it was.
-  const spec = { ...chart.spec, data: { values: chart.data.map((d) => ({ ...d })) }, config: CHART_CONFIG } as unknown as TopLevelSpec;
+  const spec = {
+    ...chart.spec,
+    data: { values: chart.data.map((d) => ({ ...d })) },
+    config: CHART_CONFIG,
+  } as unknown as TopLevelSpec;
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none', logLevel: vega.Error });
   let svg: string;
   try {
@@ -33,5 +38,8 @@ export async function renderChartSvg(chart: ChartBlock): Promise<string> {
   return svg
     .replace(/ xmlns(:xlink)?="[^"]*"/g, '')
     .replace(/^<svg /, `<svg role="img" aria-labelledby="${titleId} ${descId}" `)
-    .replace(/^(<svg[^>]*>)/, `$1<title id="${titleId}">${escapeXml(chart.title)}</title><desc id="${descId}">${escapeXml(chart.description)}</desc>`);
+    .replace(
+      /^(<svg[^>]*>)/,
+      `$1<title id="${titleId}">${escapeXml(chart.title)}</title><desc id="${descId}">${escapeXml(chart.description)}</desc>`,
+    );
 }

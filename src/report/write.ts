@@ -9,14 +9,23 @@ import type { Report } from './model.js';
 export type ReportFormat = 'html' | 'md' | 'json';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['html', 'md', 'json'];
 
-export const REPORT_FILE_NAMES: Readonly<Record<ReportFormat, string>> = { html: 'index.html', md: 'report.md', json: 'report.json' };
+export const REPORT_FILE_NAMES: Readonly<Record<ReportFormat, string>> = {
+  html: 'index.html',
+  md: 'report.md',
+  json: 'report.json',
+};
 
 /** Writes each file atomically (temporary file, then rename) and returns the paths in the order of `formats`. */
-export async function writeReport(report: Report, outDir: string, formats: readonly ReportFormat[] = REPORT_FORMATS): Promise<string[]> {
+export async function writeReport(
+  report: Report,
+  outDir: string,
+  formats: readonly ReportFormat[] = REPORT_FORMATS,
+): Promise<string[]> {
   await mkdir(outDir, { recursive: true });
   const paths: string[] = [];
   for (const format of formats) {
-    const text = format === 'html' ? await renderHtml(report) : format === 'md' ? renderMarkdown(report) : renderJson(report);
+    const text =
+      format === 'html' ? await renderHtml(report) : format === 'md' ? renderMarkdown(report) : renderJson(report);
     const path = join(outDir, REPORT_FILE_NAMES[format]);
     await writeFile(`${path}.tmp`, text);
     await rename(`${path}.tmp`, path);

@@ -15,7 +15,12 @@ export interface CropParams {
 }
 
 /** The kept rectangle: round(w·frac) × round(h·frac), placed by the anchor (uniformly at random for `random`). */
-export function cropRectangle(width: number, height: number, params: CropParams, seed: number): { left: number; top: number; width: number; height: number } {
+export function cropRectangle(
+  width: number,
+  height: number,
+  params: CropParams,
+  seed: number,
+): { left: number; top: number; width: number; height: number } {
   const w = Math.min(width, scaledLength(width, params.frac));
   const h = Math.min(height, scaledLength(height, params.frac));
   const spareX = width - w;
@@ -48,7 +53,13 @@ export const CROP = defineTransform<CropParams>({
   summary: 'keep frac of each side, anchored at the centre, a corner (tl, tr, bl, br) or a seeded random place',
   params: [
     { name: 'frac', kind: 'number', default: 0.9, min: 0.05, max: 1, summary: 'fraction of each side kept' },
-    { name: 'anchor', kind: 'choice', default: 'center', choices: CROP_ANCHORS, summary: 'where the kept rectangle sits' },
+    {
+      name: 'anchor',
+      kind: 'choice',
+      default: 'center',
+      choices: CROP_ANCHORS,
+      summary: 'where the kept rectangle sits',
+    },
   ],
   apply: cropImage,
 });

@@ -17,6 +17,8 @@ export function flipImage(image: Image, params: FlipParams): Promise<Image> {
 export const FLIP = defineTransform<FlipParams>({
   name: 'flip',
   summary: 'mirror: axis=h left-right, axis=v top-bottom',
-  params: [{ name: 'axis', kind: 'choice', default: 'h', choices: FLIP_AXES, summary: 'h (left-right) or v (top-bottom)' }],
+  params: [
+    { name: 'axis', kind: 'choice', default: 'h', choices: FLIP_AXES, summary: 'h (left-right) or v (top-bottom)' },
+  ],
   apply: flipImage,
 });

@@ -15,6 +15,16 @@ export function hueImage(image: Image, params: HueParams): Promise<Image> {
 export const HUE = defineTransform<HueParams>({
   name: 'hue',
   summary: 'rotate hue by deg whole degrees (sharp modulate, LCh)',
-  params: [{ name: 'deg', kind: 'number', default: 30, min: -359, max: 359, integer: true, summary: 'hue rotation in degrees' }],
+  params: [
+    {
+      name: 'deg',
+      kind: 'number',
+      default: 30,
+      min: -359,
+      max: 359,
+      integer: true,
+      summary: 'hue rotation in degrees',
+    },
+  ],
   apply: hueImage,
 });

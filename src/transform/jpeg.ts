@@ -14,7 +14,10 @@ export interface JpegParams {
  * decodes it again. JPEG has no alpha: transparent areas are flattened onto white first. The output is RGB.
  */
 export async function jpegReencode(image: Image, params: JpegParams): Promise<Image> {
-  const encoded = await toSharp(image).flatten({ background: { r: 255, g: 255, b: 255 } }).jpeg({ quality: params.q, chromaSubsampling: '4:2:0' }).toBuffer();
+  const encoded = await toSharp(image)
+    .flatten({ background: { r: 255, g: 255, b: 255 } })
+    .jpeg({ quality: params.q, chromaSubsampling: '4:2:0' })
+    .toBuffer();
   return decodeImage(encoded);
 }
 

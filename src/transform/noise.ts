@@ -29,6 +29,8 @@ export function noiseImage(image: Image, params: NoiseParams, seed: number): Ima
 export const NOISE = defineTransform<NoiseParams>({
   name: 'noise',
   summary: 'add seeded Gaussian noise of standard deviation sigma (8-bit units) to each colour value',
-  params: [{ name: 'sigma', kind: 'number', default: 10, min: 0, max: 255, summary: 'standard deviation, 0-255 scale' }],
+  params: [
+    { name: 'sigma', kind: 'number', default: 10, min: 0, max: 255, summary: 'standard deviation, 0-255 scale' },
+  ],
   apply: noiseImage,
 });

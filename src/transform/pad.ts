@@ -19,14 +19,23 @@ export function padBorders(width: number, height: number, frac: number): { x: nu
 export function padImage(image: Image, params: PadParams): Promise<Image> {
   const { x, y } = padBorders(image.width, image.height, params.frac);
   if (x === 0 && y === 0) return viaSharp(image, (p) => p);
-  return viaSharp(image, (p) => p.extend({ left: x, right: x, top: y, bottom: y, background: sharpColour(params.colour) }));
+  return viaSharp(image, (p) =>
+    p.extend({ left: x, right: x, top: y, bottom: y, background: sharpColour(params.colour) }),
+  );
 }
 
 export const PAD = defineTransform<PadParams>({
   name: 'pad',
   summary: 'add a solid border of frac times the width (left, right) and height (top, bottom)',
   params: [
-    { name: 'frac', kind: 'number', default: 0.2, min: 0, max: 2, summary: 'border per side as a fraction of that dimension' },
+    {
+      name: 'frac',
+      kind: 'number',
+      default: 0.2,
+      min: 0,
+      max: 2,
+      summary: 'border per side as a fraction of that dimension',
+    },
     { name: 'colour', kind: 'colour', default: '000000', summary: 'border colour' },
   ],
   apply: padImage,

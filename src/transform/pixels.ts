@@ -10,7 +10,12 @@ export function clampByte(v: number): number {
 /** A copy of the image as RGB/RGBA (grey expanded), safe to write into. */
 export function writableColourCopy(image: Image): Image {
   const img = colourImage(image);
-  return { width: img.width, height: img.height, channels: img.channels, data: img === image ? new Uint8Array(img.data) : img.data };
+  return {
+    width: img.width,
+    height: img.height,
+    channels: img.channels,
+    data: img === image ? new Uint8Array(img.data) : img.data,
+  };
 }
 
 /** Maps every colour sample (not alpha) through a 256-entry table; the input is not modified. */

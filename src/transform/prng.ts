@@ -100,7 +100,8 @@ export function xoshiro128ss(state: readonly [number, number, number, number]): 
     nextOpenUnit,
     nextNormal,
     nextInt(n: number): number {
-      if (!Number.isInteger(n) || n < 1 || n > TWO_POW_32) throw new RangeError(`nextInt bound must be an integer in [1, 2^32], got ${n}`);
+      if (!Number.isInteger(n) || n < 1 || n > TWO_POW_32)
+        throw new RangeError(`nextInt bound must be an integer in [1, 2^32], got ${n}`);
       const limit = TWO_POW_32 - (TWO_POW_32 % n);
       let x = nextUint32();
       while (x >= limit) x = nextUint32();

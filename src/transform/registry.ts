@@ -17,7 +17,23 @@ import { VIGNETTE } from './vignette.js';
 import { WATERMARK } from './watermark.js';
 
 const FAMILIES: readonly TransformDefinition[] = [
-  JPEG, RESIZE, STRETCH, CROP, ROTATE, FLIP, PAD, BLUR, NOISE, BRIGHTNESS, CONTRAST, GAMMA, GREYSCALE, HUE, VIGNETTE, WATERMARK, SCREENSHOT,
+  JPEG,
+  RESIZE,
+  STRETCH,
+  CROP,
+  ROTATE,
+  FLIP,
+  PAD,
+  BLUR,
+  NOISE,
+  BRIGHTNESS,
+  CONTRAST,
+  GAMMA,
+  GREYSCALE,
+  HUE,
+  VIGNETTE,
+  WATERMARK,
+  SCREENSHOT,
 ];
 
 const BY_NAME: ReadonlyMap<string, TransformDefinition> = new Map(FAMILIES.map((f) => [f.name, f]));

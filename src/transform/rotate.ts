@@ -24,7 +24,10 @@ export function rotatedContentSize(width: number, height: number, deg: number): 
   const c = Math.abs(Math.cos(rad));
   const s = Math.abs(Math.sin(rad));
   const scale = Math.min(width / (width * c + height * s), height / (width * s + height * c));
-  return { width: Math.max(1, Math.floor(width * scale + 1e-9)), height: Math.max(1, Math.floor(height * scale + 1e-9)) };
+  return {
+    width: Math.max(1, Math.floor(width * scale + 1e-9)),
+    height: Math.max(1, Math.floor(height * scale + 1e-9)),
+  };
 }
 
 /** Places `image` centred on a width×height canvas: cropping where it is larger, padding with `fill` where smaller. */
@@ -36,9 +39,16 @@ function centreOnCanvas(image: Image, width: number, height: number, fill: strin
   const padX = width - cropW;
   const padY = height - cropH;
   return viaSharp(image, (p) => {
-    const cropped = cropW === image.width && cropH === image.height ? p : p.extract({ left, top, width: cropW, height: cropH });
+    const cropped =
+      cropW === image.width && cropH === image.height ? p : p.extract({ left, top, width: cropW, height: cropH });
     if (padX === 0 && padY === 0) return cropped;
-    return cropped.extend({ left: Math.floor(padX / 2), right: padX - Math.floor(padX / 2), top: Math.floor(padY / 2), bottom: padY - Math.floor(padY / 2), background: sharpColour(fill) });
+    return cropped.extend({
+      left: Math.floor(padX / 2),
+      right: padX - Math.floor(padX / 2),
+      top: Math.floor(padY / 2),
+      bottom: padY - Math.floor(padY / 2),
+      background: sharpColour(fill),
+    });
   });
 }
 
@@ -63,7 +73,8 @@ export async function rotateImage(image: Image, params: RotateParams): Promise<I
 
 export const ROTATE = defineTransform<RotateParams>({
   name: 'rotate',
-  summary: 'rotate clockwise by deg (multiples of 90 exact); mode fill keeps the size, expand grows the canvas, crop keeps the largest fill-free centred rectangle',
+  summary:
+    'rotate clockwise by deg (multiples of 90 exact); mode fill keeps the size, expand grows the canvas, crop keeps the largest fill-free centred rectangle',
   params: [
     { name: 'deg', kind: 'number', default: 4, min: -360, max: 360, summary: 'clockwise angle in degrees' },
     { name: 'mode', kind: 'choice', default: 'fill', choices: ROTATE_MODES, summary: 'how the canvas is sized' },

@@ -28,7 +28,14 @@ export const SCREENSHOT = defineTransform<ScreenshotParams>({
   summary: 'screenshot-and-forward: rescale, add a border (screen UI), re-encode as JPEG',
   params: [
     { name: 'scale', kind: 'number', default: 0.75, min: 0.01, max: 8, summary: 'rescale factor' },
-    { name: 'border', kind: 'number', default: 0.08, min: 0, max: 2, summary: 'border per side, fraction of each dimension' },
+    {
+      name: 'border',
+      kind: 'number',
+      default: 0.08,
+      min: 0,
+      max: 2,
+      summary: 'border per side, fraction of each dimension',
+    },
     { name: 'colour', kind: 'colour', default: 'ffffff', summary: 'border colour' },
     { name: 'q', kind: 'number', default: 80, min: 1, max: 100, integer: true, summary: 'JPEG quality' },
   ],

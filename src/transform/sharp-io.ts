@@ -23,8 +23,14 @@ export function toSharp(image: Image): sharp.Sharp {
 export async function fromSharp(pipeline: sharp.Sharp, channels: 3 | 4): Promise<Image> {
   const shaped = channels === 3 ? pipeline.removeAlpha() : pipeline.ensureAlpha();
   const { data, info } = await shaped.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-  if (info.channels !== channels) throw new TransformError('unsupported-image', `expected ${channels} channels from sharp, got ${info.channels}`);
-  return { width: info.width, height: info.height, channels, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+  if (info.channels !== channels)
+    throw new TransformError('unsupported-image', `expected ${channels} channels from sharp, got ${info.channels}`);
+  return {
+    width: info.width,
+    height: info.height,
+    channels,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+  };
 }
 
 /** The channel count a transform's output keeps: 4 if the input has alpha, else 3. */

@@ -26,14 +26,16 @@ function checkValue(family: string, spec: ParamSpec, raw: ParamValue): ParamValu
       return n === 0 ? 0 : n;
     }
     case 'choice':
-      if (typeof raw !== 'string' || !spec.choices.includes(raw)) throw bad(`${where} must be one of ${spec.choices.join(', ')}, got "${raw}"`);
+      if (typeof raw !== 'string' || !spec.choices.includes(raw))
+        throw bad(`${where} must be one of ${spec.choices.join(', ')}, got "${raw}"`);
       return raw;
     case 'boolean':
       if (raw === true || raw === 'true') return true;
       if (raw === false || raw === 'false') return false;
       throw bad(`${where} must be true or false, got "${raw}"`);
     case 'colour':
-      if (typeof raw !== 'string' || !COLOUR.test(raw)) throw bad(`${where} must be a colour as six hex digits rrggbb, got "${raw}"`);
+      if (typeof raw !== 'string' || !COLOUR.test(raw))
+        throw bad(`${where} must be a colour as six hex digits rrggbb, got "${raw}"`);
       return raw.replace('#', '').toLowerCase();
     case 'text':
       if (typeof raw !== 'string' || !TEXT.test(raw) || raw.length > spec.maxLength) {
@@ -50,9 +52,18 @@ function formatStep(family: TransformDefinition, params: ParamValues): string {
 }
 
 function checkImage(image: Image): void {
-  const ok = Number.isInteger(image.width) && Number.isInteger(image.height) && image.width > 0 && image.height > 0 &&
-    (image.channels === 1 || image.channels === 3 || image.channels === 4) && image.data.length === image.width * image.height * image.channels;
-  if (!ok) throw new TransformError('unsupported-image', `not a valid image: ${image.width}x${image.height}x${image.channels} with ${image.data.length} bytes`);
+  const ok =
+    Number.isInteger(image.width) &&
+    Number.isInteger(image.height) &&
+    image.width > 0 &&
+    image.height > 0 &&
+    (image.channels === 1 || image.channels === 3 || image.channels === 4) &&
+    image.data.length === image.width * image.height * image.channels;
+  if (!ok)
+    throw new TransformError(
+      'unsupported-image',
+      `not a valid image: ${image.width}x${image.height}x${image.channels} with ${image.data.length} bytes`,
+    );
 }
 
 function checkSeed(seed: number): void {
@@ -63,12 +74,15 @@ function checkSeed(seed: number): void {
 export function createTransform(name: string, values: Readonly<Record<string, ParamValue>> = {}): Transform {
   const family = findTransformFamily(name);
   if (!family) {
-    const known = listTransformFamilies().map((f) => f.name).join(', ');
+    const known = listTransformFamilies()
+      .map((f) => f.name)
+      .join(', ');
     throw new TransformError('unknown-transform', `unknown transform "${name}" (known: ${known})`);
   }
   for (const key of Object.keys(values)) {
     if (!family.params.some((p) => p.name === key)) {
-      const known = family.params.length === 0 ? 'it takes none' : `known: ${family.params.map((p) => p.name).join(', ')}`;
+      const known =
+        family.params.length === 0 ? 'it takes none' : `known: ${family.params.map((p) => p.name).join(', ')}`;
       throw new TransformError('unknown-parameter', `${family.name}: unknown parameter "${key}" (${known})`);
     }
   }
@@ -141,14 +155,17 @@ function parseStep(text: string, context: string): Transform {
   if (open >= 0) {
     if (!step.endsWith(')')) throw new TransformError('syntax', `unexpected text after ")" in "${context}"`);
     const inner = step.slice(open + 1, -1).trim();
-    if (inner.includes('(') || inner.includes(')')) throw new TransformError('syntax', `nested parentheses in "${context}"`);
+    if (inner.includes('(') || inner.includes(')'))
+      throw new TransformError('syntax', `nested parentheses in "${context}"`);
     if (inner !== '') {
       for (const assignment of inner.split(',')) {
         const eq = assignment.indexOf('=');
         const key = (eq < 0 ? assignment : assignment.slice(0, eq)).trim();
         const value = eq < 0 ? '' : assignment.slice(eq + 1).trim();
-        if (eq < 0 || !NAME.test(key) || value === '') throw new TransformError('syntax', `expected key=value in "${context}", got "${assignment.trim()}"`);
-        if (Object.hasOwn(values, key)) throw new TransformError('syntax', `parameter "${key}" given twice in "${context}"`);
+        if (eq < 0 || !NAME.test(key) || value === '')
+          throw new TransformError('syntax', `expected key=value in "${context}", got "${assignment.trim()}"`);
+        if (Object.hasOwn(values, key))
+          throw new TransformError('syntax', `parameter "${key}" given twice in "${context}"`);
         values[key] = value;
       }
     }

@@ -21,7 +21,10 @@ export interface GammaParams {
 
 /** v ↦ v · factor, as PIL's `ImageEnhance.Brightness` (a blend with black). */
 export function brightnessImage(image: Image, params: BrightnessParams): Image {
-  return applyLut(image, buildLut((v) => v * params.factor));
+  return applyLut(
+    image,
+    buildLut((v) => v * params.factor),
+  );
 }
 
 /** The mean Rec. 601 luminance of the image, rounded to an integer as PIL's `ImageEnhance.Contrast` rounds it. */
@@ -35,12 +38,18 @@ export function meanLuma(image: Image): number {
 /** v ↦ m + factor · (v − m), m the mean luminance: PIL's `ImageEnhance.Contrast` (a blend with flat mean grey). */
 export function contrastImage(image: Image, params: ContrastParams): Image {
   const mean = meanLuma(image);
-  return applyLut(image, buildLut((v) => mean + params.factor * (v - mean)));
+  return applyLut(
+    image,
+    buildLut((v) => mean + params.factor * (v - mean)),
+  );
 }
 
 /** v ↦ 255 · (v / 255)^g, as scikit-image's `adjust_gamma` and imgaug's `GammaContrast`. */
 export function gammaImage(image: Image, params: GammaParams): Image {
-  return applyLut(image, buildLut((v) => 255 * Math.pow(v / 255, params.g)));
+  return applyLut(
+    image,
+    buildLut((v) => 255 * Math.pow(v / 255, params.g)),
+  );
 }
 
 export const BRIGHTNESS = defineTransform<BrightnessParams>({
@@ -53,7 +62,9 @@ export const BRIGHTNESS = defineTransform<BrightnessParams>({
 export const CONTRAST = defineTransform<ContrastParams>({
   name: 'contrast',
   summary: 'scale values about the mean luminance by factor (PIL ImageEnhance.Contrast)',
-  params: [{ name: 'factor', kind: 'number', default: 0.7, min: 0, max: 10, summary: 'contrast factor, 1 = unchanged' }],
+  params: [
+    { name: 'factor', kind: 'number', default: 0.7, min: 0, max: 10, summary: 'contrast factor, 1 = unchanged' },
+  ],
   apply: contrastImage,
 });
 

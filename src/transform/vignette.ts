@@ -34,6 +34,8 @@ export function vignetteImage(image: Image, params: VignetteParams): Image {
 export const VIGNETTE = defineTransform<VignetteParams>({
   name: 'vignette',
   summary: 'darken towards the corners: gain 1 - strength (r/r_corner)^2',
-  params: [{ name: 'strength', kind: 'number', default: 0.5, min: 0, max: 1, summary: 'darkening at the corners, 0-1' }],
+  params: [
+    { name: 'strength', kind: 'number', default: 0.5, min: 0, max: 1, summary: 'darkening at the corners, 0-1' },
+  ],
   apply: vignetteImage,
 });

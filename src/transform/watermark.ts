@@ -72,18 +72,32 @@ async function renderMark(image: Image, params: WatermarkParams): Promise<Mark> 
   const markup = `<span foreground="#${params.colour}">${params.text}</span>`;
   let mark: Mark;
   try {
-    mark = await renderRgba(sharp({ text: { text: markup, font: 'sans bold', width: box.width, height: box.height, rgba: true } }));
+    mark = await renderRgba(
+      sharp({ text: { text: markup, font: 'sans bold', width: box.width, height: box.height, rgba: true } }),
+    );
   } catch (e) {
-    throw new TransformError('render', `cannot render watermark text (${String((e as Error).message).split('\n')[0]}); use watermark(kind=logo)`);
+    throw new TransformError(
+      'render',
+      `cannot render watermark text (${String((e as Error).message).split('\n')[0]}); use watermark(kind=logo)`,
+    );
   }
   let covered = 0;
   for (let i = 3; i < mark.data.length; i += 4) covered += mark.data[i]! > 0 ? 1 : 0;
-  if (covered === 0) throw new TransformError('render', 'watermark text rendered no pixels (no usable font installed?); use watermark(kind=logo)');
+  if (covered === 0)
+    throw new TransformError(
+      'render',
+      'watermark text rendered no pixels (no usable font installed?); use watermark(kind=logo)',
+    );
   return mark;
 }
 
 /** Top-left corner of the mark: a margin of 3% of the shorter side from the chosen corner, or uniformly random. */
-function markPosition(image: Image, mark: Mark, pos: WatermarkParams['pos'], seed: number): { left: number; top: number } {
+function markPosition(
+  image: Image,
+  mark: Mark,
+  pos: WatermarkParams['pos'],
+  seed: number,
+): { left: number; top: number } {
   const spareX = image.width - mark.width;
   const spareY = image.height - mark.height;
   const margin = Math.round(0.03 * Math.min(image.width, image.height));
@@ -114,18 +128,35 @@ export async function watermarkImage(image: Image, params: WatermarkParams, seed
   for (let i = 3; i < overlay.length; i += 4) overlay[i] = Math.round(overlay[i]! * params.opacity);
   const { left, top } = markPosition(image, mark, params.pos, seed);
   const input = Buffer.from(overlay.buffer, overlay.byteOffset, overlay.byteLength);
-  return fromSharp(toSharp(image).composite([{ input, raw: { width: mark.width, height: mark.height, channels: 4 }, left, top }]), outputChannels(image));
+  return fromSharp(
+    toSharp(image).composite([{ input, raw: { width: mark.width, height: mark.height, channels: 4 }, left, top }]),
+    outputChannels(image),
+  );
 }
 
 export const WATERMARK = defineTransform<WatermarkParams>({
   name: 'watermark',
-  summary: 'overlay a semi-transparent vector logo (kind=logo, machine-independent) or word (kind=text, uses installed fonts)',
+  summary:
+    'overlay a semi-transparent vector logo (kind=logo, machine-independent) or word (kind=text, uses installed fonts)',
   params: [
     { name: 'kind', kind: 'choice', default: 'logo', choices: WATERMARK_KINDS, summary: 'logo or text' },
     { name: 'text', kind: 'text', default: 'scanlab', maxLength: 32, summary: 'the word drawn when kind=text' },
-    { name: 'size', kind: 'number', default: 0.3, min: 0.01, max: 1, summary: 'mark width as a fraction of the image width' },
+    {
+      name: 'size',
+      kind: 'number',
+      default: 0.3,
+      min: 0.01,
+      max: 1,
+      summary: 'mark width as a fraction of the image width',
+    },
     { name: 'opacity', kind: 'number', default: 0.6, min: 0, max: 1, summary: 'mark opacity' },
-    { name: 'pos', kind: 'choice', default: 'br', choices: WATERMARK_POSITIONS, summary: 'corner, center, or seeded random' },
+    {
+      name: 'pos',
+      kind: 'choice',
+      default: 'br',
+      choices: WATERMARK_POSITIONS,
+      summary: 'corner, center, or seeded random',
+    },
     { name: 'colour', kind: 'colour', default: 'ffffff', summary: 'mark colour' },
   ],
   apply: watermarkImage,

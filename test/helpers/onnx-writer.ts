@@ -33,7 +33,8 @@ const concat = (parts: readonly Bytes[]): Bytes => {
 
 const key = (field: number, wire: number): number[] => varint((field << 3) | wire);
 const intField = (field: number, value: number): Bytes => new Uint8Array([...key(field, 0), ...varint(value)]);
-const bytesField = (field: number, value: Bytes): Bytes => concat([new Uint8Array([...key(field, 2), ...varint(value.length)]), value]);
+const bytesField = (field: number, value: Bytes): Bytes =>
+  concat([new Uint8Array([...key(field, 2), ...varint(value.length)]), value]);
 const stringField = (field: number, value: string): Bytes => bytesField(field, new TextEncoder().encode(value));
 const floatField = (field: number, value: number): Bytes => {
   const b = new Uint8Array(4);

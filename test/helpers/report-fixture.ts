@@ -23,7 +23,10 @@ export async function buildReportFixture(dir: string, count = 10): Promise<Repor
   await generateSyntheticDataset(dataDir, { count, seed: 21, size: 96 });
   const storePath = join(dir, 'runs.sqlite');
   const store = RunStore.open(storePath);
-  const robustness = await runRobustness(robustnessConfig({ dataset: dataDir, algos: FIXTURE_ALGOS, transforms: FIXTURE_TRANSFORMS, seed: 4 }), { store, jobs: 1 });
+  const robustness = await runRobustness(
+    robustnessConfig({ dataset: dataDir, algos: FIXTURE_ALGOS, transforms: FIXTURE_TRANSFORMS, seed: 4 }),
+    { store, jobs: 1 },
+  );
   const fpr = await runFpr(fprConfig({ dataset: dataDir, algos: FIXTURE_ALGOS, seed: 5 }), { store, jobs: 1 });
   return { store, storePath, dataDir, robustness, fpr };
 }

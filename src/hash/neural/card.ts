@@ -118,13 +118,15 @@ class FieldReader {
 
   object(parent: Json, key: string, field: string): Json {
     const v = parent[key];
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(field, v === undefined ? 'is missing' : 'must be an object');
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      this.fail(field, v === undefined ? 'is missing' : 'must be an object');
     return v as Json;
   }
 
   string(parent: Json, key: string, field: string): string {
     const v = parent[key];
-    if (typeof v !== 'string' || v === '') this.fail(field, v === undefined ? 'is missing' : `must be a non-empty string, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'string' || v === '')
+      this.fail(field, v === undefined ? 'is missing' : `must be a non-empty string, got ${JSON.stringify(v)}`);
     return v;
   }
 
@@ -141,7 +143,8 @@ class FieldReader {
 
   number(parent: Json, key: string, field: string, fallback?: number): number {
     const v = parent[key] ?? fallback;
-    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(field, v === undefined ? 'is missing' : `must be a finite number, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      this.fail(field, v === undefined ? 'is missing' : `must be a finite number, got ${JSON.stringify(v)}`);
     return v;
   }
 
@@ -155,7 +158,11 @@ class FieldReader {
   perChannel(parent: Json, key: string, field: string, length: number, fallback: number): number[] {
     const v = parent[key] ?? fallback;
     const list = typeof v === 'number' ? new Array<number>(length).fill(v) : v;
-    if (!Array.isArray(list) || list.length !== length || !list.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+    if (
+      !Array.isArray(list) ||
+      list.length !== length ||
+      !list.every((x) => typeof x === 'number' && Number.isFinite(x))
+    ) {
       this.fail(field, `must be a number or an array of ${length} numbers, got ${JSON.stringify(v)}`);
     }
     return list as number[];
@@ -168,39 +175,74 @@ function readInput(r: FieldReader, card: Json): CardInput {
   const channelOrder = r.choice(input, 'channels', 'input.channels', ['RGB', 'BGR', 'grey'] as const);
   const channels = channelOrder === 'grey' ? 1 : 3;
   const shape = input['shape'];
-  if (!Array.isArray(shape) || shape.length !== 4) r.fail('input.shape', `must be 4 dimensions [batch, ${layout === 'NCHW' ? 'C, H, W' : 'H, W, C'}], got ${JSON.stringify(shape)}`);
+  if (!Array.isArray(shape) || shape.length !== 4)
+    r.fail(
+      'input.shape',
+      `must be 4 dimensions [batch, ${layout === 'NCHW' ? 'C, H, W' : 'H, W, C'}], got ${JSON.stringify(shape)}`,
+    );
   const [batchDim] = shape as unknown[];
-  if (!(batchDim === 1 || typeof batchDim === 'string')) r.fail('input.shape', `batch dimension must be 1 or a name such as "batch" (any size), got ${JSON.stringify(batchDim)}`);
+  if (!(batchDim === 1 || typeof batchDim === 'string'))
+    r.fail(
+      'input.shape',
+      `batch dimension must be 1 or a name such as "batch" (any size), got ${JSON.stringify(batchDim)}`,
+    );
   const dims = shape.slice(1) as unknown[];
-  if (!dims.every((d) => typeof d === 'number' && Number.isInteger(d) && d > 0)) r.fail('input.shape', `channel, height and width must be positive integers, got ${JSON.stringify(shape)}`);
+  if (!dims.every((d) => typeof d === 'number' && Number.isInteger(d) && d > 0))
+    r.fail('input.shape', `channel, height and width must be positive integers, got ${JSON.stringify(shape)}`);
   const [c, h, w] = layout === 'NCHW' ? (dims as number[]) : [dims[2] as number, dims[0] as number, dims[1] as number];
   if (c !== channels) r.fail('input.shape', `has ${c} channels but input.channels "${channelOrder}" needs ${channels}`);
-  return { name: r.optionalString(input, 'name', 'input.name'), batch: batchDim === 1 ? 1 : 'dynamic', layout, channelOrder, channels, height: h, width: w };
+  return {
+    name: r.optionalString(input, 'name', 'input.name'),
+    batch: batchDim === 1 ? 1 : 'dynamic',
+    layout,
+    channelOrder,
+    channels,
+    height: h,
+    width: w,
+  };
 }
 
 function readResize(r: FieldReader, card: Json, input: CardInput): CardResize {
   const resize = r.object(card, 'resize', 'resize');
   const width = r.positiveInt(resize, 'width', 'resize.width', input.width);
   const height = r.positiveInt(resize, 'height', 'resize.height', input.height);
-  if (width !== input.width || height !== input.height) r.fail('resize', `size ${width}x${height} differs from input.shape's ${input.width}x${input.height}`);
+  if (width !== input.width || height !== input.height)
+    r.fail('resize', `size ${width}x${height} differs from input.shape's ${input.width}x${input.height}`);
   const bg = resize['background'] ?? [0, 0, 0];
   if (!Array.isArray(bg) || bg.length !== 3 || !bg.every((x) => Number.isInteger(x) && x >= 0 && x <= 255)) {
     r.fail('resize.background', `must be [r, g, b] with integers 0-255, got ${JSON.stringify(bg)}`);
   }
   const engine = r.choice(resize, 'engine', 'resize.engine', ['sharp', 'pillow'] as const, 'sharp');
   const fit = r.choice(resize, 'fit', 'resize.fit', FITS);
-  if (engine === 'pillow' && fit !== 'fill') r.fail('resize.fit', `must be "fill" with the pillow engine (as Image.resize), got "${fit}"`);
-  return { engine, width, height, filter: r.choice(resize, 'filter', 'resize.filter', FILTERS[engine]), fit, background: bg as [number, number, number] };
+  if (engine === 'pillow' && fit !== 'fill')
+    r.fail('resize.fit', `must be "fill" with the pillow engine (as Image.resize), got "${fit}"`);
+  return {
+    engine,
+    width,
+    height,
+    filter: r.choice(resize, 'filter', 'resize.filter', FILTERS[engine]),
+    fit,
+    background: bg as [number, number, number],
+  };
 }
 
 function readNormalize(r: FieldReader, card: Json, channels: number): CardNormalize {
   const n = r.object(card, 'normalize', 'normalize');
   const std = r.perChannel(n, 'std', 'normalize.std', channels, 1);
   if (std.some((s) => s === 0)) r.fail('normalize.std', 'must not contain 0');
-  return { scale: r.number(n, 'scale', 'normalize.scale'), mean: r.perChannel(n, 'mean', 'normalize.mean', channels, 0), std };
+  return {
+    scale: r.number(n, 'scale', 'normalize.scale'),
+    mean: r.perChannel(n, 'mean', 'normalize.mean', channels, 0),
+    std,
+  };
 }
 
-function readProjection(r: FieldReader, card: Json, baseDir: string, embeddingSize: number): CardProjection | undefined {
+function readProjection(
+  r: FieldReader,
+  card: Json,
+  baseDir: string,
+  embeddingSize: number,
+): CardProjection | undefined {
   const raw = card['projection'];
   if (raw === null) return undefined;
   if (raw === undefined) r.fail('projection', 'is missing (an object, or null for bits straight from the embedding)');
@@ -208,7 +250,8 @@ function readProjection(r: FieldReader, card: Json, baseDir: string, embeddingSi
   const file = r.string(p, 'file', 'projection.file');
   const format = r.choice(p, 'format', 'projection.format', ['raw', 'npy'] as const, 'raw');
   const offset = r.number(p, 'offset', 'projection.offset', 0);
-  if (!Number.isInteger(offset) || offset < 0) r.fail('projection.offset', `must be a non-negative integer, got ${offset}`);
+  if (!Number.isInteger(offset) || offset < 0)
+    r.fail('projection.offset', `must be a non-negative integer, got ${offset}`);
   const shape = p['shape'];
   if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
     r.fail('projection.shape', `must be [rows, cols] with positive integers, got ${JSON.stringify(shape)}`);
@@ -230,7 +273,8 @@ function readProjection(r: FieldReader, card: Json, baseDir: string, embeddingSi
 function readBits(r: FieldReader, card: Json, nbits: number): CardBits {
   const b = r.object(card, 'bits', 'bits');
   const hexDigits = r.positiveInt(b, 'hexDigits', 'bits.hexDigits');
-  if (hexDigits !== Math.ceil(nbits / 4)) r.fail('bits.hexDigits', `is ${hexDigits} but ${nbits} bits print as ${Math.ceil(nbits / 4)} hex digits`);
+  if (hexDigits !== Math.ceil(nbits / 4))
+    r.fail('bits.hexDigits', `is ${hexDigits} but ${nbits} bits print as ${Math.ceil(nbits / 4)} hex digits`);
   return {
     rule: r.choice(b, 'rule', 'bits.rule', ['>=', '>'] as const, '>='),
     threshold: r.number(b, 'threshold', 'bits.threshold', 0),
@@ -273,7 +317,9 @@ export function loadModelCard(cardPath: string): ModelCard {
     text = readFileSync(cardPath, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ModelCardError(`${cardPath}: cannot read model card (${code === 'ENOENT' ? 'no such file' : code ?? (e as Error).message})`);
+    throw new ModelCardError(
+      `${cardPath}: cannot read model card (${code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)})`,
+    );
   }
   let json: unknown;
   try {

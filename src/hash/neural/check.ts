@@ -15,9 +15,12 @@ const messageOf = (e: unknown): string => String(e instanceof Error ? e.message 
 
 function describeCard(card: ModelCard): string {
   const { input, bits } = card;
-  const shape = input.layout === 'NCHW' ? [input.channels, input.height, input.width] : [input.height, input.width, input.channels];
-  return `${card.name}: ${input.layout} ${input.channelOrder} [${input.batch === 1 ? 1 : 'N'}, ${shape.join(', ')}], ` +
-    `${card.output.size} floats out, ${bits.nbits} bits (${bits.hexDigits} hex digits)`;
+  const shape =
+    input.layout === 'NCHW' ? [input.channels, input.height, input.width] : [input.height, input.width, input.channels];
+  return (
+    `${card.name}: ${input.layout} ${input.channelOrder} [${input.batch === 1 ? 1 : 'N'}, ${shape.join(', ')}], ` +
+    `${card.output.size} floats out, ${bits.nbits} bits (${bits.hexDigits} hex digits)`
+  );
 }
 
 /**
@@ -32,8 +35,11 @@ export async function checkModelCard(cardPath: string): Promise<CardFinding[]> {
     return [{ item: 'card', status: 'invalid', message: messageOf(e) }];
   }
   const findings: CardFinding[] = [{ item: 'card', status: 'ok', message: `${card.cardPath}: ${describeCard(card)}` }];
-  const missing = (item: CardFinding['item'], path: string): CardFinding =>
-    ({ item, status: 'missing', message: `${path}: no such file (scanlab does not ship or download it: put your copy there, or edit the card)` });
+  const missing = (item: CardFinding['item'], path: string): CardFinding => ({
+    item,
+    status: 'missing',
+    message: `${path}: no such file (scanlab does not ship or download it: put your copy there, or edit the card)`,
+  });
   let projectionOk = true;
   if (card.projection) {
     const path = card.projection.path;
@@ -43,7 +49,11 @@ export async function checkModelCard(cardPath: string): Promise<CardFinding[]> {
     } else {
       try {
         loadProjection(card.projection);
-        findings.push({ item: 'projection', status: 'ok', message: `${path}: ${card.projection.rows}x${card.projection.cols} ${card.projection.dtype}, ${statSync(path).size} bytes` });
+        findings.push({
+          item: 'projection',
+          status: 'ok',
+          message: `${path}: ${card.projection.rows}x${card.projection.cols} ${card.projection.dtype}, ${statSync(path).size} bytes`,
+        });
       } catch (e) {
         findings.push({ item: 'projection', status: 'invalid', message: messageOf(e) });
         projectionOk = false;
@@ -57,7 +67,11 @@ export async function checkModelCard(cardPath: string): Promise<CardFinding[]> {
   try {
     const model = await sessionFor(card, intraOpThreads());
     const note = projectionOk ? '' : ' (not usable until the projection file is fixed)';
-    findings.splice(1, 0, { item: 'model', status: 'ok', message: `${card.modelPath}: loads; input "${model.inputName}", output "${model.outputName}"${note}` });
+    findings.splice(1, 0, {
+      item: 'model',
+      status: 'ok',
+      message: `${card.modelPath}: loads; input "${model.inputName}", output "${model.outputName}"${note}`,
+    });
   } catch (e) {
     findings.splice(1, 0, { item: 'model', status: 'invalid', message: messageOf(e) });
   }

@@ -17,12 +17,21 @@ export interface NeuralHasher extends Hasher<string, number> {
 }
 
 /** The values that become bits: the projection of each embedding, or the embedding itself; count × nbits values. */
-export function hashValues(embeddings: Float32Array, count: number, projection: Projection | undefined): Float32Array | Float64Array {
+export function hashValues(
+  embeddings: Float32Array,
+  count: number,
+  projection: Projection | undefined,
+): Float32Array | Float64Array {
   return projection ? projectEmbeddings(projection, embeddings, count) : embeddings;
 }
 
 /** Bits of one image from its values per the card's rule and order, packed most significant first. */
-export function valuesToHash(id: string, values: ArrayLike<number>, offset: number, bits: CardBits): Hash<string, number> {
+export function valuesToHash(
+  id: string,
+  values: ArrayLike<number>,
+  offset: number,
+  bits: CardBits,
+): Hash<string, number> {
   const n = bits.nbits;
   const out = new Uint8Array(n);
   const strict = bits.rule === '>';
@@ -38,10 +47,17 @@ export function valuesToHash(id: string, values: ArrayLike<number>, offset: numb
  * projection file are read and checked now, so mistakes surface before any work; the ONNX session is created on the
  * first hash and shared by every hasher of the same model in this thread.
  */
-export function neuralHasher(cardPath: string, id = `neural:${cardPath}`, options: NeuralSessionOptions = {}): NeuralHasher {
+export function neuralHasher(
+  cardPath: string,
+  id = `neural:${cardPath}`,
+  options: NeuralSessionOptions = {},
+): NeuralHasher {
   const card = loadModelCard(cardPath);
   const projection = card.projection ? loadProjection(card.projection) : undefined;
-  if (!existsSync(card.modelPath)) throw new ModelCardError(`${card.cardPath}: model file ${card.modelPath} does not exist (run scanlab models check ${cardPath})`);
+  if (!existsSync(card.modelPath))
+    throw new ModelCardError(
+      `${card.cardPath}: model file ${card.modelPath} does not exist (run scanlab models check ${cardPath})`,
+    );
   const threads = intraOpThreads(options);
   let model: Promise<ModelSession> | undefined;
 

@@ -23,7 +23,8 @@ function modelColour(image: Image, card: ModelCard): Image {
 
 async function resizeWithSharp(image: Image, resize: CardResize): Promise<Uint8Array> {
   const pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
-  const input = image.channels === 4 ? pipeline.removeAlpha() : image.channels === 1 ? pipeline.toColourspace('b-w') : pipeline;
+  const input =
+    image.channels === 4 ? pipeline.removeAlpha() : image.channels === 1 ? pipeline.toColourspace('b-w') : pipeline;
   const { data, info } = await input
     .resize({
       width: resize.width,
@@ -35,7 +36,8 @@ async function resizeWithSharp(image: Image, resize: CardResize): Promise<Uint8A
     })
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
-  if (info.channels !== Math.min(3, image.channels)) throw new Error(`sharp resize gave ${info.channels} channels from ${image.channels}`);
+  if (info.channels !== Math.min(3, image.channels))
+    throw new Error(`sharp resize gave ${info.channels} channels from ${image.channels}`);
   return new Uint8Array(data.buffer, data.byteOffset, data.length);
 }
 
@@ -50,7 +52,16 @@ export async function resizeForModel(image: Image, card: ModelCard): Promise<Uin
   const source = modelColour(image, card);
   if (resize.engine === 'pillow') {
     const { width, height, channels } = source;
-    return pillowResizeInterleaved(source.data, width, height, channels, Math.min(3, channels), resize.width, resize.height, resize.filter as PillowFilter);
+    return pillowResizeInterleaved(
+      source.data,
+      width,
+      height,
+      channels,
+      Math.min(3, channels),
+      resize.width,
+      resize.height,
+      resize.filter as PillowFilter,
+    );
   }
   return resizeWithSharp(source, resize);
 }
@@ -77,7 +88,8 @@ export function writeInputTensor(pixels: Uint8Array, card: ModelCard, out: Float
       const plane = base + c * area;
       for (let i = 0, s = source; i < area; i++, s += channels) out[plane + i] = pixels[s]! * gain + bias;
     } else {
-      for (let i = base + c, s = source, end = base + channels * area; i < end; i += channels, s += channels) out[i] = pixels[s]! * gain + bias;
+      for (let i = base + c, s = source, end = base + channels * area; i < end; i += channels, s += channels)
+        out[i] = pixels[s]! * gain + bias;
     }
   }
 }

@@ -16,7 +16,9 @@ function readFile(spec: CardProjection): Uint8Array {
     return readFileSync(spec.path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ModelCardError(`projection file ${spec.path}: ${code === 'ENOENT' ? 'no such file' : code ?? (e as Error).message}`);
+    throw new ModelCardError(
+      `projection file ${spec.path}: ${code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)}`,
+    );
   }
 }
 
@@ -25,7 +27,8 @@ function npyDataOffset(bytes: Uint8Array, spec: CardProjection): number {
   const bad: (why: string) => never = (why) => {
     throw new ModelCardError(`projection file ${spec.path}: ${why}`);
   };
-  if (bytes.length < 10 || bytes[0] !== 0x93 || String.fromCharCode(...bytes.subarray(1, 6)) !== 'NUMPY') bad('not a .npy file (no \\x93NUMPY magic)');
+  if (bytes.length < 10 || bytes[0] !== 0x93 || String.fromCharCode(...bytes.subarray(1, 6)) !== 'NUMPY')
+    bad('not a .npy file (no \\x93NUMPY magic)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const major = bytes[6]!;
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
@@ -34,14 +37,20 @@ function npyDataOffset(bytes: Uint8Array, spec: CardProjection): number {
   const descr = /'descr':\s*'([<>|=])([a-z])(\d+)'/.exec(header);
   const shape = /'shape':\s*\(([^)]*)\)/.exec(header);
   if (!descr || !shape) bad(`unreadable .npy header ${JSON.stringify(header.trim())}`);
-  const dtype = descr[2] === 'f' ? (descr[3] === '4' ? 'float32' : descr[3] === '8' ? 'float64' : undefined) : undefined;
+  const dtype =
+    descr[2] === 'f' ? (descr[3] === '4' ? 'float32' : descr[3] === '8' ? 'float64' : undefined) : undefined;
   const littleEndian = descr[1] !== '>';
   if (dtype !== spec.dtype || littleEndian !== (spec.endianness === 'little')) {
     bad(`.npy holds ${descr[1]}${descr[2]}${descr[3]} but the card says ${spec.dtype} ${spec.endianness}-endian`);
   }
   if (/'fortran_order':\s*True/.test(header)) bad('.npy is in Fortran order; save it in C order');
-  const dims = shape[1]!.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (dims.length !== 2 || dims[0] !== spec.rows || dims[1] !== spec.cols) bad(`.npy has shape (${dims.join(', ')}) but the card says [${spec.rows}, ${spec.cols}]`);
+  const dims = shape[1]!
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
+  if (dims.length !== 2 || dims[0] !== spec.rows || dims[1] !== spec.cols)
+    bad(`.npy has shape (${dims.join(', ')}) but the card says [${spec.rows}, ${spec.cols}]`);
   return start + headerLength;
 }
 

@@ -26,14 +26,24 @@ export function intraOpThreads(options: NeuralSessionOptions = {}): number {
   return n;
 }
 
-function pickName(card: ModelCard, kind: 'input' | 'output', wanted: string | undefined, names: readonly string[]): string {
+function pickName(
+  card: ModelCard,
+  kind: 'input' | 'output',
+  wanted: string | undefined,
+  names: readonly string[],
+): string {
   if (wanted === undefined) {
     if (kind === 'input' && names.length !== 1) {
-      throw new ModelCardError(`${card.cardPath}: input.name is needed: model ${card.modelPath} has ${names.length} inputs (${names.join(', ')})`);
+      throw new ModelCardError(
+        `${card.cardPath}: input.name is needed: model ${card.modelPath} has ${names.length} inputs (${names.join(', ')})`,
+      );
     }
     return names[0]!;
   }
-  if (!names.includes(wanted)) throw new ModelCardError(`${card.cardPath}: ${kind}.name "${wanted}" is not in model ${card.modelPath} (it has: ${names.join(', ')})`);
+  if (!names.includes(wanted))
+    throw new ModelCardError(
+      `${card.cardPath}: ${kind}.name "${wanted}" is not in model ${card.modelPath} (it has: ${names.join(', ')})`,
+    );
   return wanted;
 }
 
@@ -45,8 +55,14 @@ function checkInputShape(card: ModelCard, session: Ort.InferenceSession, inputNa
   const expected = layout === 'NCHW' ? [channels, height, width] : [height, width, channels];
   const declared = meta.shape.slice(1);
   const clash = meta.shape.length !== 4 || declared.some((d, i) => typeof d === 'number' && d !== expected[i]);
-  if (clash) throw new ModelCardError(`${card.cardPath}: input.shape [${['N', ...expected].join(', ')}] does not fit the model's input ${inputName} [${meta.shape.join(', ')}]`);
-  if (meta.shape[0] === 1 && card.input.batch !== 1) throw new ModelCardError(`${card.cardPath}: input.shape says any batch size but the model's input ${inputName} takes batch 1`);
+  if (clash)
+    throw new ModelCardError(
+      `${card.cardPath}: input.shape [${['N', ...expected].join(', ')}] does not fit the model's input ${inputName} [${meta.shape.join(', ')}]`,
+    );
+  if (meta.shape[0] === 1 && card.input.batch !== 1)
+    throw new ModelCardError(
+      `${card.cardPath}: input.shape says any batch size but the model's input ${inputName} takes batch 1`,
+    );
 }
 
 interface LoadedModel {
@@ -57,13 +73,20 @@ interface LoadedModel {
 const sessions = new Map<string, Promise<LoadedModel>>();
 
 async function loadSession(card: ModelCard, threads: number): Promise<LoadedModel> {
-  if (!existsSync(card.modelPath)) throw new ModelCardError(`${card.cardPath}: model file ${card.modelPath} does not exist`);
+  if (!existsSync(card.modelPath))
+    throw new ModelCardError(`${card.cardPath}: model file ${card.modelPath} does not exist`);
   const ort = await import('onnxruntime-node');
   try {
-    const session = await ort.InferenceSession.create(card.modelPath, { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential' });
+    const session = await ort.InferenceSession.create(card.modelPath, {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+    });
     return { ort, session };
   } catch (e) {
-    throw new ModelCardError(`${card.cardPath}: onnxruntime cannot load ${card.modelPath} (${String((e as Error).message).split('\n')[0]})`);
+    throw new ModelCardError(
+      `${card.cardPath}: onnxruntime cannot load ${card.modelPath} (${String((e as Error).message).split('\n')[0]})`,
+    );
   }
 }
 
@@ -95,10 +118,13 @@ async function runOnce(card: ModelCard, model: ModelSession, data: Float32Array,
   const feeds = { [model.inputName]: new model.ort.Tensor('float32', data, tensorDims(card, batch)) };
   const result = await model.session.run(feeds, [model.outputName]);
   const output = result[model.outputName]!;
-  if (output.type !== 'float32') throw new ModelCardError(`${card.cardPath}: output ${model.outputName} is ${output.type}, expected float32`);
+  if (output.type !== 'float32')
+    throw new ModelCardError(`${card.cardPath}: output ${model.outputName} is ${output.type}, expected float32`);
   const values = output.data as Float32Array;
   if (values.length !== batch * card.output.size) {
-    throw new ModelCardError(`${card.cardPath}: output.size is ${card.output.size} but ${model.outputName} gave ${values.length / batch} values per image`);
+    throw new ModelCardError(
+      `${card.cardPath}: output.size is ${card.output.size} but ${model.outputName} gave ${values.length / batch} values per image`,
+    );
   }
   return values;
 }
@@ -107,7 +133,12 @@ async function runOnce(card: ModelCard, model: ModelSession, data: Float32Array,
  * Runs a batch tensor of `batch` images through the model and returns batch × output.size embedding values. Models
  * with a fixed batch of 1 are run once per image on the same session.
  */
-export async function runModel(card: ModelCard, model: ModelSession, tensor: Float32Array, batch: number): Promise<Float32Array> {
+export async function runModel(
+  card: ModelCard,
+  model: ModelSession,
+  tensor: Float32Array,
+  batch: number,
+): Promise<Float32Array> {
   if (card.input.batch === 'dynamic' || batch === 1) return runOnce(card, model, tensor, batch);
   const perImage = inputTensorSize(card);
   const out = new Float32Array(batch * card.output.size);

@@ -54,7 +54,11 @@ function nobleGroup<P extends NoblePoint<P>>(s: NobleSuite<P>): PrimeOrderGroup 
     isIdentity: (element) => pointOf(element).is0(),
     encodeElement: (element) => pointOf(element).toBytes(true),
     decodeElement(bytes) {
-      if (bytes.length !== s.elementBytes) throw new ProtocolError('non-canonical-point', `${s.name} element must be ${s.elementBytes} bytes, got ${bytes.length}`);
+      if (bytes.length !== s.elementBytes)
+        throw new ProtocolError(
+          'non-canonical-point',
+          `${s.name} element must be ${s.elementBytes} bytes, got ${bytes.length}`,
+        );
       let point: P;
       try {
         point = s.fromBytes(bytes);
@@ -62,7 +66,8 @@ function nobleGroup<P extends NoblePoint<P>>(s: NobleSuite<P>): PrimeOrderGroup 
         throw new ProtocolError('non-canonical-point', `bytes are not a canonical ${s.name} element`);
       }
       if (point.is0()) throw new ProtocolError('identity-point', `${s.name} identity element is not accepted`);
-      if (!equalBytes(point.toBytes(true), bytes)) throw new ProtocolError('non-canonical-point', `bytes are not a canonical ${s.name} element`);
+      if (!equalBytes(point.toBytes(true), bytes))
+        throw new ProtocolError('non-canonical-point', `bytes are not a canonical ${s.name} element`);
       return asElement(point);
     },
     randomScalar: () => asScalar(toNumber(randomScalarBytes(Fn.ORDER, Fn.BYTES, Fn.isLE))),
@@ -70,9 +75,14 @@ function nobleGroup<P extends NoblePoint<P>>(s: NobleSuite<P>): PrimeOrderGroup 
     isZeroScalar: (scalar) => scalarOf(scalar) === 0n,
     encodeScalar: (scalar) => Fn.toBytes(scalarOf(scalar)),
     decodeScalar(bytes) {
-      if (bytes.length !== Fn.BYTES) throw new ProtocolError('scalar-out-of-range', `${s.name} scalar must be ${Fn.BYTES} bytes, got ${bytes.length}`);
+      if (bytes.length !== Fn.BYTES)
+        throw new ProtocolError(
+          'scalar-out-of-range',
+          `${s.name} scalar must be ${Fn.BYTES} bytes, got ${bytes.length}`,
+        );
       const n = toNumber(bytes);
-      if (n >= Fn.ORDER) throw new ProtocolError('scalar-out-of-range', `${s.name} scalar is not below the group order`);
+      if (n >= Fn.ORDER)
+        throw new ProtocolError('scalar-out-of-range', `${s.name} scalar is not below the group order`);
       return asScalar(n);
     },
   };

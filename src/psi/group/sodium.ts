@@ -37,18 +37,24 @@ function buildSodiumGroup(): PrimeOrderGroup {
     scalarBytes: 32,
     hash: sha512,
     // hash_to_ristretto255 (RFC 9380 appendix B): 64 uniform bytes from expand_message_xmd, then the RFC 9496 one-way map.
-    hashToGroup: (message, dst) => asElement(ristretto255FromUniformBytes(expand_message_xmd(message, dst, UNIFORM_BYTES, sha512))),
-    hashToScalar: (message, dst) => asScalar(ristretto255.Point.Fn.toBytes(ristretto255_hasher.hashToScalar(message, { DST: dst }))),
+    hashToGroup: (message, dst) =>
+      asElement(ristretto255FromUniformBytes(expand_message_xmd(message, dst, UNIFORM_BYTES, sha512))),
+    hashToScalar: (message, dst) =>
+      asScalar(ristretto255.Point.Fn.toBytes(ristretto255_hasher.hashToScalar(message, { DST: dst }))),
     // libsodium refuses to return the identity; the only way to reach it with a non-zero scalar is from the identity.
     multiply: (scalar, element) =>
-      isZero(bytesOf(element)) ? asElement(new Uint8Array(ELEMENT_BYTES)) : asElement(sodium.crypto_scalarmult_ristretto255(bytesOf(scalar), bytesOf(element))),
+      isZero(bytesOf(element))
+        ? asElement(new Uint8Array(ELEMENT_BYTES))
+        : asElement(sodium.crypto_scalarmult_ristretto255(bytesOf(scalar), bytesOf(element))),
     add: (a, b) => asElement(sodium.crypto_core_ristretto255_add(bytesOf(a), bytesOf(b))),
     isIdentity: (element) => isZero(bytesOf(element)),
     encodeElement: (element) => bytesOf(element).slice(),
     decodeElement(bytes) {
-      if (bytes.length !== ELEMENT_BYTES) throw new ProtocolError('non-canonical-point', `ristretto255 element must be 32 bytes, got ${bytes.length}`);
+      if (bytes.length !== ELEMENT_BYTES)
+        throw new ProtocolError('non-canonical-point', `ristretto255 element must be 32 bytes, got ${bytes.length}`);
       if (isZero(bytes)) throw new ProtocolError('identity-point', 'ristretto255 identity element is not accepted');
-      if (!sodium.crypto_core_ristretto255_is_valid_point(bytes)) throw new ProtocolError('non-canonical-point', 'bytes are not a canonical ristretto255 element');
+      if (!sodium.crypto_core_ristretto255_is_valid_point(bytes))
+        throw new ProtocolError('non-canonical-point', 'bytes are not a canonical ristretto255 element');
       return asElement(bytes.slice());
     },
     randomScalar: () => asScalar(randomScalarBytes(ORDER, 32, true)),
@@ -56,8 +62,10 @@ function buildSodiumGroup(): PrimeOrderGroup {
     isZeroScalar: (scalar) => isZero(bytesOf(scalar)),
     encodeScalar: (scalar) => bytesOf(scalar).slice(),
     decodeScalar(bytes) {
-      if (bytes.length !== 32) throw new ProtocolError('scalar-out-of-range', `ristretto255 scalar must be 32 bytes, got ${bytes.length}`);
-      if (bytesToNumberLE(bytes) >= ORDER) throw new ProtocolError('scalar-out-of-range', 'ristretto255 scalar is not below the group order');
+      if (bytes.length !== 32)
+        throw new ProtocolError('scalar-out-of-range', `ristretto255 scalar must be 32 bytes, got ${bytes.length}`);
+      if (bytesToNumberLE(bytes) >= ORDER)
+        throw new ProtocolError('scalar-out-of-range', 'ristretto255 scalar is not below the group order');
       return asScalar(bytes.slice());
     },
   };

@@ -33,7 +33,19 @@ export interface RunCosts {
 }
 
 function emptyCosts(): PartyCosts {
-  return { setupMs: 0, onlineMs: 0, msPerPhoto: 0, setupCpuMs: 0, onlineCpuMs: 0, cpuMsPerPhoto: 0, setupOps: zeroOpCounts(), onlineOps: zeroOpCounts(), setupBytesSent: 0, onlineBytesSent: 0, messagesSent: 0 };
+  return {
+    setupMs: 0,
+    onlineMs: 0,
+    msPerPhoto: 0,
+    setupCpuMs: 0,
+    onlineCpuMs: 0,
+    cpuMsPerPhoto: 0,
+    setupOps: zeroOpCounts(),
+    onlineOps: zeroOpCounts(),
+    setupBytesSent: 0,
+    onlineBytesSent: 0,
+    messagesSent: 0,
+  };
 }
 
 function difference(after: GroupOpCounts, before: GroupOpCounts): GroupOpCounts {
@@ -95,6 +107,9 @@ export function runParties(client: PsiParty, server: PsiParty, photos: number): 
     photos,
     client: costs.client,
     server: costs.server,
-    bytesPerPhoto: { clientToServer: per(costs.client.onlineBytesSent), serverToClient: per(costs.server.onlineBytesSent) },
+    bytesPerPhoto: {
+      clientToServer: per(costs.client.onlineBytesSent),
+      serverToClient: per(costs.server.onlineBytesSent),
+    },
   };
 }

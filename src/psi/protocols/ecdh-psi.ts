@@ -26,7 +26,12 @@ export const ECDH_HASH_TO_GROUP_DST = utf8('scanlab-ecdh-psi-v1');
  * One party of ecdh-psi holding `items` (the client's photos or the server's database). The server blinds and
  * publishes its set in `prepare` (reusable while its key is); the client blinds its set when the session starts.
  */
-export function ecdhParty(role: PartyRole, baseGroup: PrimeOrderGroup, items: readonly Uint8Array[], options: EcdhOptions): PsiParty {
+export function ecdhParty(
+  role: PartyRole,
+  baseGroup: PrimeOrderGroup,
+  items: readonly Uint8Array[],
+  options: EcdhOptions,
+): PsiParty {
   const { group, counts } = countingGroup(baseGroup);
   const transcript = new Transcript(role);
   const isReceiver = options.learner === role;
@@ -40,7 +45,9 @@ export function ecdhParty(role: PartyRole, baseGroup: PrimeOrderGroup, items: re
   const blindOwnSet = (): Uint8Array => {
     const a = group.randomScalar();
     secret = a;
-    const encoded = items.map((x) => group.encodeElement(group.multiply(a, group.hashToGroup(x, ECDH_HASH_TO_GROUP_DST))));
+    const encoded = items.map((x) =>
+      group.encodeElement(group.multiply(a, group.hashToGroup(x, ECDH_HASH_TO_GROUP_DST))),
+    );
     ownSentCount = encoded.length;
     // The sender hides which of its items is which; the receiver keeps its order to map matches back to items.
     return encodeEcdhBlindedSet(group, isReceiver ? encoded : secureShuffle(encoded));
@@ -56,7 +63,10 @@ export function ecdhParty(role: PartyRole, baseGroup: PrimeOrderGroup, items: re
     else if (role === 'client') result = { kind: 'membership', matches: hits };
     else result = { kind: 'database-matches', indices: matched };
     // In cardinality-only mode the positions refer to a shuffled set and name nothing; only the count is kept.
-    transcript.computed('intersection', options.cardinalityOnly ? { cardinality: matched.length } : { cardinality: matched.length, matched });
+    transcript.computed(
+      'intersection',
+      options.cardinalityOnly ? { cardinality: matched.length } : { cardinality: matched.length, matched },
+    );
   };
 
   return {
@@ -66,7 +76,8 @@ export function ecdhParty(role: PartyRole, baseGroup: PrimeOrderGroup, items: re
     prepare: () => (role === 'server' ? [blindOwnSet()] : []),
     start: () => (role === 'client' ? [blindOwnSet()] : []),
     receive(message) {
-      if (!secret) throw new ProtocolError('unexpected-message', `the ${role} received a message before blinding its own set`);
+      if (!secret)
+        throw new ProtocolError('unexpected-message', `the ${role} received a message before blinding its own set`);
       const decoded = decodeMessage(message, group, options.limits);
       if (decoded.type === 'ecdh-blinded-set') {
         if (peerSetReceived) throw new ProtocolError('unexpected-message', 'a second blinded set from the peer');
@@ -80,18 +91,35 @@ export function ecdhParty(role: PartyRole, baseGroup: PrimeOrderGroup, items: re
         }
         const key = secret;
         const reblinded = decoded.elements.map((e) => group.encodeElement(group.multiply(key, e)));
-        return [encodeEcdhDoubleBlindedSet(group, options.cardinalityOnly, options.cardinalityOnly ? secureShuffle(reblinded) : reblinded)];
+        return [
+          encodeEcdhDoubleBlindedSet(
+            group,
+            options.cardinalityOnly,
+            options.cardinalityOnly ? secureShuffle(reblinded) : reblinded,
+          ),
+        ];
       }
       if (decoded.type === 'ecdh-double-blinded-set' && isReceiver) {
         if (doubled) throw new ProtocolError('unexpected-message', 'a second double-blinded set');
-        if (decoded.elements.length !== ownSentCount) throw new ProtocolError('wrong-count', `double-blinded set has ${decoded.elements.length} elements, ${ownSentCount} were sent`);
-        if (decoded.shuffled !== options.cardinalityOnly) throw new ProtocolError('invalid-field', `double-blinded set is ${decoded.shuffled ? '' : 'not '}shuffled, against the agreed mode`);
+        if (decoded.elements.length !== ownSentCount)
+          throw new ProtocolError(
+            'wrong-count',
+            `double-blinded set has ${decoded.elements.length} elements, ${ownSentCount} were sent`,
+          );
+        if (decoded.shuffled !== options.cardinalityOnly)
+          throw new ProtocolError(
+            'invalid-field',
+            `double-blinded set is ${decoded.shuffled ? '' : 'not '}shuffled, against the agreed mode`,
+          );
         transcript.received(decoded.type, message);
         doubled = { shuffled: decoded.shuffled, elements: decoded.elements };
         finish();
         return [];
       }
-      throw new ProtocolError('unexpected-message', `the ecdh-psi ${isReceiver ? 'receiver' : 'sender'} does not accept ${decoded.type}`);
+      throw new ProtocolError(
+        'unexpected-message',
+        `the ecdh-psi ${isReceiver ? 'receiver' : 'sender'} does not accept ${decoded.type}`,
+      );
     },
     outcome: () => (isReceiver ? result : null),
   };

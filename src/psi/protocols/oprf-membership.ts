@@ -7,7 +7,14 @@ import { countingGroup } from '../group/counting.js';
 import type { PrimeOrderGroup, Scalar } from '../group/group.js';
 import { oprfBlind, oprfBlindEvaluate, oprfEvaluate, oprfFinalize, oprfSuite } from '../oprf.js';
 import { Transcript } from '../transcript.js';
-import { decodeExpected, decodeMessage, encodeOprfFilter, encodeOprfRequest, encodeOprfResponse, type WireLimits } from '../wire.js';
+import {
+  decodeExpected,
+  decodeMessage,
+  encodeOprfFilter,
+  encodeOprfRequest,
+  encodeOprfResponse,
+  type WireLimits,
+} from '../wire.js';
 import type { PsiOutcome, PsiParty } from './party.js';
 
 export interface OprfServerOptions {
@@ -25,7 +32,11 @@ export interface PreparedOprfDatabase {
   readonly filter: BloomFilter;
 }
 
-export function oprfMembershipServer(baseGroup: PrimeOrderGroup, database: readonly Uint8Array[], options: OprfServerOptions): PsiParty {
+export function oprfMembershipServer(
+  baseGroup: PrimeOrderGroup,
+  database: readonly Uint8Array[],
+  options: OprfServerOptions,
+): PsiParty {
   const { group, counts } = countingGroup(baseGroup);
   const suite = oprfSuite(group);
   const transcript = new Transcript('server');
@@ -57,7 +68,11 @@ export function oprfMembershipServer(baseGroup: PrimeOrderGroup, database: reado
   };
 }
 
-export function oprfMembershipClient(baseGroup: PrimeOrderGroup, queries: readonly Uint8Array[], limits?: WireLimits): PsiParty {
+export function oprfMembershipClient(
+  baseGroup: PrimeOrderGroup,
+  queries: readonly Uint8Array[],
+  limits?: WireLimits,
+): PsiParty {
   const { group, counts } = countingGroup(baseGroup);
   const suite = oprfSuite(group);
   const transcript = new Transcript('client');
@@ -82,13 +97,20 @@ export function oprfMembershipClient(baseGroup: PrimeOrderGroup, queries: readon
         if (filter) throw new ProtocolError('unexpected-message', 'a second membership filter');
         transcript.received(decoded.type, message);
         filter = decoded.filter;
-        transcript.computed('filter', { entries: decoded.entries, bits: filter.bits, hashes: filter.hashes, bitsPerEntry: filter.bitsPerEntry(decoded.entries) });
+        transcript.computed('filter', {
+          entries: decoded.entries,
+          bits: filter.bits,
+          hashes: filter.hashes,
+          bitsPerEntry: filter.bitsPerEntry(decoded.entries),
+        });
         return [];
       }
-      if (decoded.type !== 'oprf-response') throw new ProtocolError('unexpected-message', `the OPRF client does not accept ${decoded.type}`);
+      if (decoded.type !== 'oprf-response')
+        throw new ProtocolError('unexpected-message', `the OPRF client does not accept ${decoded.type}`);
       if (!filter) throw new ProtocolError('unexpected-message', 'an OPRF response before the membership filter');
       const i = matches.length;
-      if (i >= queries.length) throw new ProtocolError('wrong-count', `more responses than the ${queries.length} requests sent`);
+      if (i >= queries.length)
+        throw new ProtocolError('wrong-count', `more responses than the ${queries.length} requests sent`);
       transcript.received(decoded.type, message);
       const output = oprfFinalize(suite, queries[i]!, blinds[i]!, decoded.element);
       const member = filter.has(output);

@@ -15,7 +15,10 @@ export function plaintextClient(queries: readonly Uint8Array[]): PsiParty {
     prepare: () => [],
     start: () => queries.map(encodePlaintextQuery),
     receive(message) {
-      throw new ProtocolError('unexpected-message', `the plaintext client expects no messages, got ${peekMessageType(message)}`);
+      throw new ProtocolError(
+        'unexpected-message',
+        `the plaintext client expects no messages, got ${peekMessageType(message)}`,
+      );
     },
     outcome: () => null,
   };

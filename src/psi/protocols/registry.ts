@@ -57,7 +57,10 @@ export function createParties(
   queries: readonly Uint8Array[],
   prepared?: PreparedOprfDatabase,
 ): { client: PsiParty; server: PsiParty } {
-  if (group.name !== config.group || group.backend !== config.backend) throw new PsiError(`group ${group.name}/${group.backend} does not match the configuration ${config.group}/${config.backend}`);
+  if (group.name !== config.group || group.backend !== config.backend)
+    throw new PsiError(
+      `group ${group.name}/${group.backend} does not match the configuration ${config.group}/${config.backend}`,
+    );
   switch (config.protocol) {
     case 'plaintext':
       return { client: plaintextClient(queries), server: plaintextServer(database) };
@@ -68,7 +71,10 @@ export function createParties(
       };
     case 'ecdh-psi': {
       const options = { learner: config.learner, cardinalityOnly: config.cardinalityOnly };
-      return { client: ecdhParty('client', group, queries, options), server: ecdhParty('server', group, database, options) };
+      return {
+        client: ecdhParty('client', group, queries, options),
+        server: ecdhParty('server', group, database, options),
+      };
     }
     case 'tpsi-ad':
       return createTpsiParties(group, database, queries, config.tpsi, config.accounts);

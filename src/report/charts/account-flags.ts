@@ -16,12 +16,39 @@ export interface AccountFlagPoint {
 
 export const dbLabel = (d: number): string => `D = ${formatCount(d)}`;
 
-export function accountFlagChart(id: string, runIds: readonly string[], photosPerYear: number, algos: readonly string[], dbSizes: readonly number[], points: readonly AccountFlagPoint[]): ChartBlock {
+export function accountFlagChart(
+  id: string,
+  runIds: readonly string[],
+  photosPerYear: number,
+  algos: readonly string[],
+  dbSizes: readonly number[],
+  points: readonly AccountFlagPoint[],
+): ChartBlock {
   const data: Datum[] = [];
   for (const p of points) {
-    const common = { algo: p.algo, tau: p.operatingThreshold, photosPerYear, dbSize: p.dbSize, db: dbLabel(p.dbSize), t: p.accountThreshold };
-    data.push({ ...common, series: 'measured', probability: onLogAxis(p.measured.estimate, ACCOUNT_LOG_FLOOR), lower: bandFloor(p.measured.lower, ACCOUNT_LOG_FLOOR), upper: bandFloor(p.measured.upper, ACCOUNT_LOG_FLOOR) });
-    if (p.fitted !== null) data.push({ ...common, series: 'DoF fit', probability: onLogAxis(p.fitted, ACCOUNT_LOG_FLOOR), lower: null, upper: null });
+    const common = {
+      algo: p.algo,
+      tau: p.operatingThreshold,
+      photosPerYear,
+      dbSize: p.dbSize,
+      db: dbLabel(p.dbSize),
+      t: p.accountThreshold,
+    };
+    data.push({
+      ...common,
+      series: 'measured',
+      probability: onLogAxis(p.measured.estimate, ACCOUNT_LOG_FLOOR),
+      lower: bandFloor(p.measured.lower, ACCOUNT_LOG_FLOOR),
+      upper: bandFloor(p.measured.upper, ACCOUNT_LOG_FLOOR),
+    });
+    if (p.fitted !== null)
+      data.push({
+        ...common,
+        series: 'DoF fit',
+        probability: onLogAxis(p.fitted, ACCOUNT_LOG_FLOOR),
+        lower: null,
+        upper: null,
+      });
   }
   const largest = dbSizes[dbSizes.length - 1]!;
   const atOne = points.filter((p) => p.accountThreshold === 1 && p.dbSize === largest);
@@ -30,27 +57,65 @@ export function accountFlagChart(id: string, runIds: readonly string[], photosPe
     `falsely flagged (reaches t false matches) against databases of ${dbSizes.map(formatCount).join(', ')} hashes, for t from 1 upwards ` +
     `(log scale, axis from ${formatSci(ACCOUNT_LOG_FLOOR)}): bands are the 95% interval carried through from the measured FPR, solid lines its point ` +
     `estimate, dashed lines the effective-DoF extrapolation. At t = 1 and D = ${formatCount(largest)}: ` +
-    atOne.map((p) => `${p.algo} ${formatSci(p.measured.estimate)} [${formatSci(p.measured.lower)}, ${formatSci(p.measured.upper)}]`).join('; ') + '.';
+    atOne
+      .map(
+        (p) =>
+          `${p.algo} ${formatSci(p.measured.estimate)} [${formatSci(p.measured.lower)}, ${formatSci(p.measured.upper)}]`,
+      )
+      .join('; ') +
+    '.';
   const title = `Per-account false-flag probability per year vs account threshold t, n = ${formatCount(photosPerYear)} photos a year`;
-  const y = { type: 'quantitative', scale: { type: 'log', domain: [ACCOUNT_LOG_FLOOR, 1], clamp: true }, title: 'P(flagged in a year), log', axis: { format: '.0e', values: [1, 1e-20, 1e-40, 1e-60, 1e-80, 1e-100] } };
+  const y = {
+    type: 'quantitative',
+    scale: { type: 'log', domain: [ACCOUNT_LOG_FLOOR, 1], clamp: true },
+    title: 'P(flagged in a year), log',
+    axis: { format: '.0e', values: [1, 1e-20, 1e-40, 1e-60, 1e-80, 1e-100] },
+  };
   const color = { field: 'db', type: 'nominal', sort: dbSizes.map(dbLabel), title: 'Database size' };
   return {
-    kind: 'chart', id, title, description, runIds: [...runIds], data,
+    kind: 'chart',
+    id,
+    title,
+    description,
+    runIds: [...runIds],
+    data,
     spec: {
       title: chartTitle(title, runIds),
       description,
-      ...facetByAlgo(algos, {
-        width: PANEL.width,
-        height: PANEL.height,
-        encoding: { x: { field: 't', type: 'quantitative', title: 'Account threshold t (matches)' }, color },
-        layer: [
-          { transform: [{ filter: "datum.series === 'measured'" }], mark: { type: 'area', opacity: 0.1 }, encoding: { y: { field: 'lower', ...y }, y2: { field: 'upper' } } },
-          {
-            mark: { type: 'line', strokeWidth: 1.4 },
-            encoding: { y: { field: 'probability', ...y }, strokeDash: { field: 'series', type: 'nominal', sort: ['measured', 'DoF fit'], title: 'Estimate', scale: { range: [[1, 0], [5, 3]] } } },
-          },
-        ],
-      }, []),
+      ...facetByAlgo(
+        algos,
+        {
+          width: PANEL.width,
+          height: PANEL.height,
+          encoding: { x: { field: 't', type: 'quantitative', title: 'Account threshold t (matches)' }, color },
+          layer: [
+            {
+              transform: [{ filter: "datum.series === 'measured'" }],
+              mark: { type: 'area', opacity: 0.1 },
+              encoding: { y: { field: 'lower', ...y }, y2: { field: 'upper' } },
+            },
+            {
+              mark: { type: 'line', strokeWidth: 1.4 },
+              encoding: {
+                y: { field: 'probability', ...y },
+                strokeDash: {
+                  field: 'series',
+                  type: 'nominal',
+                  sort: ['measured', 'DoF fit'],
+                  title: 'Estimate',
+                  scale: {
+                    range: [
+                      [1, 0],
+                      [5, 3],
+                    ],
+                  },
+                },
+              },
+            },
+          ],
+        },
+        [],
+      ),
     },
   };
 }

@@ -25,9 +25,19 @@ export function bandFloor(x: number, floor = LOG_FLOOR): number {
 }
 
 /** Facet over algorithms in the given order, four panels a row, each panel with its own scales. */
-export function facetByAlgo(algos: readonly string[], inner: Json, independent: readonly ('x' | 'y')[] = ['x']): { [key: string]: Json } {
+export function facetByAlgo(
+  algos: readonly string[],
+  inner: Json,
+  independent: readonly ('x' | 'y')[] = ['x'],
+): { [key: string]: Json } {
   return {
-    facet: { field: 'algo', type: 'nominal', sort: [...algos], title: null, header: { labelFontSize: 12, labelFontWeight: 'bold' } },
+    facet: {
+      field: 'algo',
+      type: 'nominal',
+      sort: [...algos],
+      title: null,
+      header: { labelFontSize: 12, labelFontWeight: 'bold' },
+    },
     columns: Math.min(4, algos.length),
     spec: inner,
     resolve: { scale: Object.fromEntries(independent.map((c) => [c, 'independent'])) },

@@ -22,10 +22,30 @@ export function fprThresholdChart(id: string, runIds: readonly string[], curves:
   const data: Datum[] = [];
   for (const c of curves) {
     c.measured.forEach((p, threshold) => {
-      data.push({ algo: c.algo, threshold, series: MEASURED, fpr: onLogAxis(p.estimate), lower: bandFloor(p.lower), upper: bandFloor(p.upper), pairs: p.n, matched: p.k, tau: c.operatingThreshold });
+      data.push({
+        algo: c.algo,
+        threshold,
+        series: MEASURED,
+        fpr: onLogAxis(p.estimate),
+        lower: bandFloor(p.lower),
+        upper: bandFloor(p.upper),
+        pairs: p.n,
+        matched: p.k,
+        tau: c.operatingThreshold,
+      });
     });
     c.fitted?.forEach((f, threshold) => {
-      data.push({ algo: c.algo, threshold, series: FITTED, fpr: onLogAxis(f), lower: null, upper: null, pairs: null, matched: null, tau: c.operatingThreshold });
+      data.push({
+        algo: c.algo,
+        threshold,
+        series: FITTED,
+        fpr: onLogAxis(f),
+        lower: null,
+        upper: null,
+        pairs: null,
+        matched: null,
+        tau: c.operatingThreshold,
+      });
     });
   }
   const at = (c: FprCurve): string => {
@@ -38,36 +58,66 @@ export function fprThresholdChart(id: string, runIds: readonly string[], curves:
     `against the threshold in bits: the measured rate with its 95% Clopper–Pearson band, and the effective-degrees-of-freedom binomial fit ` +
     `(dashed) that extrapolates below the sample's resolution; the vertical line is the operating threshold. ${curves.map(at).join('; ')}.`;
   const title = 'FPR vs threshold, with 95% bands and the effective-DoF extrapolation';
-  const y = { type: 'quantitative', scale: { type: 'log', domain: [LOG_FLOOR, 1], clamp: true }, title: 'FPR (log scale)', axis: { format: '.0e', tickCount: 5 } };
+  const y = {
+    type: 'quantitative',
+    scale: { type: 'log', domain: [LOG_FLOOR, 1], clamp: true },
+    title: 'FPR (log scale)',
+    axis: { format: '.0e', tickCount: 5 },
+  };
   return {
-    kind: 'chart', id, title, description, runIds: [...runIds], data,
+    kind: 'chart',
+    id,
+    title,
+    description,
+    runIds: [...runIds],
+    data,
     spec: {
       title: chartTitle(title, runIds),
       description,
-      ...facetByAlgo(curves.map((c) => c.algo), {
-        width: PANEL.width,
-        height: PANEL.height,
-        encoding: { x: { field: 'threshold', type: 'quantitative', title: 'Threshold τ (bits)' } },
-        layer: [
-          {
-            transform: [{ filter: `datum.series === '${MEASURED}'` }],
-            mark: { type: 'area', opacity: 0.25, color: '#1f77b4' },
-            encoding: { y: { field: 'lower', ...y }, y2: { field: 'upper' } },
-          },
-          {
-            mark: { type: 'line', strokeWidth: 1.5 },
-            encoding: {
-              y: { field: 'fpr', ...y },
-              color: { field: 'series', type: 'nominal', sort: [MEASURED, FITTED], title: 'FPR', scale: { range: ['#1f77b4', '#ff7f0e'] } },
-              strokeDash: { field: 'series', type: 'nominal', sort: [MEASURED, FITTED], title: 'FPR', scale: { range: [[1, 0], [5, 3]] } },
+      ...facetByAlgo(
+        curves.map((c) => c.algo),
+        {
+          width: PANEL.width,
+          height: PANEL.height,
+          encoding: { x: { field: 'threshold', type: 'quantitative', title: 'Threshold τ (bits)' } },
+          layer: [
+            {
+              transform: [{ filter: `datum.series === '${MEASURED}'` }],
+              mark: { type: 'area', opacity: 0.25, color: '#1f77b4' },
+              encoding: { y: { field: 'lower', ...y }, y2: { field: 'upper' } },
             },
-          },
-          {
-            mark: { type: 'rule', color: 'black', strokeDash: [2, 2] },
-            encoding: { x: { field: 'tau', type: 'quantitative', aggregate: 'max' } },
-          },
-        ],
-      }),
+            {
+              mark: { type: 'line', strokeWidth: 1.5 },
+              encoding: {
+                y: { field: 'fpr', ...y },
+                color: {
+                  field: 'series',
+                  type: 'nominal',
+                  sort: [MEASURED, FITTED],
+                  title: 'FPR',
+                  scale: { range: ['#1f77b4', '#ff7f0e'] },
+                },
+                strokeDash: {
+                  field: 'series',
+                  type: 'nominal',
+                  sort: [MEASURED, FITTED],
+                  title: 'FPR',
+                  scale: {
+                    range: [
+                      [1, 0],
+                      [5, 3],
+                    ],
+                  },
+                },
+              },
+            },
+            {
+              mark: { type: 'rule', color: 'black', strokeDash: [2, 2] },
+              encoding: { x: { field: 'tau', type: 'quantitative', aggregate: 'max' } },
+            },
+          ],
+        },
+      ),
     },
   };
 }

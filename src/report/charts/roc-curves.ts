@@ -17,8 +17,13 @@ export function rocChart(id: string, runIds: readonly string[], curves: readonly
     for (const p of c.points) {
       if (p.fpr.estimate <= 0) continue;
       data.push({
-        algo: c.algo, threshold: p.threshold, fpr: p.fpr.estimate, tpr: p.tpr.estimate,
-        tprLower: p.tpr.lower, tprUpper: p.tpr.upper, operating: p.threshold === c.operatingThreshold,
+        algo: c.algo,
+        threshold: p.threshold,
+        fpr: p.fpr.estimate,
+        tpr: p.tpr.estimate,
+        tprLower: p.tpr.lower,
+        tprUpper: p.tpr.upper,
+        operating: p.threshold === c.operatingThreshold,
       });
     }
   }
@@ -31,20 +36,39 @@ export function rocChart(id: string, runIds: readonly string[], curves: readonly
   const title = 'ROC curves';
   const color = { field: 'algo', type: 'nominal', sort: algos, title: 'Algorithm' };
   return {
-    kind: 'chart', id, title, description, runIds: [...runIds], data,
+    kind: 'chart',
+    id,
+    title,
+    description,
+    runIds: [...runIds],
+    data,
     spec: {
       title: chartTitle(title, runIds),
       description,
       width: 520,
       height: 340,
       encoding: {
-        x: { field: 'fpr', type: 'quantitative', scale: { type: 'log' }, title: 'False-positive rate (share of unrelated pairs matched, log scale)', axis: { format: '.0e' } },
-        y: { field: 'tpr', type: 'quantitative', scale: { domain: [0, 1] }, title: 'TPR (share of edited copies matched)' },
+        x: {
+          field: 'fpr',
+          type: 'quantitative',
+          scale: { type: 'log' },
+          title: 'False-positive rate (share of unrelated pairs matched, log scale)',
+          axis: { format: '.0e' },
+        },
+        y: {
+          field: 'tpr',
+          type: 'quantitative',
+          scale: { domain: [0, 1] },
+          title: 'TPR (share of edited copies matched)',
+        },
         color,
       },
       layer: [
         { mark: { type: 'line', strokeWidth: 1.5 } },
-        { transform: [{ filter: 'datum.operating' }], mark: { type: 'point', filled: true, size: 70, stroke: 'black', strokeWidth: 0.5 } },
+        {
+          transform: [{ filter: 'datum.operating' }],
+          mark: { type: 'point', filled: true, size: 70, stroke: 'black', strokeWidth: 0.5 },
+        },
       ],
     },
   };

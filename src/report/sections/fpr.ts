@@ -31,11 +31,17 @@ function pairsSentence(summary: FprSummary, runId: string, seed: string | null):
   const how = first.sampled
     ? `a seeded random sample (seed ${seed ?? '?'}) of ${measured} of the ${first.population} pairs of images from different near-duplicate groups`
     : `all ${measured} pairs of images from different near-duplicate groups`;
-  return `Run ${runId} hashed ${summary.items} images${summary.synthetic ? ' (SYNTHETIC images: these rates say nothing about photographs)' : ''} and compared ${how}. ` +
-    `A pair is a false positive when its Hamming distance is at most the operating threshold τ.`;
+  return (
+    `Run ${runId} hashed ${summary.items} images${summary.synthetic ? ' (SYNTHETIC images: these rates say nothing about photographs)' : ''} and compared ${how}. ` +
+    `A pair is a false positive when its Hamming distance is at most the operating threshold τ.`
+  );
 }
 
-function fprSection({ input, summary }: RunWithSummary<FprSummary>, options: ResolvedReportOptions, several: boolean): ReportSection {
+function fprSection(
+  { input, summary }: RunWithSummary<FprSummary>,
+  options: ResolvedReportOptions,
+  several: boolean,
+): ReportSection {
   const runIds = [input.run.id];
   const id = runSectionId('fpr', input, several);
   const keepDuplicates = (input.run.config as { keepDuplicates?: boolean } | null)?.keepDuplicates === true;
@@ -44,7 +50,9 @@ function fprSection({ input, summary }: RunWithSummary<FprSummary>, options: Res
     summary.duplicates.length === 0
       ? 'No exact or near-exact duplicates were found across groups.'
       : `${summary.duplicates.length} pair(s) of images in different groups are exact or near-exact duplicates (listed below); ` +
-        (keepDuplicates ? 'they were kept, so they count as false positives.' : 'they were left out, since a duplicate is not a false positive of the hash.'),
+          (keepDuplicates
+            ? 'they were kept, so they count as false positives.'
+            : 'they were left out, since a duplicate is not a false positive of the hash.'),
   );
   const rows: TableRow[] = [];
   const curves: FprCurve[] = [];
@@ -57,24 +65,46 @@ function fprSection({ input, summary }: RunWithSummary<FprSummary>, options: Res
     rows.push({
       runIds,
       cells: [
-        textCell(algo), numberCell(a.nbits), numberCell(a.hashed), numberCell(total(a)), textCell(a.sampled ? 'sampled' : 'all'), numberCell(tau),
+        textCell(algo),
+        numberCell(a.nbits),
+        numberCell(a.hashed),
+        numberCell(total(a)),
+        textCell(a.sampled ? 'sampled' : 'all'),
+        numberCell(tau),
         fpr ? proportionCell(fpr) : emptyCell('no pairs'),
-        a.dof ? numberCell(a.dof.dof, formatFixed(a.dof.dof, 1)) : emptyCell(), a.dof ? numberCell(a.dof.p, formatFixed(a.dof.p, 3)) : emptyCell(),
+        a.dof ? numberCell(a.dof.dof, formatFixed(a.dof.dof, 1)) : emptyCell(),
+        a.dof ? numberCell(a.dof.p, formatFixed(a.dof.p, 3)) : emptyCell(),
         a.dof ? numberCell(a.dof.ks, formatFixed(a.dof.ks, 3)) : emptyCell(),
       ],
     });
     if (measured) curves.push({ algo, nbits: a.nbits, operatingThreshold: tau, measured, fitted: fittedCurve(a) });
-    if (fpr) keyNumbers.push({ label: `FPR at τ, unrelated pairs${suffix}`, subject: algo, cell: proportionCell(fpr), runIds });
+    if (fpr)
+      keyNumbers.push({
+        label: `FPR at τ, unrelated pairs${suffix}`,
+        subject: algo,
+        cell: proportionCell(fpr),
+        runIds,
+      });
   }
   const blocks: Block[] = [
     { kind: 'text', paragraphs },
     {
-      kind: 'table', id: `${id}-rates`, caption: 'False-positive rate per algorithm at the operating threshold, and the effective-degrees-of-freedom fit of the unrelated-pair distances', runIds,
+      kind: 'table',
+      id: `${id}-rates`,
+      caption:
+        'False-positive rate per algorithm at the operating threshold, and the effective-degrees-of-freedom fit of the unrelated-pair distances',
+      runIds,
       columns: [
-        { key: 'algo', label: 'Algorithm' }, { key: 'bits', label: 'Bits', numeric: true }, { key: 'hashed', label: 'Images hashed', numeric: true },
-        { key: 'pairs', label: 'Pairs', numeric: true }, { key: 'pairsKind', label: 'Pairs compared' }, { key: 'tau', label: 'τ (bits)', numeric: true },
-        { key: 'fpr', label: 'FPR [95% CI]', numeric: true }, { key: 'dof', label: 'DoF N', numeric: true },
-        { key: 'p', label: 'Mean fractional distance p', numeric: true }, { key: 'ks', label: 'KS distance of fit', numeric: true },
+        { key: 'algo', label: 'Algorithm' },
+        { key: 'bits', label: 'Bits', numeric: true },
+        { key: 'hashed', label: 'Images hashed', numeric: true },
+        { key: 'pairs', label: 'Pairs', numeric: true },
+        { key: 'pairsKind', label: 'Pairs compared' },
+        { key: 'tau', label: 'τ (bits)', numeric: true },
+        { key: 'fpr', label: 'FPR [95% CI]', numeric: true },
+        { key: 'dof', label: 'DoF N', numeric: true },
+        { key: 'p', label: 'Mean fractional distance p', numeric: true },
+        { key: 'ks', label: 'KS distance of fit', numeric: true },
       ],
       rows,
       notes: ['With zero false positives the interval is [0, upper]; the rule of three gives the familiar bound 3/n.'],
@@ -83,12 +113,25 @@ function fprSection({ input, summary }: RunWithSummary<FprSummary>, options: Res
   if (curves.length) blocks.push(fprThresholdChart(`${id}-vs-threshold`, runIds, curves));
   if (summary.duplicates.length) {
     blocks.push({
-      kind: 'table', id: `${id}-duplicates`, caption: `Duplicate images across groups (${keepDuplicates ? 'kept' : 'left out of the pairs'})`, runIds,
-      columns: [{ key: 'a', label: 'Item' }, { key: 'b', label: 'Duplicate of' }, { key: 'kind', label: 'Kind' }],
+      kind: 'table',
+      id: `${id}-duplicates`,
+      caption: `Duplicate images across groups (${keepDuplicates ? 'kept' : 'left out of the pairs'})`,
+      runIds,
+      columns: [
+        { key: 'a', label: 'Item' },
+        { key: 'b', label: 'Duplicate of' },
+        { key: 'kind', label: 'Kind' },
+      ],
       rows: summary.duplicates.map((d) => ({ runIds, cells: [textCell(d.a), textCell(d.b), textCell(d.kind)] })),
     });
   }
-  return { id, title: runTitle('False positives between unrelated images', input, several), runIds, keyNumbers, blocks };
+  return {
+    id,
+    title: runTitle('False positives between unrelated images', input, several),
+    runIds,
+    keyNumbers,
+    blocks,
+  };
 }
 
 export const fprContributor: SectionContributor = {

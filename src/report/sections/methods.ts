@@ -30,17 +30,36 @@ function runsTable(inputs: readonly ReportInput[]): Block {
   const rows: TableRow[] = inputs.map(({ run }) => ({
     runIds: [run.id],
     cells: [
-      textCell(run.id), textCell(run.kind), textCell(run.name), textCell(run.status), textCell(run.startedAt), run.endedAt ? textCell(run.endedAt) : emptyCell(),
-      run.seed === null ? emptyCell() : textCell(run.seed), run.datasetHash ? { text: short(run.datasetHash), value: run.datasetHash } : emptyCell(),
-      textCell(run.provenance.gitCommit ? `${run.provenance.gitCommit.slice(0, 12)}${run.provenance.gitDirty ? ' (uncommitted changes)' : ''}` : 'not a git checkout'),
+      textCell(run.id),
+      textCell(run.kind),
+      textCell(run.name),
+      textCell(run.status),
+      textCell(run.startedAt),
+      run.endedAt ? textCell(run.endedAt) : emptyCell(),
+      run.seed === null ? emptyCell() : textCell(run.seed),
+      run.datasetHash ? { text: short(run.datasetHash), value: run.datasetHash } : emptyCell(),
+      textCell(
+        run.provenance.gitCommit
+          ? `${run.provenance.gitCommit.slice(0, 12)}${run.provenance.gitDirty ? ' (uncommitted changes)' : ''}`
+          : 'not a git checkout',
+      ),
     ],
   }));
   return {
-    kind: 'table', id: 'methods-runs', caption: 'Runs this report draws on', runIds: inputs.map((i) => i.run.id),
+    kind: 'table',
+    id: 'methods-runs',
+    caption: 'Runs this report draws on',
+    runIds: inputs.map((i) => i.run.id),
     columns: [
-      { key: 'id', label: 'Run' }, { key: 'kind', label: 'Kind' }, { key: 'name', label: 'Name' }, { key: 'status', label: 'Status' },
-      { key: 'started', label: 'Started' }, { key: 'ended', label: 'Ended' }, { key: 'seed', label: 'Seed' },
-      { key: 'dataset', label: 'Dataset fingerprint' }, { key: 'commit', label: 'scanlab commit' },
+      { key: 'id', label: 'Run' },
+      { key: 'kind', label: 'Kind' },
+      { key: 'name', label: 'Name' },
+      { key: 'status', label: 'Status' },
+      { key: 'started', label: 'Started' },
+      { key: 'ended', label: 'Ended' },
+      { key: 'seed', label: 'Seed' },
+      { key: 'dataset', label: 'Dataset fingerprint' },
+      { key: 'commit', label: 'scanlab commit' },
     ],
     rows,
   };
@@ -48,28 +67,49 @@ function runsTable(inputs: readonly ReportInput[]): Block {
 
 function datasetsTable(inputs: readonly ReportInput[]): Block | null {
   const byFingerprint = new Map<string, ReportInput[]>();
-  for (const i of inputs) if (i.dataset) byFingerprint.set(i.run.datasetHash ?? i.dataset.path, [...(byFingerprint.get(i.run.datasetHash ?? i.dataset.path) ?? []), i]);
+  for (const i of inputs)
+    if (i.dataset)
+      byFingerprint.set(i.run.datasetHash ?? i.dataset.path, [
+        ...(byFingerprint.get(i.run.datasetHash ?? i.dataset.path) ?? []),
+        i,
+      ]);
   if (byFingerprint.size === 0) return null;
   const rows: TableRow[] = [...byFingerprint.entries()].map(([fingerprint, runs]) => {
     const d = runs[0]!.dataset!;
-    const kinds = d.kinds ? Object.entries(d.kinds).map(([k, n]) => `${k} ${n}`).join(', ') : '';
+    const kinds = d.kinds
+      ? Object.entries(d.kinds)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ')
+      : '';
     return {
       runIds: runs.map((r) => r.run.id),
       cells: [
-        textCell(d.available ? d.name ?? '' : '(files not found at report time)'), textCell(d.path), { text: fingerprint, value: fingerprint },
-        d.items === undefined ? emptyCell() : numberCell(d.items), d.groups === undefined ? emptyCell() : numberCell(d.groups),
-        d.kinds ? { text: kinds, value: { ...d.kinds } } : emptyCell(), d.synthetic === undefined ? emptyCell() : textCell(d.synthetic ? 'yes' : 'no'),
+        textCell(d.available ? (d.name ?? '') : '(files not found at report time)'),
+        textCell(d.path),
+        { text: fingerprint, value: fingerprint },
+        d.items === undefined ? emptyCell() : numberCell(d.items),
+        d.groups === undefined ? emptyCell() : numberCell(d.groups),
+        d.kinds ? { text: kinds, value: { ...d.kinds } } : emptyCell(),
+        d.synthetic === undefined ? emptyCell() : textCell(d.synthetic ? 'yes' : 'no'),
         textCell(runs.map((r) => r.run.id).join(', ')),
       ],
     };
   });
   return {
-    kind: 'table', id: 'methods-datasets', caption: 'Datasets (fingerprint recorded by the runs; name, counts and kinds read from the files when the report was made)',
+    kind: 'table',
+    id: 'methods-datasets',
+    caption:
+      'Datasets (fingerprint recorded by the runs; name, counts and kinds read from the files when the report was made)',
     runIds: [...byFingerprint.values()].flat().map((i) => i.run.id),
     columns: [
-      { key: 'name', label: 'Dataset' }, { key: 'path', label: 'Path' }, { key: 'fingerprint', label: 'Fingerprint (SHA-256)' },
-      { key: 'items', label: 'Images', numeric: true }, { key: 'groups', label: 'Near-duplicate groups', numeric: true },
-      { key: 'kinds', label: 'Kinds' }, { key: 'synthetic', label: 'Synthetic' }, { key: 'runs', label: 'Runs' },
+      { key: 'name', label: 'Dataset' },
+      { key: 'path', label: 'Path' },
+      { key: 'fingerprint', label: 'Fingerprint (SHA-256)' },
+      { key: 'items', label: 'Images', numeric: true },
+      { key: 'groups', label: 'Near-duplicate groups', numeric: true },
+      { key: 'kinds', label: 'Kinds' },
+      { key: 'synthetic', label: 'Synthetic' },
+      { key: 'runs', label: 'Runs' },
     ],
     rows,
   };
@@ -79,10 +119,21 @@ function configTable(inputs: readonly ReportInput[]): Block {
   const rows: TableRow[] = inputs.flatMap(({ run }) =>
     Object.entries((run.config ?? {}) as Record<string, unknown>)
       .filter(([key]) => key !== 'transforms')
-      .map(([key, v]) => ({ runIds: [run.id], cells: [textCell(run.id), textCell(key), typeof v === 'number' ? numberCell(v) : textCell(configValue(v))] })));
+      .map(([key, v]) => ({
+        runIds: [run.id],
+        cells: [textCell(run.id), textCell(key), typeof v === 'number' ? numberCell(v) : textCell(configValue(v))],
+      })),
+  );
   return {
-    kind: 'table', id: 'methods-config', caption: 'Run configurations (transforms are listed separately)', runIds: inputs.map((i) => i.run.id),
-    columns: [{ key: 'run', label: 'Run' }, { key: 'setting', label: 'Setting' }, { key: 'value', label: 'Value' }],
+    kind: 'table',
+    id: 'methods-config',
+    caption: 'Run configurations (transforms are listed separately)',
+    runIds: inputs.map((i) => i.run.id),
+    columns: [
+      { key: 'run', label: 'Run' },
+      { key: 'setting', label: 'Setting' },
+      { key: 'value', label: 'Value' },
+    ],
     rows,
   };
 }
@@ -91,14 +142,25 @@ function transformsList(inputs: readonly ReportInput[]): Block | null {
   const byTransform = new Map<string, string[]>();
   for (const { run } of inputs) {
     const transforms = (run.config as { transforms?: unknown } | null)?.transforms;
-    if (Array.isArray(transforms)) for (const t of transforms) byTransform.set(String(t), [...(byTransform.get(String(t)) ?? []), run.id]);
+    if (Array.isArray(transforms))
+      for (const t of transforms) byTransform.set(String(t), [...(byTransform.get(String(t)) ?? []), run.id]);
   }
   if (byTransform.size === 0) return null;
   const runIds = [...new Set([...byTransform.values()].flat())];
   return {
-    kind: 'table', id: 'methods-transforms', caption: 'Transforms applied in robustness runs (spec language and parameters: docs/transforms.md); each edit is seeded per image from the run seed', runIds,
-    columns: [{ key: 'transform', label: 'Transform' }, { key: 'runs', label: 'Runs' }],
-    rows: [...byTransform.entries()].map(([t, ids]) => ({ runIds: ids, cells: [textCell(t), textCell(ids.join(', '))] })),
+    kind: 'table',
+    id: 'methods-transforms',
+    caption:
+      'Transforms applied in robustness runs (spec language and parameters: docs/transforms.md); each edit is seeded per image from the run seed',
+    runIds,
+    columns: [
+      { key: 'transform', label: 'Transform' },
+      { key: 'runs', label: 'Runs' },
+    ],
+    rows: [...byTransform.entries()].map(([t, ids]) => ({
+      runIds: ids,
+      cells: [textCell(t), textCell(ids.join(', '))],
+    })),
   };
 }
 
@@ -119,14 +181,26 @@ function thresholdsTable(ctx: ReportContext): Block | null {
     return {
       runIds: ids,
       cells: [
-        textCell(algo), nbits === null ? emptyCell() : numberCell(nbits), numberCell(ctx.options.thresholdOf(algo)),
-        textCell(ctx.options.thresholdOverridden(algo) ? 'set for this report' : 'scanlab default (src/eval/thresholds.ts)'),
+        textCell(algo),
+        nbits === null ? emptyCell() : numberCell(nbits),
+        numberCell(ctx.options.thresholdOf(algo)),
+        textCell(
+          ctx.options.thresholdOverridden(algo) ? 'set for this report' : 'scanlab default (src/eval/thresholds.ts)',
+        ),
       ],
     };
   });
   return {
-    kind: 'table', id: 'methods-thresholds', caption: 'Operating thresholds: a pair matches when the Hamming distance is at most τ', runIds: [...new Set([...algos.values()].flat())],
-    columns: [{ key: 'algo', label: 'Algorithm' }, { key: 'bits', label: 'Bits', numeric: true }, { key: 'tau', label: 'τ (bits)', numeric: true }, { key: 'source', label: 'Source' }],
+    kind: 'table',
+    id: 'methods-thresholds',
+    caption: 'Operating thresholds: a pair matches when the Hamming distance is at most τ',
+    runIds: [...new Set([...algos.values()].flat())],
+    columns: [
+      { key: 'algo', label: 'Algorithm' },
+      { key: 'bits', label: 'Bits', numeric: true },
+      { key: 'tau', label: 'τ (bits)', numeric: true },
+      { key: 'source', label: 'Source' },
+    ],
     rows,
   };
 }
@@ -146,10 +220,21 @@ function versionsTable(inputs: readonly ReportInput[]): Block {
     for (const [pkg, v] of Object.entries(p.packages)) add(pkg, v, run.id);
   }
   const rows: TableRow[] = [...versions.entries()].flatMap(([component, byVersion]) =>
-    [...byVersion.entries()].map(([version, ids]) => ({ runIds: ids, cells: [textCell(component), textCell(version), textCell(ids.join(', '))] })));
+    [...byVersion.entries()].map(([version, ids]) => ({
+      runIds: ids,
+      cells: [textCell(component), textCell(version), textCell(ids.join(', '))],
+    })),
+  );
   return {
-    kind: 'table', id: 'methods-versions', caption: 'Software versions recorded by the runs', runIds: inputs.map((i) => i.run.id),
-    columns: [{ key: 'component', label: 'Component' }, { key: 'version', label: 'Version' }, { key: 'runs', label: 'Runs' }],
+    kind: 'table',
+    id: 'methods-versions',
+    caption: 'Software versions recorded by the runs',
+    runIds: inputs.map((i) => i.run.id),
+    columns: [
+      { key: 'component', label: 'Component' },
+      { key: 'version', label: 'Version' },
+      { key: 'runs', label: 'Runs' },
+    ],
     rows,
   };
 }
@@ -157,21 +242,40 @@ function versionsTable(inputs: readonly ReportInput[]): Block {
 function notes(ctx: ReportContext): string[] {
   const out: string[] = [];
   for (const i of ctx.inputs) {
-    if (i.run.status !== 'done') out.push(`Run ${i.run.id} (${i.run.kind}) is ${i.run.status}${i.artifacts.summary === undefined ? ' and has no summary yet: resume it to include its results' : ''}.`);
-    if (i.run.provenance.gitDirty) out.push(`Run ${i.run.id} was made from a checkout with uncommitted changes to tracked files.`);
+    if (i.run.status !== 'done')
+      out.push(
+        `Run ${i.run.id} (${i.run.kind}) is ${i.run.status}${i.artifacts.summary === undefined ? ' and has no summary yet: resume it to include its results' : ''}.`,
+      );
+    if (i.run.provenance.gitDirty)
+      out.push(`Run ${i.run.id} was made from a checkout with uncommitted changes to tracked files.`);
   }
-  for (const i of ctx.uncovered) out.push(`Run ${i.run.id} is a ${i.run.kind} run, for which no report section exists yet; only its configuration is listed.`);
+  for (const i of ctx.uncovered)
+    out.push(
+      `Run ${i.run.id} is a ${i.run.kind} run, for which no report section exists yet; only its configuration is listed.`,
+    );
   return out;
 }
 
 function methodsSection(ctx: ReportContext): ReportSection {
   const blocks: Block[] = [
-    { kind: 'text', paragraphs: ['Everything in this section is read from the stored runs: rerunning a run with the same configuration, seed and dataset fingerprint on the same software versions gives the same numbers.'] },
+    {
+      kind: 'text',
+      paragraphs: [
+        'Everything in this section is read from the stored runs: rerunning a run with the same configuration, seed and dataset fingerprint on the same software versions gives the same numbers.',
+      ],
+    },
     runsTable(ctx.inputs),
   ];
   const extra = notes(ctx);
   if (extra.length) blocks.push({ kind: 'list', title: 'Notes on the runs', items: extra });
-  for (const b of [datasetsTable(ctx.inputs), configTable(ctx.inputs), transformsList(ctx.inputs), thresholdsTable(ctx), versionsTable(ctx.inputs)]) if (b) blocks.push(b);
+  for (const b of [
+    datasetsTable(ctx.inputs),
+    configTable(ctx.inputs),
+    transformsList(ctx.inputs),
+    thresholdsTable(ctx),
+    versionsTable(ctx.inputs),
+  ])
+    if (b) blocks.push(b);
   blocks.push({ kind: 'list', title: 'Statistical methods and assumptions', items: STATISTICAL_METHODS });
   return { id: 'methods', title: 'Methods', runIds: ctx.inputs.map((i) => i.run.id), blocks };
 }

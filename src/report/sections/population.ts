@@ -29,7 +29,8 @@ export function populationScenarios(summary: FprSummary, options: ResolvedReport
     for (const dbSize of options.dbSizes) {
       for (const photosPerYear of options.photoVolumes) {
         const byAccountThreshold = Array.from({ length: options.maxAccountThreshold }, (_, k) =>
-          populationReport(algo, a, a.dof, { threshold, dbSize, photosPerYear, accountThreshold: k + 1 }));
+          populationReport(algo, a, a.dof, { threshold, dbSize, photosPerYear, accountThreshold: k + 1 }),
+        );
         out.push({ algo, dbSize, photosPerYear, byAccountThreshold });
       }
     }
@@ -44,22 +45,34 @@ function resolutionSentence(summary: FprSummary, dbSizes: readonly number[]): st
   const n = Math.max(...Object.values(summary.algos).map((a) => total(a)));
   const bound = 3 / n;
   const d = dbSizes[0]!;
-  return `With ${n} unrelated pairs, even zero false positives bound FPR only near 3/n = ${formatSci(bound)}; against D = ${formatCount(d)} hashes ` +
+  return (
+    `With ${n} unrelated pairs, even zero false positives bound FPR only near 3/n = ${formatSci(bound)}; against D = ${formatCount(d)} hashes ` +
     `that bound still allows a per-photo false-match probability of ${formatSci(perPhotoFalseMatch(bound, d))}. Smaller population-scale rates ` +
-    `need more pairs, or rest on the DoF extrapolation and its assumption.`;
+    `need more pairs, or rest on the DoF extrapolation and its assumption.`
+  );
 }
 
-function populationSection({ input, summary }: RunWithSummary<FprSummary>, options: ResolvedReportOptions, several: boolean): ReportSection | null {
+function populationSection(
+  { input, summary }: RunWithSummary<FprSummary>,
+  options: ResolvedReportOptions,
+  several: boolean,
+): ReportSection | null {
   const scenarios = populationScenarios(summary, options);
   if (scenarios.length === 0) return null;
   const runIds = [input.run.id];
   const id = runSectionId('population', input, several);
   const ts = options.accountThresholds.filter((t) => t >= 1 && t <= options.maxAccountThreshold);
   const head = (fitted: boolean): { key: string; label: string; numeric?: boolean }[] => [
-    { key: 'algo', label: 'Algorithm' }, { key: 'tau', label: 'τ (bits)', numeric: true },
+    { key: 'algo', label: 'Algorithm' },
+    { key: 'tau', label: 'τ (bits)', numeric: true },
     { key: 'fpr', label: fitted ? 'FPR (DoF fit)' : 'FPR per pair [95% CI]', numeric: true },
-    { key: 'D', label: 'Database size D', numeric: true }, { key: 'n', label: 'Photos a year n', numeric: true },
-    { key: 'perPhoto', label: fitted ? 'Per-photo false match (fit)' : 'Per-photo false match [95% CI]', numeric: true },
+    { key: 'D', label: 'Database size D', numeric: true },
+    { key: 'n', label: 'Photos a year n', numeric: true },
+    {
+      key: 'perPhoto',
+      label: fitted ? 'Per-photo false match (fit)' : 'Per-photo false match [95% CI]',
+      numeric: true,
+    },
     ...ts.map((t) => ({ key: `t${t}`, label: `P(flag) per year, t = ${t}${fitted ? ' (fit)' : ''}`, numeric: true })),
   ];
   const measuredRows: TableRow[] = [];
@@ -67,16 +80,31 @@ function populationSection({ input, summary }: RunWithSummary<FprSummary>, optio
   for (const s of scenarios) {
     const first = s.byAccountThreshold[0]!;
     const common: Cell[] = [textCell(s.algo), numberCell(first.threshold)];
-    const scenario: Cell[] = [numberCell(s.dbSize, formatCount(s.dbSize)), numberCell(s.photosPerYear, formatCount(s.photosPerYear))];
+    const scenario: Cell[] = [
+      numberCell(s.dbSize, formatCount(s.dbSize)),
+      numberCell(s.photosPerYear, formatCount(s.photosPerYear)),
+    ];
     measuredRows.push({
       runIds,
-      cells: [...common, proportionCell(first.fpr), ...scenario, estimateCell(first.perPhoto), ...ts.map((t) => estimateCell(atT(s, t)!.perAccount))],
+      cells: [
+        ...common,
+        proportionCell(first.fpr),
+        ...scenario,
+        estimateCell(first.perPhoto),
+        ...ts.map((t) => estimateCell(atT(s, t)!.perAccount)),
+      ],
     });
     if (first.fitted) {
       const fitCell = (x: number): Cell => numberCell(x, formatSci(x));
       fittedRows.push({
         runIds,
-        cells: [...common, fitCell(first.fitted.fpr), ...scenario, fitCell(first.fitted.perPhoto), ...ts.map((t) => (atT(s, t)!.fitted ? fitCell(atT(s, t)!.fitted!.perAccount) : emptyCell()))],
+        cells: [
+          ...common,
+          fitCell(first.fitted.fpr),
+          ...scenario,
+          fitCell(first.fitted.perPhoto),
+          ...ts.map((t) => (atT(s, t)!.fitted ? fitCell(atT(s, t)!.fitted!.perAccount) : emptyCell())),
+        ],
       });
     }
   }
@@ -94,27 +122,74 @@ function populationSection({ input, summary }: RunWithSummary<FprSummary>, optio
     },
     { kind: 'list', title: 'Assumptions', items: [INDEPENDENCE_ASSUMPTION, DOF_ASSUMPTION] },
     ...options.photoVolumes.map((n) => {
-      const points: AccountFlagPoint[] = scenarios.filter((s) => s.photosPerYear === n).flatMap((s) =>
-        s.byAccountThreshold.map((r) => ({ algo: s.algo, operatingThreshold: r.threshold, dbSize: s.dbSize, accountThreshold: r.accountThreshold, measured: r.perAccount, fitted: r.fitted?.perAccount ?? null })));
+      const points: AccountFlagPoint[] = scenarios
+        .filter((s) => s.photosPerYear === n)
+        .flatMap((s) =>
+          s.byAccountThreshold.map((r) => ({
+            algo: s.algo,
+            operatingThreshold: r.threshold,
+            dbSize: s.dbSize,
+            accountThreshold: r.accountThreshold,
+            measured: r.perAccount,
+            fitted: r.fitted?.perAccount ?? null,
+          })),
+        );
       return accountFlagChart(`${id}-accounts-n${n}`, runIds, n, algos, options.dbSizes, points);
     }),
-    { kind: 'table', id: `${id}-measured`, caption: 'Per-photo and per-account false-flag probabilities from the measured FPR, with 95% intervals', runIds, columns: head(false), rows: measuredRows },
+    {
+      kind: 'table',
+      id: `${id}-measured`,
+      caption: 'Per-photo and per-account false-flag probabilities from the measured FPR, with 95% intervals',
+      runIds,
+      columns: head(false),
+      rows: measuredRows,
+    },
   ];
   if (fittedRows.length) {
-    blocks.push({ kind: 'table', id: `${id}-fitted`, caption: 'The same quantities from the effective-DoF extrapolation of FPR (point values)', runIds, columns: head(true), rows: fittedRows });
+    blocks.push({
+      kind: 'table',
+      id: `${id}-fitted`,
+      caption: 'The same quantities from the effective-DoF extrapolation of FPR (point values)',
+      runIds,
+      columns: head(true),
+      rows: fittedRows,
+    });
   }
   // The headline scenario: the first database size and photo volume, at the largest tabulated account threshold.
-  const headline = scenarios.filter((s) => s.dbSize === options.dbSizes[0] && s.photosPerYear === options.photoVolumes[0]);
+  const headline = scenarios.filter(
+    (s) => s.dbSize === options.dbSizes[0] && s.photosPerYear === options.photoVolumes[0],
+  );
   const t = ts[ts.length - 1] ?? 1;
-  const scenarioText = (s: PopulationScenario): string => `P(account flagged per year) at D = ${formatCount(s.dbSize)}, n = ${formatCount(s.photosPerYear)}, t = ${t}`;
+  const scenarioText = (s: PopulationScenario): string =>
+    `P(account flagged per year) at D = ${formatCount(s.dbSize)}, n = ${formatCount(s.photosPerYear)}, t = ${t}`;
   const suffix = several ? ` (run ${input.run.id})` : '';
   const keyNumbers: KeyNumber[] = headline.flatMap((s) => {
     const r = atT(s, t)!;
-    const measured: KeyNumber = { label: `${scenarioText(s)} (measured)${suffix}`, subject: s.algo, cell: estimateCell(r.perAccount), runIds };
-    const fitted: KeyNumber[] = r.fitted ? [{ label: `${scenarioText(s)} (DoF fit)${suffix}`, subject: s.algo, cell: numberCell(r.fitted.perAccount, formatSci(r.fitted.perAccount)), runIds }] : [];
+    const measured: KeyNumber = {
+      label: `${scenarioText(s)} (measured)${suffix}`,
+      subject: s.algo,
+      cell: estimateCell(r.perAccount),
+      runIds,
+    };
+    const fitted: KeyNumber[] = r.fitted
+      ? [
+          {
+            label: `${scenarioText(s)} (DoF fit)${suffix}`,
+            subject: s.algo,
+            cell: numberCell(r.fitted.perAccount, formatSci(r.fitted.perAccount)),
+            runIds,
+          },
+        ]
+      : [];
     return [measured, ...fitted];
   });
-  return { id, title: runTitle('Population scale: false flags per account', input, several), runIds, keyNumbers, blocks };
+  return {
+    id,
+    title: runTitle('Population scale: false flags per account', input, several),
+    runIds,
+    keyNumbers,
+    blocks,
+  };
 }
 
 export const populationContributor: SectionContributor = {
@@ -122,6 +197,8 @@ export const populationContributor: SectionContributor = {
   kinds: ['fpr'],
   contribute(ctx) {
     const runs = summariesOf<FprSummary>(ctx, 'fpr');
-    return runs.map((r) => populationSection(r, ctx.options, runs.length > 1)).filter((s): s is ReportSection => s !== null);
+    return runs
+      .map((r) => populationSection(r, ctx.options, runs.length > 1))
+      .filter((s): s is ReportSection => s !== null);
   },
 };

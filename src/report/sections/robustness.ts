@@ -28,13 +28,21 @@ export function robustnessRates(summary: RobustnessSummary, thresholdOf: (algo: 
     };
     const n = total({ nbits: a.nbits, counts: a.overall });
     return {
-      algo, nbits: a.nbits, threshold, overall: rate(a.overall), meanDistance: n ? mean({ nbits: a.nbits, counts: a.overall }) : null,
+      algo,
+      nbits: a.nbits,
+      threshold,
+      overall: rate(a.overall),
+      meanDistance: n ? mean({ nbits: a.nbits, counts: a.overall }) : null,
       perTransform: summary.transforms.map((transform) => ({ transform, tpr: rate(a.perTransform[transform] ?? []) })),
     };
   });
 }
 
-function robustnessSection({ input, summary }: RunWithSummary<RobustnessSummary>, options: ResolvedReportOptions, several: boolean): ReportSection {
+function robustnessSection(
+  { input, summary }: RunWithSummary<RobustnessSummary>,
+  options: ResolvedReportOptions,
+  several: boolean,
+): ReportSection {
   const runIds = [input.run.id];
   const id = runSectionId('robustness', input, several);
   const rates = robustnessRates(summary, options.thresholdOf);
@@ -45,24 +53,39 @@ function robustnessSection({ input, summary }: RunWithSummary<RobustnessSummary>
       `(${copies} edited copies per algorithm). An edited copy is a true positive when the Hamming distance between its hash and the original's ` +
       `is at most the algorithm's operating threshold τ. Rates carry 95% Clopper–Pearson intervals.`,
   ];
-  if (summary.failedItems.length) paragraphs.push(`${summary.failedItems.length} image(s) could not be processed and are not counted: ${summary.failedItems.map((f) => `${f.id} (${f.error})`).join('; ')}.`);
-  if (summary.failedVariants) paragraphs.push(`${summary.failedVariants} edited copies failed to be produced or hashed and are not counted.`);
+  if (summary.failedItems.length)
+    paragraphs.push(
+      `${summary.failedItems.length} image(s) could not be processed and are not counted: ${summary.failedItems.map((f) => `${f.id} (${f.error})`).join('; ')}.`,
+    );
+  if (summary.failedVariants)
+    paragraphs.push(`${summary.failedVariants} edited copies failed to be produced or hashed and are not counted.`);
 
   const overallRows: TableRow[] = rates.map((r) => {
     const hardest = r.perTransform.filter((t) => t.tpr).sort((a, b) => a.tpr!.estimate - b.tpr!.estimate)[0];
     return {
       runIds,
       cells: [
-        textCell(r.algo), numberCell(r.nbits), numberCell(r.threshold),
-        r.overall ? numberCell(r.overall.n) : emptyCell(), r.overall ? proportionCell(r.overall) : emptyCell('not measured'),
+        textCell(r.algo),
+        numberCell(r.nbits),
+        numberCell(r.threshold),
+        r.overall ? numberCell(r.overall.n) : emptyCell(),
+        r.overall ? proportionCell(r.overall) : emptyCell('not measured'),
         r.meanDistance === null ? emptyCell() : numberCell(r.meanDistance, formatFixed(r.meanDistance, 2)),
-        hardest ? { text: `${hardest.transform}: ${formatProportion(hardest.tpr!)}`, value: { transform: hardest.transform, ...hardest.tpr! } } : emptyCell(),
+        hardest
+          ? {
+              text: `${hardest.transform}: ${formatProportion(hardest.tpr!)}`,
+              value: { transform: hardest.transform, ...hardest.tpr! },
+            }
+          : emptyCell(),
       ],
     };
   });
   const byTransform: TableRow[] = summary.transforms.map((transform, k) => ({
     runIds,
-    cells: [textCell(transform), ...rates.map((r) => (r.perTransform[k]!.tpr ? proportionCell(r.perTransform[k]!.tpr!) : emptyCell()))],
+    cells: [
+      textCell(transform),
+      ...rates.map((r) => (r.perTransform[k]!.tpr ? proportionCell(r.perTransform[k]!.tpr!) : emptyCell())),
+    ],
   }));
   const retrieval: TableRow[] = summary.transforms.map((transform) => ({
     runIds,
@@ -76,11 +99,20 @@ function robustnessSection({ input, summary }: RunWithSummary<RobustnessSummary>
       }),
     ],
   }));
-  const cells: HeatmapCell[] = rates.flatMap((r) => r.perTransform.filter((t) => t.tpr).map((t) => ({ algo: r.algo, threshold: r.threshold, transform: t.transform, tpr: t.tpr! })));
+  const cells: HeatmapCell[] = rates.flatMap((r) =>
+    r.perTransform
+      .filter((t) => t.tpr)
+      .map((t) => ({ algo: r.algo, threshold: r.threshold, transform: t.transform, tpr: t.tpr! })),
+  );
   const suffix = several ? ` (run ${input.run.id})` : '';
   const keyNumbers: KeyNumber[] = rates
     .filter((r) => r.overall)
-    .map((r) => ({ label: `TPR at τ, all transforms${suffix}`, subject: r.algo, cell: proportionCell(r.overall!), runIds }));
+    .map((r) => ({
+      label: `TPR at τ, all transforms${suffix}`,
+      subject: r.algo,
+      cell: proportionCell(r.overall!),
+      runIds,
+    }));
   return {
     id,
     title: runTitle('Robustness to edits', input, several),
@@ -89,22 +121,38 @@ function robustnessSection({ input, summary }: RunWithSummary<RobustnessSummary>
     blocks: [
       { kind: 'text', paragraphs },
       {
-        kind: 'table', id: `${id}-overall`, caption: 'True-positive rate per algorithm over all transforms, at the operating threshold', runIds,
+        kind: 'table',
+        id: `${id}-overall`,
+        caption: 'True-positive rate per algorithm over all transforms, at the operating threshold',
+        runIds,
         columns: [
-          { key: 'algo', label: 'Algorithm' }, { key: 'bits', label: 'Bits', numeric: true }, { key: 'tau', label: 'τ (bits)', numeric: true },
-          { key: 'copies', label: 'Edited copies', numeric: true }, { key: 'tpr', label: 'TPR [95% CI]', numeric: true },
-          { key: 'mean', label: 'Mean distance (bits)', numeric: true }, { key: 'hardest', label: 'Hardest transform: TPR' },
+          { key: 'algo', label: 'Algorithm' },
+          { key: 'bits', label: 'Bits', numeric: true },
+          { key: 'tau', label: 'τ (bits)', numeric: true },
+          { key: 'copies', label: 'Edited copies', numeric: true },
+          { key: 'tpr', label: 'TPR [95% CI]', numeric: true },
+          { key: 'mean', label: 'Mean distance (bits)', numeric: true },
+          { key: 'hardest', label: 'Hardest transform: TPR' },
         ],
         rows: overallRows,
       },
       tprHeatmapChart(`${id}-heatmap`, runIds, algos, summary.transforms, cells),
       {
-        kind: 'table', id: `${id}-by-transform`, caption: 'True-positive rate [95% CI] per transform and algorithm, at the operating thresholds', runIds,
-        columns: [{ key: 'transform', label: 'Transform' }, ...rates.map((r) => ({ key: r.algo, label: `${r.algo} (τ=${r.threshold})`, numeric: true }))],
+        kind: 'table',
+        id: `${id}-by-transform`,
+        caption: 'True-positive rate [95% CI] per transform and algorithm, at the operating thresholds',
+        runIds,
+        columns: [
+          { key: 'transform', label: 'Transform' },
+          ...rates.map((r) => ({ key: r.algo, label: `${r.algo} (τ=${r.threshold})`, numeric: true })),
+        ],
         rows: byTransform,
       },
       {
-        kind: 'table', id: `${id}-retrieval`, caption: `Retrieval: recall at precision ≥ ${summary.retrievalPrecision} per transform (the edited copy's closest original must be its own), with the threshold that achieves it`, runIds,
+        kind: 'table',
+        id: `${id}-retrieval`,
+        caption: `Retrieval: recall at precision ≥ ${summary.retrievalPrecision} per transform (the edited copy's closest original must be its own), with the threshold that achieves it`,
+        runIds,
         columns: [{ key: 'transform', label: 'Transform' }, ...algos.map((a) => ({ key: a, label: a, numeric: true }))],
         rows: retrieval,
       },

@@ -5,7 +5,15 @@ import type { FprSummary } from '../../eval/fpr.js';
 import type { DistanceHistogram } from '../../eval/histogram.js';
 import { total } from '../../eval/histogram.js';
 import type { RobustnessSummary } from '../../eval/robustness-summary.js';
-import { auc, equalErrorRate, operatingPoints, STANDARD_FPR_TARGETS, tprAtFpr, type OperatingPoint, type TprAtFpr } from '../../eval/roc.js';
+import {
+  auc,
+  equalErrorRate,
+  operatingPoints,
+  STANDARD_FPR_TARGETS,
+  tprAtFpr,
+  type OperatingPoint,
+  type TprAtFpr,
+} from '../../eval/roc.js';
 import { distanceHistogramChart } from '../charts/distance-histograms.js';
 import { rocChart } from '../charts/roc-curves.js';
 import { summariesOf, type RunWithSummary, type SectionContributor } from '../context.js';
@@ -25,7 +33,11 @@ export interface AlgoRoc {
 }
 
 /** ROC analysis of every algorithm both runs measured with the same bit length and a non-empty histogram. */
-export function rocAnalysis(robustness: RobustnessSummary, fpr: FprSummary, thresholdOf: (algo: string) => number): AlgoRoc[] {
+export function rocAnalysis(
+  robustness: RobustnessSummary,
+  fpr: FprSummary,
+  thresholdOf: (algo: string) => number,
+): AlgoRoc[] {
   const out: AlgoRoc[] = [];
   for (const [algo, r] of Object.entries(robustness.algos)) {
     const f = fpr.algos[algo];
@@ -35,8 +47,13 @@ export function rocAnalysis(robustness: RobustnessSummary, fpr: FprSummary, thre
     if (total(related) === 0 || total(unrelated) === 0) continue;
     const points = operatingPoints(related, unrelated);
     out.push({
-      algo, threshold: Math.min(thresholdOf(algo), r.nbits), related, unrelated, points,
-      auc: auc(related, unrelated), eer: equalErrorRate(related, unrelated),
+      algo,
+      threshold: Math.min(thresholdOf(algo), r.nbits),
+      related,
+      unrelated,
+      points,
+      auc: auc(related, unrelated),
+      eer: equalErrorRate(related, unrelated),
       atTargets: STANDARD_FPR_TARGETS.map((t) => tprAtFpr(points, t)),
     });
   }
@@ -44,22 +61,40 @@ export function rocAnalysis(robustness: RobustnessSummary, fpr: FprSummary, thre
 }
 
 /** Pairs each robustness run with the FPR runs on the same dataset, or with every FPR run when none shares it. */
-export function rocPairs(robustness: readonly RunWithSummary<RobustnessSummary>[], fpr: readonly RunWithSummary<FprSummary>[]): [RunWithSummary<RobustnessSummary>, RunWithSummary<FprSummary>][] {
+export function rocPairs(
+  robustness: readonly RunWithSummary<RobustnessSummary>[],
+  fpr: readonly RunWithSummary<FprSummary>[],
+): [RunWithSummary<RobustnessSummary>, RunWithSummary<FprSummary>][] {
   const pairs: [RunWithSummary<RobustnessSummary>, RunWithSummary<FprSummary>][] = [];
   for (const r of robustness) {
-    const same = fpr.filter((f) => f.input.run.datasetHash !== null && f.input.run.datasetHash === r.input.run.datasetHash);
+    const same = fpr.filter(
+      (f) => f.input.run.datasetHash !== null && f.input.run.datasetHash === r.input.run.datasetHash,
+    );
     for (const f of same.length ? same : fpr) pairs.push([r, f]);
   }
   return pairs;
 }
 
 function targetCell(t: TprAtFpr): Cell {
-  if (!t.supported) return { text: `n/a (needs ≥ ${formatCount(Math.ceil(3 / t.targetFpr))} unrelated pairs)`, value: { targetFpr: t.targetFpr, supported: false } };
-  if (t.tpr === null || t.threshold === null || t.fpr === null) return { text: 'no threshold', value: { targetFpr: t.targetFpr, supported: true } };
-  return { text: `${formatProportion(t.tpr)} (τ ≤ ${t.threshold})`, value: { targetFpr: t.targetFpr, threshold: t.threshold, ...t.tpr } };
+  if (!t.supported)
+    return {
+      text: `n/a (needs ≥ ${formatCount(Math.ceil(3 / t.targetFpr))} unrelated pairs)`,
+      value: { targetFpr: t.targetFpr, supported: false },
+    };
+  if (t.tpr === null || t.threshold === null || t.fpr === null)
+    return { text: 'no threshold', value: { targetFpr: t.targetFpr, supported: true } };
+  return {
+    text: `${formatProportion(t.tpr)} (τ ≤ ${t.threshold})`,
+    value: { targetFpr: t.targetFpr, threshold: t.threshold, ...t.tpr },
+  };
 }
 
-function rocSection(r: RunWithSummary<RobustnessSummary>, f: RunWithSummary<FprSummary>, options: ResolvedReportOptions, several: boolean): ReportSection | null {
+function rocSection(
+  r: RunWithSummary<RobustnessSummary>,
+  f: RunWithSummary<FprSummary>,
+  options: ResolvedReportOptions,
+  several: boolean,
+): ReportSection | null {
   const analysis = rocAnalysis(r.summary, f.summary, options.thresholdOf);
   if (analysis.length === 0) return null;
   const runIds = [r.input.run.id, f.input.run.id];
@@ -72,23 +107,43 @@ function rocSection(r: RunWithSummary<RobustnessSummary>, f: RunWithSummary<FprS
       `TPR at a target FPR is read at the largest threshold whose measured FPR is at most the target, and only where the sample holds at least 3/target unrelated pairs.`,
   ];
   const columns = [
-    { key: 'algo', label: 'Algorithm' }, { key: 'auc', label: 'AUC', numeric: true }, { key: 'eer', label: 'EER (at τ ≈)', numeric: true },
-    ...STANDARD_FPR_TARGETS.map((t) => ({ key: `tpr@${t}`, label: `TPR at FPR ≤ ${t.toExponential(0)}`, numeric: true })),
-    { key: 'tau', label: 'τ (bits)', numeric: true }, { key: 'tpr', label: 'TPR at τ', numeric: true }, { key: 'fpr', label: 'FPR at τ', numeric: true },
+    { key: 'algo', label: 'Algorithm' },
+    { key: 'auc', label: 'AUC', numeric: true },
+    { key: 'eer', label: 'EER (at τ ≈)', numeric: true },
+    ...STANDARD_FPR_TARGETS.map((t) => ({
+      key: `tpr@${t}`,
+      label: `TPR at FPR ≤ ${t.toExponential(0)}`,
+      numeric: true,
+    })),
+    { key: 'tau', label: 'τ (bits)', numeric: true },
+    { key: 'tpr', label: 'TPR at τ', numeric: true },
+    { key: 'fpr', label: 'FPR at τ', numeric: true },
   ];
   const rows = analysis.map((a) => {
     const at = a.points[a.threshold]!;
     return {
       runIds,
       cells: [
-        textCell(a.algo), numberCell(a.auc, formatFixed(a.auc, 4)),
-        { text: `${formatFixed(a.eer.rate, 4)} (${formatFixed(a.eer.threshold, 1)})`, value: { rate: a.eer.rate, threshold: a.eer.threshold } },
-        ...a.atTargets.map(targetCell), numberCell(a.threshold), proportionCell(at.tpr), proportionCell(at.fpr),
+        textCell(a.algo),
+        numberCell(a.auc, formatFixed(a.auc, 4)),
+        {
+          text: `${formatFixed(a.eer.rate, 4)} (${formatFixed(a.eer.threshold, 1)})`,
+          value: { rate: a.eer.rate, threshold: a.eer.threshold },
+        },
+        ...a.atTargets.map(targetCell),
+        numberCell(a.threshold),
+        proportionCell(at.tpr),
+        proportionCell(at.fpr),
       ],
     };
   });
   const suffix = several ? ` (runs ${runIds.join(' + ')})` : '';
-  const keyNumbers: KeyNumber[] = analysis.map((a) => ({ label: `AUC${suffix}`, subject: a.algo, cell: numberCell(a.auc, formatFixed(a.auc, 4)), runIds }));
+  const keyNumbers: KeyNumber[] = analysis.map((a) => ({
+    label: `AUC${suffix}`,
+    subject: a.algo,
+    cell: numberCell(a.auc, formatFixed(a.auc, 4)),
+    runIds,
+  }));
   return {
     id,
     title: several ? `ROC and distance distributions — runs ${runIds.join(' + ')}` : 'ROC and distance distributions',
@@ -96,12 +151,28 @@ function rocSection(r: RunWithSummary<RobustnessSummary>, f: RunWithSummary<FprS
     keyNumbers,
     blocks: [
       { kind: 'text', paragraphs },
-      rocChart(`${id}-curves`, runIds, analysis.map((a) => ({ algo: a.algo, points: a.points, operatingThreshold: a.threshold, auc: a.auc }))),
+      rocChart(
+        `${id}-curves`,
+        runIds,
+        analysis.map((a) => ({ algo: a.algo, points: a.points, operatingThreshold: a.threshold, auc: a.auc })),
+      ),
       {
-        kind: 'table', id: `${id}-summary`, caption: 'ROC summary per algorithm: AUC, equal-error rate, TPR at standard FPR targets and at the operating threshold', runIds,
-        columns, rows, notes: [`Targets below 3/n (n = ${total(analysis[0]!.unrelated)} unrelated pairs) are not supported by this sample: no false positive among n pairs only bounds FPR near 3/n.`],
+        kind: 'table',
+        id: `${id}-summary`,
+        caption:
+          'ROC summary per algorithm: AUC, equal-error rate, TPR at standard FPR targets and at the operating threshold',
+        runIds,
+        columns,
+        rows,
+        notes: [
+          `Targets below 3/n (n = ${total(analysis[0]!.unrelated)} unrelated pairs) are not supported by this sample: no false positive among n pairs only bounds FPR near 3/n.`,
+        ],
       },
-      distanceHistogramChart(`${id}-histograms`, runIds, analysis.map((a) => ({ algo: a.algo, threshold: a.threshold, related: a.related, unrelated: a.unrelated }))),
+      distanceHistogramChart(
+        `${id}-histograms`,
+        runIds,
+        analysis.map((a) => ({ algo: a.algo, threshold: a.threshold, related: a.related, unrelated: a.unrelated })),
+      ),
     ],
   };
 }
@@ -111,6 +182,8 @@ export const rocContributor: SectionContributor = {
   kinds: ['robustness', 'fpr'],
   contribute(ctx) {
     const pairs = rocPairs(summariesOf<RobustnessSummary>(ctx, 'robustness'), summariesOf<FprSummary>(ctx, 'fpr'));
-    return pairs.map(([r, f]) => rocSection(r, f, ctx.options, pairs.length > 1)).filter((s): s is ReportSection => s !== null);
+    return pairs
+      .map(([r, f]) => rocSection(r, f, ctx.options, pairs.length > 1))
+      .filter((s): s is ReportSection => s !== null);
   },
 };

@@ -57,6 +57,7 @@ export function voucherCoordinates(prfKey: Uint8Array, id: Uint8Array): { shareX
     if (v !== undefined && v !== 0n) shareX = v;
   }
   let dhfX: number | undefined;
-  for (let counter = 0; dhfX === undefined; counter++) dhfX = m31FromWords(prf(prfKey, DHF_X_LABEL, id, counter), 1)?.[0];
+  for (let counter = 0; dhfX === undefined; counter++)
+    dhfX = m31FromWords(prf(prfKey, DHF_X_LABEL, id, counter), 1)?.[0];
   return { shareX, dhfX };
 }

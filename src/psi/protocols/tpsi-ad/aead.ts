@@ -13,12 +13,14 @@ export const NONCE_BYTES = 24;
 const ZERO_NONCE = new Uint8Array(12);
 
 /** A 32-byte key from input keying material, bound to `info`. */
-export const deriveKey = (ikm: Uint8Array, info: Uint8Array): Uint8Array => hkdf(sha256, ikm, undefined, info, KEY_BYTES);
+export const deriveKey = (ikm: Uint8Array, info: Uint8Array): Uint8Array =>
+  hkdf(sha256, ikm, undefined, info, KEY_BYTES);
 
 export const randomKey = (): Uint8Array => randomBytes(KEY_BYTES);
 
 /** Encrypts under a key that encrypts nothing else. */
-export const sealOnce = (key: Uint8Array, plaintext: Uint8Array): Uint8Array => chacha20poly1305(key, ZERO_NONCE).encrypt(plaintext);
+export const sealOnce = (key: Uint8Array, plaintext: Uint8Array): Uint8Array =>
+  chacha20poly1305(key, ZERO_NONCE).encrypt(plaintext);
 
 /** The plaintext, or undefined when the key is wrong or the ciphertext was altered. */
 export function openOnce(key: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined {

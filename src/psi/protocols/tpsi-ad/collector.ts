@@ -61,7 +61,8 @@ export class AccountCollector {
 
   /** Throws for an account already rejected. */
   requireUsable(): void {
-    if (this.failure !== null) throw new ProtocolError('invalid-field', `account ${this.account} was rejected earlier: ${this.failure}`);
+    if (this.failure !== null)
+      throw new ProtocolError('invalid-field', `account ${this.account} was rejected earlier: ${this.failure}`);
   }
 
   /** True (and counted as a replay) when `id` was seen before. */
@@ -114,7 +115,8 @@ export class AccountCollector {
     const out: RevealedAd[] = [];
     for (const [row, v] of this.opened.entries()) {
       if (!this.detector.isReal(row) || this.revealed.has(row)) continue;
-      if (evaluatePolynomial(this.polynomial!, v.payload.share.x) !== v.payload.share.y) this.fail('a real share does not lie on the reconstructed polynomial');
+      if (evaluatePolynomial(this.polynomial!, v.payload.share.x) !== v.payload.share.y)
+        this.fail('a real share does not lie on the reconstructed polynomial');
       const padded = openWithNonce(this.adKey!, v.payload.adCiphertext);
       if (!padded) this.fail('the ad of a real voucher does not open under the reconstructed key');
       let ad: Uint8Array;

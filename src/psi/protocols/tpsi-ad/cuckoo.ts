@@ -26,13 +26,20 @@ export interface CuckooOptions {
 
 /** ⌈(1 + ε)·n⌉ slots, at least 2 so that every entry has two distinct positions. */
 export function cuckooTableSize(entries: number, epsilon: number): number {
-  if (!(epsilon >= 0) || !Number.isFinite(epsilon)) throw new PsiError(`cuckoo ε must be a non-negative number, got ${epsilon}`);
+  if (!(epsilon >= 0) || !Number.isFinite(epsilon))
+    throw new PsiError(`cuckoo ε must be a non-negative number, got ${epsilon}`);
   const slots = (1 + epsilon) * entries;
   // Rounding error must not add a slot: (1 + 1.2)·50 is 110.00000000000001 in floating point.
   return Math.max(2, Math.ceil(slots - slots * 4 * Number.EPSILON));
 }
 
-const uint48 = (b: Uint8Array, at: number): number => b[at]! * 2 ** 40 + b[at + 1]! * 2 ** 32 + ((b[at + 2]! << 24) >>> 0) + (b[at + 3]! << 16) + (b[at + 4]! << 8) + b[at + 5]!;
+const uint48 = (b: Uint8Array, at: number): number =>
+  b[at]! * 2 ** 40 +
+  b[at + 1]! * 2 ** 32 +
+  ((b[at + 2]! << 24) >>> 0) +
+  (b[at + 3]! << 16) +
+  (b[at + 4]! << 8) +
+  b[at + 5]!;
 
 /**
  * The two positions of `input`: h1 from the first 48 bits of SHA-256(domain || seed || input) and h2 from the next 48,
@@ -77,15 +84,22 @@ function tryBuild(inputs: readonly Uint8Array[], seed: Uint8Array, size: number)
 }
 
 /** Places every (distinct) input; rebuilds under a new seed whenever an insertion fails. */
-export function buildCuckooTable(inputs: readonly Uint8Array[], epsilon: number, options: CuckooOptions = {}): CuckooTable {
+export function buildCuckooTable(
+  inputs: readonly Uint8Array[],
+  epsilon: number,
+  options: CuckooOptions = {},
+): CuckooTable {
   const size = cuckooTableSize(inputs.length, epsilon);
   const nextSeed = options.nextSeed ?? (() => randomBytes(CUCKOO_SEED_BYTES));
   const maxBuilds = options.maxBuilds ?? 20;
   for (let build = 0; build < maxBuilds; build++) {
     const seed = nextSeed();
-    if (seed.length !== CUCKOO_SEED_BYTES) throw new PsiError(`cuckoo seeds are ${CUCKOO_SEED_BYTES} bytes, got ${seed.length}`);
+    if (seed.length !== CUCKOO_SEED_BYTES)
+      throw new PsiError(`cuckoo seeds are ${CUCKOO_SEED_BYTES} bytes, got ${seed.length}`);
     const slots = tryBuild(inputs, seed, size);
     if (slots) return { seed, size, slots, rehashes: build };
   }
-  throw new PsiError(`no cuckoo table of ${size} slots for ${inputs.length} entries after ${maxBuilds} seeds: two-choice cuckoo hashing needs a load below 1/2, i.e. ε above 1`);
+  throw new PsiError(
+    `no cuckoo table of ${size} slots for ${inputs.length} entries after ${maxBuilds} seeds: two-choice cuckoo hashing needs a load below 1/2, i.e. ε above 1`,
+  );
 }

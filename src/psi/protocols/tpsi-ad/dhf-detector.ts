@@ -49,7 +49,8 @@ export class DhfDetector {
    * capacity) is rejected before anything changes: beyond that, random rows could close spurious dependencies.
    */
   add(x: number, values: Uint32Array): number[] {
-    if (values.length !== this.dimension) throw new ProtocolError('wrong-count', `DHF row has ${values.length} values, expected ${this.dimension}`);
+    if (values.length !== this.dimension)
+      throw new ProtocolError('wrong-count', `DHF row has ${values.length} values, expected ${this.dimension}`);
     const index = this.rows;
     const v = dhfRow(this.threshold, x, values);
     const combination = new Uint32Array(index + 1);
@@ -65,7 +66,10 @@ export class DhfDetector {
     const pivot = v.findIndex((e) => e !== 0);
     if (pivot >= 0) {
       if (this.basis.length + 1 > this.maxRank) {
-        throw new ProtocolError('oversized', `an account's vouchers exceed the DHF capacity (rank ${this.maxRank}): more synthetic vouchers than ${dhfCapacity(this.dimension)}`);
+        throw new ProtocolError(
+          'oversized',
+          `an account's vouchers exceed the DHF capacity (rank ${this.maxRank}): more synthetic vouchers than ${dhfCapacity(this.dimension)}`,
+        );
       }
       const inverse = m31Inv(v[pivot]!);
       for (let i = pivot; i < v.length; i++) v[i] = m31Mul(v[i]!, inverse);
@@ -85,4 +89,3 @@ export class DhfDetector {
     return found;
   }
 }
-

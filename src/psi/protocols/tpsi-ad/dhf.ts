@@ -22,8 +22,10 @@ export interface DhfKey {
 }
 
 export function generateDhfKey(threshold: number, dimension: number): DhfKey {
-  if (!Number.isInteger(threshold) || threshold < 1) throw new PsiError(`DHF threshold must be a positive integer, got ${threshold}`);
-  if (!Number.isInteger(dimension) || dimension <= DHF_SLACK) throw new PsiError(`DHF dimension must be an integer above ${DHF_SLACK}, got ${dimension}`);
+  if (!Number.isInteger(threshold) || threshold < 1)
+    throw new PsiError(`DHF threshold must be a positive integer, got ${threshold}`);
+  if (!Number.isInteger(dimension) || dimension <= DHF_SLACK)
+    throw new PsiError(`DHF dimension must be an integer above ${DHF_SLACK}, got ${dimension}`);
   return { threshold, dimension, coefficients: m31Random(dimension * (threshold - 1)) };
 }
 

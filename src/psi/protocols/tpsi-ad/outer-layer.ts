@@ -26,7 +26,12 @@ function slotKey(group: PrimeOrderGroup, q: GroupElement, s: GroupElement): Uint
   return deriveKey(group.encodeElement(s), info);
 }
 
-export function sealSlot(group: PrimeOrderGroup, q: GroupElement, s: GroupElement, voucherKey: Uint8Array): TpsiVoucherSlot {
+export function sealSlot(
+  group: PrimeOrderGroup,
+  q: GroupElement,
+  s: GroupElement,
+  voucherKey: Uint8Array,
+): TpsiVoucherSlot {
   return { q, ciphertext: sealOnce(slotKey(group, q, s), voucherKey) };
 }
 

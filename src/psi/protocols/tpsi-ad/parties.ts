@@ -49,7 +49,12 @@ function randomUnit(): number {
   return v / 2 ** 53;
 }
 
-export function tpsiServer(baseGroup: PrimeOrderGroup, database: readonly Uint8Array[], params: TpsiParams, options: { limits?: WireLimits; cuckoo?: CuckooOptions } = {}): TpsiServerParty {
+export function tpsiServer(
+  baseGroup: PrimeOrderGroup,
+  database: readonly Uint8Array[],
+  params: TpsiParams,
+  options: { limits?: WireLimits; cuckoo?: CuckooOptions } = {},
+): TpsiServerParty {
   checkTpsiParams(params);
   const { group, counts } = countingGroup(baseGroup);
   const transcript = new Transcript('server');
@@ -57,7 +62,11 @@ export function tpsiServer(baseGroup: PrimeOrderGroup, database: readonly Uint8A
   const arrivals: { account: number; id: string }[] = [];
   let alpha: Scalar | undefined;
   let info: TpsiSetupInfo | null = null;
-  const collectorParams = { threshold: params.threshold, dhfDimension: dhfDimensionOf(params), adBytes: params.adBytes };
+  const collectorParams = {
+    threshold: params.threshold,
+    dhfDimension: dhfDimensionOf(params),
+    adBytes: params.adBytes,
+  };
 
   const receiveVoucher = (message: Uint8Array): void => {
     if (!alpha) throw new ProtocolError('unexpected-message', 'a voucher before the server published its table');
@@ -81,15 +90,18 @@ export function tpsiServer(baseGroup: PrimeOrderGroup, database: readonly Uint8A
       return;
     }
     const plaintext = openOnce(keys[0]!, voucher.payload);
-    if (!plaintext) throw new ProtocolError('invalid-field', 'the payload does not open under the key in the outer layer');
+    if (!plaintext)
+      throw new ProtocolError('invalid-field', 'the payload does not open under the key in the outer layer');
     const payload = decodePayload(plaintext, params.adBytes, collectorParams.dhfDimension);
     collectors.set(voucher.account, collector);
     const revealed = collector.addOpened(voucher.id, payload);
     arrivals.push({ account: voucher.account, id });
     transcript.computed('voucher', { account: voucher.account, id, opened: true });
     const view = collector.view();
-    if (revealed.length > 0 && view.revealed.length === revealed.length) transcript.computed('key reconstructed', { account: voucher.account, realShares: view.realShares });
-    for (const r of revealed) transcript.computed('ad revealed', { account: voucher.account, id: bytesToHex(r.id), ad: bytesToHex(r.ad) });
+    if (revealed.length > 0 && view.revealed.length === revealed.length)
+      transcript.computed('key reconstructed', { account: voucher.account, realShares: view.realShares });
+    for (const r of revealed)
+      transcript.computed('ad revealed', { account: voucher.account, id: bytesToHex(r.id), ad: bytesToHex(r.ad) });
   };
 
   return {
@@ -100,7 +112,12 @@ export function tpsiServer(baseGroup: PrimeOrderGroup, database: readonly Uint8A
       const setup = setupTpsiServer(group, database, params, options.cuckoo);
       alpha = setup.alpha;
       const published = encodeTpsiPublicData(group, setup.publicData);
-      info = { tableSize: setup.table.size, distinctEntries: setup.distinctEntries, rehashes: setup.table.rehashes, publicDataBytes: published.length };
+      info = {
+        tableSize: setup.table.size,
+        distinctEntries: setup.distinctEntries,
+        rehashes: setup.table.rehashes,
+        publicDataBytes: published.length,
+      };
       return [published];
     },
     start: () => [],
@@ -111,7 +128,8 @@ export function tpsiServer(baseGroup: PrimeOrderGroup, database: readonly Uint8A
     /** Per distinct voucher accepted, in arrival order (the photo order in a run): whether its ad was revealed. */
     outcome(): PsiOutcome {
       const revealed = new Set<string>();
-      for (const c of collectors.values()) for (const r of c.view().revealed) revealed.add(`${c.account}:${bytesToHex(r.id)}`);
+      for (const c of collectors.values())
+        for (const r of c.view().revealed) revealed.add(`${c.account}:${bytesToHex(r.id)}`);
       return { kind: 'membership', matches: arrivals.map((a) => revealed.has(`${a.account}:${a.id}`)) };
     },
     setupInfo: () => info,
@@ -120,8 +138,13 @@ export function tpsiServer(baseGroup: PrimeOrderGroup, database: readonly Uint8A
   };
 }
 
-export function tpsiClient(baseGroup: PrimeOrderGroup, photos: readonly TpsiPhoto[], options: { syntheticRate: number; limits?: WireLimits }): TpsiClientParty {
-  if (!(options.syntheticRate >= 0 && options.syntheticRate < 1)) throw new PsiError(`synthetic rate must lie in [0, 1), got ${options.syntheticRate}`);
+export function tpsiClient(
+  baseGroup: PrimeOrderGroup,
+  photos: readonly TpsiPhoto[],
+  options: { syntheticRate: number; limits?: WireLimits },
+): TpsiClientParty {
+  if (!(options.syntheticRate >= 0 && options.syntheticRate < 1))
+    throw new PsiError(`synthetic rate must lie in [0, 1), got ${options.syntheticRate}`);
   const { group, counts } = countingGroup(baseGroup);
   const transcript = new Transcript('client');
   const synthetic: boolean[] = [];
@@ -129,17 +152,30 @@ export function tpsiClient(baseGroup: PrimeOrderGroup, photos: readonly TpsiPhot
 
   const vouchersFor = (data: TpsiPublicData): Uint8Array[] => {
     const tooLong = photos.find((p) => p.ad.length > data.adBytes);
-    if (tooLong) throw new ProtocolError('invalid-field', `the published ad size of ${data.adBytes} bytes is below a photo's ad of ${tooLong.ad.length} bytes`);
+    if (tooLong)
+      throw new ProtocolError(
+        'invalid-field',
+        `the published ad size of ${data.adBytes} bytes is below a photo's ad of ${tooLong.ad.length} bytes`,
+      );
     const table = new PublishedTable(group, data);
     const accounts = new Map<number, { secrets: AccountSecrets; synthetic: number }>();
     const capacity = dhfCapacity(data.dhfDimension);
     return photos.map((photo, index) => {
       let account = accounts.get(photo.account);
-      if (!account) accounts.set(photo.account, (account = { secrets: createAccountSecrets(photo.account, data.threshold, data.dhfDimension), synthetic: 0 }));
+      if (!account)
+        accounts.set(
+          photo.account,
+          (account = { secrets: createAccountSecrets(photo.account, data.threshold, data.dhfDimension), synthetic: 0 }),
+        );
       const isSynthetic = account.synthetic < capacity && randomUnit() < options.syntheticRate;
       if (isSynthetic) account.synthetic++;
       synthetic.push(isSynthetic);
-      transcript.computed('voucher', { account: photo.account, photo: index, id: bytesToHex(photo.id), synthetic: isSynthetic });
+      transcript.computed('voucher', {
+        account: photo.account,
+        photo: index,
+        id: bytesToHex(photo.id),
+        synthetic: isSynthetic,
+      });
       return encodeTpsiVoucher(group, createVoucher(table, account.secrets, photo, isSynthetic));
     });
   };
@@ -155,7 +191,12 @@ export function tpsiClient(baseGroup: PrimeOrderGroup, photos: readonly TpsiPhot
       if (received) throw new ProtocolError('unexpected-message', 'a second copy of the published data');
       received = true;
       transcript.received('tpsi-public-data', message);
-      transcript.computed('public data', { threshold: data.threshold, dhfDimension: data.dhfDimension, adBytes: data.adBytes, tableSize: data.tableSize });
+      transcript.computed('public data', {
+        threshold: data.threshold,
+        dhfDimension: data.dhfDimension,
+        adBytes: data.adBytes,
+        tableSize: data.tableSize,
+      });
       return vouchersFor(data);
     },
     outcome: () => null,

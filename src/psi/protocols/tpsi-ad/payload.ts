@@ -16,7 +16,8 @@ export interface VoucherPayload {
 /** Padded ad: length (u16) || ad || zeros up to `adBytes`. */
 export const paddedAdBytes = (adBytes: number): number => 2 + adBytes;
 export const adCiphertextBytes = (adBytes: number): number => NONCE_BYTES + paddedAdBytes(adBytes) + TAG_BYTES;
-export const payloadBytes = (adBytes: number, dimension: number): number => adCiphertextBytes(adBytes) + 2 * SHAMIR_ELEMENT_BYTES + 4 + 4 * dimension;
+export const payloadBytes = (adBytes: number, dimension: number): number =>
+  adCiphertextBytes(adBytes) + 2 * SHAMIR_ELEMENT_BYTES + 4 + 4 * dimension;
 
 export function padAd(ad: Uint8Array, adBytes: number): Uint8Array {
   if (ad.length > adBytes) throw new PsiError(`ad of ${ad.length} bytes exceeds the ${adBytes} bytes of a voucher`);
@@ -28,14 +29,17 @@ export function padAd(ad: Uint8Array, adBytes: number): Uint8Array {
 }
 
 export function unpadAd(padded: Uint8Array, adBytes: number): Uint8Array {
-  if (padded.length !== paddedAdBytes(adBytes)) throw new ProtocolError('wrong-count', `padded ad of ${padded.length} bytes, expected ${paddedAdBytes(adBytes)}`);
+  if (padded.length !== paddedAdBytes(adBytes))
+    throw new ProtocolError('wrong-count', `padded ad of ${padded.length} bytes, expected ${paddedAdBytes(adBytes)}`);
   const length = (padded[0]! << 8) | padded[1]!;
   if (length > adBytes) throw new ProtocolError('invalid-field', `ad length ${length} exceeds ${adBytes}`);
-  if (padded.subarray(2 + length).some((b) => b !== 0)) throw new ProtocolError('invalid-field', 'ad padding is not zero');
+  if (padded.subarray(2 + length).some((b) => b !== 0))
+    throw new ProtocolError('invalid-field', 'ad padding is not zero');
   return padded.slice(2, 2 + length);
 }
 
-const u32At = (b: Uint8Array, at: number): number => ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+const u32At = (b: Uint8Array, at: number): number =>
+  ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
 
 function putU32(b: Uint8Array, at: number, v: number): void {
   b[at] = v >>> 24;
@@ -69,12 +73,14 @@ function dhfElement(v: number, what: string): number {
 /** Decodes a payload laid out for (adBytes, dimension); the share's x must be non-zero. */
 export function decodePayload(bytes: Uint8Array, adBytes: number, dimension: number): VoucherPayload {
   const expected = payloadBytes(adBytes, dimension);
-  if (bytes.length !== expected) throw new ProtocolError('wrong-count', `voucher payload of ${bytes.length} bytes, expected ${expected}`);
+  if (bytes.length !== expected)
+    throw new ProtocolError('wrong-count', `voucher payload of ${bytes.length} bytes, expected ${expected}`);
   let at = adCiphertextBytes(adBytes);
   const adCiphertext = bytes.slice(0, at);
   const x = fieldElementFromBytes(bytes.subarray(at, at + SHAMIR_ELEMENT_BYTES));
   const y = fieldElementFromBytes(bytes.subarray(at + SHAMIR_ELEMENT_BYTES, at + 2 * SHAMIR_ELEMENT_BYTES));
-  if (x === undefined || y === undefined) throw new ProtocolError('scalar-out-of-range', 'share coordinate is not below 2^255 − 19');
+  if (x === undefined || y === undefined)
+    throw new ProtocolError('scalar-out-of-range', 'share coordinate is not below 2^255 − 19');
   if (x === 0n) throw new ProtocolError('invalid-field', 'share at x = 0 would be the secret itself');
   at += 2 * SHAMIR_ELEMENT_BYTES;
   const dhfX = dhfElement(u32At(bytes, at), 'DHF point');

@@ -56,7 +56,12 @@ export function tpsiRunReport(
     const revealedIndices = revealed.map((r) => {
       const i = photoIndexOfAd(r.ad);
       const p = i === undefined ? undefined : photos[i];
-      return p && p.account === account && bytesToHex(p.id) === bytesToHex(r.id) && bytesToHex(p.ad) === bytesToHex(r.ad) ? i! : -1;
+      return p &&
+        p.account === account &&
+        bytesToHex(p.id) === bytesToHex(r.id) &&
+        bytesToHex(p.ad) === bytesToHex(r.ad)
+        ? i!
+        : -1;
     });
     const opened = view?.opened ?? 0;
     return {
@@ -71,7 +76,10 @@ export function tpsiRunReport(
       keyReconstructed: view?.keyReconstructed ?? false,
       adRevealed: revealed.length,
       expectedRevealed: expected.size,
-      revealedCorrect: revealedIndices.length === expected.size && new Set(revealedIndices).size === expected.size && revealedIndices.every((i) => expected.has(i)),
+      revealedCorrect:
+        revealedIndices.length === expected.size &&
+        new Set(revealedIndices).size === expected.size &&
+        revealedIndices.every((i) => expected.has(i)),
       estimatedMatches: (opened - params.syntheticRate * mine.length) / (1 - params.syntheticRate),
     };
   });
@@ -79,8 +87,21 @@ export function tpsiRunReport(
 }
 
 /** The report of a finished run of `parties`, against the plaintext truth per photo. */
-export const tpsiPartiesReport = (parties: TpsiParties, params: TpsiParams, accounts: number, trueMatches: readonly boolean[]): TpsiRunReport =>
-  tpsiRunReport(params, accounts, parties.server.setupInfo(), parties.photos, trueMatches, parties.client.synthetic(), parties.server.accounts());
+export const tpsiPartiesReport = (
+  parties: TpsiParties,
+  params: TpsiParams,
+  accounts: number,
+  trueMatches: readonly boolean[],
+): TpsiRunReport =>
+  tpsiRunReport(
+    params,
+    accounts,
+    parties.server.setupInfo(),
+    parties.photos,
+    trueMatches,
+    parties.client.synthetic(),
+    parties.server.accounts(),
+  );
 
 /** The report as an aligned table for a terminal. */
 export function formatTpsiReport(r: TpsiRunReport): string {
@@ -88,9 +109,25 @@ export function formatTpsiReport(r: TpsiRunReport): string {
   const head = [
     `tpsi-ad: threshold t = ${p.threshold}, synthetic rate s = ${p.syntheticRate}, cuckoo ε = ${p.cuckooEpsilon}, DHF capacity ${p.dhfCapacity}, ${r.accounts} accounts (photos assigned round-robin)`,
   ];
-  if (r.setup) head.push(`cuckoo table ${r.setup.tableSize} slots for ${r.setup.distinctEntries} distinct entries (${r.setup.rehashes} rehashes), published ${r.setup.publicDataBytes} bytes`);
+  if (r.setup)
+    head.push(
+      `cuckoo table ${r.setup.tableSize} slots for ${r.setup.distinctEntries} distinct entries (${r.setup.rehashes} rehashes), published ${r.setup.publicDataBytes} bytes`,
+    );
   const table = [
-    ['account', 'photos', 'matches', 'synthetic', 'real shares', 'opened', 'server estimate', 'replays', 'key', 'ad revealed', 'expected', 'check'],
+    [
+      'account',
+      'photos',
+      'matches',
+      'synthetic',
+      'real shares',
+      'opened',
+      'server estimate',
+      'replays',
+      'key',
+      'ad revealed',
+      'expected',
+      'check',
+    ],
     ...r.rows.map((a) => [
       String(a.account),
       String(a.photos),
@@ -107,8 +144,15 @@ export function formatTpsiReport(r: TpsiRunReport): string {
     ]),
   ];
   const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
-  const lines = table.map((row) => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
+  const lines = table.map((row) =>
+    row
+      .map((cell, c) => cell.padEnd(widths[c]!))
+      .join('  ')
+      .trimEnd(),
+  );
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
-  const verdict = r.allCorrect ? 'revealed ad = real matches of every account at or above t, nothing below: ok' : 'revealed ad differ from the real matches at or above t: WRONG';
+  const verdict = r.allCorrect
+    ? 'revealed ad = real matches of every account at or above t, nothing below: ok'
+    : 'revealed ad differ from the real matches at or above t: WRONG';
   return [...head, ...lines, verdict].join('\n') + '\n';
 }

@@ -28,7 +28,12 @@ export function distinctInputs(inputs: readonly Uint8Array[]): Uint8Array[] {
   });
 }
 
-export function setupTpsiServer(group: PrimeOrderGroup, database: readonly Uint8Array[], params: TpsiParams, cuckoo: CuckooOptions = {}): TpsiServerSetup {
+export function setupTpsiServer(
+  group: PrimeOrderGroup,
+  database: readonly Uint8Array[],
+  params: TpsiParams,
+  cuckoo: CuckooOptions = {},
+): TpsiServerSetup {
   const entries = distinctInputs(database);
   const table = buildCuckooTable(entries, params.cuckooEpsilon, cuckoo);
   const alpha = group.randomScalar();
@@ -36,7 +41,10 @@ export function setupTpsiServer(group: PrimeOrderGroup, database: readonly Uint8
   const bytes = new Uint8Array(table.size * group.elementBytes);
   for (let w = 0; w < table.size; w++) {
     const entry = table.slots[w]!;
-    const element = entry >= 0 ? group.multiply(alpha, group.hashToGroup(entries[entry]!, TPSI_HASH_TO_GROUP_DST)) : group.hashToGroup(randomBytes(32), FILL_DST);
+    const element =
+      entry >= 0
+        ? group.multiply(alpha, group.hashToGroup(entries[entry]!, TPSI_HASH_TO_GROUP_DST))
+        : group.hashToGroup(randomBytes(32), FILL_DST);
     bytes.set(group.encodeElement(element), w * group.elementBytes);
   }
   return {

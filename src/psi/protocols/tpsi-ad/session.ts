@@ -19,12 +19,19 @@ export function photoAd(index: number, input: Uint8Array): Uint8Array {
 }
 
 /** The photo index an ad names, if it is long enough to name one. */
-export const photoIndexOfAd = (ad: Uint8Array): number | undefined => (ad.length >= 4 ? new DataView(ad.buffer, ad.byteOffset, ad.byteLength).getUint32(0) : undefined);
+export const photoIndexOfAd = (ad: Uint8Array): number | undefined =>
+  ad.length >= 4 ? new DataView(ad.buffer, ad.byteOffset, ad.byteLength).getUint32(0) : undefined;
 
 /** Photo i belongs to account i mod `accounts`. */
 export function tpsiPhotos(queries: readonly Uint8Array[], accounts: number): TpsiPhoto[] {
-  if (!Number.isInteger(accounts) || accounts < 1) throw new PsiError(`account count must be a positive integer, got ${accounts}`);
-  return queries.map((input, i) => ({ account: i % accounts, input, id: randomBytes(VOUCHER_ID_BYTES), ad: photoAd(i, input) }));
+  if (!Number.isInteger(accounts) || accounts < 1)
+    throw new PsiError(`account count must be a positive integer, got ${accounts}`);
+  return queries.map((input, i) => ({
+    account: i % accounts,
+    input,
+    id: randomBytes(VOUCHER_ID_BYTES),
+    ad: photoAd(i, input),
+  }));
 }
 
 export interface TpsiParties {

@@ -62,7 +62,8 @@ export function randomFieldElement(): bigint {
 
 /** The coefficients (constant term first) of a random polynomial of degree t − 1 with f(0) = secret. */
 export function sharingPolynomial(secret: bigint, threshold: number): bigint[] {
-  if (!Number.isInteger(threshold) || threshold < 1) throw new PsiError(`threshold must be a positive integer, got ${threshold}`);
+  if (!Number.isInteger(threshold) || threshold < 1)
+    throw new PsiError(`threshold must be a positive integer, got ${threshold}`);
   return [mod(secret), ...Array.from({ length: threshold - 1 }, randomFieldElement)];
 }
 

@@ -60,17 +60,42 @@ function realSlots(table: PublishedTable, input: Uint8Array, voucherKey: Uint8Ar
 function syntheticSlots(table: PublishedTable, voucherKey: Uint8Array): TpsiVoucherSlot[] {
   const { group, data, generator } = table;
   const gamma = group.randomScalar();
-  const opening = sealSlot(group, group.multiply(gamma, generator), group.multiply(gamma, data.blindingKey), voucherKey);
-  const shut = sealSlot(group, group.multiply(group.randomScalar(), generator), group.multiply(group.randomScalar(), generator), voucherKey);
+  const opening = sealSlot(
+    group,
+    group.multiply(gamma, generator),
+    group.multiply(gamma, data.blindingKey),
+    voucherKey,
+  );
+  const shut = sealSlot(
+    group,
+    group.multiply(group.randomScalar(), generator),
+    group.multiply(group.randomScalar(), generator),
+    voucherKey,
+  );
   return [opening, shut];
 }
 
-export function createVoucher(table: PublishedTable, secrets: AccountSecrets, photo: TpsiPhoto, synthetic: boolean): TpsiVoucher {
+export function createVoucher(
+  table: PublishedTable,
+  secrets: AccountSecrets,
+  photo: TpsiPhoto,
+  synthetic: boolean,
+): TpsiVoucher {
   const { adBytes, dhfDimension } = table.data;
   const { shareX, dhfX } = voucherCoordinates(secrets.prfKey, photo.id);
   const payload: VoucherPayload = synthetic
-    ? { adCiphertext: sealWithNonce(randomKey(), padAd(new Uint8Array(0), adBytes)), share: { x: shareX, y: randomFieldElement() }, dhfX, dhfValues: syntheticDhfValues(dhfDimension) }
-    : { adCiphertext: sealWithNonce(secrets.adKey, padAd(photo.ad, adBytes)), share: { x: shareX, y: evaluatePolynomial(secrets.polynomial, shareX) }, dhfX, dhfValues: dhfValues(secrets.dhf, dhfX) };
+    ? {
+        adCiphertext: sealWithNonce(randomKey(), padAd(new Uint8Array(0), adBytes)),
+        share: { x: shareX, y: randomFieldElement() },
+        dhfX,
+        dhfValues: syntheticDhfValues(dhfDimension),
+      }
+    : {
+        adCiphertext: sealWithNonce(secrets.adKey, padAd(photo.ad, adBytes)),
+        share: { x: shareX, y: evaluatePolynomial(secrets.polynomial, shareX) },
+        dhfX,
+        dhfValues: dhfValues(secrets.dhf, dhfX),
+      };
   const voucherKey = randomKey();
   const slots = synthetic ? syntheticSlots(table, voucherKey) : realSlots(table, photo.input, voucherKey);
   const [a, b] = (randomBytes(1)[0]! & 1) === 1 ? [slots[1]!, slots[0]!] : [slots[0]!, slots[1]!];

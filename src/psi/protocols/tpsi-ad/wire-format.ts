@@ -39,10 +39,17 @@ export interface TpsiVoucher {
   readonly payload: Uint8Array;
 }
 
-export const publicDataBodyBytes = (group: PrimeOrderGroup, d: TpsiPublicData): number => 10 + CUCKOO_SEED_BYTES + group.elementBytes + d.table.length;
+export const publicDataBodyBytes = (group: PrimeOrderGroup, d: TpsiPublicData): number =>
+  10 + CUCKOO_SEED_BYTES + group.elementBytes + d.table.length;
 
 export function writePublicData(w: ByteWriter, group: PrimeOrderGroup, d: TpsiPublicData): void {
-  w.u16(d.threshold).u16(d.dhfDimension).u16(d.adBytes).bytes(d.cuckooSeed).u32(d.tableSize).bytes(group.encodeElement(d.blindingKey)).bytes(d.table);
+  w.u16(d.threshold)
+    .u16(d.dhfDimension)
+    .u16(d.adBytes)
+    .bytes(d.cuckooSeed)
+    .u32(d.tableSize)
+    .bytes(group.encodeElement(d.blindingKey))
+    .bytes(d.table);
 }
 
 export function readPublicData(r: ByteReader, group: PrimeOrderGroup, maxTableSize: number): TpsiPublicData {
@@ -51,19 +58,37 @@ export function readPublicData(r: ByteReader, group: PrimeOrderGroup, maxTableSi
   const adBytes = r.u16('ad size');
   const cuckooSeed = r.take(CUCKOO_SEED_BYTES, 'cuckoo seed').slice();
   const tableSize = r.u32('table size');
-  if (threshold < 1 || threshold > MAX_THRESHOLD) throw new ProtocolError('invalid-field', `threshold ${threshold} outside 1..${MAX_THRESHOLD}`);
-  if (dhfDimension <= DHF_SLACK || dhfDimension > MAX_DHF_DIMENSION) throw new ProtocolError('invalid-field', `DHF dimension ${dhfDimension} outside ${DHF_SLACK + 1}..${MAX_DHF_DIMENSION}`);
+  if (threshold < 1 || threshold > MAX_THRESHOLD)
+    throw new ProtocolError('invalid-field', `threshold ${threshold} outside 1..${MAX_THRESHOLD}`);
+  if (dhfDimension <= DHF_SLACK || dhfDimension > MAX_DHF_DIMENSION)
+    throw new ProtocolError(
+      'invalid-field',
+      `DHF dimension ${dhfDimension} outside ${DHF_SLACK + 1}..${MAX_DHF_DIMENSION}`,
+    );
   if (adBytes > MAX_AD_BYTES) throw new ProtocolError('invalid-field', `ad size ${adBytes} above ${MAX_AD_BYTES}`);
   if (tableSize < 2) throw new ProtocolError('invalid-field', `cuckoo table of ${tableSize} slots (at least 2)`);
-  if (tableSize > maxTableSize) throw new ProtocolError('oversized', `cuckoo table of ${tableSize} slots exceeds the limit of ${maxTableSize}`);
+  if (tableSize > maxTableSize)
+    throw new ProtocolError('oversized', `cuckoo table of ${tableSize} slots exceeds the limit of ${maxTableSize}`);
   const blindingKey = group.decodeElement(r.take(group.elementBytes, 'blinding key'));
   if (r.remaining !== tableSize * group.elementBytes) {
-    throw new ProtocolError('wrong-count', `table of ${tableSize} elements needs ${tableSize * group.elementBytes} bytes but ${r.remaining} follow`);
+    throw new ProtocolError(
+      'wrong-count',
+      `table of ${tableSize} elements needs ${tableSize * group.elementBytes} bytes but ${r.remaining} follow`,
+    );
   }
-  return { threshold, dhfDimension, adBytes, cuckooSeed, tableSize, blindingKey, table: r.take(r.remaining, 'table').slice() };
+  return {
+    threshold,
+    dhfDimension,
+    adBytes,
+    cuckooSeed,
+    tableSize,
+    blindingKey,
+    table: r.take(r.remaining, 'table').slice(),
+  };
 }
 
-export const voucherBodyBytes = (group: PrimeOrderGroup, v: TpsiVoucher): number => 8 + VOUCHER_ID_BYTES + 2 * (group.elementBytes + SLOT_CIPHERTEXT_BYTES) + v.payload.length;
+export const voucherBodyBytes = (group: PrimeOrderGroup, v: TpsiVoucher): number =>
+  8 + VOUCHER_ID_BYTES + 2 * (group.elementBytes + SLOT_CIPHERTEXT_BYTES) + v.payload.length;
 
 export function writeVoucher(w: ByteWriter, group: PrimeOrderGroup, v: TpsiVoucher): void {
   w.u32(v.account).bytes(v.id);
@@ -81,6 +106,7 @@ export function readVoucher(r: ByteReader, group: PrimeOrderGroup): TpsiVoucher 
   const id = r.take(VOUCHER_ID_BYTES, 'voucher id').slice();
   const slots: [TpsiVoucherSlot, TpsiVoucherSlot] = [readSlot(r, group), readSlot(r, group)];
   const length = r.u32('payload length');
-  if (r.remaining !== length) throw new ProtocolError('wrong-count', `payload length says ${length} bytes but ${r.remaining} follow`);
+  if (r.remaining !== length)
+    throw new ProtocolError('wrong-count', `payload length says ${length} bytes but ${r.remaining} follow`);
   return { account, id, slots, payload: r.take(length, 'payload').slice() };
 }
