@@ -3,7 +3,7 @@
 import { findCrossGroupDuplicates, type DuplicatePair } from '../dataset/duplicates.js';
 import { fromHex } from '../hash/bits.js';
 import { createHashers, decodeKey } from '../hash/hash-image.js';
-import { siblingModule } from '../hash/worker-pool.js';
+import { siblingModule } from '../util/worker-pool.js';
 import type { Hash } from '../hash/types.js';
 import { fitDof, type DofFit } from './dof-fit.js';
 import { completeRun, prepareRun, type ExperimentOptions } from './experiment.js';

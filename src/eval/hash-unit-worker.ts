@@ -1,6 +1,6 @@
 // Worker thread for the FPR experiment's hashing stage.
 import { createHashers } from '../hash/hash-image.js';
-import { serveWorker } from '../hash/worker-serve.js';
+import { serveWorker } from '../util/worker-serve.js';
 import { hashUnit, type HashUnitInput, type HashUnitResult } from './hash-unit.js';
 
 serveWorker<{ algos: readonly string[]; flattenAlpha?: string }, HashUnitInput, HashUnitResult>((config) => {

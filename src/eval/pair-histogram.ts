@@ -1,6 +1,6 @@
 // The unrelated-pair histogram of one algorithm: all cross-group pairs (split across workers) or a seeded sample,
 // less the pairs flagged as duplicates.
-import { orderedPool, siblingModule } from '../hash/worker-pool.js';
+import { orderedPool, siblingModule } from '../util/worker-pool.js';
 import {
   allPairsHistogram,
   balancedRanges,

@@ -1,5 +1,5 @@
 // Worker thread for parallel pair histograms: each request is a row range of the shared packed hashes.
-import { serveWorker } from '../hash/worker-serve.js';
+import { serveWorker } from '../util/worker-serve.js';
 import { allPairsHistogram, type GroupedHashes } from './pair-distances.js';
 
 serveWorker<GroupedHashes, [number, number], number[]>(

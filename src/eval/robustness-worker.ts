@@ -1,6 +1,6 @@
 // Worker thread for robustness runs: builds hashers and transforms once, then processes the images it is sent.
 import { createHashers } from '../hash/hash-image.js';
-import { serveWorker } from '../hash/worker-serve.js';
+import { serveWorker } from '../util/worker-serve.js';
 import { parseTransform } from '../transform/spec.js';
 import { runRobustnessUnit, type RobustnessUnitInput, type RobustnessUnitResult } from './robustness-unit.js';
 

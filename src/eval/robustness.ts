@@ -1,7 +1,7 @@
 // The robustness experiment: for each image × transform × algorithm, the distance between the original's hash and
 // the edited copy's, stored per image so that an interrupted run resumes, then summarised.
 import { createHashers } from '../hash/hash-image.js';
-import { siblingModule } from '../hash/worker-pool.js';
+import { siblingModule } from '../util/worker-pool.js';
 import { DEFAULT_TRANSFORM_SPECS } from '../transform/defaults.js';
 import { parseTransform } from '../transform/spec.js';
 import { completeRun, prepareRun, type ExperimentOptions } from './experiment.js';

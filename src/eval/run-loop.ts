@@ -1,6 +1,6 @@
 // The resumable work loop shared by experiments: skip units already stored, process the rest (in workers when
 // jobs > 1), and commit results in batches so that a killed run loses at most one batch.
-import { orderedPool } from '../hash/worker-pool.js';
+import { orderedPool } from '../util/worker-pool.js';
 import type { ResultRow, RunStore } from './store.js';
 
 export interface WorkLoop<I, O> {

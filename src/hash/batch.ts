@@ -1,7 +1,7 @@
 // Hashing many files, in parallel across worker threads, yielding rows in input order.
 import { availableParallelism } from 'node:os';
 import { createHashers, hashFile, type HashImageOptions, type HashRow } from './hash-image.js';
-import { orderedPool, siblingModule } from './worker-pool.js';
+import { orderedPool, siblingModule } from '../util/worker-pool.js';
 
 export type { HashRow } from './hash-image.js';
 

@@ -1,5 +1,5 @@
 // Worker thread for `buildOprfFilter`: evaluates the server's OPRF on each chunk of database entries it is sent.
-import { serveWorker } from '../hash/worker-serve.js';
+import { serveWorker } from '../util/worker-serve.js';
 import { createGroup } from './group/create.js';
 import { evaluateChunk, type InputChunk, type OprfWorkerConfig } from './oprf-database.js';
 

@@ -1,6 +1,6 @@
 // Server setup of oprf-membership: OPRF_k(y) of every database entry into a Bloom filter, across worker threads.
 import { availableParallelism } from 'node:os';
-import { orderedPool, siblingModule } from '../hash/worker-pool.js';
+import { orderedPool, siblingModule } from '../util/worker-pool.js';
 import { BloomFilter, type BloomParams } from './bloom.js';
 import type { BackendName, GroupName, PrimeOrderGroup, Scalar } from './group/group.js';
 import { oprfEvaluate, oprfSuite } from './oprf.js';
