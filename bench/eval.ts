@@ -13,7 +13,7 @@ import { allPairsHistogram, crossGroupPairCount, groupHashes } from '../src/eval
 import { parallelAllPairs } from '../src/eval/pair-histogram.js';
 import { robustnessConfig, runRobustness } from '../src/eval/robustness.js';
 import { RunStore } from '../src/eval/store.js';
-import { createPrng } from '../src/transform/prng.js';
+import { createPrng } from '../src/util/prng.js';
 import { argValue, bestOf, fmt, printTable } from './_util.js';
 
 const n = Number(argValue('hashes') ?? 16000);

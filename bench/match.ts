@@ -18,7 +18,7 @@ import { buildIndex, indexBytes, IndexSearcher, type MatchIndex } from '../src/m
 import { mihCost, linearCost } from '../src/match/mih-plan.js';
 import { MatchBuffer } from '../src/match/results.js';
 import { clusteredHashes, nearDuplicate, randomHashes, randomQuery } from '../src/match/synthetic.js';
-import { createPrng } from '../src/transform/prng.js';
+import { createPrng } from '../src/util/prng.js';
 import { argValue, fmt, printTable } from './_util.js';
 
 const NBITS = 256;

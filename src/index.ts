@@ -31,7 +31,7 @@ export * from './hash/median.js';
 export * from './hash/imagehash-input.js';
 export * from './transform/types.js';
 export * from './transform/errors.js';
-export * from './transform/prng.js';
+export * from './util/prng.js';
 export * from './transform/spec.js';
 export * from './transform/registry.js';
 export * from './transform/defaults.js';

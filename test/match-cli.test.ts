@@ -8,7 +8,7 @@ import { hashFiles } from '../src/hash/batch.js';
 import { hammingBytes } from '../src/hash/hamming.js';
 import { unpackHash } from '../src/match/packed.js';
 import { clusteredHashes, nearDuplicate } from '../src/match/synthetic.js';
-import { createPrng } from '../src/transform/prng.js';
+import { createPrng } from '../src/util/prng.js';
 import { runCli } from './helpers/cli.js';
 import { repoRoot, scratchDir } from './helpers/images.js';
 

@@ -11,7 +11,7 @@ import { buildIndex, IndexSearcher, type MatchIndex } from '../src/match/match-i
 import { evenLayout } from '../src/match/mih-plan.js';
 import { StringColumn } from '../src/match/string-column.js';
 import { clusteredHashes, nearDuplicate } from '../src/match/synthetic.js';
-import { createPrng } from '../src/transform/prng.js';
+import { createPrng } from '../src/util/prng.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scanlab-index-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

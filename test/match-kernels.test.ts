@@ -7,7 +7,7 @@ import { distanceKernel, distanceWords } from '../src/match/distance.js';
 import { scanNearest, scanNearestBatch, scanRadius, scanRadiusBatch } from '../src/match/linear-scan.js';
 import { packHash, packHashes, unpackHash, wordsFor, type PackedHashes } from '../src/match/packed.js';
 import { clusteredHashes, randomHashes } from '../src/match/synthetic.js';
-import { createPrng } from '../src/transform/prng.js';
+import { createPrng } from '../src/util/prng.js';
 
 const LENGTHS = [8, 42, 64, 96, 100, 128, 256, 288];
 

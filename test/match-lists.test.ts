@@ -12,7 +12,7 @@ import { hashListLines, writeHashList } from '../src/match/list-write.js';
 import { unpackHash } from '../src/match/packed.js';
 import { readHashCsv } from '../src/match/query-csv.js';
 import { randomHashes } from '../src/match/synthetic.js';
-import { createPrng } from '../src/transform/prng.js';
+import { createPrng } from '../src/util/prng.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scanlab-lists-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

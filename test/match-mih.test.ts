@@ -9,7 +9,7 @@ import { unpackHash, type PackedHashes } from '../src/match/packed.js';
 import { neighbourCount, neighbourMasks, substringKey } from '../src/match/substring.js';
 import { buildSubstringTable } from '../src/match/substring-table.js';
 import { clusteredHashes, nearDuplicate, randomHashes, randomQuery } from '../src/match/synthetic.js';
-import { createPrng, type Prng } from '../src/transform/prng.js';
+import { createPrng, type Prng } from '../src/util/prng.js';
 
 const indexOf = (hashes: PackedHashes, m: number, width: number): MatchIndex => ({
   list: { algo: 'x', hashes, ids: null, columns: [] },

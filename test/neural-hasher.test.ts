@@ -8,7 +8,7 @@ import { parseModelCard } from '../src/hash/neural/card.js';
 import { neuralHasher } from '../src/hash/neural/neural-hasher.js';
 import { preprocessBatch, resizeForModel } from '../src/hash/neural/preprocess.js';
 import type { Image } from '../src/image/types.js';
-import { createPrng } from '../src/transform/prng.js';
+import { createPrng } from '../src/util/prng.js';
 import { runCli } from './helpers/cli.js';
 import { repoRoot, scratchDir } from './helpers/images.js';
 import { encodeOnnxModel, type OnnxGraph } from './helpers/onnx-writer.js';

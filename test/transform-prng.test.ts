@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPrng, deriveSeed, xoshiro128ss } from '../src/transform/prng.js';
+import { createPrng, deriveSeed, xoshiro128ss } from '../src/util/prng.js';
 
 describe('xoshiro128**', () => {
   it('matches the reference C code of Blackman & Vigna (prng.di.unimi.it/xoshiro128starstar.c) from state {1, 2, 3, 4}', () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Image } from '../src/image/types.js';
 import { DEFAULT_TRANSFORM_SPECS, DEFAULT_TRANSFORMS, parseTransformList } from '../src/transform/defaults.js';
 import { TransformError } from '../src/transform/errors.js';
-import { deriveSeed } from '../src/transform/prng.js';
+import { deriveSeed } from '../src/util/prng.js';
 import { listTransformFamilies } from '../src/transform/registry.js';
 import { chainTransforms, createTransform, formatTransform, parseTransform } from '../src/transform/spec.js';
 import { gradientRgb, repoRoot } from './helpers/images.js';

@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { createPrng, deriveSeed, type Prng } from '../transform/prng.js';
+import { createPrng, deriveSeed, type Prng } from '../util/prng.js';
 import type { Dataset, DatasetItem } from './types.js';
 
 export interface SyntheticOptions {

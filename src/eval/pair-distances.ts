@@ -2,7 +2,7 @@
 // Hashes are packed into 32-bit words as the matcher packs them; popcount uses a 16-bit lookup table, two lookups a word.
 import type { Hash } from '../hash/types.js';
 import { packHashes, type PackedHashes } from '../match/packed.js';
-import { createPrng } from '../transform/prng.js';
+import { createPrng } from '../util/prng.js';
 import { emptyHistogram } from './histogram.js';
 
 const POP16 = new Uint8Array(65536);

@@ -4,7 +4,7 @@ import { hamming } from '../hash/hamming.js';
 import type { Hash, Hasher } from '../hash/types.js';
 import { decodeImage } from '../image/decode.js';
 import type { Image } from '../image/types.js';
-import { deriveSeed } from '../transform/prng.js';
+import { deriveSeed } from '../util/prng.js';
 import type { Transform } from '../transform/types.js';
 
 export interface RobustnessUnitInput {

@@ -1,6 +1,6 @@
 // Cropping to a fraction of each side, anchored at the centre, a corner, or a seeded random position.
 import type { Image } from '../image/types.js';
-import { createPrng } from './prng.js';
+import { createPrng } from '../util/prng.js';
 import { scaledLength } from './resize.js';
 import { viaSharp } from './sharp-io.js';
 import { defineTransform } from './types.js';

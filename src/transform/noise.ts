@@ -1,7 +1,7 @@
 // Additive Gaussian noise from a seeded generator, independent per colour sample, alpha untouched.
 import type { Image } from '../image/types.js';
 import { clampByte, writableColourCopy } from './pixels.js';
-import { createPrng } from './prng.js';
+import { createPrng } from '../util/prng.js';
 import { defineTransform } from './types.js';
 
 export interface NoiseParams {

@@ -1,7 +1,7 @@
 // The transform spec language: `jpeg(q=30)`, `crop(frac=0.9,anchor=center)`, chains `resize(scale=0.5)+jpeg(q=70)`.
 import type { Image } from '../image/types.js';
 import { TransformError } from './errors.js';
-import { deriveSeed } from './prng.js';
+import { deriveSeed } from '../util/prng.js';
 import { findTransformFamily, listTransformFamilies } from './registry.js';
 import type { ParamSpec, ParamValue, ParamValues, Transform, TransformDefinition } from './types.js';
 

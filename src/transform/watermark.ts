@@ -2,7 +2,7 @@
 import sharp from 'sharp';
 import type { Image } from '../image/types.js';
 import { TransformError } from './errors.js';
-import { createPrng } from './prng.js';
+import { createPrng } from '../util/prng.js';
 import { fromSharp, outputChannels, toSharp } from './sharp-io.js';
 import { defineTransform } from './types.js';
 
