@@ -10,18 +10,18 @@ import { toRgb } from '../src/image/luma.js';
 import { hamming } from '../src/hash/hamming.js';
 import { getHasher } from '../src/hash/registry.js';
 import { HashError } from '../src/hash/types.js';
-import { pdqBit, pdqFromHex, pdqHashFromDct, pdqToHex, pdqTorbenMedian, type PdqHash } from '../src/hash/pdq-bits.js';
-import { PDQ_DIHEDRAL_NAMES } from '../src/hash/pdq-dihedral.js';
-import { pdqJaroszWindowSize } from '../src/hash/pdq-jarosz.js';
-import { pdqPreResize } from '../src/hash/pdq-luma.js';
+import { pdqBit, pdqFromHex, pdqHashFromDct, pdqToHex, pdqTorbenMedian, type PdqHash } from '../src/hash/pdq/bits.js';
+import { PDQ_DIHEDRAL_NAMES } from '../src/hash/pdq/dihedral.js';
+import { pdqJaroszWindowSize } from '../src/hash/pdq/jarosz.js';
+import { pdqPreResize } from '../src/hash/pdq/luma.js';
 import {
   PDQ_DEFAULT_MATCH_THRESHOLD,
   pdqDihedralDistance,
   pdqDihedralNearest,
   pdqMatch,
-} from '../src/hash/pdq-match.js';
-import { isBelowPdqQuality, PDQ_DEFAULT_MIN_QUALITY, pdqQualityNote } from '../src/hash/pdq-quality.js';
-import { pdq, pdqDihedralHashes, pdqHashImage } from '../src/hash/pdq.js';
+} from '../src/hash/pdq/match.js';
+import { isBelowPdqQuality, PDQ_DEFAULT_MIN_QUALITY, pdqQualityNote } from '../src/hash/pdq/quality.js';
+import { pdq, pdqDihedralHashes, pdqHashImage } from '../src/hash/pdq/pdq.js';
 import { pixelsDir, syntheticCases, syntheticImage } from './vectors/pdq-pixels/pdq-vectors.js';
 
 /** A copy of `hash` with its first `n` bits flipped. */

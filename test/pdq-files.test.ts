@@ -7,10 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../src/image/decode.js';
 import type { Image } from '../src/image/types.js';
 import { hamming } from '../src/hash/hamming.js';
-import { pdqFromHex, pdqToHex } from '../src/hash/pdq-bits.js';
-import { PDQ_DIHEDRAL_NAMES } from '../src/hash/pdq-dihedral.js';
-import { PDQ_DEFAULT_MATCH_THRESHOLD, pdqDihedralMatch, pdqDihedralNearest } from '../src/hash/pdq-match.js';
-import { pdqDihedralHashes, pdqHashImage } from '../src/hash/pdq.js';
+import { pdqFromHex, pdqToHex } from '../src/hash/pdq/bits.js';
+import { PDQ_DIHEDRAL_NAMES } from '../src/hash/pdq/dihedral.js';
+import { PDQ_DEFAULT_MATCH_THRESHOLD, pdqDihedralMatch, pdqDihedralNearest } from '../src/hash/pdq/match.js';
+import { pdqDihedralHashes, pdqHashImage } from '../src/hash/pdq/pdq.js';
 import { cppDihedralHashes, cppHashes, pdqVectorsDir } from './vectors/pdq-pixels/pdq-vectors.js';
 
 const dataFile = (file: string): string => join(pdqVectorsDir, 'data', file);

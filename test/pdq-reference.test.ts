@@ -3,9 +3,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../src/image/decode.js';
-import { pdqToHex } from '../src/hash/pdq-bits.js';
-import { PDQ_DIHEDRAL_NAMES } from '../src/hash/pdq-dihedral.js';
-import { pdqDihedralHashes, pdqHashImage } from '../src/hash/pdq.js';
+import { pdqToHex } from '../src/hash/pdq/bits.js';
+import { PDQ_DIHEDRAL_NAMES } from '../src/hash/pdq/dihedral.js';
+import { pdqDihedralHashes, pdqHashImage } from '../src/hash/pdq/pdq.js';
 import type { Image } from '../src/image/types.js';
 import {
   cppDihedralHashes,

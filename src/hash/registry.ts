@@ -5,7 +5,7 @@ import { dhash } from './dhash.js';
 import { phash } from './phash.js';
 import { whash } from './whash.js';
 import { blockhash } from './blockhash.js';
-import { pdq } from './pdq.js';
+import { pdq } from './pdq/pdq.js';
 import { neuralHasher } from './neural/neural-hasher.js';
 import { HashError, type Hasher } from './types.js';
 

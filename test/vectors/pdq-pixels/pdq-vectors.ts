@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { decodePnm } from '../../../src/image/pnm.js';
 import type { Image } from '../../../src/image/types.js';
-import { isPdqGreyImage, pdqPreResize } from '../../../src/hash/pdq-luma.js';
+import { isPdqGreyImage, pdqPreResize } from '../../../src/hash/pdq/luma.js';
 
 export const pixelsDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(pixelsDir, '..', '..', '..');

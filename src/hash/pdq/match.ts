@@ -1,7 +1,7 @@
 // Matching PDQ hashes: Hamming distance against ThreatExchange's threshold, plain and across the dihedral variants.
-import type { PdqHash } from './pdq-bits.js';
-import { hamming } from './hamming.js';
-import type { Hash, NamedHash } from './types.js';
+import type { PdqHash } from './bits.js';
+import { hamming } from '../hamming.js';
+import type { Hash, NamedHash } from '../types.js';
 
 /** ThreatExchange's recommended match threshold: two PDQ hashes match when at most this many bits differ. */
 export const PDQ_DEFAULT_MATCH_THRESHOLD = 31;

@@ -1,5 +1,5 @@
 // PDQ's quality score (0–100, how much detail the 64×64 downsample has) and the quality gate built on it.
-import type { Hash } from './types.js';
+import type { Hash } from '../types.js';
 
 /** ThreatExchange's recommended minimum quality: hashes below it are too featureless to match reliably. */
 export const PDQ_DEFAULT_MIN_QUALITY = 50;

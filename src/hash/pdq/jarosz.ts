@@ -6,7 +6,7 @@
 // reciprocal, which rounds to the same float (a float over a small integer n is never within 2^-25/n, relative, of
 // a float rounding midpoint, far more than the double product's error); (2) the last pass, down the columns, only
 // runs on the 64 columns that the sampling reads (each column's pass depends on that column alone).
-import type { PdqLumaPlane } from './pdq-luma.js';
+import type { PdqLumaPlane } from './luma.js';
 
 /** Side of PDQ's downsampled image. */
 export const PDQ_DOWNSAMPLE_DIM = 64;

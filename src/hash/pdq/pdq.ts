@@ -3,15 +3,15 @@
 // Pipeline (pdq/cpp): nearest-neighbour shrink to 512×512 when a side is over 512 → float luminance → two-pass Jarosz
 // tent filter and centre sampling to 64×64 → quality score → DCT coefficients 1..16 × 1..16 → median threshold.
 // Every step runs in single precision with the reference's operation order, so the same pixels give the same bits.
-import type { Image } from '../image/types.js';
-import { PDQ_ALGO, PDQ_BITS, pdqEmptyHash, pdqHashFromDct, type PdqHash } from './pdq-bits.js';
-import { pdqDct64To16 } from './pdq-dct.js';
-import { pdqDihedralDct, PDQ_DIHEDRAL_NAMES, type PdqDihedralName } from './pdq-dihedral.js';
-import { pdqDownsample64 } from './pdq-jarosz.js';
-import { pdqLuma } from './pdq-luma.js';
-import { pdqQualityMetric } from './pdq-quality.js';
-import { defineHasher } from './define.js';
-import type { Hasher, NamedHash } from './types.js';
+import type { Image } from '../../image/types.js';
+import { PDQ_ALGO, PDQ_BITS, pdqEmptyHash, pdqHashFromDct, type PdqHash } from './bits.js';
+import { pdqDct64To16 } from './dct.js';
+import { pdqDihedralDct, PDQ_DIHEDRAL_NAMES, type PdqDihedralName } from './dihedral.js';
+import { pdqDownsample64 } from './jarosz.js';
+import { pdqLuma } from './luma.js';
+import { pdqQualityMetric } from './quality.js';
+import { defineHasher } from '../define.js';
+import type { Hasher, NamedHash } from '../types.js';
 
 /** The reference returns an all-zero hash with quality 0 for images under this many pixels on a side. */
 export const PDQ_MIN_HASHABLE_DIM = 5;

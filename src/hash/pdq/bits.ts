@@ -1,6 +1,6 @@
 // Turning PDQ's 16×16 DCT block into the 256-bit hash (median threshold), and the ThreatExchange hex codec.
-import { fromHex, toHex } from './bits.js';
-import type { Hash } from './types.js';
+import { fromHex, toHex } from '../bits.js';
+import type { Hash } from '../types.js';
 
 export type PdqHash = Hash<'pdq', 256>;
 

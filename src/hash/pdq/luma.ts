@@ -1,5 +1,5 @@
 // PDQ's input stage as the C++ reference tool runs it: the 512×512 nearest-neighbour pre-resize, then float luminance.
-import type { Image } from '../image/types.js';
+import type { Image } from '../../image/types.js';
 
 /** The C++ tool (`pdq/cpp/io/pdqio.cpp`, DOWNSAMPLE_DIMS) shrinks any image wider or taller than this to exactly this square. */
 export const PDQ_PRE_RESIZE_DIM = 512;
