@@ -3,11 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dct2dLowFrequencies, DctPlan } from '../src/hash/dct.js';
-import { haarApproximation, haarRemoveMean } from '../src/hash/haar.js';
-import { median } from '../src/hash/median.js';
+import { dct2dLowFrequencies, DctPlan } from '../src/hash/imagehash/dct.js';
+import { haarApproximation, haarRemoveMean } from '../src/hash/imagehash/haar.js';
+import { median } from '../src/hash/imagehash/median.js';
 import { getHasher } from '../src/hash/registry.js';
-import { octantAngle } from '../src/hash/twiddle.js';
+import { octantAngle } from '../src/hash/imagehash/twiddle.js';
 import { decodeImage } from '../src/image/decode.js';
 import { pilHsv } from '../src/image/pil-hsv.js';
 import { decodePnm } from '../src/image/pnm.js';

@@ -1,9 +1,9 @@
 // The hash algorithms scanlab knows, by id. An algorithm spec is `id` or `id:param` (e.g. `phash:16`).
-import { ahash } from './ahash.js';
-import { colorhash } from './colorhash.js';
-import { dhash } from './dhash.js';
-import { phash } from './phash.js';
-import { whash } from './whash.js';
+import { ahash } from './imagehash/ahash.js';
+import { colorhash } from './imagehash/colorhash.js';
+import { dhash } from './imagehash/dhash.js';
+import { phash } from './imagehash/phash.js';
+import { whash } from './imagehash/whash.js';
 import { blockhash } from './blockhash.js';
 import { pdq } from './pdq/pdq.js';
 import { neuralHasher } from './neural/neural-hasher.js';

@@ -1,9 +1,9 @@
 // imagehash.dhash: LANCZOS-resize the PIL luminance to (hash_size + 1) × hash_size, compare horizontal neighbours.
-import type { Image } from '../image/types.js';
-import { packMsbFirst } from './bits.js';
-import { antialiasedGrey, checkHashSize } from './imagehash-input.js';
-import type { Hash, Hasher } from './types.js';
-import { defineHasher } from './define.js';
+import type { Image } from '../../image/types.js';
+import { packMsbFirst } from '../bits.js';
+import { antialiasedGrey, checkHashSize } from './input.js';
+import type { Hash, Hasher } from '../types.js';
+import { defineHasher } from '../define.js';
 
 /** dhash(image, hash_size): bit (row, col) = pixel[row][col + 1] > pixel[row][col], row-major. */
 export function dhash(hashSize = 8): Hasher<string> {

@@ -2,13 +2,13 @@
 // the PIL luminance to the largest power of two ≤ min(width, height) (at least hash_size), scale to [0, 1], remove
 // the overall mean with a full Haar decomposition, take the Haar approximation at hash_size² and threshold it at
 // its median.
-import type { Image } from '../image/types.js';
-import { packMsbFirst } from './bits.js';
+import type { Image } from '../../image/types.js';
+import { packMsbFirst } from '../bits.js';
 import { haarApproximation, haarRemoveMean } from './haar.js';
-import { antialiasedGrey, checkHashSize } from './imagehash-input.js';
+import { antialiasedGrey, checkHashSize } from './input.js';
 import { median } from './median.js';
-import type { Hash, Hasher } from './types.js';
-import { defineHasher } from './define.js';
+import type { Hash, Hasher } from '../types.js';
+import { defineHasher } from '../define.js';
 
 /** floor(log2(n)) for a positive integer. */
 function log2Floor(n: number): number {

@@ -1,11 +1,11 @@
 // imagehash.colorhash: the fractions of black pixels, of grey pixels, and of faint and bright colours in six hue
 // bins, each quantised to `binbits` bits, from PIL's full-resolution "L" and "HSV" conversions (14 × binbits bits).
-import { pilHue, saturationTable } from '../image/pil-hsv.js';
-import type { Image } from '../image/types.js';
-import { packMsbFirst } from './bits.js';
-import { pilGrey } from './imagehash-input.js';
-import type { Hash, Hasher } from './types.js';
-import { defineHasher } from './define.js';
+import { pilHue, saturationTable } from '../../image/pil-hsv.js';
+import type { Image } from '../../image/types.js';
+import { packMsbFirst } from '../bits.js';
+import { pilGrey } from './input.js';
+import type { Hash, Hasher } from '../types.js';
+import { defineHasher } from '../define.js';
 
 const BLACK_BELOW = 256 >> 3; // intensity < 256 // 8
 const GREY_BELOW = Math.floor(256 / 3); // s < 256 // 3

@@ -1,9 +1,9 @@
 // imagehash.average_hash: LANCZOS-resize the PIL luminance to hash_size², set the bits of pixels above the mean.
-import type { Image } from '../image/types.js';
-import { packMsbFirst } from './bits.js';
-import { antialiasedGrey, checkHashSize } from './imagehash-input.js';
-import type { Hash, Hasher } from './types.js';
-import { defineHasher } from './define.js';
+import type { Image } from '../../image/types.js';
+import { packMsbFirst } from '../bits.js';
+import { antialiasedGrey, checkHashSize } from './input.js';
+import type { Hash, Hasher } from '../types.js';
+import { defineHasher } from '../define.js';
 
 /** average_hash(image, hash_size): bit i = pixel i > numpy.mean(pixels), pixels row-major. */
 export function ahash(hashSize = 8): Hasher<string> {

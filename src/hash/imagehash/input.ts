@@ -1,7 +1,7 @@
 // What the imagehash family does first: PIL's convert("L"), then resize with LANCZOS (imagehash's ANTIALIAS).
-import { pilLuma } from '../image/luma.js';
-import { pillowResize } from '../image/pillow-resize.js';
-import type { GreyImage, Image } from '../image/types.js';
+import { pilLuma } from '../../image/luma.js';
+import { pillowResize } from '../../image/pillow-resize.js';
+import type { GreyImage, Image } from '../../image/types.js';
 
 /** PIL luminance per decoded image, so several imagehash hashers of one image convert it once. */
 const lumaCache = new WeakMap<Image, GreyImage>();

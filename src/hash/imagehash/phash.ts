@@ -1,12 +1,12 @@
 // imagehash.phash: LANCZOS-resize the PIL luminance to (4·hash_size)², 2-D DCT-II (scipy.fftpack, unnormalised),
 // keep the hash_size² lowest frequencies (DC included) and set the bits of those above their median.
-import type { Image } from '../image/types.js';
-import { packMsbFirst } from './bits.js';
+import type { Image } from '../../image/types.js';
+import { packMsbFirst } from '../bits.js';
 import { dct2dLowFrequencies, dctPlan } from './dct.js';
-import { antialiasedGrey, checkHashSize } from './imagehash-input.js';
+import { antialiasedGrey, checkHashSize } from './input.js';
 import { median } from './median.js';
-import type { Hash, Hasher } from './types.js';
-import { defineHasher } from './define.js';
+import type { Hash, Hasher } from '../types.js';
+import { defineHasher } from '../define.js';
 
 /** imagehash's default highfreq_factor: the DCT runs on a (4·hash_size)² thumbnail. */
 const HIGHFREQ_FACTOR = 4;
