@@ -14,7 +14,7 @@ import { parseJobs, parseList } from './options.js';
 import { createProgress } from './progress.js';
 import { runAction } from './run-action.js';
 import { addStoreOption } from './store-option.js';
-import { formatTable } from './table.js';
+import { formatTable } from '../util/table.js';
 
 export const DEFAULT_BENCH_ALGOS = ['ahash', 'dhash', 'phash', 'whash', 'colorhash', 'blockhash', 'pdq'];
 

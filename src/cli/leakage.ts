@@ -5,7 +5,7 @@ import { runVoucherStudy, type ErrorSummary, type VoucherStudyRow } from '../lea
 import { UsageError } from './errors.js';
 import { parseList } from './options.js';
 import { runAction } from './run-action.js';
-import { formatTable } from './table.js';
+import { formatTable } from '../util/table.js';
 
 interface VouchersOptions {
   syntheticRate: string;

@@ -6,7 +6,7 @@ import { csvField } from '../hash/row-format.js';
 import { UsageError } from './errors.js';
 import { runAction } from './run-action.js';
 import { addStoreOption } from './store-option.js';
-import { formatTable } from './table.js';
+import { formatTable } from '../util/table.js';
 
 function withStore<T>(path: string, fn: (store: RunStore) => T): T {
   const store = RunStore.openExisting(path);
