@@ -120,7 +120,7 @@ export * from './report/html.js';
 export * from './report/markdown.js';
 export * from './report/json.js';
 export * from './report/write.js';
-export * from './report/demo.js';
+export * from './demo/demo.js';
 export * from './hash/batch.js';
 export * from './hash/hash-image.js';
 export * from './hash/row-format.js';

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { RunStore } from '../src/eval/store.js';
-import { findReusableRun } from '../src/report/demo.js';
+import { findReusableRun } from '../src/demo/demo.js';
 import { scratchDir } from './helpers/images.js';
 
 const scratch = scratchDir('report-demo');

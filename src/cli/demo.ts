@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunStore } from '../eval/store.js';
-import { DEMO_STORE_NAME, runDemo, type DemoStage } from '../report/demo.js';
+import { DEMO_STORE_NAME, runDemo, type DemoStage } from '../demo/demo.js';
 import { parseJobs } from './options.js';
 import { createProgress, type Progress } from './progress.js';
 import { runAction } from './run-action.js';

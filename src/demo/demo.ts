@@ -13,9 +13,9 @@ import { robustnessConfig, runRobustness } from '../eval/robustness.js';
 import type { RunRecord, RunStore } from '../eval/store.js';
 import { hashFiles } from '../hash/batch.js';
 import { CSV_HEADER, formatRow } from '../hash/row-format.js';
-import { buildReport } from './build.js';
-import { loadReportInputs } from './inputs.js';
-import { writeReport } from './write.js';
+import { buildReport } from '../report/build.js';
+import { loadReportInputs } from '../report/inputs.js';
+import { writeReport } from '../report/write.js';
 
 export const DEMO_ALGOS: readonly string[] = ['ahash', 'dhash', 'phash', 'whash', 'colorhash', 'blockhash', 'pdq'];
 export const DEMO_SEED = 1;
