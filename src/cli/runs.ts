@@ -1,6 +1,8 @@
 // `scanlab runs list|show|export`: what the run store holds.
 import type { Command } from 'commander';
+import { renameSync, writeFileSync } from 'node:fs';
 import { exportRows } from '../eval/export.js';
+import { rowsToParquet } from '../eval/parquet.js';
 import { RunStore } from '../eval/store.js';
 import { csvField } from '../hash/row-format.js';
 import { UsageError } from './errors.js';
@@ -55,23 +57,40 @@ export function registerRunsCommand(program: Command): void {
   addStoreOption(
     runs.command('export').description("a run's measurements as rows").argument('<run>', 'run id, id prefix or name'),
   )
-    .option('--format <fmt>', 'csv or jsonl', 'csv')
+    .option('--format <fmt>', 'csv, jsonl or parquet (parquet needs --out)', 'csv')
     .option('--what <what>', 'for fpr runs: histogram (default) or hashes')
+    .option('--out <file>', 'write to this file instead of standard output')
     .action(
-      runAction((ref: string, o: { store: string; format: string; what?: string }) =>
+      runAction((ref: string, o: { store: string; format: string; what?: string; out?: string }) =>
         withStore(o.store, (store) => {
-          if (o.format !== 'csv' && o.format !== 'jsonl')
-            throw new UsageError(`--format must be csv or jsonl, not "${o.format}"`);
+          if (o.format !== 'csv' && o.format !== 'jsonl' && o.format !== 'parquet')
+            throw new UsageError(`--format must be csv, jsonl or parquet, not "${o.format}"`);
+          if (o.format === 'parquet' && o.out === undefined)
+            throw new UsageError('--format parquet writes a binary file: give it with --out FILE');
           if (o.what !== undefined && o.what !== 'histogram' && o.what !== 'hashes')
             throw new UsageError('--what must be histogram or hashes');
           const { columns, rows } = exportRows(store, ref, o.what === 'hashes' ? 'hashes' : 'histogram');
+          if (o.format === 'parquet') {
+            const run = store.getRun(ref);
+            const bytes = rowsToParquet(columns, rows, { 'scanlab.run': run.id, 'scanlab.kind': run.kind });
+            const tmp = `${o.out!}.tmp-${process.pid}`;
+            writeFileSync(tmp, bytes);
+            renameSync(tmp, o.out!);
+            return;
+          }
           const out: string[] = [];
           if (o.format === 'csv') {
             out.push(columns.join(','));
             for (const r of rows)
               out.push(columns.map((c) => csvField(r[c] === null || r[c] === undefined ? '' : String(r[c]))).join(','));
           } else for (const r of rows) out.push(JSON.stringify(r));
-          process.stdout.write(out.join('\n') + '\n');
+          const text = out.join('\n') + '\n';
+          if (o.out === undefined) process.stdout.write(text);
+          else {
+            const tmp = `${o.out}.tmp-${process.pid}`;
+            writeFileSync(tmp, text);
+            renameSync(tmp, o.out);
+          }
         }),
       ),
     );
