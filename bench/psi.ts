@@ -19,7 +19,7 @@ import { ecdhParty } from '../src/psi/protocols/ecdh-psi.js';
 import { plaintextServer } from '../src/psi/protocols/plaintext.js';
 import { DEFAULT_PSI_CONFIG, type ProtocolName } from '../src/psi/protocols/registry.js';
 import { runPsi, type PsiRunResult } from '../src/psi/run.js';
-import { mulberry32, randomBytesFrom } from '../src/psi/seeded-prng.js';
+import { createPrng, randomBytesFrom } from '../src/util/prng.js';
 import { argValue, fmt, printTable } from './_util.js';
 
 const sizes = (argValue('sizes') ?? '10000,100000,1000000')
@@ -37,7 +37,7 @@ const backends: { group: GroupName; backend: BackendName }[] = [
   { group: 'p256', backend: 'noble' },
 ];
 
-const next = mulberry32(0xb5);
+const next = createPrng(0xb5);
 const randomHash = (): Hash => ({ algo: 'pdq', nbits: 256, bits: randomBytesFrom(next, 32) });
 const largest = Math.max(...sizes);
 const database = Array.from({ length: largest }, randomHash);

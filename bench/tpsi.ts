@@ -26,7 +26,7 @@ import {
   randomFieldElement,
   sharingPolynomial,
 } from '../src/psi/protocols/tpsi-ad/shamir.js';
-import { mulberry32, randomBytesFrom } from '../src/psi/seeded-prng.js';
+import { createPrng, randomBytesFrom } from '../src/util/prng.js';
 import { argValue, fmt, printTable } from './_util.js';
 
 const sizes = (argValue('sizes') ?? '10000,100000,1000000')
@@ -51,7 +51,7 @@ const backends: { group: GroupName; backend: BackendName }[] = [
   backend: BackendName;
 }[];
 
-const next = mulberry32(0x7951);
+const next = createPrng(0x7951);
 const largest = Math.max(...sizes);
 const smallest = Math.min(...sizes);
 const database = Array.from({ length: largest }, () => randomBytesFrom(next, 38));
@@ -157,8 +157,11 @@ const t = params.threshold;
 const dimension = dhfDimensionOf(params);
 const key = generateDhfKey(t, dimension);
 const rowsIn = [
-  ...Array.from({ length: params.dhfCapacity }, () => ({ x: next() % M31, values: syntheticDhfValues(dimension) })),
-  ...Array.from({ length: t }, () => ({ x: next() % M31, values: new Uint32Array() })),
+  ...Array.from({ length: params.dhfCapacity }, () => ({
+    x: next.nextUint32() % M31,
+    values: syntheticDhfValues(dimension),
+  })),
+  ...Array.from({ length: t }, () => ({ x: next.nextUint32() % M31, values: new Uint32Array() })),
 ].map((r) => (r.values.length ? r : { x: r.x, values: dhfValues(key, r.x) }));
 const detect = await timed(() => {
   const d = new DhfDetector(t, dimension);

@@ -8,16 +8,13 @@ import { blockhash } from '../src/hash/blockhash.js';
 import { hamming, hammingBytes, popcount32 } from '../src/hash/hamming.js';
 import { getHasher } from '../src/hash/registry.js';
 import { HashError, type Hash } from '../src/hash/types.js';
+import { createPrng } from '../src/util/prng.js';
 import { repoRoot } from './helpers/images.js';
 
-/** A small seeded PRNG (mulberry32) for property tests. */
+/** Uniform doubles in (0, 1) from the project's seeded generator, for property tests. */
 function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const prng = createPrng(seed);
+  return () => prng.nextOpenUnit();
 }
 
 function randomBits(n: number, next: () => number): number[] {

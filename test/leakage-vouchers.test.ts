@@ -5,7 +5,7 @@ import { runParties } from '../src/psi/protocols/driver.js';
 import { DEFAULT_TPSI_PARAMS } from '../src/psi/protocols/tpsi-ad/params.js';
 import { tpsiPartiesReport } from '../src/psi/protocols/tpsi-ad/report.js';
 import { createTpsiParties } from '../src/psi/protocols/tpsi-ad/session.js';
-import { mulberry32, randomBytesFrom } from '../src/psi/seeded-prng.js';
+import { createPrng, randomBytesFrom } from '../src/util/prng.js';
 import {
   OpenedCountLikelihood,
   maximumLikelihoodEstimate,
@@ -17,7 +17,7 @@ import { openedVouchers, realShares, sampleAccount } from '../src/leakage/synthe
 import { aucOfSamples, runVoucherStudy } from '../src/leakage/voucher-study.js';
 import { runCli } from './helpers/cli.js';
 
-const rand = mulberry32(4242);
+const rand = createPrng(4242);
 const input = (): Uint8Array => randomBytesFrom(rand, 38);
 
 let sodium: PrimeOrderGroup;

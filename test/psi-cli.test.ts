@@ -6,10 +6,10 @@ import { runCli } from './helpers/cli.js';
 import { RunStore } from '../src/eval/store.js';
 import type { StoredTranscript } from '../src/psi/transcript.js';
 import type { PsiSummary } from '../src/psi/summary.js';
-import { mulberry32, randomBytesFrom } from '../src/psi/seeded-prng.js';
+import { createPrng, randomBytesFrom } from '../src/util/prng.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scanlab-psi-cli-'));
-const next = mulberry32(77);
+const next = createPrng(77);
 const hex = (): string => Buffer.from(randomBytesFrom(next, 32)).toString('hex');
 const database = Array.from({ length: 60 }, hex);
 const photos = [...database.slice(0, 7), hex(), hex(), hex()];

@@ -15,10 +15,10 @@ import { runPsi } from '../src/psi/run.js';
 import { buildOprfFilter } from '../src/psi/oprf-database.js';
 import { storeTranscript, type Transcript } from '../src/psi/transcript.js';
 import { encodeOprfResponse, encodeEcdhDoubleBlindedSet } from '../src/psi/wire.js';
-import { mulberry32, randomBytesFrom } from '../src/psi/seeded-prng.js';
+import { createPrng, randomBytesFrom } from '../src/util/prng.js';
 import { reasonOf } from './helpers/protocol.js';
 
-const rand = mulberry32(2024);
+const rand = createPrng(2024);
 const randomHash = (): Hash => ({ algo: 'phash', nbits: 64, bits: randomBytesFrom(rand, 8) });
 const database: Hash[] = Array.from({ length: 40 }, randomHash);
 // 8 queries from the database (one twice), 8 fresh ones, and one with the same bits under another algorithm.

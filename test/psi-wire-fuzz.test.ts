@@ -6,7 +6,7 @@ import { p256Noble } from '../src/psi/group/noble.js';
 import type { PrimeOrderGroup } from '../src/psi/group/group.js';
 import { oprfMembershipClient, oprfMembershipServer } from '../src/psi/protocols/oprf-membership.js';
 import { ecdhParty } from '../src/psi/protocols/ecdh-psi.js';
-import { mulberry32, randomBytesFrom } from '../src/psi/seeded-prng.js';
+import { createPrng, randomBytesFrom, type Prng } from '../src/util/prng.js';
 import {
   DEFAULT_WIRE_LIMITS,
   MESSAGE_TYPES,
@@ -33,7 +33,7 @@ beforeAll(async () => {
   sodium = await loadRistretto255Sodium();
 });
 
-function validMessages(group: PrimeOrderGroup, next: () => number): Uint8Array[] {
+function validMessages(group: PrimeOrderGroup, next: Prng): Uint8Array[] {
   const point = (i: number): Uint8Array =>
     group.encodeElement(group.hashToGroup(new Uint8Array([i]), new Uint8Array([1, 2, 3])));
   const filter = new BloomFilter({ bits: 77, hashes: 3 });
@@ -53,19 +53,21 @@ function validMessages(group: PrimeOrderGroup, next: () => number): Uint8Array[]
 }
 
 /** One of several mutations: bit flips, byte overwrites, truncation, extension, header and count-field edits, zeroed runs. */
-function mutate(seedMessage: Uint8Array, next: () => number): Uint8Array {
+function mutate(seedMessage: Uint8Array, next: Prng): Uint8Array {
   let m = seedMessage.slice();
-  const kind = next() % 9;
-  const at = (): number => next() % Math.max(1, m.length);
-  if (kind === 0) for (let i = 0, n = 1 + (next() % 3); i < n && m.length; i++) m[at()]! ^= 1 << (next() % 8);
-  else if (kind === 1 && m.length) m[at()] = next() & 0xff;
-  else if (kind === 2) m = m.subarray(0, next() % (m.length + 1));
-  else if (kind === 3) m = Uint8Array.from([...m, ...randomBytesFrom(next, 1 + (next() % 40))]);
-  else if (kind === 4 && m.length > 1) m[1] = [...Object.values(MESSAGE_TYPES), next() & 0xff][next() % 8]!;
-  else if (kind === 5 && m.length > 0) m[0] = next() % 3;
-  else if (kind === 6 && m.length > 6) m[3 + (next() % 4)] = next() & 0xff;
-  else if (kind === 7 && m.length > 2) m[2] = next() % 4;
-  else if (m.length > 3) m.fill(0, 3 + (next() % (m.length - 3)), m.length);
+  const kind = next.nextUint32() % 9;
+  const at = (): number => next.nextUint32() % Math.max(1, m.length);
+  if (kind === 0)
+    for (let i = 0, n = 1 + (next.nextUint32() % 3); i < n && m.length; i++) m[at()]! ^= 1 << (next.nextUint32() % 8);
+  else if (kind === 1 && m.length) m[at()] = next.nextUint32() & 0xff;
+  else if (kind === 2) m = m.subarray(0, next.nextUint32() % (m.length + 1));
+  else if (kind === 3) m = Uint8Array.from([...m, ...randomBytesFrom(next, 1 + (next.nextUint32() % 40))]);
+  else if (kind === 4 && m.length > 1)
+    m[1] = [...Object.values(MESSAGE_TYPES), next.nextUint32() & 0xff][next.nextUint32() % 8]!;
+  else if (kind === 5 && m.length > 0) m[0] = next.nextUint32() % 3;
+  else if (kind === 6 && m.length > 6) m[3 + (next.nextUint32() % 4)] = next.nextUint32() & 0xff;
+  else if (kind === 7 && m.length > 2) m[2] = next.nextUint32() % 4;
+  else if (m.length > 3) m.fill(0, 3 + (next.nextUint32() % (m.length - 3)), m.length);
   return m;
 }
 
@@ -81,7 +83,7 @@ function decodeOrReject(run: () => unknown): 'ok' | 'rejected' {
 
 describe('wire decoders under fuzzing', () => {
   it(`${MESSAGES} random and mutated messages: every decoder returns or throws a ProtocolError; accepted messages re-encode to the same bytes`, () => {
-    const next = mulberry32(SEED);
+    const next = createPrng(SEED);
     const corpora = new Map<PrimeOrderGroup, Uint8Array[]>([
       [sodium, validMessages(sodium, next)],
       [p256Noble, validMessages(p256Noble, next)],
@@ -91,7 +93,10 @@ describe('wire decoders under fuzzing', () => {
     for (let i = 0; i < MESSAGES; i++) {
       const group = i % 10 === 0 ? p256Noble : sodium;
       const corpus = corpora.get(group)!;
-      const message = i % 4 === 0 ? randomBytesFrom(next, next() % 80) : mutate(corpus[next() % corpus.length]!, next);
+      const message =
+        i % 4 === 0
+          ? randomBytesFrom(next, next.nextUint32() % 80)
+          : mutate(corpus[next.nextUint32() % corpus.length]!, next);
       const decodeWith = i % 16 === 1 ? null : group;
       try {
         const decoded = decodeMessage(message, decodeWith, limits);
@@ -104,7 +109,9 @@ describe('wire decoders under fuzzing', () => {
         reasons.add(e.reason);
       }
       if (i % 7 === 0)
-        outcomes[decodeOrReject(() => decodeExpected(TYPES[next() % TYPES.length]!, message, decodeWith, limits))]++;
+        outcomes[
+          decodeOrReject(() => decodeExpected(TYPES[next.nextUint32() % TYPES.length]!, message, decodeWith, limits))
+        ]++;
     }
     expect(outcomes.ok).toBeGreaterThan(1000);
     expect([...reasons].sort()).toEqual([
@@ -122,7 +129,7 @@ describe('wire decoders under fuzzing', () => {
   });
 
   it('protocol parties fed mutated messages fail only with ProtocolErrors', () => {
-    const next = mulberry32(SEED + 1);
+    const next = createPrng(SEED + 1);
     const items = Array.from({ length: 3 }, () => randomBytesFrom(next, 12));
     const corpus = validMessages(sodium, next);
     const parties = [
@@ -138,7 +145,9 @@ describe('wire decoders under fuzzing', () => {
     const outcomes = { ok: 0, rejected: 0 };
     for (let i = 0; i < 5000; i++) {
       outcomes[
-        decodeOrReject(() => parties[i % parties.length]!.receive(mutate(corpus[next() % corpus.length]!, next)))
+        decodeOrReject(() =>
+          parties[i % parties.length]!.receive(mutate(corpus[next.nextUint32() % corpus.length]!, next)),
+        )
       ]++;
     }
     expect(outcomes.rejected).toBeGreaterThan(outcomes.ok);

@@ -7,10 +7,10 @@ import { RunStore } from '../src/eval/store.js';
 import type { PsiSummary } from '../src/psi/summary.js';
 import type { StoredTranscript } from '../src/psi/transcript.js';
 import type { TpsiRunReport } from '../src/psi/protocols/tpsi-ad/report.js';
-import { mulberry32, randomBytesFrom } from '../src/psi/seeded-prng.js';
+import { createPrng, randomBytesFrom } from '../src/util/prng.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scanlab-tpsi-cli-'));
-const next = mulberry32(99);
+const next = createPrng(99);
 const hex = (): string => Buffer.from(randomBytesFrom(next, 32)).toString('hex');
 const database = Array.from({ length: 40 }, hex);
 // Account 0 (even rows) holds 5 database hashes, account 1 (odd rows) holds 1.

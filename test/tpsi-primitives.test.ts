@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { PsiError } from '../src/psi/errors.js';
-import { mulberry32, randomBytesFrom } from '../src/psi/seeded-prng.js';
+import { createPrng, randomBytesFrom } from '../src/util/prng.js';
 import { M31, m31FromWords, m31Inv, m31Mul, m31Random } from '../src/psi/protocols/tpsi-ad/m31.js';
 import {
   SHAMIR_PRIME,
@@ -21,10 +21,19 @@ import { decodePayload, encodePayload, padAd, payloadBytes, unpadAd } from '../s
 import { voucherCoordinates } from '../src/psi/protocols/tpsi-ad/account.js';
 import { reasonOf } from './helpers/protocol.js';
 
-const next = mulberry32(31);
+const next = createPrng(31);
 describe('GF(2^31 − 1)', () => {
   it('multiplies like bigint arithmetic, including the extremes, and inverts', () => {
-    const values = [0, 1, 2, M31 - 1, M31 - 2, 0xffff, 0x10000, ...Array.from({ length: 500 }, () => next() % M31)];
+    const values = [
+      0,
+      1,
+      2,
+      M31 - 1,
+      M31 - 2,
+      0xffff,
+      0x10000,
+      ...Array.from({ length: 500 }, () => next.nextUint32() % M31),
+    ];
     for (const a of values) {
       for (const b of values.slice(0, 60)) expect(m31Mul(a, b)).toBe(Number((BigInt(a) * BigInt(b)) % BigInt(M31)));
       if (a !== 0) expect(m31Mul(a, m31Inv(a))).toBe(1);
@@ -90,7 +99,7 @@ describe('Shamir sharing over 2^255 − 19', () => {
 describe('detectable hash function', () => {
   const shuffled = <T>(items: T[]): T[] => {
     for (let i = items.length - 1; i > 0; i--) {
-      const j = next() % (i + 1);
+      const j = next.nextUint32() % (i + 1);
       [items[i], items[j]] = [items[j]!, items[i]!];
     }
     return items;
@@ -102,12 +111,12 @@ describe('detectable hash function', () => {
       const dimension = 12;
       const key = generateDhfKey(t, dimension);
       const real = (): { real: boolean; x: number; values: Uint32Array } => {
-        const x = next() % M31;
+        const x = next.nextUint32() % M31;
         return { real: true, x, values: dhfValues(key, x) };
       };
       const synthetic = (): { real: boolean; x: number; values: Uint32Array } => ({
         real: false,
-        x: next() % M31,
+        x: next.nextUint32() % M31,
         values: syntheticDhfValues(dimension),
       });
       const below = shuffled([
@@ -131,9 +140,10 @@ describe('detectable hash function', () => {
   it('rejects a row that would exceed the synthetic capacity, leaving the detector as it was', () => {
     const dimension = 6;
     const detector = new DhfDetector(4, dimension);
-    for (let i = 0; i < 3 + dhfCapacity(dimension); i++) detector.add(next() % M31, syntheticDhfValues(dimension));
+    for (let i = 0; i < 3 + dhfCapacity(dimension); i++)
+      detector.add(next.nextUint32() % M31, syntheticDhfValues(dimension));
     expect(detector.rowCount).toBe(7);
-    expect(reasonOf(() => detector.add(next() % M31, syntheticDhfValues(dimension)))).toBe('oversized');
+    expect(reasonOf(() => detector.add(next.nextUint32() % M31, syntheticDhfValues(dimension)))).toBe('oversized');
     expect(reasonOf(() => detector.add(1, new Uint32Array(dimension + 1)))).toBe('wrong-count');
     expect(detector.rowCount).toBe(7);
   });
@@ -160,7 +170,7 @@ describe('cuckoo table', () => {
   });
 
   it('rebuilds under the next seed when an insertion fails', () => {
-    const seeds = mulberry32(9);
+    const seeds = createPrng(9);
     let rehashed = 0;
     for (let build = 0; build < 40; build++) {
       const used: Uint8Array[] = [];

@@ -7,7 +7,7 @@ import { loadRistretto255Sodium } from '../src/psi/group/sodium.js';
 import { runParties } from '../src/psi/protocols/driver.js';
 import { DEFAULT_PSI_CONFIG } from '../src/psi/protocols/registry.js';
 import { runPsi } from '../src/psi/run.js';
-import { mulberry32, randomBytesFrom } from '../src/psi/seeded-prng.js';
+import { createPrng, randomBytesFrom } from '../src/util/prng.js';
 import { decodeExpected, encodeTpsiVoucher } from '../src/psi/wire.js';
 import { adKeyFromSecret } from '../src/psi/protocols/tpsi-ad/account.js';
 import { openWithNonce, randomKey, sealOnce, sealWithNonce } from '../src/psi/protocols/tpsi-ad/aead.js';
@@ -27,7 +27,7 @@ import { interpolatePolynomial, randomFieldElement } from '../src/psi/protocols/
 import type { TpsiPublicData } from '../src/psi/protocols/tpsi-ad/wire-format.js';
 import { reasonOf } from './helpers/protocol.js';
 
-const rand = mulberry32(808);
+const rand = createPrng(808);
 const input = (): Uint8Array => randomBytesFrom(rand, 38);
 
 let sodium: PrimeOrderGroup;
@@ -106,10 +106,10 @@ describe('tpsi-ad with synthetic vouchers', () => {
     let belowRuns = 0;
     let aboveRuns = 0;
     for (let r = 0; r < 30; r++) {
-      const t = 2 + (rand() % 5);
-      const n = t + 2 + (rand() % 8);
-      const k = rand() % Math.min(n, t + 2);
-      const s = (rand() % 60) / 100;
+      const t = 2 + (rand.nextUint32() % 5);
+      const n = t + 2 + (rand.nextUint32() % 8);
+      const k = rand.nextUint32() % Math.min(n, t + 2);
+      const s = (rand.nextUint32() % 60) / 100;
       const database = Array.from({ length: 12 }, input);
       const { queries, isMatch } = queriesFor(database, [k], n);
       const p = params({ threshold: t, syntheticRate: s, dhfCapacity: 16 });
@@ -250,7 +250,7 @@ describe('tpsi-ad against replays and hostile peers', () => {
       encodePayload({
         adCiphertext: sealWithNonce(key, padAd(ad, p.adBytes)),
         share: { x, y },
-        dhfX: rand() % 1000,
+        dhfX: rand.nextUint32() % 1000,
         dhfValues: values,
       });
     expect(reasonOf(() => server.receive(h.voucher(0, payload(syntheticDhfValues(dimension)), 2)))).toBe(
@@ -270,7 +270,7 @@ describe('tpsi-ad against replays and hostile peers', () => {
     expect(reasonOf(() => server.receive(h.voucher(1, payload(syntheticDhfValues(dimension)))))).toBe('oversized');
     const dhf = generateDhfKey(p.threshold, dimension);
     const looksReal = () => {
-      const x = rand() % 1000;
+      const x = rand.nextUint32() % 1000;
       return encodePayload({
         adCiphertext: sealWithNonce(randomKey(), padAd(new Uint8Array(0), p.adBytes)),
         share: { x: randomFieldElement(), y: randomFieldElement() },

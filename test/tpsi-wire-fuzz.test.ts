@@ -3,7 +3,7 @@ import { ProtocolError } from '../src/psi/errors.js';
 import type { PrimeOrderGroup } from '../src/psi/group/group.js';
 import { p256Noble } from '../src/psi/group/noble.js';
 import { loadRistretto255Sodium } from '../src/psi/group/sodium.js';
-import { mulberry32, randomBytesFrom } from '../src/psi/seeded-prng.js';
+import { createPrng, randomBytesFrom, type Prng } from '../src/util/prng.js';
 import { DEFAULT_WIRE_LIMITS, MESSAGE_TYPES, decodeMessage, encodeMessage, type WireLimits } from '../src/psi/wire.js';
 import { randomKey, sealWithNonce } from '../src/psi/protocols/tpsi-ad/aead.js';
 import { m31Random } from '../src/psi/protocols/tpsi-ad/m31.js';
@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 
 /** Published data and vouchers made by the real parties, over a database of 4 entries (a table of 9 slots). */
-function corpus(group: PrimeOrderGroup, next: () => number): { published: Uint8Array; vouchers: Uint8Array[] } {
+function corpus(group: PrimeOrderGroup, next: Prng): { published: Uint8Array; vouchers: Uint8Array[] } {
   const database = Array.from({ length: 4 }, () => randomBytesFrom(next, 12));
   const [published] = tpsiServer(group, database, params).prepare();
   const photos = tpsiPhotos([database[0]!, database[1]!, randomBytesFrom(next, 12)], 2);
@@ -34,20 +34,22 @@ function corpus(group: PrimeOrderGroup, next: () => number): { published: Uint8A
 }
 
 /** Bit flips, byte overwrites, truncation, extension, header, group and length-field edits, zeroed runs. */
-function mutate(seed: Uint8Array, next: () => number): Uint8Array {
+function mutate(seed: Uint8Array, next: Prng): Uint8Array {
   let m = seed.slice();
-  const kind = next() % 10;
-  const at = (): number => next() % Math.max(1, m.length);
-  if (kind === 0) for (let i = 0, n = 1 + (next() % 3); i < n && m.length; i++) m[at()]! ^= 1 << (next() % 8);
-  else if (kind === 1 && m.length) m[at()] = next() & 0xff;
-  else if (kind === 2) m = m.subarray(0, next() % (m.length + 1));
-  else if (kind === 3) m = Uint8Array.from([...m, ...randomBytesFrom(next, 1 + (next() % 40))]);
-  else if (kind === 4 && m.length > 1) m[1] = [...Object.values(MESSAGE_TYPES), next() & 0xff][next() % 10]!;
-  else if (kind === 5 && m.length > 0) m[0] = next() % 3;
-  else if (kind === 6 && m.length > 2) m[2] = next() % 4;
-  else if (kind === 7 && m.length > 10) m[3 + (next() % 8)] = next() & 0xff;
-  else if (kind === 8 && m.length > 30) m.set(randomBytesFrom(next, 4), m.length - 4 - (next() % 30));
-  else if (m.length > 3) m.fill(0, 3 + (next() % (m.length - 3)), m.length);
+  const kind = next.nextUint32() % 10;
+  const at = (): number => next.nextUint32() % Math.max(1, m.length);
+  if (kind === 0)
+    for (let i = 0, n = 1 + (next.nextUint32() % 3); i < n && m.length; i++) m[at()]! ^= 1 << (next.nextUint32() % 8);
+  else if (kind === 1 && m.length) m[at()] = next.nextUint32() & 0xff;
+  else if (kind === 2) m = m.subarray(0, next.nextUint32() % (m.length + 1));
+  else if (kind === 3) m = Uint8Array.from([...m, ...randomBytesFrom(next, 1 + (next.nextUint32() % 40))]);
+  else if (kind === 4 && m.length > 1)
+    m[1] = [...Object.values(MESSAGE_TYPES), next.nextUint32() & 0xff][next.nextUint32() % 10]!;
+  else if (kind === 5 && m.length > 0) m[0] = next.nextUint32() % 3;
+  else if (kind === 6 && m.length > 2) m[2] = next.nextUint32() % 4;
+  else if (kind === 7 && m.length > 10) m[3 + (next.nextUint32() % 8)] = next.nextUint32() & 0xff;
+  else if (kind === 8 && m.length > 30) m.set(randomBytesFrom(next, 4), m.length - 4 - (next.nextUint32() % 30));
+  else if (m.length > 3) m.fill(0, 3 + (next.nextUint32() % (m.length - 3)), m.length);
   return m;
 }
 
@@ -63,7 +65,7 @@ function rejectOnly(f: () => unknown, what: string): 'ok' | 'rejected' {
 
 describe('tpsi-ad decoders under fuzzing', () => {
   it(`${WIRE_MESSAGES} mutated published data and vouchers, and ${PAYLOADS} mutated payloads: decoders return or throw a ProtocolError; accepted bytes re-encode as they were`, () => {
-    const next = mulberry32(SEED);
+    const next = createPrng(SEED);
     const corpora = new Map<PrimeOrderGroup, Uint8Array[]>();
     for (const group of [sodium, p256Noble]) {
       const c = corpus(group, next);
@@ -74,10 +76,10 @@ describe('tpsi-ad decoders under fuzzing', () => {
     for (let i = 0; i < WIRE_MESSAGES; i++) {
       const group = i % 20 === 0 ? p256Noble : sodium;
       const seeds = corpora.get(group)!;
-      const seed = seeds[next() % seeds.length]!;
+      const seed = seeds[next.nextUint32() % seeds.length]!;
       const message =
         i % 8 === 0
-          ? Uint8Array.from([...seed.subarray(0, 3), ...randomBytesFrom(next, next() % 120)])
+          ? Uint8Array.from([...seed.subarray(0, 3), ...randomBytesFrom(next, next.nextUint32() % 120)])
           : mutate(seed, next);
       try {
         const decoded = decodeMessage(message, group, limits);
@@ -107,16 +109,16 @@ describe('tpsi-ad decoders under fuzzing', () => {
     const payloadReasons = new Set<string>();
     const payloads = Array.from({ length: 4 }, () =>
       encodePayload({
-        adCiphertext: sealWithNonce(randomKey(), padAd(randomBytesFrom(next, next() % 9), params.adBytes)),
+        adCiphertext: sealWithNonce(randomKey(), padAd(randomBytesFrom(next, next.nextUint32() % 9), params.adBytes)),
         share: { x: randomFieldElement(), y: randomFieldElement() },
-        dhfX: next() >>> 1,
+        dhfX: next.nextUint32() >>> 1,
         dhfValues: m31Random(DIMENSION),
       }),
     );
     const padded = [padAd(new Uint8Array(0), params.adBytes), padAd(randomBytesFrom(next, 8), params.adBytes)];
     let payloadsOk = 0;
     for (let i = 0; i < PAYLOADS; i++) {
-      const p = mutate(payloads[next() % payloads.length]!, next);
+      const p = mutate(payloads[next.nextUint32() % payloads.length]!, next);
       try {
         expect(Buffer.from(encodePayload(decodePayload(p, params.adBytes, DIMENSION))).equals(Buffer.from(p))).toBe(
           true,
@@ -135,7 +137,7 @@ describe('tpsi-ad decoders under fuzzing', () => {
   });
 
   it('live parties fed mutated messages fail only with ProtocolErrors', () => {
-    const next = mulberry32(SEED + 1);
+    const next = createPrng(SEED + 1);
     const database = Array.from({ length: 4 }, () => randomBytesFrom(next, 12));
     const server = tpsiServer(sodium, database, params, { limits });
     const [published] = server.prepare();
@@ -144,7 +146,9 @@ describe('tpsi-ad decoders under fuzzing', () => {
     }).receive(published!);
     const counts = { ok: 0, rejected: 0 };
     for (let i = 0; i < 4000; i++)
-      counts[rejectOnly(() => server.receive(mutate(vouchers[next() % vouchers.length]!, next)), `voucher ${i}`)]++;
+      counts[
+        rejectOnly(() => server.receive(mutate(vouchers[next.nextUint32() % vouchers.length]!, next)), `voucher ${i}`)
+      ]++;
     for (let i = 0; i < 600; i++) {
       const client = tpsiClient(sodium, tpsiPhotos([database[0]!], 1), { syntheticRate: 0.3, limits });
       counts[rejectOnly(() => client.receive(mutate(published!, next)), `published data ${i}`)]++;

@@ -1,12 +1,12 @@
 // Seeded random variates for leakage simulations (never for keys): uniform, binomial and hypergeometric counts.
-import { mulberry32 } from '../psi/seeded-prng.js';
+import { createPrng } from '../util/prng.js';
 
 /** A uniform number in [0, 1) with 53 bits from two 32-bit words. */
 export type Uniform = () => number;
 
 export function seededUniform(seed: number): Uniform {
-  const next = mulberry32(seed);
-  return () => ((next() >>> 5) * 67108864 + (next() >>> 6)) / 9007199254740992;
+  const next = createPrng(seed);
+  return () => ((next.nextUint32() >>> 5) * 67108864 + (next.nextUint32() >>> 6)) / 9007199254740992;
 }
 
 /**

@@ -1,4 +1,5 @@
-// Seeded pseudo-random numbers for transforms: xoshiro128** (Blackman & Vigna), seed derivation, uniform and normal draws.
+// Seeded pseudo-random numbers (xoshiro128**, Blackman & Vigna) for transforms, sampling, synthetic data, fuzzing and
+// benchmarks: seed derivation, uniform, normal and byte draws. Never for keys or blinds.
 
 /** A stream of pseudo-random numbers; every random choice a transform makes comes from one. */
 export interface Prng {
@@ -128,4 +129,14 @@ export function createPrng(seed: number): Prng {
   for (let i = 0; i < 4; i++) words[i] = fmix32(base + Math.imul(i + 1, 0x9e3779b9));
   if ((words[0] | words[1] | words[2] | words[3]) === 0) words[0] = 1;
   return xoshiro128ss(words);
+}
+
+/** `length` bytes from a generator, four per 32-bit draw (little-endian). */
+export function randomBytesFrom(prng: Prng, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  for (let i = 0; i < length; i += 4) {
+    const word = prng.nextUint32();
+    for (let k = 0; k < 4 && i + k < length; k++) out[i + k] = (word >>> (8 * k)) & 0xff;
+  }
+  return out;
 }
