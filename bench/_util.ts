@@ -1,5 +1,6 @@
 // Shared helpers for benchmarks: timing with warm-up and best-of-N, and a plain-text table printer.
 import { performance } from 'node:perf_hooks';
+import { formatTable } from '../src/util/table.js';
 
 /** Runs `fn` once to warm up, then `repeats` times; returns the fastest wall time in milliseconds. */
 export async function bestOf(repeats: number, fn: () => Promise<unknown> | unknown): Promise<number> {
@@ -15,16 +16,7 @@ export async function bestOf(repeats: number, fn: () => Promise<unknown> | unkno
 
 /** Prints rows as an aligned text table (first row = header). */
 export function printTable(rows: readonly (readonly string[])[]): void {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  for (const [i, r] of rows.entries()) {
-    process.stdout.write(
-      r
-        .map((cell, c) => cell.padEnd(widths[c]!))
-        .join('  ')
-        .trimEnd() + '\n',
-    );
-    if (i === 0) process.stdout.write(widths.map((w) => '-'.repeat(w)).join('  ') + '\n');
-  }
+  process.stdout.write(formatTable(rows));
 }
 
 /** Reads `--name value` from argv. */

@@ -4,6 +4,7 @@ import { ristretto255_hasher } from '@noble/curves/ed25519.js';
 import { expand_message_xmd } from '@noble/curves/abstract/hash-to-curve.js';
 import { bytesToHex, hexToBytes } from '@noble/curves/utils.js';
 import { sha512 } from '@noble/hashes/sha2.js';
+import { utf8ToBytes as utf8 } from '@noble/hashes/utils.js';
 import { createGroup } from '../src/psi/group/create.js';
 import { p256Noble, ristretto255Noble } from '../src/psi/group/noble.js';
 import { loadRistretto255Sodium, ristretto255FromUniformBytes } from '../src/psi/group/sodium.js';
@@ -14,7 +15,6 @@ import { createPrng, randomBytesFrom } from '../src/util/prng.js';
 
 const vector = <T>(name: string): T =>
   JSON.parse(readFileSync(new URL(`./vectors/${name}`, import.meta.url), 'utf8')) as T;
-const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 interface H2cVectors {
   dst: string;

@@ -4,7 +4,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { exportRows } from '../eval/export.js';
 import { rowsToParquet } from '../eval/parquet.js';
 import { RunStore } from '../eval/store.js';
-import { csvField } from '../hash/row-format.js';
+import { csvField } from '../util/csv.js';
 import { UsageError } from './errors.js';
 import { runAction } from './run-action.js';
 import { addStoreOption } from './store-option.js';

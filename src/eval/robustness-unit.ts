@@ -4,6 +4,7 @@ import { hamming } from '../hash/hamming.js';
 import type { Hash, Hasher } from '../hash/types.js';
 import { decodeImage } from '../image/decode.js';
 import type { Image } from '../image/types.js';
+import { messageOf } from '../util/message.js';
 import { deriveSeed } from '../util/prng.js';
 import type { Transform } from '../transform/types.js';
 
@@ -25,8 +26,6 @@ export interface RobustnessUnitResult {
   readonly variants: readonly VariantResult[];
   readonly error?: string;
 }
-
-const messageOf = (e: unknown): string => String(e instanceof Error ? e.message : e).split('\n')[0]!;
 
 async function hashAll(image: Image, hashers: readonly Hasher[]): Promise<Hash[]> {
   const out: Hash[] = [];

@@ -1,6 +1,7 @@
 // Hashing one image file with several algorithms: decode once per decoding rule, then every hasher; failures become rows.
 import { decodeImage, readImageFile } from '../image/decode.js';
 import type { DecodeOptions, Image } from '../image/types.js';
+import { messageOf } from '../util/message.js';
 import { toHex } from './bits.js';
 import { getHasher } from './registry.js';
 import type { Hash, Hasher } from './types.js';
@@ -30,8 +31,6 @@ export interface HashImageOptions {
   /** Mark hashes whose quality (where the algorithm has one) is below this, instead of dropping them. */
   readonly minQuality?: number;
 }
-
-const messageOf = (e: unknown): string => String(e instanceof Error ? e.message : e).split('\n')[0]!;
 
 /** The note for a hash under the quality gate, or undefined when it passes (or has no quality). */
 export function qualityNote(quality: number | undefined, minQuality: number | undefined): string | undefined {

@@ -1,15 +1,11 @@
 // The output contracts of `scanlab hash`: CSV `file,algo,hash,quality,error` and JSON Lines with the same fields.
 // `error` holds a failure (hash empty) or a warning such as a low-quality note (hash present).
+import { csvField } from '../util/csv.js';
 import type { HashRow } from './hash-image.js';
 
 export type RowFormat = 'csv' | 'jsonl';
 
 export const CSV_HEADER = 'file,algo,hash,quality,error';
-
-/** Quotes a CSV field when it holds a comma, quote, CR or LF (RFC 4180). */
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
 
 export function formatRow(row: HashRow, format: RowFormat): string {
   if (format === 'jsonl') {

@@ -1,4 +1,5 @@
-// CSV records (RFC 4180): fields separated by commas, quoted with double quotes when they hold commas, quotes or newlines.
+// Reading CSV records (RFC 4180; writing is in src/util/csv.ts): fields separated by commas, quoted with double quotes
+// when they hold commas, quotes or newlines.
 import type { NumberedLine } from './lines.js';
 
 /** Thrown by `parseCsvRecord` for a malformed record; the caller adds the file and line. */
@@ -48,14 +49,6 @@ export function parseCsvRecord(record: string): string[] {
     }
   }
 }
-
-/** A field as CSV: quoted (with quotes doubled) only when it holds a comma, a quote or a line break. */
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-/** One CSV line (no terminator). */
-export const csvRow = (fields: readonly string[]): string => fields.map(csvField).join(',');
 
 /** CSV records with the line each starts on: a record continues while it has an odd number of quotes. */
 export async function* csvRecords(lines: AsyncIterable<NumberedLine>): AsyncGenerator<NumberedLine> {

@@ -1,6 +1,6 @@
 // Writing hash lists as CSV (hash, id, metadata columns), plain text (one hash per line) or JSONL.
 import { toHex } from '../hash/bits.js';
-import { csvRow } from './csv.js';
+import { csvRow } from '../util/csv.js';
 import { entryHash, type HashList } from './hash-list.js';
 import type { HashListFormat } from './list-read.js';
 import { writeChunks } from './write-chunks.js';

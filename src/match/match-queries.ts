@@ -2,7 +2,7 @@
 import { fromHex } from '../hash/bits.js';
 import type { HashRow } from '../hash/hash-image.js';
 import { HashError, type Hash } from '../hash/types.js';
-import { csvRow } from './csv.js';
+import { csvRow } from '../util/csv.js';
 import { MatchError } from './errors.js';
 import { entryId } from './hash-list.js';
 import { IndexSearcher, type MatchIndex, type SearcherOptions } from './match-index.js';

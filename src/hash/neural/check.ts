@@ -1,5 +1,6 @@
 // Checking a model card and the files it names, for `scanlab models check`: one finding per item, never a throw.
 import { existsSync, statSync } from 'node:fs';
+import { messageOf } from '../../util/message.js';
 import { loadModelCard, type ModelCard } from './card.js';
 import { loadProjection } from './projection.js';
 import { intraOpThreads, sessionFor } from './session.js';
@@ -10,8 +11,6 @@ export interface CardFinding {
   /** One line: the path and what was found. */
   readonly message: string;
 }
-
-const messageOf = (e: unknown): string => String(e instanceof Error ? e.message : e).split('\n')[0]!;
 
 function describeCard(card: ModelCard): string {
   const { input, bits } = card;
