@@ -21,9 +21,12 @@ export function hpkeSuite(): CipherSuite {
   });
 }
 
+/** The key pair type of the suite's KEM (a WebCrypto CryptoKeyPair). */
+export type KemKeyPair = Awaited<ReturnType<CipherSuite['kem']['generateKeyPair']>>;
+
 export interface RecipientKeys {
   readonly publicKey: Uint8Array;
-  readonly keyPair: CryptoKeyPair;
+  readonly keyPair: KemKeyPair;
 }
 
 export interface Envelope {
