@@ -108,7 +108,7 @@ describe('reading lists', () => {
 describe('validation', () => {
   it('fails on the first bad row with file and line, for every kind of bad row', async () => {
     const cases: [string, string, RegExp][] = [
-      ['short.csv', `hash\n${H64[0]}\n${H64[1].slice(1)}\n`, /:3: phash hash must have 16 hex digits, got 15$/],
+      ['short.csv', `hash\n${H64[0]}\n${H64[1]!.slice(1)}\n`, /:3: phash hash must have 16 hex digits, got 15$/],
       ['char.csv', `hash\n${H64[0]}\n0123456789abcdeg\n`, /:3: phash hash has a non-hex character/],
       ['empty.csv', `hash,id\n,a\n`, /:2: empty hash$/],
       ['fields.csv', `hash,id\n${H64[0]},a,extra\n`, /:2: expected 2 fields, got 3$/],

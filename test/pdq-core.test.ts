@@ -27,7 +27,7 @@ import { pixelsDir, syntheticCases, syntheticImage } from './vectors/pdq-pixels/
 /** A copy of `hash` with its first `n` bits flipped. */
 function flipBits(hash: PdqHash, n: number): PdqHash {
   const bits = hash.bits.slice();
-  for (let k = 0; k < n; k++) bits[k >> 3] ^= 0x80 >> (k & 7);
+  for (let k = 0; k < n; k++) bits[k >> 3]! ^= 0x80 >> (k & 7);
   return { ...hash, bits };
 }
 
@@ -53,7 +53,7 @@ describe("PDQ on synthetic images, against the C++ tool's hashes (synthetic-cpp.
       expect([pdqToHex(hash), hash.quality]).toEqual([cpp.hex, cpp.quality]);
       const variants = pdqDihedralHashes(image);
       expect(variants.map((v) => pdqToHex(v.hash))).toEqual(cpp.dihedral);
-      expect(variants[0].hash.quality).toBe(cpp.dihedralQuality);
+      expect(variants[0]!.hash.quality).toBe(cpp.dihedralQuality);
     });
   }
 });
@@ -108,7 +108,7 @@ describe('PDQ input stage', () => {
       [511, 511],
       [300, 17],
       [1, 510],
-    ]) {
+    ] as const) {
       const sx = Math.floor((x * 1000) / 512);
       const sy = Math.floor((y * 300) / 512);
       expect([...shrunk.data.subarray((y * 512 + x) * 3, (y * 512 + x) * 3 + 3)]).toEqual([
@@ -142,7 +142,7 @@ describe('PDQ input stage', () => {
     const oriented = await decodeImage(jpeg, { applyExifOrientation: true });
     expect([asStored.width, oriented.width]).toEqual([500, 400]);
     const variants = pdqDihedralHashes(asStored);
-    expect(hamming(variants[0].hash, pdqHashImage(image))).toBeLessThanOrEqual(PDQ_DEFAULT_MATCH_THRESHOLD);
+    expect(hamming(variants[0]!.hash, pdqHashImage(image))).toBeLessThanOrEqual(PDQ_DEFAULT_MATCH_THRESHOLD);
     expect(pdqDihedralNearest(variants, pdqHashImage(oriented)).name).toBe('r270');
   });
 
@@ -193,7 +193,7 @@ describe('PDQ matching', () => {
 
   it('dihedral distance is the minimum over the query variants, with the nearest named', () => {
     const variants = pdqDihedralHashes(syntheticImage('blocks', 320, 240, 3, 21));
-    const target = flipBits(variants[5].hash, 3);
+    const target = flipBits(variants[5]!.hash, 3);
     const distances = variants.map((v) => hamming(v.hash, target));
     expect(pdqDihedralDistance(variants, target)).toBe(Math.min(...distances));
     expect(
@@ -227,7 +227,7 @@ function transform(image: Image, name: string): Image {
   const data = new Uint8Array(image.data.length);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      const [sx, sy] = PIXEL_TRANSFORMS[name](x, y, image.width, image.height);
+      const [sx, sy] = PIXEL_TRANSFORMS[name]!(x, y, image.width, image.height);
       data.set(image.data.subarray((sy * image.width + sx) * c, (sy * image.width + sx) * c + c), (y * width + x) * c);
     }
   }
@@ -252,7 +252,7 @@ describe('PDQ dihedral variants', () => {
     expect(pdqToHex((await hasher.hash(image)) as PdqHash)).toBe(pdqToHex(pdqHashImage(image)));
     const variants = await hasher.dihedral!(image);
     expect(variants.map((v) => v.name)).toEqual([...PDQ_DIHEDRAL_NAMES]);
-    expect(pdqToHex(variants[0].hash as PdqHash)).toBe(pdqToHex(pdq().hash(image) as PdqHash));
+    expect(pdqToHex(variants[0]!.hash as PdqHash)).toBe(pdqToHex(pdq().hash(image) as PdqHash));
     expect(() => getHasher('pdq:16')).toThrow(HashError);
   });
 });

@@ -58,7 +58,7 @@ describe('seeded streams', () => {
     for (let i = 0; i < n; i++) {
       const k = rng.nextInt(10);
       if (!Number.isInteger(k) || k < 0 || k >= 10) outside++;
-      else counts[k]++;
+      else counts[k]!++;
     }
     expect(outside).toBe(0);
     const chi2 = counts.reduce((s, c) => s + (c - n / 10) ** 2 / (n / 10), 0);

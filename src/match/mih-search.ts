@@ -105,7 +105,7 @@ export class MihSearcher {
       const bit = 1 << (id & 31);
       const slot = id >> 5;
       if (seen[slot]! & bit) continue;
-      seen[slot] |= bit;
+      seen[slot]! |= bit;
       candidates[unique++] = id;
     }
     for (let c = 0; c < unique; c++) seen[candidates[c]! >> 5] = 0;

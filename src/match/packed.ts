@@ -30,7 +30,7 @@ export function packInto(bits: Uint8Array, nbits: number, out: Int32Array, offse
   for (let w = 0; w < words; w++) out[offset + w] = 0;
   for (let i = 0; i < bits.length; i++) {
     const p = lead + i;
-    out[offset + (p >> 2)] |= bits[i]! << ((3 - (p & 3)) * 8);
+    out[offset + (p >> 2)]! |= bits[i]! << ((3 - (p & 3)) * 8);
   }
 }
 

@@ -59,14 +59,14 @@ function sortBySubstring(hashes: PackedHashes, layout: SubstringLayout): { keys:
   for (let shift = 0; shift < layout.width; shift += RADIX_BITS) {
     const mask = (1 << Math.min(RADIX_BITS, layout.width - shift)) - 1;
     counts.fill(0);
-    for (let i = 0; i < count; i++) counts[(keys[i]! >>> shift) & mask]++;
+    for (let i = 0; i < count; i++) counts[(keys[i]! >>> shift) & mask]!++;
     for (let d = 0, total = 0; d <= mask; d++) {
       const n = counts[d]!;
       counts[d] = total;
       total += n;
     }
     for (let i = 0; i < count; i++) {
-      const at = counts[(keys[i]! >>> shift) & mask]++;
+      const at = counts[(keys[i]! >>> shift) & mask]!++;
       nextKeys[at] = keys[i]!;
       nextIds[at] = ids[i]!;
     }

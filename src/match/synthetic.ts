@@ -14,7 +14,7 @@ function randomInto(out: Int32Array, offset: number, nbits: number, rng: RandomS
   const words = wordsFor(nbits);
   const pad = words * 32 - nbits;
   for (let w = 0; w < words; w++) out[offset + w] = rng.nextUint32();
-  if (pad > 0) out[offset] &= (1 << (32 - pad)) - 1;
+  if (pad > 0) out[offset]! &= (1 << (32 - pad)) - 1;
 }
 
 /** Positions 0..nbits-1, reused as the scratch of partial Fisher–Yates draws (any order of it is a valid start). */
@@ -36,7 +36,7 @@ function flipDistinct(
     positions[j] = positions[i]!;
     positions[i] = bit;
     const p = pad + bit;
-    out[offset + (p >> 5)] ^= 1 << (31 - (p & 31));
+    out[offset + (p >> 5)]! ^= 1 << (31 - (p & 31));
   }
 }
 

@@ -60,8 +60,8 @@ export function colorhash(binbits = 3): Hasher<string> {
           continue;
         }
         colours++;
-        if (sat < FAINT_BELOW) faint[hueBin(pilHue(r, g, b))]++;
-        else if (sat > FAINT_BELOW) bright[hueBin(pilHue(r, g, b))]++;
+        if (sat < FAINT_BELOW) faint[hueBin(pilHue(r, g, b))]!++;
+        else if (sat > FAINT_BELOW) bright[hueBin(pilHue(r, g, b))]!++;
       }
       const c = Math.max(1, colours);
       const quantise = (fraction: number): number => Math.min(maxValue - 1, Math.trunc(fraction * maxValue));

@@ -367,9 +367,9 @@ function radbg(
         ar4 = csarr[2 * a4]!,
         ai4 = csarr[2 * a4 + 1]!;
       for (let ik = 0; ik < idl1; ik++) {
-        cc[C2(ik, l)] +=
+        cc[C2(ik, l)]! +=
           ar1 * ch[C2(ik, j)]! + ar2 * ch[C2(ik, j + 1)]! + ar3 * ch[C2(ik, j + 2)]! + ar4 * ch[C2(ik, j + 3)]!;
-        cc[C2(ik, lc)] +=
+        cc[C2(ik, lc)]! +=
           ai1 * ch[C2(ik, jc)]! + ai2 * ch[C2(ik, jc - 1)]! + ai3 * ch[C2(ik, jc - 2)]! + ai4 * ch[C2(ik, jc - 3)]!;
       }
     }
@@ -381,8 +381,8 @@ function radbg(
         ar2 = csarr[2 * a2]!,
         ai2 = csarr[2 * a2 + 1]!;
       for (let ik = 0; ik < idl1; ik++) {
-        cc[C2(ik, l)] += ar1 * ch[C2(ik, j)]! + ar2 * ch[C2(ik, j + 1)]!;
-        cc[C2(ik, lc)] += ai1 * ch[C2(ik, jc)]! + ai2 * ch[C2(ik, jc - 1)]!;
+        cc[C2(ik, l)]! += ar1 * ch[C2(ik, j)]! + ar2 * ch[C2(ik, j + 1)]!;
+        cc[C2(ik, lc)]! += ai1 * ch[C2(ik, jc)]! + ai2 * ch[C2(ik, jc - 1)]!;
       }
     }
     for (; j < ipph; j++, jc--) {
@@ -390,12 +390,12 @@ function radbg(
         war = csarr[2 * a1]!,
         wai = csarr[2 * a1 + 1]!;
       for (let ik = 0; ik < idl1; ik++) {
-        cc[C2(ik, l)] += war * ch[C2(ik, j)]!;
-        cc[C2(ik, lc)] += wai * ch[C2(ik, jc)]!;
+        cc[C2(ik, l)]! += war * ch[C2(ik, j)]!;
+        cc[C2(ik, lc)]! += wai * ch[C2(ik, jc)]!;
       }
     }
   }
-  for (let j = 1; j < ipph; j++) for (let ik = 0; ik < idl1; ik++) ch[C2(ik, 0)] += ch[C2(ik, j)]!;
+  for (let j = 1; j < ipph; j++) for (let ik = 0; ik < idl1; ik++) ch[C2(ik, 0)]! += ch[C2(ik, j)]!;
   for (let j = 1, jc = ip - 1; j < ipph; j++, jc--) {
     for (let k = 0; k < l1; k++) {
       const a = cc[C1(0, k, j)]!,
@@ -517,8 +517,8 @@ export class DctPlan {
     const n = this.length;
     const ns2 = (n + 1) >> 1;
     const tw = this.twiddle;
-    c[0] *= 2;
-    if ((n & 1) === 0) c[n - 1] *= 2;
+    c[0]! *= 2;
+    if ((n & 1) === 0) c[n - 1]! *= 2;
     for (let k = 1; k < n - 1; k += 2) {
       const t = c[k + 1]!;
       c[k + 1] = t - c[k]!;
@@ -531,7 +531,7 @@ export class DctPlan {
       c[k] = 0.5 * (t1 + t2);
       c[kc] = 0.5 * (t1 - t2);
     }
-    if ((n & 1) === 0) c[ns2] *= tw[ns2 - 1]!;
+    if ((n & 1) === 0) c[ns2]! *= tw[ns2 - 1]!;
   }
 }
 

@@ -189,7 +189,7 @@ function readInput(r: FieldReader, card: Json): CardInput {
   const dims = shape.slice(1) as unknown[];
   if (!dims.every((d) => typeof d === 'number' && Number.isInteger(d) && d > 0))
     r.fail('input.shape', `channel, height and width must be positive integers, got ${JSON.stringify(shape)}`);
-  const [c, h, w] = layout === 'NCHW' ? (dims as number[]) : [dims[2] as number, dims[0] as number, dims[1] as number];
+  const [c, h, w] = (layout === 'NCHW' ? dims : [dims[2], dims[0], dims[1]]) as [number, number, number];
   if (c !== channels) r.fail('input.shape', `has ${c} channels but input.channels "${channelOrder}" needs ${channels}`);
   return {
     name: r.optionalString(input, 'name', 'input.name'),

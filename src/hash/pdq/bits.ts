@@ -14,11 +14,12 @@ export const PDQ_BITS = 256;
 export function pdqTorbenMedian(m: Float32Array): number {
   const n = m.length;
   const f = Math.fround;
-  let min = m[0];
-  let max = m[0];
+  let min = m[0]!;
+  let max = m[0]!;
   for (let i = 1; i < n; i++) {
-    if (m[i] < min) min = m[i];
-    if (m[i] > max) max = m[i];
+    const v = m[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
   }
   const half = (n + 1) >> 1;
   for (;;) {
@@ -29,7 +30,7 @@ export function pdqTorbenMedian(m: Float32Array): number {
     let maxLtGuess = min;
     let minGtGuess = max;
     for (let i = 0; i < n; i++) {
-      const v = m[i];
+      const v = m[i]!;
       if (v < guess) {
         less++;
         if (v > maxLtGuess) maxLtGuess = v;
@@ -59,7 +60,7 @@ export function pdqHashFromDct(dct16x16: Float32Array, quality: number): PdqHash
   const median = pdqTorbenMedian(dct16x16);
   const bits = new Uint8Array(PDQ_BITS / 8);
   for (let k = 0; k < PDQ_BITS; k++) {
-    if (dct16x16[k] > median) bits[31 - (k >> 3)] |= 1 << (k & 7);
+    if (dct16x16[k]! > median) bits[31 - (k >> 3)]! |= 1 << (k & 7);
   }
   return { algo: PDQ_ALGO, nbits: PDQ_BITS, bits, quality };
 }
@@ -81,5 +82,5 @@ export function pdqFromHex(hex: string, quality?: number): PdqHash {
 
 /** Whether bit k (DCT cell (⌊k/16⌋, k mod 16)) of a PDQ hash is set. */
 export function pdqBit(hash: PdqHash, k: number): boolean {
-  return ((hash.bits[31 - (k >> 3)] >> (k & 7)) & 1) === 1;
+  return ((hash.bits[31 - (k >> 3)]! >> (k & 7)) & 1) === 1;
 }

@@ -32,9 +32,9 @@ export function pdqDct64To16(a: Float32Array): Float32Array {
   for (let i = 0; i < PDQ_DCT_DIM; i++) {
     const tRow = i * N;
     for (let k = 0; k < N; k++) {
-      const dik = d[i * N + k];
+      const dik = d[i * N + k]!;
       const aRow = k * N;
-      for (let j = 0; j < N; j++) t[tRow + j] += Math.fround(dik * a[aRow + j]);
+      for (let j = 0; j < N; j++) t[tRow + j]! += Math.fround(dik * a[aRow + j]!);
     }
   }
   const b = new Float32Array(PDQ_DCT_DIM * PDQ_DCT_DIM);
@@ -43,7 +43,7 @@ export function pdqDct64To16(a: Float32Array): Float32Array {
     for (let j = 0; j < PDQ_DCT_DIM; j++) {
       const dRow = j * N;
       let sum = 0;
-      for (let k = 0; k < N; k++) sum = Math.fround(sum + Math.fround(t[tRow + k] * d[dRow + k]));
+      for (let k = 0; k < N; k++) sum = Math.fround(sum + Math.fround(t[tRow + k]! * d[dRow + k]!));
       b[i * PDQ_DCT_DIM + j] = sum;
     }
   }

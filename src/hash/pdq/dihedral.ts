@@ -40,7 +40,7 @@ export function pdqDihedralDct(dct16x16: Float32Array, name: PdqDihedralName): F
   const out = new Float32Array(256);
   for (let i = 0; i < 16; i++) {
     for (let j = 0; j < 16; j++) {
-      const v = dct16x16[i * 16 + j];
+      const v = dct16x16[i * 16 + j]!;
       out[rule.transpose ? j * 16 + i : i * 16 + j] = rule.negate(i, j) ? -v : v;
     }
   }

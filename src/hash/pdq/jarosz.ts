@@ -31,7 +31,7 @@ function phases(window: number, length: number): { lead: number; growing: number
  */
 function boxAlongRows(input: Float32Array, output: Float32Array, rows: number, cols: number, window: number): void {
   const { lead, growing, full, recip } = phases(window, cols);
-  const inv = recip[window];
+  const inv = recip[window]!;
   const f = Math.fround;
   for (let group = 0; group < rows; group += 4) {
     const a = Math.min(group, rows - 4) * cols;
@@ -47,38 +47,38 @@ function boxAlongRows(input: Float32Array, output: Float32Array, rows: number, c
     let oi = 0;
     let count = 0;
     for (let i = 0; i < lead; i++, ri++, count++) {
-      s0 = f(s0 + input[a + ri]);
-      s1 = f(s1 + input[b + ri]);
-      s2 = f(s2 + input[c + ri]);
-      s3 = f(s3 + input[d + ri]);
+      s0 = f(s0 + input[a + ri]!);
+      s1 = f(s1 + input[b + ri]!);
+      s2 = f(s2 + input[c + ri]!);
+      s3 = f(s3 + input[d + ri]!);
     }
     for (let i = 0; i < growing; i++, ri++, oi++) {
-      const r = recip[++count];
-      s0 = f(s0 + input[a + ri]);
-      s1 = f(s1 + input[b + ri]);
-      s2 = f(s2 + input[c + ri]);
-      s3 = f(s3 + input[d + ri]);
+      const r = recip[++count]!;
+      s0 = f(s0 + input[a + ri]!);
+      s1 = f(s1 + input[b + ri]!);
+      s2 = f(s2 + input[c + ri]!);
+      s3 = f(s3 + input[d + ri]!);
       output[a + oi] = s0 * r;
       output[b + oi] = s1 * r;
       output[c + oi] = s2 * r;
       output[d + oi] = s3 * r;
     }
     for (let i = 0; i < full; i++, ri++, li++, oi++) {
-      s0 = f(f(s0 + input[a + ri]) - input[a + li]);
-      s1 = f(f(s1 + input[b + ri]) - input[b + li]);
-      s2 = f(f(s2 + input[c + ri]) - input[c + li]);
-      s3 = f(f(s3 + input[d + ri]) - input[d + li]);
+      s0 = f(f(s0 + input[a + ri]!) - input[a + li]!);
+      s1 = f(f(s1 + input[b + ri]!) - input[b + li]!);
+      s2 = f(f(s2 + input[c + ri]!) - input[c + li]!);
+      s3 = f(f(s3 + input[d + ri]!) - input[d + li]!);
       output[a + oi] = s0 * inv;
       output[b + oi] = s1 * inv;
       output[c + oi] = s2 * inv;
       output[d + oi] = s3 * inv;
     }
     for (let i = 0; i < lead; i++, li++, oi++) {
-      const r = recip[--count];
-      s0 = f(s0 - input[a + li]);
-      s1 = f(s1 - input[b + li]);
-      s2 = f(s2 - input[c + li]);
-      s3 = f(s3 - input[d + li]);
+      const r = recip[--count]!;
+      s0 = f(s0 - input[a + li]!);
+      s1 = f(s1 - input[b + li]!);
+      s2 = f(s2 - input[c + li]!);
+      s3 = f(s3 - input[d + li]!);
       output[a + oi] = s0 * r;
       output[b + oi] = s1 * r;
       output[c + oi] = s2 * r;
@@ -102,7 +102,7 @@ function boxAlongCols(
   sums: Float32Array,
 ): void {
   const { lead, growing, full, recip } = phases(window, rows);
-  const inv = recip[window];
+  const inv = recip[window]!;
   const n = columns.length;
   sums.fill(0, 0, n);
   let ri = 0;
@@ -110,30 +110,30 @@ function boxAlongCols(
   let oi = 0;
   let count = 0;
   for (let i = 0; i < lead; i++, ri += cols, count++) {
-    for (let k = 0; k < n; k++) sums[k] += input[ri + columns[k]];
+    for (let k = 0; k < n; k++) sums[k]! += input[ri + columns[k]!]!;
   }
   for (let i = 0; i < growing; i++, ri += cols, oi += cols) {
-    const r = recip[++count];
+    const r = recip[++count]!;
     for (let k = 0; k < n; k++) {
-      const j = columns[k];
-      const s = Math.fround(sums[k] + input[ri + j]);
+      const j = columns[k]!;
+      const s = Math.fround(sums[k]! + input[ri + j]!);
       sums[k] = s;
       output[oi + j] = s * r;
     }
   }
   for (let i = 0; i < full; i++, ri += cols, li += cols, oi += cols) {
     for (let k = 0; k < n; k++) {
-      const j = columns[k];
-      const s = Math.fround(Math.fround(sums[k] + input[ri + j]) - input[li + j]);
+      const j = columns[k]!;
+      const s = Math.fround(Math.fround(sums[k]! + input[ri + j]!) - input[li + j]!);
       sums[k] = s;
       output[oi + j] = s * inv;
     }
   }
   for (let i = 0; i < lead; i++, li += cols, oi += cols) {
-    const r = recip[--count];
+    const r = recip[--count]!;
     for (let k = 0; k < n; k++) {
-      const j = columns[k];
-      const s = Math.fround(sums[k] - input[li + j]);
+      const j = columns[k]!;
+      const s = Math.fround(sums[k]! - input[li + j]!);
       sums[k] = s;
       output[oi + j] = s * r;
     }
@@ -177,8 +177,8 @@ export function pdqDownsample64(plane: PdqLumaPlane, copy64: boolean): Float32Ar
   boxAlongCols(scratch, data, rows, cols, windowAlongCols, sampledCols, sums);
   const out = new Float32Array(n * n);
   for (let i = 0; i < n; i++) {
-    const row = sampledRows[i] * cols;
-    for (let j = 0; j < n; j++) out[i * n + j] = data[row + sampledCols[j]];
+    const row = sampledRows[i]! * cols;
+    for (let j = 0; j < n; j++) out[i * n + j] = data[row + sampledCols[j]!]!;
   }
   return out;
 }

@@ -72,13 +72,13 @@ export function pdqLuma(image: Image, preResize = true): PdqLumaPlane {
   const colOffsets = cols.map((x) => x * channels);
   const grey = isPdqGreyImage(image);
   for (let y = 0, o = 0; y < height; y++) {
-    const base = rows[y] * rowStride;
+    const base = rows[y]! * rowStride;
     if (grey) {
-      for (let x = 0; x < width; x++) out[o++] = data[base + colOffsets[x]];
+      for (let x = 0; x < width; x++) out[o++] = data[base + colOffsets[x]!]!;
     } else {
       for (let x = 0; x < width; x++) {
-        const p = base + colOffsets[x];
-        out[o++] = Math.fround(TABLE_R[data[p]] + TABLE_G[data[p + 1]]) + TABLE_B[data[p + 2]];
+        const p = base + colOffsets[x]!;
+        out[o++] = Math.fround(TABLE_R[data[p]!]! + TABLE_G[data[p + 1]!]!) + TABLE_B[data[p + 2]!]!;
       }
     }
   }
@@ -94,10 +94,10 @@ export function pdqPreResize(image: Image): Image {
   const c = image.channels;
   const out = new Uint8Array(width * height * c);
   for (let y = 0, o = 0; y < height; y++) {
-    const rowStart = rows[y] * image.width;
+    const rowStart = rows[y]! * image.width;
     for (let x = 0; x < width; x++) {
-      const p = (rowStart + cols[x]) * c;
-      for (let k = 0; k < c; k++) out[o++] = image.data[p + k];
+      const p = (rowStart + cols[x]!) * c;
+      for (let k = 0; k < c; k++) out[o++] = image.data[p + k]!;
     }
   }
   return { width, height, channels: c, data: out };

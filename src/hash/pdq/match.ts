@@ -27,7 +27,7 @@ export function pdqDihedralNearest(
   target: PdqHash,
 ): PdqDihedralNearest {
   if (queryVariants.length === 0) throw new RangeError('dihedral matching needs at least one query variant');
-  let best: PdqDihedralNearest = { name: queryVariants[0].name, distance: Infinity };
+  let best: PdqDihedralNearest = { name: queryVariants[0]!.name, distance: Infinity };
   for (const v of queryVariants) {
     const distance = hamming(v.hash, target);
     if (distance < best.distance) best = { name: v.name, distance };

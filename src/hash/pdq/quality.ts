@@ -14,13 +14,13 @@ export function pdqQualityMetric(buffer64x64: Float32Array): number {
   let gradientSum = 0;
   for (let i = 0; i < 63; i++) {
     for (let j = 0; j < 64; j++) {
-      const d = Math.trunc(f(f(f(buffer64x64[i * 64 + j] - buffer64x64[(i + 1) * 64 + j]) * 100) / 255));
+      const d = Math.trunc(f(f(f(buffer64x64[i * 64 + j]! - buffer64x64[(i + 1) * 64 + j]!) * 100) / 255));
       gradientSum += Math.abs(d);
     }
   }
   for (let i = 0; i < 64; i++) {
     for (let j = 0; j < 63; j++) {
-      const d = Math.trunc(f(f(f(buffer64x64[i * 64 + j] - buffer64x64[i * 64 + j + 1]) * 100) / 255));
+      const d = Math.trunc(f(f(f(buffer64x64[i * 64 + j]! - buffer64x64[i * 64 + j + 1]!) * 100) / 255));
       gradientSum += Math.abs(d);
     }
   }

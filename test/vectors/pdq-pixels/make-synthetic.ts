@@ -20,8 +20,8 @@ try {
   const single = run([]);
   const dihedral = run(['--pdqdih-across']);
   const rows = cases.map((c, i) => {
-    const [hash, quality] = single[i].split(',');
-    const variants = dihedral[i].split(',').slice(0, 9);
+    const [hash, quality] = single[i]!.split(',');
+    const variants = dihedral[i]!.split(',').slice(0, 9);
     return [c.name, hash, quality, ...variants].join(',');
   });
   const header = 'name,hash_hex,quality,original,rotate90,rotate180,rotate270,flipx,flipy,flipplus1,flipminus1,dihedral_quality';

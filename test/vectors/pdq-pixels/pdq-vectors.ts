@@ -14,12 +14,17 @@ const repoRoot = resolve(pixelsDir, '..', '..', '..');
 /** ThreatExchange's PDQ images and expected hashes, committed in the repository (test/vectors/pdq/README.md). */
 export const pdqVectorsDir = resolve(repoRoot, 'test', 'vectors', 'pdq');
 
-function readCsv(path: string): Record<string, string>[] {
-  const [header, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
+/** The rows of a CSV file without quoting, each as a function from column name to cell (a missing column throws). */
+function readCsv(path: string): ((column: string) => string)[] {
+  const [header = '', ...lines] = readFileSync(path, 'utf8').trim().split('\n');
   const keys = header.split(',');
   return lines.map((line) => {
     const cells = line.split(',');
-    return Object.fromEntries(keys.map((k, i) => [k, cells[i] ?? '']));
+    return (column) => {
+      const i = keys.indexOf(column);
+      if (i < 0) throw new Error(`${path}: no column "${column}"`);
+      return cells[i] ?? '';
+    };
   });
 }
 
@@ -31,7 +36,7 @@ export interface CppExpectation {
 }
 
 export function cppHashes(): CppExpectation[] {
-  return readCsv(join(pdqVectorsDir, 'expected', 'local-cpp.csv')).map((r) => ({ file: r.file, hex: r.hash_hex, quality: Number(r.quality) }));
+  return readCsv(join(pdqVectorsDir, 'expected', 'local-cpp.csv')).map((r) => ({ file: r('file'), hex: r('hash_hex'), quality: Number(r('quality')) }));
 }
 
 /** The reference's eight dihedral column names in `local-cpp-dihedral.csv`, in order. */
@@ -39,9 +44,9 @@ export const CPP_DIHEDRAL_COLUMNS = ['original', 'rotate90', 'rotate180', 'rotat
 
 export function cppDihedralHashes(): { file: string; hexes: string[]; quality: number }[] {
   return readCsv(join(pdqVectorsDir, 'expected', 'local-cpp-dihedral.csv')).map((r) => ({
-    file: r.file,
-    hexes: CPP_DIHEDRAL_COLUMNS.map((c) => r[c]),
-    quality: Number(r.quality),
+    file: r('file'),
+    hexes: CPP_DIHEDRAL_COLUMNS.map((c) => r(c)),
+    quality: Number(r('quality')),
   }));
 }
 
@@ -57,12 +62,12 @@ export interface ReferencePixels {
 
 export function referencePixelsManifest(): ReferencePixels[] {
   return readCsv(join(pixelsDir, 'manifest.csv')).map((r) => ({
-    file: r.file,
-    pnmGz: r.pnm_gz,
-    width: Number(r.width),
-    height: Number(r.height),
-    channels: Number(r.channels) as 1 | 3,
-    sha256: r.pixels_sha256,
+    file: r('file'),
+    pnmGz: r('pnm_gz'),
+    width: Number(r('width')),
+    height: Number(r('height')),
+    channels: Number(r('channels')) as 1 | 3,
+    sha256: r('pixels_sha256'),
   }));
 }
 
@@ -82,7 +87,7 @@ export function referenceLayoutBytes(image: Image, channels: 1 | 3): Uint8Array 
   const n = shrunk.width * shrunk.height;
   const out = new Uint8Array(n * channels);
   for (let i = 0; i < n; i++) {
-    for (let k = 0; k < channels; k++) out[i * channels + k] = shrunk.data[i * shrunk.channels + (shrunk.channels === 1 ? 0 : k)];
+    for (let k = 0; k < channels; k++) out[i * channels + k] = shrunk.data[i * shrunk.channels + (shrunk.channels === 1 ? 0 : k)]!;
   }
   return out;
 }
@@ -123,7 +128,7 @@ export function syntheticImage(kind: SyntheticKind, width: number, height: numbe
       const x1 = Math.min(width, x0 + 1 + ((next() * width) >> 9));
       const y1 = Math.min(height, y0 + 1 + ((next() * height) >> 9));
       const colour = [next(), next(), next()];
-      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) for (let c = 0; c < channels; c++) data[(y * width + x) * channels + c] = colour[c];
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) for (let c = 0; c < channels; c++) data[(y * width + x) * channels + c] = colour[c]!;
     }
   }
   return { width, height, channels, data };
