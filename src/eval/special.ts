@@ -85,3 +85,18 @@ export function betaIncInverse(q: number, a: number, b: number): number {
   }
   return (lo + hi) / 2;
 }
+
+/**
+ * ln I_x(a, b), for the far tails where I_x(a, b) itself underflows: the series side is summed in log space; on the
+ * other side of the switch point I_x is at least about ½ and its log is taken directly.
+ */
+export function logBetaInc(x: number, a: number, b: number): number {
+  if (!(a > 0 && b > 0) || Number.isNaN(x)) throw new RangeError(`logBetaInc: need a, b > 0 (got a=${a}, b=${b})`);
+  if (x <= 0) return -Infinity;
+  if (x >= 1) return 0;
+  if (x < (a + 1) / (a + b + 2)) {
+    const logFront = a * Math.log(x) + b * Math.log1p(-x) - logBeta(a, b);
+    return logFront + Math.log(betaContinuedFraction(x, a, b)) - Math.log(a);
+  }
+  return Math.log(betaInc(x, a, b));
+}
