@@ -8,12 +8,14 @@ import { robustnessConfig, runRobustness } from '../eval/robustness.js';
 import type { RobustnessSummary } from '../eval/robustness-summary.js';
 import { RunStore } from '../eval/store.js';
 import { parseTransformList } from '../transform/defaults.js';
-import { parseThresholds, thresholdFor } from '../eval/thresholds.js';
-import { UsageError } from './errors.js';
-import { parseJobs, parseList } from './options.js';
+import { thresholdFor } from '../eval/thresholds.js';
+import { describeFailures, type FailedItem } from '../eval/failed-items.js';
+import { PartialFailure, UsageError } from './errors.js';
+import { parseAlgos, parseJobs, parseThresholdsOption } from './options.js';
 import { createProgress } from './progress.js';
 import { runAction } from './run-action.js';
 import { addStoreOption } from './store-option.js';
+import { addShardOption, shardFromOption } from './shard-option.js';
 import { formatTable } from '../util/table.js';
 
 export const DEFAULT_BENCH_ALGOS = ['ahash', 'dhash', 'phash', 'whash', 'colorhash', 'blockhash', 'pdq'];
@@ -29,6 +31,7 @@ interface CommonOptions {
   json?: boolean;
   threshold?: string;
   flattenAlpha: string;
+  shard?: string;
 }
 
 /** `--flatten-alpha rrggbb|none`: the colour transparent images are composited onto, or null to keep alpha. */
@@ -42,6 +45,14 @@ function parseSeed(text: string): number {
   const n = Number(text);
   if (!Number.isSafeInteger(n)) throw new UsageError(`--seed must be an integer, not "${text}"`);
   return n;
+}
+
+/** Names every item an experiment could not use on stderr; the run then ends with exit status 1. */
+function reportFailures(kind: string, runId: string, items: number, failed: readonly FailedItem[]): void {
+  const lines = describeFailures(kind, items, failed);
+  if (lines.length === 0) return;
+  for (const line of lines) process.stderr.write(`scanlab: ${line}\n`);
+  throw new PartialFailure(`run ${runId} is stored with the real n; \`scanlab runs show ${runId}\` lists the failures`);
 }
 
 function requireDataset(o: CommonOptions): string {
@@ -82,7 +93,7 @@ export function fprTable(summary: FprSummary, thresholds: Record<string, number>
       a.sampled ? 'yes' : 'no',
       String(tau),
       n ? formatProportion(clopperPearson(countAtMost(a, tau), n)) : 'n/a',
-      a.dof ? a.dof.dof.toFixed(1) : '',
+      a.dof ? a.dof.dof.toFixed(1) : a.dofProblem ? 'no fit' : '',
       a.dof ? a.dof.p.toFixed(3) : '',
       a.dof ? a.dof.ks.toFixed(3) : '',
     ]);
@@ -93,12 +104,12 @@ export function fprTable(summary: FprSummary, thresholds: Record<string, number>
 async function robustnessCommand(o: CommonOptions & { transforms?: string }): Promise<void> {
   const dataset = requireDataset(o);
   const jobs = parseJobs(o.jobs);
-  const thresholds = parseThresholds(o.threshold);
+  const thresholds = parseThresholdsOption(o.threshold);
   const config = o.resume
     ? undefined
     : robustnessConfig({
         dataset,
-        algos: o.algo ? parseList(o.algo) : DEFAULT_BENCH_ALGOS,
+        algos: o.algo ? parseAlgos(o.algo) : DEFAULT_BENCH_ALGOS,
         transforms: o.transforms ? parseTransformList(o.transforms).map((t) => t.spec) : undefined,
         seed: parseSeed(o.seed),
         flattenAlpha: parseFlatten(o.flattenAlpha),
@@ -111,14 +122,16 @@ async function robustnessCommand(o: CommonOptions & { transforms?: string }): Pr
       name: o.name,
       jobs,
       resume: o.resume,
+      shard: shardFromOption(o.shard),
       onProgress: (d, t) => progress.update(d, t),
     });
     progress.finish();
     if (o.json) process.stdout.write(JSON.stringify({ run: run.id, summary }) + '\n');
     else
       process.stdout.write(
-        `run ${run.id} (robustness, ${summary.items} images, ${summary.transforms.length} transforms)\n${robustnessTable(summary, thresholds)}`,
+        `run ${run.id} (robustness, ${summary.items - summary.failedItems.length} of ${summary.items} images, ${summary.transforms.length} transforms)\n${robustnessTable(summary, thresholds)}`,
       );
+    reportFailures('robustness', run.id, summary.items, summary.failedItems);
   } finally {
     store.close();
   }
@@ -127,15 +140,15 @@ async function robustnessCommand(o: CommonOptions & { transforms?: string }): Pr
 async function fprCommand(o: CommonOptions & { maxPairs?: string; keepDuplicates?: boolean }): Promise<void> {
   const dataset = requireDataset(o);
   const jobs = parseJobs(o.jobs);
-  const thresholds = parseThresholds(o.threshold);
+  const thresholds = parseThresholdsOption(o.threshold);
   const maxPairs = o.maxPairs === undefined ? undefined : Number(o.maxPairs);
-  if (maxPairs !== undefined && !(Number.isInteger(maxPairs) && maxPairs > 0))
-    throw new UsageError('--max-pairs must be a positive integer');
+  if (maxPairs !== undefined && !(o.maxPairs!.trim() !== '' && Number.isInteger(maxPairs) && maxPairs > 0))
+    throw new UsageError(`--max-pairs must be a positive integer, not "${o.maxPairs}"`);
   const config = o.resume
     ? undefined
     : fprConfig({
         dataset,
-        algos: o.algo ? parseList(o.algo) : DEFAULT_BENCH_ALGOS,
+        algos: o.algo ? parseAlgos(o.algo) : DEFAULT_BENCH_ALGOS,
         maxPairs,
         seed: parseSeed(o.seed),
         keepDuplicates: o.keepDuplicates,
@@ -152,15 +165,21 @@ async function fprCommand(o: CommonOptions & { maxPairs?: string; keepDuplicates
       onProgress: (d, t) => progress.update(d, t),
     });
     progress.finish();
+    const failed = summary.failedItems ?? [];
     if (o.json) process.stdout.write(JSON.stringify({ run: run.id, summary }) + '\n');
     else {
       const dups = summary.duplicates.length
         ? `${summary.duplicates.length} duplicate pair(s) across groups ${summary.duplicates.length && !config?.keepDuplicates ? 'left out' : 'kept'}\n`
         : 'no duplicates across groups\n';
+      const problems = Object.entries(summary.algos)
+        .filter(([, a]) => a.dofProblem)
+        .map(([algo, a]) => `${algo}: no DoF fit: ${a.dofProblem}\n`)
+        .join('');
       process.stdout.write(
-        `run ${run.id} (fpr, ${summary.items} images${summary.synthetic ? ', SYNTHETIC' : ''})\n${dups}${fprTable(summary, thresholds)}`,
+        `run ${run.id} (fpr, ${summary.items - failed.length} of ${summary.items} images${summary.synthetic ? ', SYNTHETIC' : ''})\n${dups}${fprTable(summary, thresholds)}${problems}`,
       );
     }
+    reportFailures('fpr', run.id, summary.items, failed);
   } finally {
     store.close();
   }
@@ -185,10 +204,12 @@ function common(cmd: Command): Command {
 
 export function registerBenchCommand(program: Command): void {
   const bench = program.command('bench').description('run evaluation experiments into the run store');
-  common(
-    bench
-      .command('robustness')
-      .description('distance between each image and its edited copies, per transform and algorithm'),
+  addShardOption(
+    common(
+      bench
+        .command('robustness')
+        .description('distance between each image and its edited copies, per transform and algorithm'),
+    ),
   )
     .option(
       '--transforms <list>',

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { renameSync, writeFileSync } from 'node:fs';
 import { exportRows } from '../eval/export.js';
 import { rowsToParquet } from '../eval/parquet.js';
+import { mergeRuns } from '../eval/merge.js';
 import { RunStore } from '../eval/store.js';
 import { csvField } from '../util/csv.js';
 import { UsageError } from './errors.js';
@@ -20,7 +21,41 @@ function withStore<T>(path: string, fn: (store: RunStore) => T): T {
 }
 
 export function registerRunsCommand(program: Command): void {
-  const runs = program.command('runs').description('list, show and export stored runs');
+  const runs = program.command('runs').description('list, show, export and merge stored runs');
+  runs
+    .command('merge')
+    .description('join the shards of one run (each in its own store) into one store; merging again changes nothing')
+    .argument('<stores...>', "the shards' store files")
+    .requiredOption('--into <file>', 'store to merge into (created if missing)')
+    .option('--json', 'print the merge report as JSON')
+    .action(
+      runAction(async (paths: string[], o: { into: string; json?: boolean }) => {
+        const sources = paths.map((p) => RunStore.openExisting(p));
+        const into = RunStore.open(o.into);
+        try {
+          const r = await mergeRuns(sources, into);
+          const summary = {
+            run: r.run.id,
+            kind: r.run.kind,
+            status: r.run.status,
+            count: r.count,
+            covered: r.covered,
+            missing: r.missing,
+            rowsAdded: r.rowsAdded,
+            complete: r.complete,
+          };
+          if (o.json) process.stdout.write(JSON.stringify(summary) + '\n');
+          else
+            process.stdout.write(
+              `merged ${r.covered.length} of ${r.count} shards into run ${r.run.id} (${r.run.kind}) in ${o.into}: ` +
+                `${r.rowsAdded} rows added${r.complete ? '' : `; missing shards ${r.missing.join(', ')}`}\n`,
+            );
+        } finally {
+          for (const s of sources) s.close();
+          into.close();
+        }
+      }),
+    );
   addStoreOption(runs.command('list').description('every run in the store'))
     .option('--json', 'one JSON object per run')
     .action(

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { datasetFingerprint, fileDigests } from '../dataset/fingerprint.js';
 import { loadDataset } from '../dataset/load.js';
 import type { Dataset } from '../dataset/types.js';
+import type { Shard } from '../util/shard.js';
 import { StoreError, type RunRecord, type RunStore } from './store.js';
 
 export interface ExperimentOptions {
@@ -13,6 +14,16 @@ export interface ExperimentOptions {
   /** Continue this run instead of starting a new one; its stored config is used. */
   readonly resume?: string;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Do only this shard's part of the run (`scanlab runs merge` joins the shards' stores). */
+  readonly shard?: Shard;
+}
+
+/** The artifact naming the shard a run covers; absent for a whole run. */
+export const SHARD_ARTIFACT = 'shard';
+
+/** The shard a stored run covers, or the whole run (shard 0 of 1). */
+export function storedShard(store: RunStore, runId: string): Shard {
+  return store.getArtifact<Shard>(runId, SHARD_ARTIFACT) ?? { index: 0, count: 1 };
 }
 
 export interface PreparedRun<C> {
@@ -54,7 +65,14 @@ export async function prepareRun<C extends { readonly dataset: string; readonly 
       seed: withPath.seed,
       datasetHash: fingerprint,
     });
-  if (previous) options.store.setStatus(run.id, 'running');
+  if (previous) {
+    const stored = storedShard(options.store, previous.id);
+    if (options.shard && (options.shard.index !== stored.index || options.shard.count !== stored.count))
+      throw new StoreError(
+        `run ${previous.id} is shard ${stored.index}/${stored.count}, not ${options.shard.index}/${options.shard.count}`,
+      );
+    options.store.setStatus(run.id, 'running');
+  } else if (options.shard && options.shard.count > 1) options.store.putArtifact(run.id, SHARD_ARTIFACT, options.shard);
   return { run, config: withPath, dataset, digests };
 }
 

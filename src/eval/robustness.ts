@@ -4,11 +4,13 @@ import { createHashers } from '../hash/hash-image.js';
 import { siblingModule } from '../util/worker-pool.js';
 import { DEFAULT_TRANSFORM_SPECS } from '../transform/defaults.js';
 import { parseTransform } from '../transform/spec.js';
-import { completeRun, prepareRun, type ExperimentOptions } from './experiment.js';
+import { itemsOfShard } from '../util/shard.js';
+import { completeRun, prepareRun, storedShard, type ExperimentOptions } from './experiment.js';
 import { runWorkLoop } from './run-loop.js';
 import { runRobustnessUnit, type RobustnessUnitInput, type RobustnessUnitResult } from './robustness-unit.js';
 import { summariseRobustness, type RobustnessSummary } from './robustness-summary.js';
-import type { RunRecord } from './store.js';
+import type { Dataset } from '../dataset/types.js';
+import type { RunRecord, RunStore } from './store.js';
 
 export interface RobustnessConfig {
   readonly dataset: string;
@@ -55,7 +57,11 @@ export async function runRobustness(
   return completeRun(store, run.id, async () => {
     const hashers = createHashers(cfg.algos);
     const transforms = cfg.transforms.map(parseTransform);
-    const inputs: RobustnessUnitInput[] = dataset.items.map((i) => ({ id: i.id, path: i.path }));
+    const shard = storedShard(store, run.id);
+    const inputs: RobustnessUnitInput[] = itemsOfShard(dataset.items, (i) => i.id, shard).map((i) => ({
+      id: i.id,
+      path: i.path,
+    }));
     await runWorkLoop<RobustnessUnitInput, RobustnessUnitResult>({
       store,
       runId: run.id,
@@ -75,10 +81,20 @@ export async function runRobustness(
       jobs: options.jobs ?? 1,
       onProgress: options.onProgress,
     });
-    const units = store.getResults<RobustnessUnitResult>(run.id, ROBUSTNESS_TABLE).map((r) => r.value);
-    const groupOf = new Map(dataset.items.map((i) => [i.id, i.group]));
-    const summary = summariseRobustness(units, groupOf, cfg.algos, cfg.transforms, cfg.retrievalPrecision);
-    store.putArtifact(run.id, 'summary', summary);
-    return { run: store.getRun(run.id), summary };
+    return { run: store.getRun(run.id), summary: storeRobustnessSummary(store, run.id, cfg, dataset) };
   });
+}
+
+/** Summarises a run's stored rows (all of them: a merged run's too) and stores the summary. */
+export function storeRobustnessSummary(
+  store: RunStore,
+  runId: string,
+  cfg: RobustnessConfig,
+  dataset: Dataset,
+): RobustnessSummary {
+  const units = store.getResults<RobustnessUnitResult>(runId, ROBUSTNESS_TABLE).map((r) => r.value);
+  const groupOf = new Map(dataset.items.map((i) => [i.id, i.group]));
+  const summary = summariseRobustness(units, groupOf, cfg.algos, cfg.transforms, cfg.retrievalPrecision);
+  store.putArtifact(runId, 'summary', summary);
+  return summary;
 }

@@ -251,4 +251,71 @@ export class RunStore {
       for (const r of rows) insert.run(r.contentSha256, r.algo, r.decode, r.hash, r.quality);
     })();
   }
+
+  /** Every cached hash, for merging stores. */
+  allCachedHashes(): CachedHash[] {
+    const rows = this.db.prepare('SELECT content_sha256, algo, decode, hash, quality FROM hash_cache').all() as {
+      content_sha256: string;
+      algo: string;
+      decode: string;
+      hash: string;
+      quality: number | null;
+    }[];
+    return rows.map((r) => ({
+      contentSha256: r.content_sha256,
+      algo: r.algo,
+      decode: r.decode,
+      hash: r.hash,
+      quality: r.quality,
+    }));
+  }
+
+  /** A result table's rows with their values as stored (JSON text), so that a merge copies them byte for byte. */
+  rawResults(runId: string, table: string): { key: string; value: string }[] {
+    return this.db
+      .prepare('SELECT key, value FROM results WHERE run_id = ? AND tbl = ? ORDER BY key')
+      .all(runId, table) as { key: string; value: string }[];
+  }
+
+  /**
+   * Copies rows as stored into a run; a key present already must hold the same bytes (shards of one run compute
+   * identical rows), else nothing is written and the conflicting key is returned.
+   */
+  putRawResults(runId: string, table: string, rows: readonly { key: string; value: string }[]): string | null {
+    const existing = this.db.prepare('SELECT value FROM results WHERE run_id = ? AND tbl = ? AND key = ?').pluck();
+    const insert = this.db.prepare('INSERT OR IGNORE INTO results (run_id, tbl, key, value) VALUES (?, ?, ?, ?)');
+    return this.db.transaction((): string | null => {
+      for (const r of rows) {
+        const old = existing.get(runId, table, r.key) as string | undefined;
+        if (old !== undefined && old !== r.value) return r.key;
+      }
+      for (const r of rows) insert.run(runId, table, r.key, r.value);
+      return null;
+    })();
+  }
+
+  /** Creates a run with a given id and start time (a merged run takes its id from the shards it joins). */
+  insertRun(
+    run: NewRun & { readonly id: string; readonly startedAt: string; readonly provenance: Provenance },
+  ): RunRecord {
+    const row: RunRow = {
+      id: run.id,
+      kind: run.kind,
+      name: run.name ?? run.kind,
+      config: JSON.stringify(run.config ?? {}),
+      seed: run.seed === undefined ? null : String(run.seed),
+      dataset_hash: run.datasetHash ?? null,
+      provenance: JSON.stringify(run.provenance),
+      started_at: run.startedAt,
+      ended_at: null,
+      status: 'running',
+    };
+    this.db
+      .prepare(
+        `INSERT INTO runs (id, kind, name, config, seed, dataset_hash, provenance, started_at, ended_at, status)
+      VALUES (@id, @kind, @name, @config, @seed, @dataset_hash, @provenance, @started_at, @ended_at, @status)`,
+      )
+      .run(row);
+    return toRecord(row);
+  }
 }
