@@ -14,6 +14,7 @@ import { registerModelsCommand } from './models.js';
 import { registerReportCommand } from './report.js';
 import { registerDemoCommand } from './demo.js';
 import { registerLeakageCommand } from './leakage.js';
+import { registerPipelineCommand } from './pipeline.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerReportCommand(program);
   registerDemoCommand(program);
   registerLeakageCommand(program);
+  registerPipelineCommand(program);
   return program;
 }
 
