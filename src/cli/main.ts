@@ -15,6 +15,7 @@ import { registerReportCommand } from './report.js';
 import { registerDemoCommand } from './demo.js';
 import { registerLeakageCommand } from './leakage.js';
 import { registerPipelineCommand } from './pipeline.js';
+import { registerSimulateCommand } from './simulate.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerLeakageCommand(program);
   registerPipelineCommand(program);
+  registerSimulateCommand(program);
   return program;
 }
 
