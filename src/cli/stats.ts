@@ -1,10 +1,13 @@
-// `scanlab stats population`: per-photo and per-account false-flag rates from a stored FPR run.
+// `scanlab stats population`: per-photo and per-account false-flag rates from a stored FPR run or a stated per-photo
+// rate, with intra-account correlation and dihedral matching; `scanlab stats roc`.
 import type { Command } from 'commander';
 import { formatProportion } from '../eval/binomial.js';
 import type { FprSummary } from '../eval/fpr.js';
 import type { RobustnessSummary } from '../eval/robustness-summary.js';
 import { rocReport, type RocReport } from '../eval/roc-report.js';
+import { accountFlagReport, type AccountFlagReport } from '../eval/account-flags.js';
 import { populationReport, type PopulationReport } from '../eval/population-report.js';
+import { formatBand, formatLog10 } from '../eval/tail-models.js';
 import { RunStore, StoreError } from '../eval/store.js';
 import { UsageError } from './errors.js';
 import { runAction } from './run-action.js';
@@ -12,12 +15,15 @@ import { addStoreOption } from './store-option.js';
 
 interface PopulationOptions {
   store: string;
-  fprRun: string;
-  algo: string;
-  threshold: string;
-  dbSize: string;
+  fprRun?: string;
+  photoFpr?: string;
+  algo?: string;
+  threshold?: string;
+  dbSize?: string;
   photosPerYear: string;
   accountThreshold: string;
+  correlation: string;
+  dihedral?: boolean;
   target?: string;
   json?: boolean;
 }
@@ -34,55 +40,130 @@ function positive(name: string, text: string | undefined, integer: boolean): num
 
 const sci = (x: number): string => (x === 0 ? '0' : x >= 0.001 ? x.toPrecision(3) : x.toExponential(2));
 
+const interval = (e: { estimate: number; lower: number; upper: number }): string =>
+  `${sci(e.estimate)} [${sci(e.lower)}, ${sci(e.upper)}]`;
+
 export function formatPopulation(r: PopulationReport): string {
+  const rho = r.correlation ?? 0;
   const lines = [
-    `${r.algo} at threshold ${r.threshold}/${r.nbits}, database of ${r.dbSize} hashes, ${r.photosPerYear} photos per account per year, account flagged at ${r.accountThreshold} matches`,
-    `  FPR per pair (measured)      ${formatProportion(r.fpr)}`,
-    `  per-photo false match        ${sci(r.perPhoto.estimate)} [${sci(r.perPhoto.lower)}, ${sci(r.perPhoto.upper)}]`,
-    `  per-account false flag/year  ${sci(r.perAccount.estimate)} [${sci(r.perAccount.lower)}, ${sci(r.perAccount.upper)}]`,
+    `${r.algo} at threshold ${r.threshold}/${r.nbits}, database of ${r.dbSize} hashes${r.dihedral ? ' (8 dihedral comparisons each)' : ''}, ${r.photosPerYear} photos per account per year, account flagged at ${r.accountThreshold} matches, intra-account correlation ${rho}`,
+    `  FPR per pair, raw pairs      ${formatProportion(r.fpr)} (Clopper–Pearson, assumes independent pairs)`,
   ];
-  if (r.fitted) {
+  if (r.fprClustered) {
+    const c = r.fprClustered;
     lines.push(
-      `  DoF fit (N=${r.fitted.dof.dof.toFixed(1)}, p=${r.fitted.dof.p.toFixed(3)}, KS=${r.fitted.dof.ks.toFixed(3)}): FPR ${sci(r.fitted.fpr)}, per photo ${sci(r.fitted.perPhoto)}, per account ${sci(r.fitted.perAccount)}`,
+      `  FPR per pair, clustered      ${interval(c)} (cluster jackknife over ${c.clusters} image groups, design effect ${c.designEffect.toFixed(1)}, effective n ${Math.round(c.effectiveN)} of ${c.n} pairs)`,
+    );
+  }
+  lines.push(
+    `  per-photo false match        ${interval(r.perPhoto)}`,
+    `  per-account false flag/year  ${interval(r.perAccount)} (from the ${r.intervalBasis} interval)`,
+  );
+  if (r.extrapolation) {
+    const x = r.extrapolation;
+    lines.push(
+      `  tail models at τ (band)      FPR ${formatBand(x.fpr)}; per account [${formatLog10(x.log10PerAccount[0], 1)}, ${formatLog10(x.log10PerAccount[1], 1)}]`,
+      ...x.fpr.byModel.map((b) => {
+        const v = x.validation.models.find((m) => m.model === b.model);
+        const err = v
+          ? `out-of-sample error ${v.meanAbsLog10Error.toFixed(2)} decades mean, ${v.maxAbsLog10Error.toFixed(2)} max (${v.points.length} held-out thresholds below ${x.validation.cut})`
+          : `not validated${x.validation.reason ? ` (${x.validation.reason})` : ''}`;
+        return `    ${b.model.padEnd(17)} FPR ${formatLog10(b.log10Fpr)}; ${err}`;
+      }),
     );
   }
   if (r.reverse && r.target !== undefined) {
     const show = (v: number | null): string => (v === null ? 'none' : String(v));
     lines.push(
-      `  to keep per-account false flags ≤ ${sci(r.target)}: threshold ≤ ${show(r.reverse.maxThresholdMeasured)} (measured, upper bound) / ≤ ${show(r.reverse.maxThresholdFitted)} (DoF fit); account threshold ≥ ${show(r.reverse.minAccountThreshold)} at threshold ${r.threshold}`,
+      `  to keep per-account false flags ≤ ${sci(r.target)}: threshold ≤ ${show(r.reverse.maxThresholdMeasured)} (measured, upper bound) / ≤ ${show(r.reverse.maxThresholdFitted)} (upper end of the model band); account threshold ≥ ${show(r.reverse.minAccountThreshold)} at threshold ${r.threshold}; at most ${show(r.reverse.maxPhotosPerYear)} photos a year`,
     );
   }
   lines.push(...r.assumptions.map((a) => `  assumes: ${a}`));
   return lines.join('\n') + '\n';
 }
 
+export function formatAccountFlags(r: AccountFlagReport): string {
+  const lines = [
+    `per-photo false match ${sci(r.photoFpr)}${r.dihedral ? ` (${sci(r.perPhoto)} with 8 dihedral comparisons)` : ''}, ${r.photosPerYear} photos a year, account flagged at ${r.accountThreshold} matches, intra-account correlation ${r.correlation}`,
+    `  per-account false flag/year  ${formatLog10(r.log10AccountFlagProbability, 3)}`,
+  ];
+  if (r.reverse && r.target !== undefined) {
+    const show = (v: number | null): string => (v === null ? 'none' : String(v));
+    lines.push(
+      `  to keep it ≤ ${sci(r.target)}: at most ${show(r.reverse.maxPhotosPerYear)} photos a year (${show(r.reverse.firstExceedingPhotosPerYear)} exceed it); account threshold ≥ ${show(r.reverse.minAccountThreshold)} at ${r.photosPerYear} photos`,
+    );
+  }
+  lines.push(...r.assumptions.map((a) => `  assumes: ${a}`));
+  return lines.join('\n') + '\n';
+}
+
+function accountFlagsCommand(o: PopulationOptions, photoFpr: number, correlation: number, target?: number): void {
+  if (o.fprRun !== undefined) throw new UsageError('give either --photo-fpr or --fpr-run, not both');
+  let report: AccountFlagReport;
+  try {
+    report = accountFlagReport({
+      photoFpr,
+      photosPerYear: positive('photos-per-year', o.photosPerYear, true),
+      accountThreshold: positive('account-threshold', o.accountThreshold, true),
+      correlation,
+      dihedral: o.dihedral === true,
+      ...(target === undefined ? {} : { target }),
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const json = report.reverse ? { ...report, maxPhotosPerYear: report.reverse.maxPhotosPerYear } : report;
+  process.stdout.write(o.json ? JSON.stringify(json) + '\n' : formatAccountFlags(report));
+}
+
 async function populationCommand(o: PopulationOptions): Promise<void> {
+  const correlation = positive('correlation', o.correlation, false);
+  const target = o.target === undefined ? undefined : positive('target', o.target, false);
+  if (o.photoFpr !== undefined)
+    return accountFlagsCommand(o, positive('photo-fpr', o.photoFpr, false), correlation, target);
+  if (o.fprRun === undefined)
+    throw new UsageError('give --fpr-run RUN (a measured FPR) or --photo-fpr P (a stated rate)');
+  for (const [name, v] of [
+    ['algo', o.algo],
+    ['threshold', o.threshold],
+    ['db-size', o.dbSize],
+  ] as const)
+    if (v === undefined) throw new UsageError(`--fpr-run needs --${name}`);
+  const algoName = o.algo!;
   const params = {
     threshold: positive('threshold', o.threshold, true),
     dbSize: positive('db-size', o.dbSize, false),
     photosPerYear: positive('photos-per-year', o.photosPerYear, true),
     accountThreshold: positive('account-threshold', o.accountThreshold, true),
-    target: o.target === undefined ? undefined : positive('target', o.target, false),
+    correlation,
+    dihedral: o.dihedral === true,
+    target,
   };
   const store = RunStore.openExisting(o.store);
   try {
     const run = store.getRun(o.fprRun);
     if (run.kind !== 'fpr') throw new StoreError(`run ${run.id} is a ${run.kind} run; --fpr-run needs an fpr run`);
     const summary = store.getArtifact<FprSummary>(run.id, 'summary');
-    const algo = summary?.algos[o.algo];
+    const algo = summary?.algos[algoName];
     if (!summary || !algo)
       throw new StoreError(
-        `run ${run.id} has no ${o.algo} histogram (algorithms: ${Object.keys(summary?.algos ?? {}).join(', ') || 'none'})`,
+        `run ${run.id} has no ${algoName} histogram (algorithms: ${Object.keys(summary?.algos ?? {}).join(', ') || 'none'})`,
       );
     let report: PopulationReport;
     try {
-      report = populationReport(o.algo, algo, algo.dof, params);
+      report = populationReport(algoName, algo, algo.dof, params);
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
     process.stdout.write(
       o.json
-        ? JSON.stringify({ run: run.id, synthetic: summary.synthetic, ...report }) + '\n'
+        ? JSON.stringify({
+            run: run.id,
+            synthetic: summary.synthetic,
+            accountFlagProbability: report.perAccount.estimate,
+            ...(report.reverse ? { maxPhotosPerYear: report.reverse.maxPhotosPerYear } : {}),
+            ...report,
+          }) + '\n'
         : `run ${run.id}${summary.synthetic ? ' (SYNTHETIC images)' : ''}\n${formatPopulation(report)}`,
     );
   } finally {
@@ -142,16 +223,29 @@ async function rocCommand(o: {
 
 export function registerStatsCommand(program: Command): void {
   const stats = program.command('stats').description('statistics computed from stored runs');
-  addStoreOption(stats.command('population').description('false flags at population scale from an FPR run'))
-    .requiredOption('--fpr-run <run>', 'an fpr run (id, prefix or name)')
-    .requiredOption('--algo <algo>', 'algorithm whose histogram to use')
-    .requiredOption('--threshold <n>', 'hash match threshold (distance ≤ n matches)')
-    .requiredOption('--db-size <n>', 'hashes in the database (e.g. 5e6)')
+  addStoreOption(
+    stats
+      .command('population')
+      .description(
+        'false flags at population scale from an FPR run (--fpr-run) or a stated per-photo rate (--photo-fpr)',
+      ),
+  )
+    .option('--fpr-run <run>', 'an fpr run (id, prefix or name) whose measured FPR to use')
+    .option('--photo-fpr <p>', 'instead of a run: per-photo false-match probability against the whole database')
+    .option('--algo <algo>', 'with --fpr-run: algorithm whose histogram to use')
+    .option('--threshold <n>', 'with --fpr-run: hash match threshold (distance ≤ n matches)')
+    .option('--db-size <n>', 'with --fpr-run: hashes in the database (e.g. 5e6)')
     .requiredOption('--photos-per-year <n>', 'photos an account sends a year')
     .requiredOption('--account-threshold <t>', 'matches needed to flag an account')
     .option(
+      '--correlation <rho>',
+      'intra-account correlation of false matches (beta-binomial; 0 = independent photos)',
+      '0',
+    )
+    .option('--dihedral', 'each photo is compared in its 8 rotations and mirror images (PDQ matching)')
+    .option(
       '--target <rate>',
-      'also solve for the thresholds that keep per-account false flags at or below this rate (e.g. 1e-12)',
+      'also solve for the largest photos per year, the largest threshold and the smallest account threshold that keep per-account false flags at or below this rate (e.g. 1e-12)',
     )
     .option('--json', 'print the report as JSON')
     .action(runAction(populationCommand));

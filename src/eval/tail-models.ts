@@ -245,9 +245,12 @@ export function fprBand(models: readonly TailModel[], validation: TailValidation
   };
 }
 
-/** A probability from its log10 for display: scientific notation, or "< 1e-300" / "10^-412" when it underflows. */
+/**
+ * A probability from its log10 for display: scientific notation, or "10^-412 (< 1e-300)" when it underflows, and
+ * "< 1e-300" for a log of −Infinity (a probability below what a double holds), never a bare "0".
+ */
 export function formatLog10(log10: number, digits = 2): string {
-  if (log10 === -Infinity) return '0 (exactly)';
+  if (log10 === -Infinity) return '< 1e-300';
   if (log10 < -300) return `10^${log10.toFixed(0)} (< 1e-300)`;
   const x = 10 ** log10;
   return x >= 1e-3 ? x.toPrecision(digits) : x.toExponential(digits - 1);
