@@ -15,7 +15,7 @@ import { registerReportCommand } from './report.js';
 import { registerDemoCommand } from './demo.js';
 import { registerLeakageCommand } from './leakage.js';
 import { registerPipelineCommand } from './pipeline.js';
-import { registerSimulateCommand } from './simulate.js';
+import { registerSlurmCommand } from './slurm.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -38,7 +38,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerLeakageCommand(program);
   registerPipelineCommand(program);
-  registerSimulateCommand(program);
+  registerSlurmCommand(program);
   return program;
 }
 
