@@ -102,7 +102,12 @@ describe('scanlab hash', () => {
     }
     const missing = runCli(['hash', join(dir, 'nope'), '--algo', 'blockhash']);
     expect(missing.status).toBe(1);
-    expect(missing.stderr.trim()).toBe(`scanlab: ${join(dir, 'nope')}: no such file or folder`);
+    expect(missing.stderr).toBe(
+      `scanlab: ${join(dir, 'nope')}: no such file or folder\nscanlab: 1 of 1 hashes failed (see the error column)\n`,
+    );
+    expect(missing.stdout).toBe(
+      `file,algo,hash,quality,error\n${join(dir, 'nope')},blockhash,,,no such file or folder\n`,
+    );
   });
 });
 

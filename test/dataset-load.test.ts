@@ -36,9 +36,9 @@ describe('datasets', () => {
     const ds = await loadDataset(dir);
     expect(ds.synthetic).toBe(false);
     expect(ds.items.map((i) => [i.id, i.group])).toEqual([
-      ['cats/one', 'cats'],
-      ['cats/two', 'cats'],
-      ['lone', 'lone'],
+      ['cats/one.png', 'cats'],
+      ['cats/two.png', 'cats'],
+      ['lone.png', 'lone.png'],
     ]);
   });
 
@@ -58,9 +58,9 @@ describe('datasets', () => {
     const ds = await loadDataset(dir);
     const pairs = await findCrossGroupDuplicates(ds.items, await fileDigests(ds));
     expect(pairs).toEqual([
-      { a: 'g1/a', b: 'g2/a-exact', kind: 'exact' },
-      { a: 'g1/a-copy', b: 'g2/a-exact', kind: 'exact' },
-      { a: 'g1/b', b: 'g2/b', kind: 'near-exact' },
+      { a: 'g1/a-copy.png', b: 'g2/a-exact.png', kind: 'exact' },
+      { a: 'g1/a.png', b: 'g2/a-exact.png', kind: 'exact' },
+      { a: 'g1/b.jpg', b: 'g2/b.png', kind: 'near-exact' },
     ]);
   });
 

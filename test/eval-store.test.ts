@@ -22,7 +22,7 @@ describe('RunStore', () => {
     expect(run.provenance.packages.sharp).toMatch(/^\d+\.\d+\.\d+/);
     store.close();
 
-    const again = RunStore.openExisting(path);
+    const again = RunStore.openExisting(path, { readonly: false });
     expect(again.getRun(run.id)).toMatchObject({
       name: 'first',
       config: { algos: ['pdq'] },

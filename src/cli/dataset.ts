@@ -5,6 +5,7 @@ import { datasetFingerprint, fileDigests } from '../dataset/fingerprint.js';
 import { loadDataset } from '../dataset/load.js';
 import { generateSyntheticDataset } from '../dataset/synthetic.js';
 import { UsageError } from './errors.js';
+import { parseNumberOption } from './options.js';
 import { runAction } from './run-action.js';
 
 async function checkCommand(path: string, o: { json?: boolean }): Promise<void> {
@@ -43,13 +44,14 @@ async function checkCommand(path: string, o: { json?: boolean }): Promise<void> 
 }
 
 async function synthCommand(o: { out: string; count: string; seed: string; size: string }): Promise<void> {
-  const count = Number(o.count);
-  const seed = Number(o.seed);
-  const size = Number(o.size);
-  if (!Number.isInteger(count) || count < 1) throw new UsageError('--count must be a positive integer');
-  if (!Number.isSafeInteger(seed)) throw new UsageError('--seed must be an integer');
+  const count = parseNumberOption('--count', o.count);
+  const seed = parseNumberOption('--seed', o.seed);
+  const size = parseNumberOption('--size', o.size);
+  if (!Number.isInteger(count) || count < 1)
+    throw new UsageError(`--count must be a positive integer, not "${o.count}"`);
+  if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed must be an integer, not "${o.seed}"`);
   if (!Number.isInteger(size) || size < 16 || size > 4096)
-    throw new UsageError('--size must be an integer from 16 to 4096');
+    throw new UsageError(`--size must be an integer from 16 to 4096, not "${o.size}"`);
   const dataset = await generateSyntheticDataset(o.out, { count, seed, size });
   process.stdout.write(`wrote ${dataset.items.length} synthetic images to ${o.out}\n`);
 }

@@ -1,9 +1,9 @@
 // `scanlab demo` (`npm run demo`): the main job end to end on the bundled sample, ending with the report's path.
 import type { Command } from 'commander';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunStore } from '../eval/store.js';
 import { DEMO_STORE_NAME, runDemo, type DemoStage } from '../demo/demo.js';
+import { makeDir } from '../util/make-dir.js';
 import { parseJobs } from './options.js';
 import { createProgress, type Progress } from './progress.js';
 import { runAction } from './run-action.js';
@@ -23,7 +23,7 @@ const LABELS: Record<DemoStage, string> = {
 
 async function demoCommand(o: DemoCommandOptions): Promise<void> {
   const jobs = parseJobs(o.jobs);
-  mkdirSync(o.out, { recursive: true });
+  await makeDir(o.out);
   const storePath = o.store ?? join(o.out, DEMO_STORE_NAME);
   const store = RunStore.open(storePath);
   const started = Date.now();

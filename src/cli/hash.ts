@@ -1,13 +1,11 @@
 // `scanlab hash`: perceptual hashes of files and folders as CSV or JSON Lines.
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import type { Command } from 'commander';
-import { listImageFiles } from '../image/files.js';
+import { walkImages } from '../image/files.js';
 import { hashFiles } from '../hash/batch.js';
-import { createHashers } from '../hash/hash-image.js';
 import { CSV_HEADER, formatRow, type RowFormat } from '../hash/row-format.js';
 import { PartialFailure, UsageError } from './errors.js';
-import { parseJobs, parseList } from './options.js';
+import { parseAlgos, parseJobs, parseNumberOption } from './options.js';
+import { withLineOutput } from './output.js';
 import { createProgress } from './progress.js';
 import { runAction } from './run-action.js';
 
@@ -29,44 +27,47 @@ async function hashCommand(inputs: string[], opts: HashOptions): Promise<void> {
   if (opts.format !== 'csv' && opts.format !== 'jsonl')
     throw new UsageError(`--format must be csv or jsonl, not "${opts.format}"`);
   const format: RowFormat = opts.format;
-  const algos = opts.algo ? parseList(opts.algo) : DEFAULT_HASH_ALGOS;
+  const algos = opts.algo ? parseAlgos(opts.algo) : DEFAULT_HASH_ALGOS;
   const jobs = parseJobs(opts.jobs);
-  try {
-    createHashers(algos);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const maxPixels = opts.maxPixels === undefined ? undefined : Number(opts.maxPixels);
-  if (maxPixels !== undefined && !(maxPixels > 0)) throw new UsageError('--max-pixels must be a positive number');
-  const minQuality = opts.minQuality === undefined ? undefined : Number(opts.minQuality);
+  const maxPixels = opts.maxPixels === undefined ? undefined : parseNumberOption('--max-pixels', opts.maxPixels);
+  if (maxPixels !== undefined && !(maxPixels > 0))
+    throw new UsageError(`--max-pixels must be a positive number, not "${opts.maxPixels}"`);
+  const minQuality = opts.minQuality === undefined ? undefined : parseNumberOption('--min-quality', opts.minQuality);
   if (minQuality !== undefined && !(Number.isInteger(minQuality) && minQuality >= 0 && minQuality <= 100))
-    throw new UsageError('--min-quality must be an integer from 0 to 100');
-  const files = await listImageFiles(inputs);
-  const out = opts.out ? createWriteStream(opts.out) : process.stdout;
-  const write = async (line: string): Promise<void> => {
-    if (!out.write(line + '\n')) await once(out, 'drain');
-  };
+    throw new UsageError(`--min-quality must be an integer from 0 to 100, not "${opts.minQuality}"`);
+  const { files, unreadable } = await walkImages(inputs);
   const progress = createProgress('hashing');
-  let failed = 0;
-  if (format === 'csv') await write(CSV_HEADER);
-  for await (const row of hashFiles(files, {
-    algos,
-    jobs,
-    applyExifOrientation: opts.exif,
-    applyIccProfile: opts.icc,
-    minQuality,
-    dihedral: opts.dihedral,
-    maxPixels,
-    onProgress: (d, t) => progress.update(d, t),
-  })) {
-    if (row.error) failed++;
-    await write(formatRow(row, format));
-  }
+  const { failed, rows } = await withLineOutput(opts.out, async (out) => {
+    let failed = 0;
+    let rows = 0;
+    if (format === 'csv') await out.write(CSV_HEADER);
+    // Inputs and folder entries that cannot be read are failed rows like files that cannot be decoded.
+    for (const u of unreadable) {
+      process.stderr.write(`scanlab: ${u.path}: ${u.error}\n`);
+      for (const algo of algos) {
+        failed++;
+        rows++;
+        await out.write(formatRow({ file: u.path, algo, hash: '', error: u.error }, format));
+      }
+    }
+    for await (const row of hashFiles(files, {
+      algos,
+      jobs,
+      applyExifOrientation: opts.exif,
+      applyIccProfile: opts.icc,
+      minQuality,
+      dihedral: opts.dihedral,
+      maxPixels,
+      onProgress: (d, t) => progress.update(d, t),
+    })) {
+      if (row.error) failed++;
+      rows++;
+      await out.write(formatRow(row, format));
+    }
+    return { failed, rows };
+  });
   progress.finish();
-  if (out !== process.stdout)
-    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-  if (failed > 0)
-    throw new PartialFailure(`${failed} of ${files.length * algos.length} hashes failed (see the error column)`);
+  if (failed > 0) throw new PartialFailure(`${failed} of ${rows} hashes failed (see the error column)`);
 }
 
 export function registerHashCommand(program: Command): void {

@@ -1,5 +1,6 @@
 // `scanlab index build`: reads a hash list once and writes a `.scanidx` index file for fast matching.
 import type { Command } from 'commander';
+import { canonicalSpec } from '../hash/registry.js';
 import { readHashList } from '../match/list-read.js';
 import { buildIndex, indexBytes } from '../match/match-index.js';
 import { saveIndex } from '../match/index-file.js';
@@ -23,7 +24,7 @@ async function buildCommand(opts: BuildOptions): Promise<void> {
   const radius = opts.radius === undefined ? undefined : parseNonNegativeInt('--radius', opts.radius);
   if (opts.in === opts.out) throw new UsageError('--in and --out must be different files');
   const { list, invalid } = await readHashList(opts.in, {
-    algo: opts.algo,
+    algo: canonicalSpec(opts.algo),
     nbits,
     format,
     skipInvalid: opts.skipInvalid,

@@ -15,6 +15,7 @@ import { registerReportCommand } from './report.js';
 import { registerDemoCommand } from './demo.js';
 import { registerLeakageCommand } from './leakage.js';
 import { registerPipelineCommand } from './pipeline.js';
+import { registerSimulateCommand } from './simulate.js';
 import { registerSlurmCommand } from './slurm.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -38,15 +39,19 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerLeakageCommand(program);
   registerPipelineCommand(program);
+  registerSimulateCommand(program);
   registerSlurmCommand(program);
   return program;
 }
 
 async function main(): Promise<void> {
   // A reader that stops early (`scanlab ... | head`) is not an error.
+  // Any other failure of standard output (a full device) is one line and exit status 1, never a stack trace.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
+    const why = e.code === 'ENOSPC' ? 'no space left on the device' : e.message.split('\n')[0];
+    process.stderr.write(`scanlab: cannot write to standard output: ${why}\n`);
+    process.exit(1);
   });
   const program = buildProgram();
   try {

@@ -1,11 +1,9 @@
 // `scanlab match`: images, folders or `scanlab hash` CSVs against a hash database → CSV query,match_id,distance.
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import type { Command } from 'commander';
 import { hashFiles } from '../hash/batch.js';
-import { getHasher } from '../hash/registry.js';
+import { canonicalSpec, getHasher } from '../hash/registry.js';
 import type { HashRow } from '../hash/hash-image.js';
-import { listImageFiles } from '../image/files.js';
+import { walkImages } from '../image/files.js';
 import { openDatabase } from '../match/database.js';
 import type { HashListFormat, InvalidRow } from '../match/list-read.js';
 import { formatMatchRow, MATCH_CSV_HEADER, matchQueries, selectQueryHashes } from '../match/match-queries.js';
@@ -13,6 +11,7 @@ import { isHashCsv, readHashCsv } from '../match/query-csv.js';
 import { PartialFailure, UsageError } from './errors.js';
 import { parseJobs } from './options.js';
 import { createProgress } from './progress.js';
+import { withLineOutput } from './output.js';
 import { runAction } from './run-action.js';
 
 /** An option value that must be an integer ≥ 0. */
@@ -32,7 +31,7 @@ export function parseBits(algo: string | undefined, bits: string | undefined): n
   }
   if (algo === undefined) return undefined;
   try {
-    return getHasher(algo).nbits;
+    return getHasher(canonicalSpec(algo)).nbits;
   } catch {
     return undefined;
   }
@@ -65,7 +64,31 @@ export function reportSkipped(invalid: readonly InvalidRow[]): void {
   );
 }
 
-/** Query rows from every input: hash CSVs are read, everything else is hashed as images. */
+/** The eight dihedral variants of a hash CSV row set, e.g. `pdq:orig` … `pdq:r270fx`, counted per query file. */
+const DIHEDRAL_VARIANTS = 8;
+
+/**
+ * With --dihedral, a hash CSV must hold the eight rotation/flip rows of every photo: a CSV hashed without them would
+ * be matched by the unrotated hash alone and silently miss rotated copies.
+ */
+async function* requireDihedralRows(rows: AsyncIterable<HashRow>, algo: string, path: string): AsyncGenerator<HashRow> {
+  const variants = new Map<string, Set<string>>();
+  for await (const row of rows) {
+    if (!row.error && (row.algo === algo || row.algo.startsWith(`${algo}:`))) {
+      const seen = variants.get(row.file) ?? new Set<string>();
+      variants.set(row.file, seen);
+      if (row.algo !== algo) seen.add(row.algo);
+    }
+    yield row;
+  }
+  const short = [...variants].find(([, seen]) => seen.size < DIHEDRAL_VARIANTS);
+  if (short)
+    throw new UsageError(
+      `${path}: --dihedral needs the eight rotation/flip rows of each photo (${algo}:orig, ${algo}:r90, …), but ${short[0]} has ${short[1].size}; hash it with \`scanlab hash --dihedral\` or give the images`,
+    );
+}
+
+/** Query rows from every input: hash CSVs are read, everything else is hashed as images; unreadable inputs fail. */
 async function* queryRows(
   inputs: readonly string[],
   algo: string,
@@ -74,11 +97,13 @@ async function* queryRows(
 ): AsyncGenerator<HashRow> {
   const images: string[] = [];
   for (const input of inputs) {
-    if (await isHashCsv(input)) yield* readHashCsv(input);
+    if (await isHashCsv(input))
+      yield* dihedral ? requireDihedralRows(readHashCsv(input), algo, input) : readHashCsv(input);
     else images.push(input);
   }
   if (images.length === 0) return;
-  const files = await listImageFiles(images);
+  const { files, unreadable } = await walkImages(images);
+  for (const u of unreadable) yield { file: u.path, algo, hash: '', error: u.error };
   const progress = createProgress('hashing');
   yield* hashFiles(files, { algos: [algo], dihedral, jobs, onProgress: (d, t) => progress.update(d, t) });
   progress.finish();
@@ -90,7 +115,7 @@ async function matchCommand(inputs: string[], opts: MatchOptions): Promise<void>
   const jobs = parseJobs(opts.jobs);
   const threshold = opts.threshold === undefined ? undefined : parseNonNegativeInt('--threshold', opts.threshold);
   const { index, invalid } = await openDatabase(opts.db, {
-    algo: opts.algo,
+    algo: opts.algo === undefined ? undefined : canonicalSpec(opts.algo),
     nbits,
     format,
     skipInvalid: opts.skipInvalid,
@@ -108,16 +133,10 @@ async function matchCommand(inputs: string[], opts: MatchOptions): Promise<void>
     throw new UsageError(`the queries hold no ${algo} hashes (found ${[...selection.otherAlgos].join(', ')})`);
   }
   const rows = matchQueries(index, selection.queries, { threshold: threshold ?? index.designRadius });
-
-  const out = opts.out ? createWriteStream(opts.out) : process.stdout;
-  const write = async (line: string): Promise<void> => {
-    if (!out.write(line + '\n')) await once(out, 'drain');
-  };
-  await write(MATCH_CSV_HEADER);
-  for (const row of rows) await write(formatMatchRow(row));
-  if (out !== process.stdout)
-    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-
+  await withLineOutput(opts.out, async (out) => {
+    await out.write(MATCH_CSV_HEADER);
+    for (const row of rows) await out.write(formatMatchRow(row));
+  });
   for (const f of selection.failures) process.stderr.write(`scanlab: ${f.query}: ${f.error}\n`);
   if (selection.failures.length > 0)
     throw new PartialFailure(

@@ -7,6 +7,7 @@ import { StoreError } from '../eval/store.js';
 import { ModelCardError } from '../hash/neural/card.js';
 import { ReportError } from '../report/build.js';
 import { TransformError } from '../transform/errors.js';
+import { OutputError } from '../util/output-error.js';
 import { PartialFailure, UsageError } from './errors.js';
 
 /** Error classes whose message is meant for the user as is. */
@@ -21,6 +22,7 @@ const USER_ERRORS: ReadonlyArray<new (...args: never[]) => Error> = [
   MatchError,
   ModelCardError,
   ReportError,
+  OutputError,
 ];
 
 /** Whether an error is a user-facing one (message printed as is, exit status 1 unless it says otherwise). */

@@ -1,12 +1,12 @@
 // `scanlab runs list|show|export`: what the run store holds.
 import type { Command } from 'commander';
-import { renameSync, writeFileSync } from 'node:fs';
 import { exportRows } from '../eval/export.js';
 import { rowsToParquet } from '../eval/parquet.js';
 import { mergeRuns } from '../eval/merge.js';
 import { RunStore } from '../eval/store.js';
 import { csvField } from '../util/csv.js';
-import { UsageError } from './errors.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { PartialFailure, UsageError } from './errors.js';
 import { runAction } from './run-action.js';
 import { addStoreOption } from './store-option.js';
 import { formatTable } from '../util/table.js';
@@ -18,6 +18,45 @@ function withStore<T>(path: string, fn: (store: RunStore) => T): T {
   } finally {
     store.close();
   }
+}
+
+interface ExportOptions {
+  store: string;
+  format: string;
+  what?: string;
+  out?: string;
+}
+
+/**
+ * `runs export`: the rows as CSV, JSON Lines or Parquet, to stdout or written atomically to --out. A run that is not
+ * done exports what is stored so far and says so (exit status 1), so a partial file is never taken for a whole one.
+ */
+async function exportCommand(ref: string, o: ExportOptions): Promise<void> {
+  if (o.format !== 'csv' && o.format !== 'jsonl' && o.format !== 'parquet')
+    throw new UsageError(`--format must be csv, jsonl or parquet, not "${o.format}"`);
+  if (o.format === 'parquet' && o.out === undefined)
+    throw new UsageError('--format parquet writes a binary file: give it with --out FILE');
+  if (o.what !== undefined && o.what !== 'histogram' && o.what !== 'hashes')
+    throw new UsageError('--what must be histogram or hashes');
+  const { run, payload } = withStore(o.store, (store) => {
+    const run = store.getRun(ref);
+    const { columns, rows } = exportRows(store, run.id, o.what === 'hashes' ? 'hashes' : 'histogram');
+    if (o.format === 'parquet')
+      return { run, payload: rowsToParquet(columns, rows, { 'scanlab.run': run.id, 'scanlab.kind': run.kind }) };
+    const out: string[] = [];
+    if (o.format === 'csv') {
+      out.push(columns.join(','));
+      for (const r of rows)
+        out.push(columns.map((c) => csvField(r[c] === null || r[c] === undefined ? '' : String(r[c]))).join(','));
+    } else for (const r of rows) out.push(JSON.stringify(r));
+    return { run, payload: out.join('\n') + '\n' };
+  });
+  if (o.out === undefined) process.stdout.write(payload);
+  else await writeFileAtomic(o.out, payload);
+  if (run.status !== 'done')
+    throw new PartialFailure(
+      `run ${run.id} is ${run.status}, not done: the export is partial (only the results stored so far); resume the run to complete it`,
+    );
 }
 
 export function registerRunsCommand(program: Command): void {
@@ -95,38 +134,5 @@ export function registerRunsCommand(program: Command): void {
     .option('--format <fmt>', 'csv, jsonl or parquet (parquet needs --out)', 'csv')
     .option('--what <what>', 'for fpr runs: histogram (default) or hashes')
     .option('--out <file>', 'write to this file instead of standard output')
-    .action(
-      runAction((ref: string, o: { store: string; format: string; what?: string; out?: string }) =>
-        withStore(o.store, (store) => {
-          if (o.format !== 'csv' && o.format !== 'jsonl' && o.format !== 'parquet')
-            throw new UsageError(`--format must be csv, jsonl or parquet, not "${o.format}"`);
-          if (o.format === 'parquet' && o.out === undefined)
-            throw new UsageError('--format parquet writes a binary file: give it with --out FILE');
-          if (o.what !== undefined && o.what !== 'histogram' && o.what !== 'hashes')
-            throw new UsageError('--what must be histogram or hashes');
-          const { columns, rows } = exportRows(store, ref, o.what === 'hashes' ? 'hashes' : 'histogram');
-          if (o.format === 'parquet') {
-            const run = store.getRun(ref);
-            const bytes = rowsToParquet(columns, rows, { 'scanlab.run': run.id, 'scanlab.kind': run.kind });
-            const tmp = `${o.out!}.tmp-${process.pid}`;
-            writeFileSync(tmp, bytes);
-            renameSync(tmp, o.out!);
-            return;
-          }
-          const out: string[] = [];
-          if (o.format === 'csv') {
-            out.push(columns.join(','));
-            for (const r of rows)
-              out.push(columns.map((c) => csvField(r[c] === null || r[c] === undefined ? '' : String(r[c]))).join(','));
-          } else for (const r of rows) out.push(JSON.stringify(r));
-          const text = out.join('\n') + '\n';
-          if (o.out === undefined) process.stdout.write(text);
-          else {
-            const tmp = `${o.out}.tmp-${process.pid}`;
-            writeFileSync(tmp, text);
-            renameSync(tmp, o.out);
-          }
-        }),
-      ),
-    );
+    .action(runAction(exportCommand));
 }

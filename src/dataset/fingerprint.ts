@@ -3,15 +3,16 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Dataset } from './types.js';
 
-/** SHA-256 of each file's bytes, in item order. */
+/**
+ * SHA-256 of each file's bytes, in item order. A file that cannot be read gets `unreadable:PATH` instead (unique, so
+ * never a duplicate or a cache hit): hashing it then fails and it is counted as a failed item, not a crash.
+ */
 export async function fileDigests(dataset: Dataset): Promise<string[]> {
   const out: string[] = [];
-  for (const item of dataset.items)
-    out.push(
-      createHash('sha256')
-        .update(await readFile(item.path))
-        .digest('hex'),
-    );
+  for (const item of dataset.items) {
+    const bytes = await readFile(item.path).catch(() => null);
+    out.push(bytes ? createHash('sha256').update(bytes).digest('hex') : `unreadable:${item.path}`);
+  }
   return out;
 }
 

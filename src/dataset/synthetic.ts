@@ -1,10 +1,11 @@
 // A seeded generator of varied synthetic images (gradients, shapes, stripes, noise) for scale tests. Every image is
 // labelled `synthetic`, and so is every result computed on them: they are not photographs and say nothing about photo FPR.
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { createPrng, deriveSeed, type Prng } from '../util/prng.js';
 import type { Dataset, DatasetItem } from './types.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { makeDir } from '../util/make-dir.js';
 
 export interface SyntheticOptions {
   readonly count: number;
@@ -60,7 +61,7 @@ export function syntheticSvg(seed: number, index: number, width: number, height:
  */
 export async function generateSyntheticDataset(dir: string, options: SyntheticOptions): Promise<Dataset> {
   const size = options.size ?? 256;
-  await mkdir(dir, { recursive: true });
+  await makeDir(dir);
   const items: DatasetItem[] = [];
   for (let i = 0; i < options.count; i++) {
     const r = createPrng(deriveSeed(options.seed, 'shape', i));
@@ -76,7 +77,7 @@ export async function generateSyntheticDataset(dir: string, options: SyntheticOp
       .toBuffer({ resolveWithObject: true });
     for (let k = 0; k < data.length; k++)
       data[k] = Math.max(0, Math.min(255, data[k]! + Math.round(4 * noise.nextNormal())));
-    await writeFile(
+    await writeFileAtomic(
       path,
       await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } })
         .png()
@@ -91,6 +92,6 @@ export async function generateSyntheticDataset(dir: string, options: SyntheticOp
     description: `scanlab synthetic images: seed ${options.seed}, ${options.count} images, longest side ${size} px. Not photographs.`,
     items: items.map((i) => ({ id: i.id, file: `${i.id}.png`, kind: 'synthetic', group: i.group })),
   };
-  await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
+  await writeFileAtomic(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
   return { name, source: dir, synthetic: true, items };
 }

@@ -1,9 +1,8 @@
 // The demo: the main job end to end on the bundled sample. Hashes it with every algorithm (hashes.csv), runs the
 // FPR and robustness experiments into a store in the output folder, and writes the report. Finished runs with the
 // same configuration and dataset are reused and interrupted ones resumed, so running it again is cheap.
-import { createWriteStream, existsSync } from 'node:fs';
-import { once } from 'node:events';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { datasetFingerprint, fileDigests } from '../dataset/fingerprint.js';
 import { loadDataset } from '../dataset/load.js';
@@ -16,6 +15,7 @@ import { CSV_HEADER, formatRow } from '../hash/row-format.js';
 import { buildReport } from '../report/build.js';
 import { loadReportInputs } from '../report/inputs.js';
 import { writeReport } from '../report/write.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 
 export const DEMO_ALGOS: readonly string[] = ['ahash', 'dhash', 'phash', 'whash', 'colorhash', 'blockhash', 'pdq'];
 export const DEMO_SEED = 1;
@@ -75,9 +75,16 @@ export function findReusableRun(
 interface HashesKey {
   readonly fingerprint: string;
   readonly algos: readonly string[];
+  /** The runs' `--flatten-alpha`, so that hashes.csv holds the hashes the report counts. */
+  readonly flattenAlpha: string | null;
+  /** The runs whose settings hashes.csv reproduces. */
+  readonly runs: readonly string[];
 }
 
-/** Writes hashes.csv in `scanlab hash` format, unless the one there was made from the same dataset and algorithms. */
+/**
+ * Writes hashes.csv in `scanlab hash` format with the runs' decoding settings, unless the one there was made from the
+ * same dataset, algorithms, settings and runs; hashes-source.json beside it names them.
+ */
 async function writeHashes(
   files: readonly string[],
   root: string,
@@ -88,22 +95,19 @@ async function writeHashes(
   const path = join(outDir, 'hashes.csv');
   const keyPath = join(outDir, 'hashes-source.json');
   const previous = await readFile(keyPath, 'utf8').catch(() => '');
-  if (previous === canonical(key) && existsSync(path)) return { path, outcome: 'reused' };
-  const out = createWriteStream(`${path}.tmp`);
-  const write = async (line: string): Promise<void> => {
-    if (!out.write(line + '\n')) await once(out, 'drain');
+  if (previous.trim() === canonical(key) && existsSync(path)) return { path, outcome: 'reused' };
+  const rows = async function* (): AsyncGenerator<string> {
+    yield CSV_HEADER + '\n';
+    for await (const row of hashFiles(files, {
+      algos: key.algos,
+      jobs: options.jobs,
+      flattenAlpha: key.flattenAlpha ?? undefined,
+      onProgress: (d, t) => options.onProgress?.('hash', d, t),
+    }))
+      yield formatRow({ ...row, file: relative(root, row.file) }, 'csv') + '\n';
   };
-  await write(CSV_HEADER);
-  for await (const row of hashFiles(files, {
-    algos: key.algos,
-    jobs: options.jobs,
-    onProgress: (d, t) => options.onProgress?.('hash', d, t),
-  })) {
-    await write(formatRow({ ...row, file: relative(root, row.file) }, 'csv'));
-  }
-  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-  await rename(`${path}.tmp`, path);
-  await writeFile(keyPath, canonical(key));
+  await writeFileAtomic(path, rows());
+  await writeFileAtomic(keyPath, canonical(key) + '\n');
   return { path, outcome: 'new' };
 }
 
@@ -114,16 +118,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const loaded = await loadDataset(dataset);
   const fingerprint = datasetFingerprint(loaded, await fileDigests(loaded));
   const items = loaded.items.length;
-
-  log(`hashing ${items} images of the bundled sample with ${DEMO_ALGOS.join(', ')}`);
-  const hashes = await writeHashes(
-    loaded.items.map((i) => i.path),
-    dirname(dirname(dataset)),
-    outDir,
-    { fingerprint, algos: DEMO_ALGOS },
-    options,
-  );
-  log(`${hashes.outcome === 'reused' ? 'reused' : 'wrote'} ${hashes.path}`);
 
   const runs: { run: RunRecord; outcome: RunOutcome }[] = [];
   const experiment = async <C>(
@@ -162,6 +156,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         onProgress: (d, t) => options.onProgress?.('robustness', d, t),
       }),
   );
+
+  log(`hashing ${items} images of the bundled sample with ${DEMO_ALGOS.join(', ')} as the runs did`);
+  const hashes = await writeHashes(
+    loaded.items.map((i) => i.path),
+    dirname(dirname(dataset)),
+    outDir,
+    { fingerprint, algos: DEMO_ALGOS, flattenAlpha: fpr.flattenAlpha ?? null, runs: runs.map((r) => r.run.id) },
+    options,
+  );
+  log(`${hashes.outcome === 'reused' ? 'reused' : 'wrote'} ${hashes.path}`);
 
   log('writing the report (population-scale estimates, charts, tables)');
   options.onProgress?.('report', 0, 1);

@@ -35,3 +35,22 @@ export function fitDof(unrelated: DistanceHistogram): DofFit {
   }
   return { ...fit, ks };
 }
+
+/** Fewest unrelated pairs a DoF fit is computed from: below it the spread is noise, not a distribution. */
+export const MIN_DOF_PAIRS = 10;
+
+/** Why a histogram cannot support a DoF fit, or null when it can. */
+export function dofProblem(unrelated: DistanceHistogram): string | null {
+  const pairs = total(unrelated);
+  if (pairs < MIN_DOF_PAIRS) return `too few pairs for a fit (${pairs} < ${MIN_DOF_PAIRS})`;
+  const p = mean(unrelated) / unrelated.nbits;
+  if (!(variance(unrelated) > 0) || p <= 0 || p >= 1)
+    return 'degenerate: every pair at the same distance, so no spread to fit';
+  return null;
+}
+
+/** The fit, or no fit and the reason: a degenerate histogram is reported as such, never as NaN. */
+export function dofOrProblem(unrelated: DistanceHistogram): { dof: DofFit | null; dofProblem?: string } {
+  const problem = dofProblem(unrelated);
+  return problem === null ? { dof: fitDof(unrelated) } : { dof: null, dofProblem: problem };
+}

@@ -5,7 +5,8 @@ import { fromHex } from '../hash/bits.js';
 import { createHashers, decodeKey } from '../hash/hash-image.js';
 import { siblingModule } from '../util/worker-pool.js';
 import type { Hash } from '../hash/types.js';
-import { fitDof, type DofFit } from './dof-fit.js';
+import { dofOrProblem, type DofFit } from './dof-fit.js';
+import { failedHashItems, type FailedItem } from './failed-items.js';
 import { completeRun, prepareRun, type ExperimentOptions } from './experiment.js';
 import { hashUnit, type HashUnitInput, type HashUnitResult } from './hash-unit.js';
 import { groupHashes } from './pair-distances.js';
@@ -29,10 +30,14 @@ export interface FprConfig {
 export interface AlgoFpr extends PairHistogram {
   readonly hashed: number;
   readonly dof: DofFit | null;
+  /** Why there is no fit when the histogram cannot support one (too few pairs, no spread). */
+  readonly dofProblem?: string;
 }
 
 export interface FprSummary {
   readonly items: number;
+  /** Items that could not be hashed by every algorithm (absent in runs stored before it was recorded). */
+  readonly failedItems?: readonly FailedItem[];
   readonly synthetic: boolean;
   readonly duplicates: readonly DuplicatePair[];
   readonly algos: Record<string, AlgoFpr>;
@@ -126,7 +131,13 @@ export async function runFpr(
     const ordered = [...dataset.items].sort((a, b) =>
       a.group < b.group ? -1 : a.group > b.group ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
     );
-    const summary: FprSummary = { items: dataset.items.length, synthetic: dataset.synthetic, duplicates, algos: {} };
+    const summary: FprSummary = {
+      items: dataset.items.length,
+      failedItems: failedHashItems(dataset.items, hashes),
+      synthetic: dataset.synthetic,
+      duplicates,
+      algos: {},
+    };
     for (const hasher of hashers) {
       const rows = ordered.filter((item) => hashes.get(item.id)?.[hasher.id]?.hash);
       const groupIndex = new Map<string, number>();
@@ -146,11 +157,10 @@ export async function runFpr(
         jobs: options.jobs,
         exclude,
       });
-      const pairs = hist.counts.reduce((s, c) => s + c, 0);
       summary.algos[hasher.id] = {
         ...hist,
         hashed: rows.length,
-        dof: pairs > 1 ? fitDof({ nbits: hist.nbits, counts: hist.counts }) : null,
+        ...dofOrProblem({ nbits: hist.nbits, counts: hist.counts }),
       };
     }
     store.putArtifact(run.id, 'summary', summary);

@@ -69,6 +69,27 @@ CREATE TABLE IF NOT EXISTS hash_cache (
 );
 `;
 
+/** SQLite's application_id of a scanlab run store: "SCNL". */
+export const STORE_APPLICATION_ID = 0x53434e4c;
+
+/** What a database file is: empty (new), a scanlab store, or why it is something else. */
+function recognise(db: Database.Database): string {
+  const appId = db.pragma('application_id', { simple: true }) as number;
+  if (appId === STORE_APPLICATION_ID) return 'scanlab';
+  if (appId !== 0) return `SQLite application_id 0x${(appId >>> 0).toString(16)}`;
+  const tables = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    .pluck()
+    .all() as string[];
+  if (tables.length === 0) return 'empty';
+  const marked =
+    tables.includes('meta') &&
+    tables.includes('runs') &&
+    db.prepare("SELECT 1 FROM meta WHERE key = 'schema_version'").pluck().get() !== undefined;
+  if (marked) return 'scanlab';
+  return `it holds table${tables.length === 1 ? '' : 's'} ${tables.slice(0, 4).join(', ')}${tables.length > 4 ? ', …' : ''} and no scanlab marker`;
+}
+
 interface RunRow {
   id: string;
   kind: string;
@@ -109,21 +130,39 @@ export class RunStore {
     readonly path: string,
   ) {}
 
-  /** Opens (creating if needed) a store file; a file that is not a scanlab store is a StoreError. */
-  static open(path: string = DEFAULT_STORE): RunStore {
+  /**
+   * Opens (creating if needed) a store file. An existing file must be a scanlab store (its SQLite application_id, or
+   * the tables of a store written before the id was set): anything else is a StoreError and is left untouched.
+   * `readonly` opens an existing store without writing to it (no schema, no journal-mode change).
+   */
+  static open(path: string = DEFAULT_STORE, options: { readonly readonly?: boolean } = {}): RunStore {
+    const readonly = options.readonly ?? false;
     let db: Database.Database;
     try {
-      db = new Database(path);
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-      db.pragma('foreign_keys = ON');
-      db.exec(SCHEMA);
+      db = new Database(path, { readonly, fileMustExist: readonly });
     } catch (e) {
+      throw new StoreError(`${path}: not a usable scanlab store (${(e as Error).message})`);
+    }
+    try {
+      const kind = recognise(db);
+      if (kind !== 'empty' && kind !== 'scanlab')
+        throw new StoreError(`${path}: not a scanlab run store (${kind}); it was left untouched`);
+      if (readonly && kind === 'empty') throw new StoreError(`${path}: an empty database, not a scanlab run store`);
+      if (!readonly) {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+        db.exec(SCHEMA);
+        db.pragma(`application_id = ${STORE_APPLICATION_ID}`);
+      }
+      db.pragma('foreign_keys = ON');
+    } catch (e) {
+      db.close();
+      if (e instanceof StoreError) throw e;
       throw new StoreError(`${path}: not a usable scanlab store (${(e as Error).message})`);
     }
     const version = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get('schema_version') as
       string | undefined;
-    if (version === undefined)
+    if (version === undefined && !readonly)
       db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
     else if (Number(version) > SCHEMA_VERSION) {
       db.close();
@@ -134,10 +173,13 @@ export class RunStore {
     return new RunStore(db, path);
   }
 
-  /** Opens an existing store only; a missing file is a StoreError rather than a new empty store. */
-  static openExisting(path: string = DEFAULT_STORE): RunStore {
+  /**
+   * Opens an existing store only; a missing file is a StoreError rather than a new empty store. Read-only unless
+   * asked otherwise: commands that only look at runs never write to the file.
+   */
+  static openExisting(path: string = DEFAULT_STORE, options: { readonly readonly?: boolean } = {}): RunStore {
     if (!existsSync(path)) throw new StoreError(`no run store at ${path} (use --store to point at one)`);
-    return RunStore.open(path);
+    return RunStore.open(path, { readonly: options.readonly ?? true });
   }
 
   close(): void {

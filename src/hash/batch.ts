@@ -43,6 +43,7 @@ async function* hashInWorkers(
     algos: options.algos,
     applyExifOrientation: options.applyExifOrientation,
     applyIccProfile: options.applyIccProfile,
+    flattenAlpha: options.flattenAlpha,
     maxPixels: options.maxPixels,
     dihedral: options.dihedral,
     minQuality: options.minQuality,

@@ -15,12 +15,15 @@ interface AlgorithmEntry {
   readonly create: (param: string | undefined) => Hasher;
 }
 
-/** Parses an integer parameter such as a hash size, with a clear error. */
-export function intParam(spec: string, param: string | undefined, fallback: number): number {
+/** Largest size parameter accepted (e.g. `ahash:64`, 4096 bits): beyond it thumbnails and hashes stop being useful. */
+export const MAX_SIZE_PARAM = 64;
+
+/** Parses an integer parameter such as a hash size, with a clear error naming what was given. */
+export function intParam(spec: string, param: string | undefined, fallback: number, max = MAX_SIZE_PARAM): number {
   if (param === undefined) return fallback;
   const n = Number(param);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new HashError(`bad parameter in algorithm "${spec}": expected a positive integer`);
+  if (param.trim() === '' || !Number.isInteger(n) || n <= 0 || n > max)
+    throw new HashError(`bad parameter in algorithm "${spec}:${param}": expected an integer from 1 to ${max}`);
   return n;
 }
 
@@ -102,12 +105,21 @@ export function listAlgorithms(): { id: string; summary: string }[] {
   return [...ALGORITHMS].map(([id, e]) => ({ id, summary: e.summary }));
 }
 
-/** Builds a hasher from a spec such as `pdq`, `phash:16` or `neural:models/x.json`; unknown ids are a HashError. */
+/**
+ * Builds a hasher from a spec such as `pdq`, `phash:16` or `neural:models/x.json` (the id in any case); unknown ids
+ * are a HashError.
+ */
 export function getHasher(spec: string): Hasher {
   const colon = spec.indexOf(':');
-  const id = colon < 0 ? spec : spec.slice(0, colon);
+  const id = (colon < 0 ? spec : spec.slice(0, colon)).toLowerCase();
   const param = colon < 0 ? undefined : spec.slice(colon + 1);
   const entry = ALGORITHMS.get(id);
   if (!entry) throw new HashError(`unknown algorithm "${id}" (known: ${[...ALGORITHMS.keys()].join(', ')})`);
   return entry.create(param);
+}
+
+/** A spec with its id in canonical (lower) case, e.g. `PDQ` → `pdq`; the parameter (a path for neural) is kept. */
+export function canonicalSpec(spec: string): string {
+  const colon = spec.indexOf(':');
+  return colon < 0 ? spec.toLowerCase() : spec.slice(0, colon).toLowerCase() + spec.slice(colon);
 }

@@ -1,7 +1,8 @@
 // Opening a match database from either an index file (.scanidx) or a hash list, which is then indexed in memory.
 import { open } from 'node:fs/promises';
+import { extname } from 'node:path';
 import { MatchError } from './errors.js';
-import { loadIndex, looksLikeIndex } from './index-file.js';
+import { INDEX_EXTENSION, loadIndex, looksLikeIndex } from './index-file.js';
 import { readHashList, type InvalidRow, type HashListFormat } from './list-read.js';
 import { buildIndex, type MatchIndex } from './match-index.js';
 
@@ -21,7 +22,10 @@ export interface OpenedDatabase {
   readonly invalid: readonly InvalidRow[];
 }
 
-/** Whether the file at `path` is an index file (by its magic bytes). */
+/**
+ * Whether the file at `path` is an index file (by its magic bytes). A folder, an empty file, or a file named
+ * `.scanidx` without the magic bytes is a MatchError saying which, rather than being read as an empty hash list.
+ */
 export async function isIndexFile(path: string): Promise<boolean> {
   let file;
   try {
@@ -30,13 +34,21 @@ export async function isIndexFile(path: string): Promise<boolean> {
     const code = (e as NodeJS.ErrnoException).code;
     throw new MatchError('unreadable', `${path}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
+  let head: Buffer;
   try {
-    const head = Buffer.alloc(8);
+    if ((await file.stat()).isDirectory())
+      throw new MatchError('unreadable', `${path}: is a folder, not a database file`);
+    head = Buffer.alloc(8);
     const { bytesRead } = await file.read(head, 0, 8, 0);
-    return bytesRead === 8 && looksLikeIndex(head);
+    head = head.subarray(0, bytesRead);
   } finally {
     await file.close();
   }
+  if (head.length === 0) throw new MatchError('format', `${path}: empty file, neither an index nor a hash list`);
+  if (head.length === 8 && looksLikeIndex(head)) return true;
+  if (extname(path).toLowerCase() === INDEX_EXTENSION)
+    throw new MatchError('format', `${path}: not a scanlab index file (bad magic bytes)`);
+  return false;
 }
 
 export async function openDatabase(path: string, options: OpenDatabaseOptions): Promise<OpenedDatabase> {

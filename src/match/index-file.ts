@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { MatchError } from './errors.js';
 import type { HashList, MetadataColumn } from './hash-list.js';
-import { writeChunks } from './write-chunks.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import type { MatchIndex } from './match-index.js';
 import { wordsFor } from './packed.js';
 import { StringColumn } from './string-column.js';
@@ -21,6 +21,8 @@ import type { SubstringTable } from './substring-table.js';
 import { MAX_SUBSTRING_WIDTH } from './substring.js';
 
 export const INDEX_MAGIC = 'SCANIDX\0';
+/** The extension of index files: a file so named must be one. */
+export const INDEX_EXTENSION = '.scanidx';
 export const INDEX_FORMAT_VERSION = 1;
 const PREFIX_BYTES = 16;
 const CHECKSUM_BYTES = 32;
@@ -100,9 +102,9 @@ export function encodeIndex(index: MatchIndex): Buffer[] {
   return chunks;
 }
 
-/** Writes an index file. */
+/** Writes an index file atomically (a failure leaves any previous file intact). */
 export async function saveIndex(path: string, index: MatchIndex): Promise<void> {
-  await writeChunks(path, encodeIndex(index));
+  await writeFileAtomic(path, encodeIndex(index));
 }
 
 /** Whether bytes start like an index file. */

@@ -3,7 +3,7 @@ import { toHex } from '../hash/bits.js';
 import { csvRow } from '../util/csv.js';
 import { entryHash, type HashList } from './hash-list.js';
 import type { HashListFormat } from './list-read.js';
-import { writeChunks } from './write-chunks.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 
 /** The list's lines in a format, header first for CSV. Plain text keeps only the hashes. */
 export function* hashListLines(list: HashList, format: HashListFormat): Generator<string> {
@@ -39,5 +39,5 @@ function* lineChunks(list: HashList, format: HashListFormat): Generator<string> 
 
 /** Writes a list to a file, in chunks. */
 export async function writeHashList(path: string, list: HashList, format: HashListFormat): Promise<void> {
-  await writeChunks(path, lineChunks(list, format));
+  await writeFileAtomic(path, lineChunks(list, format));
 }

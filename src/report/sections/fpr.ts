@@ -9,6 +9,7 @@ import { runSectionId, runTitle, summariesOf, type RunWithSummary, type SectionC
 import { emptyCell, formatFixed, numberCell, proportionCell, textCell } from '../format.js';
 import type { Block, KeyNumber, ReportSection, TableRow } from '../model.js';
 import type { ResolvedReportOptions } from '../options.js';
+import { sampleText } from '../sample.js';
 
 /** Measured FPR at every threshold 0..nbits (null when the run has no pairs for the algorithm). */
 export function fprCurve(a: AlgoFpr): Proportion[] | null {
@@ -32,7 +33,7 @@ function pairsSentence(summary: FprSummary, runId: string, seed: string | null):
     ? `a seeded random sample (seed ${seed ?? '?'}) of ${measured} of the ${first.population} pairs of images from different near-duplicate groups`
     : `all ${measured} pairs of images from different near-duplicate groups`;
   return (
-    `Run ${runId} hashed ${summary.items} images${summary.synthetic ? ' (SYNTHETIC images: these rates say nothing about photographs)' : ''} and compared ${how}. ` +
+    `Run ${runId} hashed ${sampleText(summary.items, summary.failedItems ?? [])}${summary.synthetic ? ' (SYNTHETIC images: these rates say nothing about photographs)' : ''} and compared ${how}. ` +
     `A pair is a false positive when its Hamming distance is at most the operating threshold τ.`
   );
 }

@@ -7,6 +7,8 @@ import type { ReportContext, SectionContributor } from '../context.js';
 import { numberCell, textCell, emptyCell } from '../format.js';
 import type { ReportInput } from '../inputs.js';
 import type { Block, ReportSection, TableRow } from '../model.js';
+import type { FailedItem } from '../../eval/failed-items.js';
+import { failuresNote } from '../sample.js';
 
 export const STATISTICAL_METHODS: readonly string[] = [
   'Every rate k/n carries a 95% Clopper–Pearson ("exact") interval, which never has less than nominal coverage.',
@@ -246,6 +248,13 @@ function notes(ctx: ReportContext): string[] {
       out.push(
         `Run ${i.run.id} (${i.run.kind}) is ${i.run.status}${i.artifacts.summary === undefined ? ' and has no summary yet: resume it to include its results' : ''}.`,
       );
+    const summary = i.artifacts.summary as
+      { readonly items?: number; readonly failedItems?: readonly FailedItem[] } | undefined;
+    const failed =
+      summary?.items === undefined
+        ? null
+        : failuresNote(i.run.id, i.run.kind, summary.items, summary.failedItems ?? []);
+    if (failed) out.push(failed);
     if (i.run.provenance.gitDirty)
       out.push(`Run ${i.run.id} was made from a checkout with uncommitted changes to tracked files.`);
   }

@@ -8,6 +8,7 @@ import { runSectionId, runTitle, summariesOf, type RunWithSummary, type SectionC
 import { emptyCell, formatFixed, numberCell, proportionCell, textCell } from '../format.js';
 import type { KeyNumber, ReportSection, TableRow } from '../model.js';
 import type { ResolvedReportOptions } from '../options.js';
+import { sampleText } from '../sample.js';
 
 export interface AlgoTpr {
   readonly algo: string;
@@ -49,7 +50,7 @@ function robustnessSection(
   const algos = rates.map((r) => r.algo);
   const copies = rates[0]?.overall?.n ?? 0;
   const paragraphs = [
-    `Run ${input.run.id} hashed ${summary.items} images and ${summary.transforms.length} edited copies of each with ${algos.length} algorithms ` +
+    `Run ${input.run.id} hashed ${sampleText(summary.items, summary.failedItems)} and ${summary.transforms.length} edited copies of each with ${algos.length} algorithms ` +
       `(${copies} edited copies per algorithm). An edited copy is a true positive when the Hamming distance between its hash and the original's ` +
       `is at most the algorithm's operating threshold τ. Rates carry 95% Clopper–Pearson intervals.`,
   ];
