@@ -61,7 +61,7 @@ describe('scanlab index build and match', () => {
     expect(build.status).toBe(0);
     expect(build.stdout).toBe('');
     expect(build.stderr).toMatch(/^indexed 400 256-bit blockhash hashes for radius 31: /);
-    const r = runCli(['match', '--db', indexPath, '--threshold', '40', queryPath]);
+    const r = runCli(['match', '--db', indexPath, '--max-distance', '40', queryPath]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
@@ -82,7 +82,7 @@ describe('scanlab index build and match', () => {
     const r = runCli(['index', 'build', '--algo', 'blockhash', '--in', bad, '--out', join(dir, 'bad.scanidx')]);
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(`scanlab: ${bad}:3: blockhash hash must have 64 hex digits, got 62\n`);
-    const skip = runCli(['match', '--db', bad, '--algo', 'blockhash', '--skip-invalid', '--threshold', '0', queryPath]);
+    const skip = runCli(['match', '--db', bad, '--algo', 'blockhash', '--skip-invalid', '--max-distance', '0', queryPath]);
     expect(skip.status).toBe(0);
     expect(skip.stderr).toBe(
       `scanlab: skipped 1 invalid row (first: ${bad}:3: blockhash hash must have 64 hex digits, got 62)\n`,
@@ -106,7 +106,8 @@ describe('scanlab index build and match', () => {
     const threshold = runCli(['match', '--db', indexPath, '--threshold', 'x', queryPath]);
     expect([threshold.status, threshold.stderr]).toEqual([
       2,
-      'scanlab: --threshold must be a non-negative integer, not "x"\n',
+      'scanlab: match --threshold is deprecated and will be removed; use --max-distance\n' +
+        'scanlab: --max-distance must be a non-negative integer, not "x"\n',
     ]);
     const noAlgo = runCli(['match', '--db', listPath, queryPath]);
     expect([noAlgo.status, noAlgo.stderr]).toEqual([

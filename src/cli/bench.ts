@@ -29,7 +29,7 @@ interface CommonOptions {
   store: string;
   resume?: string;
   json?: boolean;
-  threshold?: string;
+  thresholds?: string;
   flattenAlpha: string;
   shard?: string;
 }
@@ -104,7 +104,7 @@ export function fprTable(summary: FprSummary, thresholds: Record<string, number>
 async function robustnessCommand(o: CommonOptions & { transforms?: string }): Promise<void> {
   const dataset = requireDataset(o);
   const jobs = parseJobs(o.jobs);
-  const thresholds = parseThresholdsOption(o.threshold);
+  const thresholds = parseThresholdsOption(o.thresholds);
   const config = o.resume
     ? undefined
     : robustnessConfig({
@@ -140,7 +140,7 @@ async function robustnessCommand(o: CommonOptions & { transforms?: string }): Pr
 async function fprCommand(o: CommonOptions & { maxPairs?: string; keepDuplicates?: boolean }): Promise<void> {
   const dataset = requireDataset(o);
   const jobs = parseJobs(o.jobs);
-  const thresholds = parseThresholdsOption(o.threshold);
+  const thresholds = parseThresholdsOption(o.thresholds);
   const maxPairs = o.maxPairs === undefined ? undefined : Number(o.maxPairs);
   if (maxPairs !== undefined && !(o.maxPairs!.trim() !== '' && Number.isInteger(maxPairs) && maxPairs > 0))
     throw new UsageError(`--max-pairs must be a positive integer, not "${o.maxPairs}"`);
@@ -193,7 +193,7 @@ function common(cmd: Command): Command {
     .option('--seed <n>', 'seed for every random choice', '1')
     .option('--jobs <n>', 'parallel workers (default: number of cores)')
     .option('--resume <run>', 'continue an interrupted run (its stored configuration is used)')
-    .option('--threshold <list>', 'operating thresholds for the summary, e.g. pdq=31,phash=8')
+    .option('--thresholds <list>', 'operating thresholds (Hamming distances) for the summary, e.g. pdq=31,phash=8')
     .option(
       '--flatten-alpha <colour>',
       'composite transparent images onto rrggbb before hashing, or "none" to keep alpha',

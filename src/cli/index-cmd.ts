@@ -13,15 +13,16 @@ interface BuildOptions {
   in: string;
   out: string;
   bits?: string;
-  format?: string;
-  radius?: string;
+  inFormat?: string;
+  maxDistance?: string;
   skipInvalid?: boolean;
 }
 
 async function buildCommand(opts: BuildOptions): Promise<void> {
   const nbits = parseBits(opts.algo, opts.bits);
-  const format = parseListFormat(opts.format);
-  const radius = opts.radius === undefined ? undefined : parseNonNegativeInt('--radius', opts.radius);
+  const format = parseListFormat(opts.inFormat);
+  const radius =
+    opts.maxDistance === undefined ? undefined : parseNonNegativeInt('--max-distance', opts.maxDistance);
   if (opts.in === opts.out) throw new UsageError('--in and --out must be different files');
   const { list, invalid } = await readHashList(opts.in, {
     algo: canonicalSpec(opts.algo),
@@ -55,8 +56,8 @@ export function registerIndexCommand(program: Command): void {
     .requiredOption('--in <file>', 'the hash list')
     .requiredOption('--out <file>', 'the index file to write (.scanidx)')
     .option('--bits <n>', 'bit length of the hashes, for algorithms scanlab does not compute itself')
-    .option('--format <fmt>', 'csv, text or jsonl (default: from the extension)')
-    .option('--radius <n>', 'Hamming radius to tune the index for (default: 31/256 of the hash length)')
+    .option('--in-format <fmt>', 'format of the hash list: csv, text or jsonl (default: from the extension)')
+    .option('--max-distance <n>', 'largest Hamming distance to tune the index for (default: 31/256 of the hash length)')
     .option('--skip-invalid', 'skip invalid rows (reported on stderr) instead of failing')
     .action(runAction(buildCommand));
 }

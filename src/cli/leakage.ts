@@ -9,7 +9,7 @@ import { formatTable } from '../util/table.js';
 
 interface VouchersOptions {
   syntheticRate: string;
-  threshold: string;
+  accountThreshold: string;
   photos: string;
   accounts: string;
   capacity: string;
@@ -73,7 +73,7 @@ export function formatVoucherStudy(rows: readonly VoucherStudyRow[]): string {
 
 function vouchersCommand(o: VouchersOptions): void {
   const rates = numbers('synthetic-rate', o.syntheticRate, (n) => n >= 0 && n < 1, 'rates in [0, 1)');
-  const thresholds = numbers('threshold', o.threshold, isCount, 'positive integers');
+  const thresholds = numbers('account-threshold', o.accountThreshold, isCount, 'positive integers');
   const photos = numbers('photos', o.photos, isCount, 'positive integers');
   const capacities = numbers('capacity', o.capacity, (n) => n === Infinity || isCount(n), 'positive integers or none');
   const accounts = Number(o.accounts);
@@ -99,7 +99,7 @@ export function registerLeakageCommand(program: Command): void {
       'tpsi-ad below the threshold: the error of the server’s estimate of an account’s match count from its opened vouchers',
     )
     .requiredOption('--synthetic-rate <s>', 'synthetic voucher rate(s), comma-separated')
-    .requiredOption('--threshold <t>', 'threshold(s), comma-separated')
+    .requiredOption('--account-threshold <t>', 'matches per account before anything is revealed, comma-separated')
     .requiredOption('--photos <n>', 'photos per account, comma-separated')
     .option('--accounts <n>', 'simulated accounts per combination', '2000')
     .option('--capacity <c>', 'DHF capacity (synthetic vouchers per account), comma-separated; none = no cap', 'none')

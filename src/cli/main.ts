@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { registerBenchCommand } from './bench.js';
+import { rewriteDeprecatedOptions } from './deprecated.js';
 import { registerDatasetCommand } from './dataset.js';
 import { registerHashCommand } from './hash.js';
 import { registerRunsCommand } from './runs.js';
@@ -55,7 +56,8 @@ async function main(): Promise<void> {
   });
   const program = buildProgram();
   try {
-    await program.parseAsync(process.argv);
+    const args = rewriteDeprecatedOptions(process.argv.slice(2), (line) => process.stderr.write(line + '\n'));
+    await program.parseAsync([...process.argv.slice(0, 2), ...args]);
   } catch (e) {
     if (e instanceof CommanderError) {
       process.exitCode = e.exitCode === 0 ? 0 : 2;

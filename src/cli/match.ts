@@ -37,18 +37,18 @@ export function parseBits(algo: string | undefined, bits: string | undefined): n
   }
 }
 
-/** `--format` of a hash list. */
+/** `--in-format` of a hash list. */
 export function parseListFormat(value: string | undefined): HashListFormat | undefined {
   if (value === undefined || value === 'csv' || value === 'text' || value === 'jsonl') return value;
-  throw new UsageError(`--format must be csv, text or jsonl, not "${value}"`);
+  throw new UsageError(`--in-format must be csv, text or jsonl, not "${value}"`);
 }
 
 interface MatchOptions {
   db: string;
   algo?: string;
   bits?: string;
-  format?: string;
-  threshold?: string;
+  inFormat?: string;
+  maxDistance?: string;
   dihedral?: boolean;
   skipInvalid?: boolean;
   out?: string;
@@ -111,9 +111,10 @@ async function* queryRows(
 
 async function matchCommand(inputs: string[], opts: MatchOptions): Promise<void> {
   const nbits = parseBits(opts.algo, opts.bits);
-  const format = parseListFormat(opts.format);
+  const format = parseListFormat(opts.inFormat);
   const jobs = parseJobs(opts.jobs);
-  const threshold = opts.threshold === undefined ? undefined : parseNonNegativeInt('--threshold', opts.threshold);
+  const threshold =
+    opts.maxDistance === undefined ? undefined : parseNonNegativeInt('--max-distance', opts.maxDistance);
   const { index, invalid } = await openDatabase(opts.db, {
     algo: opts.algo === undefined ? undefined : canonicalSpec(opts.algo),
     nbits,
@@ -154,8 +155,8 @@ export function registerMatchCommand(program: Command): void {
     .requiredOption('--db <file>', 'an index built by `scanlab index build`, or a hash list (CSV, text or JSONL)')
     .option('--algo <id>', 'algorithm of a hash-list database, e.g. pdq (an index file records its own)')
     .option('--bits <n>', 'bit length of the hashes, for algorithms scanlab does not compute itself')
-    .option('--format <fmt>', 'hash-list format: csv, text or jsonl (default: from the extension)')
-    .option('--threshold <n>', 'largest Hamming distance that matches (default: the radius the index was built for)')
+    .option('--in-format <fmt>', 'format of a hash-list database: csv, text or jsonl (default: from the extension)')
+    .option('--max-distance <n>', 'largest Hamming distance that matches (default: the one the index was built for)')
     .option('--dihedral', 'for PDQ: match each photo by its best of the eight rotations/flips')
     .option('--skip-invalid', 'skip invalid rows of a hash-list database instead of failing')
     .option('--out <file>', 'write the CSV to a file instead of stdout')

@@ -30,12 +30,12 @@ interface RunOptions {
   fpr: string;
   learner: string;
   cardinalityOnly?: boolean;
-  threshold?: string;
+  accountThreshold?: string;
   syntheticRate?: string;
   accounts?: string;
   cuckooEpsilon?: string;
   dhfCapacity?: string;
-  setupJobs?: string;
+  jobs?: string;
   transcriptBytes: string;
   store: string;
 }
@@ -53,12 +53,12 @@ function parseConfig(o: RunOptions): PsiConfig {
     throw new UsageError(`--learner must be client or server, not "${o.learner}"`);
   if (o.protocol !== 'ecdh-psi' && (o.learner !== 'client' || o.cardinalityOnly))
     throw new UsageError('--learner and --cardinality-only apply to ecdh-psi only');
-  const tpsiGiven = [o.threshold, o.syntheticRate, o.accounts, o.cuckooEpsilon, o.dhfCapacity].some(
+  const tpsiGiven = [o.accountThreshold, o.syntheticRate, o.accounts, o.cuckooEpsilon, o.dhfCapacity].some(
     (v) => v !== undefined,
   );
   if (o.protocol !== 'tpsi-ad' && tpsiGiven)
     throw new UsageError(
-      '--threshold, --synthetic-rate, --accounts, --cuckoo-epsilon and --dhf-capacity apply to tpsi-ad only',
+      '--account-threshold, --synthetic-rate, --accounts, --cuckoo-epsilon and --dhf-capacity apply to tpsi-ad only',
     );
   const accounts = o.accounts === undefined ? DEFAULT_PSI_CONFIG.accounts : Number(o.accounts);
   if (!Number.isInteger(accounts) || accounts < 1)
@@ -80,7 +80,7 @@ function parseTpsiParams(o: RunOptions): TpsiParams {
   const number = (v: string | undefined, fallback: number): number => (v === undefined ? fallback : Number(v));
   const params: TpsiParams = {
     ...DEFAULT_TPSI_PARAMS,
-    threshold: number(o.threshold, DEFAULT_TPSI_PARAMS.threshold),
+    threshold: number(o.accountThreshold, DEFAULT_TPSI_PARAMS.threshold),
     syntheticRate: number(o.syntheticRate, DEFAULT_TPSI_PARAMS.syntheticRate),
     cuckooEpsilon: number(o.cuckooEpsilon, DEFAULT_TPSI_PARAMS.cuckooEpsilon),
     dhfCapacity: number(o.dhfCapacity, DEFAULT_TPSI_PARAMS.dhfCapacity),
@@ -135,7 +135,7 @@ async function psiRun(o: RunOptions): Promise<void> {
     });
     try {
       const result = await runPsi(config, db.hashes, queries.hashes, {
-        setupJobs: o.setupJobs === undefined ? 1 : parseJobs(o.setupJobs),
+        setupJobs: o.jobs === undefined ? 1 : parseJobs(o.jobs),
       });
       const summary = summarizeRun(result);
       store.putArtifact(run.id, 'summary', summary);
@@ -214,7 +214,7 @@ export function registerPsiCommand(program: Command): void {
       .option('--learner <party>', 'ecdh-psi: client or server learns the intersection', 'client')
       .option('--cardinality-only', 'ecdh-psi: the learner gets only the intersection size')
       .option(
-        '--threshold <t>',
+        '--account-threshold <t>',
         `tpsi-ad: real matches before the server learns any ad (default ${DEFAULT_TPSI_PARAMS.threshold})`,
       )
       .option(
@@ -230,7 +230,7 @@ export function registerPsiCommand(program: Command): void {
         '--dhf-capacity <n>',
         `tpsi-ad: most synthetic vouchers per account (default ${DEFAULT_TPSI_PARAMS.dhfCapacity})`,
       )
-      .option('--setup-jobs <n>', 'oprf-membership: worker threads for the server setup (default 1)')
+      .option('--jobs <n>', 'oprf-membership: worker threads for the server setup (default 1)')
       .option(
         '--transcript-bytes <n>',
         'store received messages up to this size in full (larger: length, SHA-256, first bytes)',

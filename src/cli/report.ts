@@ -15,7 +15,7 @@ interface ReportCommandOptions {
   store: string;
   out?: string;
   format: string;
-  threshold?: string;
+  thresholds?: string;
   title?: string;
 }
 
@@ -32,7 +32,7 @@ async function reportCommand(refs: string[], o: ReportCommandOptions): Promise<v
   const formats = parseFormats(o.format);
   let thresholds: Record<string, number>;
   try {
-    thresholds = parseThresholds(o.threshold);
+    thresholds = parseThresholds(o.thresholds);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -64,8 +64,8 @@ export function registerReportCommand(program: Command): void {
     .option('--out <dir>', 'output folder (default reports/<first run id>)')
     .option('--format <list>', `comma-separated formats: ${REPORT_FORMATS.join(', ')}`, REPORT_FORMATS.join(','))
     .option(
-      '--threshold <list>',
-      "operating thresholds, e.g. pdq=31,phash=8 (default: each algorithm's standard threshold)",
+      '--thresholds <list>',
+      "operating thresholds (Hamming distances), e.g. pdq=31,phash=8 (default: each algorithm's standard threshold)",
     )
     .option('--title <text>', 'report title')
     .action(runAction(reportCommand));

@@ -18,7 +18,7 @@ interface PopulationOptions {
   fprRun?: string;
   photoFpr?: string;
   algo?: string;
-  threshold?: string;
+  maxDistance?: string;
   dbSize?: string;
   photosPerYear: string;
   accountThreshold: string;
@@ -125,13 +125,13 @@ async function populationCommand(o: PopulationOptions): Promise<void> {
     throw new UsageError('give --fpr-run RUN (a measured FPR) or --photo-fpr P (a stated rate)');
   for (const [name, v] of [
     ['algo', o.algo],
-    ['threshold', o.threshold],
+    ['max-distance', o.maxDistance],
     ['db-size', o.dbSize],
   ] as const)
     if (v === undefined) throw new UsageError(`--fpr-run needs --${name}`);
   const algoName = o.algo!;
   const params = {
-    threshold: positive('threshold', o.threshold, true),
+    threshold: positive('max-distance', o.maxDistance, true),
     dbSize: positive('db-size', o.dbSize, false),
     photosPerYear: positive('photos-per-year', o.photosPerYear, true),
     accountThreshold: positive('account-threshold', o.accountThreshold, true),
@@ -233,7 +233,7 @@ export function registerStatsCommand(program: Command): void {
     .option('--fpr-run <run>', 'an fpr run (id, prefix or name) whose measured FPR to use')
     .option('--photo-fpr <p>', 'instead of a run: per-photo false-match probability against the whole database')
     .option('--algo <algo>', 'with --fpr-run: algorithm whose histogram to use')
-    .option('--threshold <n>', 'with --fpr-run: hash match threshold (distance ≤ n matches)')
+    .option('--max-distance <n>', 'with --fpr-run: largest Hamming distance that matches')
     .option('--db-size <n>', 'with --fpr-run: hashes in the database (e.g. 5e6)')
     .requiredOption('--photos-per-year <n>', 'photos an account sends a year')
     .requiredOption('--account-threshold <t>', 'matches needed to flag an account')
