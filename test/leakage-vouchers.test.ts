@@ -190,7 +190,7 @@ describe('the synthetic-voucher leakage study', () => {
       'vouchers',
       '--synthetic-rate',
       '0.02,0.05',
-      '--threshold',
+      '--account-threshold',
       '10',
       '--photos',
       '50,500',
@@ -216,7 +216,7 @@ describe('the synthetic-voucher leakage study', () => {
       'vouchers',
       '--synthetic-rate',
       '0.02',
-      '--threshold',
+      '--account-threshold',
       '30',
       '--photos',
       '1000',
@@ -226,7 +226,7 @@ describe('the synthetic-voucher leakage study', () => {
     expect(text.status).toBe(0);
     expect(text.stdout).toMatch(/RMSE posterior/);
     expect(text.stdout.split('\n')[3]).toMatch(/^0\.02\s+30\s+1000\s+none\s+20\.0/);
-    const bad = runCli(['leakage', 'vouchers', '--synthetic-rate', '1.5', '--threshold', '30', '--photos', '10']);
+    const bad = runCli(['leakage', 'vouchers', '--synthetic-rate', '1.5', '--account-threshold', '30', '--photos', '10']);
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim()).toBe('scanlab: --synthetic-rate takes rates in [0, 1), not "1.5"');
   }, 60_000);

@@ -184,7 +184,7 @@ describe('writing and the scanlab report command', () => {
       fx.storePath,
       '--out',
       out,
-      '--threshold',
+      '--thresholds',
       'ahash=6',
     ]);
     expect(ok.status, ok.stderr).toBe(0);

@@ -45,7 +45,7 @@ describe('scanlab psi run --protocol tpsi-ad', () => {
       dbFile,
       '--queries',
       queryFile,
-      '--threshold',
+      '--account-threshold',
       '4',
       '--synthetic-rate',
       '0',
