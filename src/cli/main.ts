@@ -15,6 +15,7 @@ import { registerModelsCommand } from './models.js';
 import { registerReportCommand } from './report.js';
 import { registerDemoCommand } from './demo.js';
 import { registerLeakageCommand } from './leakage.js';
+import { registerAttackCommand } from './attack.js';
 import { registerPipelineCommand } from './pipeline.js';
 import { registerSimulateCommand } from './simulate.js';
 import { registerSlurmCommand } from './slurm.js';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerReportCommand(program);
   registerDemoCommand(program);
   registerLeakageCommand(program);
+  registerAttackCommand(program);
   registerPipelineCommand(program);
   registerSimulateCommand(program);
   registerSlurmCommand(program);

@@ -8,6 +8,7 @@ import { ModelCardError } from '../hash/neural/card.js';
 import { ReportError } from '../report/build.js';
 import { TransformError } from '../transform/errors.js';
 import { OutputError } from '../util/output-error.js';
+import { AttackError } from '../attack/attack-image.js';
 import { PartialFailure, UsageError } from './errors.js';
 
 /** Error classes whose message is meant for the user as is. */
@@ -23,6 +24,7 @@ const USER_ERRORS: ReadonlyArray<new (...args: never[]) => Error> = [
   ModelCardError,
   ReportError,
   OutputError,
+  AttackError,
 ];
 
 /** Whether an error is a user-facing one (message printed as is, exit status 1 unless it says otherwise). */

@@ -1,0 +1,58 @@
+// Black-box random search with hill climbing: smooth low-frequency grey patterns (a few control points per side,
+// bilinearly upsampled) at the full distortion budget, keeping the best one and perturbing it; only hash queries.
+import { hamming } from '../hash/hamming.js';
+import { checkUpload, candidateAt, normalGrid, type AttackContext } from './context.js';
+import { goalHash, progress, reaches, type AttackResult } from './goal.js';
+import { axisBasis, upsample } from './pixels.js';
+
+/** Control points per side the search draws from: low frequencies only. */
+const GRIDS = [2, 3, 4, 5, 6, 8, 10, 12, 16] as const;
+/** Probability of perturbing the best pattern rather than drawing a fresh one. */
+const EXPLOIT = 0.75;
+/** Relative size of a hill-climbing step. */
+const STEP = 0.6;
+/** PSNR kept in hand for the JPEG re-encode, dB; raised when an upload misses the PSNR limit. */
+export const PSNR_HEADROOM = 0.4;
+
+export interface SearchOptions {
+  /** PSNR the candidates are built at (the limit plus headroom; collisions may choose a higher one). */
+  readonly targetPsnr?: number;
+}
+
+export async function randomSearch(ctx: AttackContext, options: SearchOptions = {}): Promise<AttackResult> {
+  const { source, oracle, goal, prng } = ctx;
+  const grids = GRIDS.filter((g) => g <= Math.min(source.width, source.height));
+  let targetPsnr = options.targetPsnr ?? ctx.limits.minPsnr + PSNR_HEADROOM;
+  let best: { theta: Float64Array; grid: number; score: number } | undefined;
+  let bestDistance = hamming(await oracle.hash(source), goalHash(goal));
+  if (oracle.queries > 0 && reaches(goal, bestDistance)) {
+    const v = await checkUpload(ctx, source);
+    if ('result' in v) return v.result;
+  }
+  let margin = 0;
+  let psnrMisses = 0;
+  while (oracle.remaining >= 2) {
+    let grid: number;
+    let theta: Float64Array;
+    if (best && prng.nextOpenUnit() < EXPLOIT) {
+      grid = best.grid;
+      const noise = normalGrid(prng, grid * grid);
+      theta = best.theta.map((v, i) => v + STEP * noise[i]!);
+    } else {
+      grid = grids[prng.nextInt(grids.length)]!;
+      theta = normalGrid(prng, grid * grid);
+    }
+    const delta = upsample(theta, axisBasis(source.height, grid), axisBasis(source.width, grid));
+    const candidate = candidateAt(ctx, delta, targetPsnr);
+    const distance = hamming(await oracle.hash(candidate), goalHash(goal));
+    const score = progress(goal, distance);
+    if (!best || score >= best.score) best = { theta, grid, score };
+    if (progress(goal, distance) > progress(goal, bestDistance)) bestDistance = distance;
+    if (!reaches(goal, distance, margin) || oracle.remaining < 1) continue;
+    const verdict = await checkUpload(ctx, candidate);
+    if ('result' in verdict) return verdict.result;
+    if (verdict.miss === 'distortion') targetPsnr += 0.5 * ++psnrMisses;
+    else margin++;
+  }
+  return { status: 'failure', reason: 'budget', queries: oracle.queries, bestDistance };
+}

@@ -1,0 +1,129 @@
+// Per-algorithm summary of an attack run: success rate with its 95% interval, queries, distortion and time of the
+// successes, success against query budget and against PSNR (the report's curves), and the distances of successes.
+import { clopperPearson } from '../eval/binomial.js';
+import type { AlgoOutcome, AttackUnitResult } from './unit.js';
+
+export interface CurvePoint {
+  readonly x: number;
+  readonly successes: number;
+}
+
+export interface AlgoAttackSummary {
+  readonly tau: number;
+  /** Images attacked (errors left out). */
+  readonly n: number;
+  readonly successes: number;
+  readonly errors: number;
+  readonly successRate: number;
+  /** Clopper–Pearson 95% interval of the success rate. */
+  readonly ci: readonly [number, number];
+  /** Over successes; null when there are none. */
+  readonly queriesMedian: number | null;
+  readonly queriesP90: number | null;
+  readonly psnrMedian: number | null;
+  readonly ssimMedian: number | null;
+  readonly linfMedian: number | null;
+  /** Mean wall-clock seconds per attacked image (successes and failures). */
+  readonly secondsPerImage: number | null;
+  /** Successes within each query budget (an attack stopped at that budget would have had them). */
+  readonly byBudget: readonly CurvePoint[];
+  /** Successes whose upload has at least this PSNR. */
+  readonly byPsnr: readonly CurvePoint[];
+  /** counts[d]: successes whose final distance is d (evasion: to the original; collision: to the target). */
+  readonly distances: readonly number[];
+  /** Successes that survive dihedral matching (evasion: every rotation/flip still above τ). */
+  readonly dihedralSuccesses: number;
+  /** Per other algorithm B: successes that also hold under B (evasion: B evaded too; collision: B collides too), and the n. */
+  readonly withOther: Readonly<Record<string, { readonly n: number; readonly successes: number }>>;
+}
+
+export interface AttackSummary {
+  readonly kind: 'evade' | 'collide';
+  readonly items: number;
+  readonly failedItems: readonly { readonly id: string; readonly error: string }[];
+  readonly algorithms: Readonly<Record<string, AlgoAttackSummary>>;
+}
+
+const BUDGETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000];
+const PSNRS = [20, 25, 30, 32, 34, 36, 38, 40, 45, 50];
+
+function quantile(values: readonly number[], q: number): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+}
+
+/** The median as the mean of the two middle values for even counts. */
+function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+}
+
+export function summariseAlgo(
+  kind: 'evade' | 'collide',
+  tau: number,
+  nbits: number,
+  outcomes: readonly AlgoOutcome[],
+  thresholds: Readonly<Record<string, number>>,
+  maxQueries: number,
+): AlgoAttackSummary {
+  const attempted = outcomes.flatMap((o) => (o.status === 'error' ? [] : [o]));
+  const wins = outcomes.flatMap((o) => (o.status === 'success' ? [o] : []));
+  const n = attempted.length;
+  const ci = clopperPearson(wins.length, n);
+  const distances = new Array<number>(nbits + 1).fill(0);
+  for (const w of wins) distances[w.distance] = (distances[w.distance] ?? 0) + 1;
+  const withOther: Record<string, { n: number; successes: number }> = {};
+  for (const w of wins) {
+    for (const [other, d] of Object.entries(w.others)) {
+      const t = thresholds[other] ?? 0;
+      const entry = (withOther[other] ??= { n: 0, successes: 0 });
+      entry.n++;
+      if (kind === 'evade' ? d > t : d <= t) entry.successes++;
+    }
+  }
+  const seconds = attempted.map((o) => o.seconds);
+  return {
+    tau,
+    n,
+    successes: wins.length,
+    errors: outcomes.length - n,
+    successRate: n === 0 ? 0 : wins.length / n,
+    ci: [ci.lower, ci.upper],
+    queriesMedian: median(wins.map((w) => w.queries)),
+    queriesP90: quantile(
+      wins.map((w) => w.queries),
+      0.9,
+    ),
+    psnrMedian: median(wins.map((w) => w.psnr)),
+    ssimMedian: median(wins.map((w) => w.ssim)),
+    linfMedian: median(wins.map((w) => w.linf)),
+    secondsPerImage: n === 0 ? null : seconds.reduce((a, b) => a + b, 0) / n,
+    byBudget: BUDGETS.filter((b) => b <= maxQueries).map((x) => ({
+      x,
+      successes: wins.filter((w) => w.queries <= x).length,
+    })),
+    byPsnr: PSNRS.map((x) => ({ x, successes: wins.filter((w) => w.psnr >= x).length })),
+    distances,
+    dihedralSuccesses: wins.filter((w) => (kind === 'evade' ? w.dihedralDistance > tau : true)).length,
+    withOther,
+  };
+}
+
+export function summariseAttack(
+  kind: 'evade' | 'collide',
+  units: readonly AttackUnitResult[],
+  algos: readonly { readonly id: string; readonly nbits: number }[],
+  thresholds: Readonly<Record<string, number>>,
+  maxQueries: number,
+): AttackSummary {
+  const failedItems = units.flatMap((u) => (u.error === undefined ? [] : [{ id: u.id, error: u.error }]));
+  const algorithms: Record<string, AlgoAttackSummary> = {};
+  for (const { id, nbits } of algos) {
+    const outcomes = units.flatMap((u) => (u.algos[id] ? [u.algos[id]] : []));
+    algorithms[id] = summariseAlgo(kind, thresholds[id] ?? 0, nbits, outcomes, thresholds, maxQueries);
+  }
+  return { kind, items: units.length, failedItems, algorithms };
+}
