@@ -17,7 +17,7 @@ import { psiInput } from '../src/psi/hash-input.js';
 import { buildOprfFilter } from '../src/psi/oprf-database.js';
 import { ecdhParty } from '../src/psi/protocols/ecdh-psi.js';
 import { plaintextServer } from '../src/psi/protocols/plaintext.js';
-import { DEFAULT_PSI_CONFIG, type ProtocolName } from '../src/psi/protocols/registry.js';
+import { defaultPsiConfig, type ProtocolName } from '../src/psi/protocols/registry.js';
 import { runPsi, type PsiRunResult } from '../src/psi/run.js';
 import { createPrng, randomBytesFrom } from '../src/util/prng.js';
 import { argValue, fmt, printTable } from './_util.js';
@@ -143,7 +143,7 @@ const setupMeasure: Record<
         group,
         group.randomScalar(),
         inputs,
-        bloomParams(inputs.length, DEFAULT_PSI_CONFIG.falsePositiveRate),
+        bloomParams(inputs.length, defaultPsiConfig('oprf-membership').falsePositiveRate),
         jobs,
       ),
     ),
@@ -173,7 +173,7 @@ for (const protocol of (['plaintext', 'oprf-membership', 'ecdh-psi'] as const).f
   for (const unit of protocol === 'plaintext'
     ? [units[0]!]
     : units.filter((u) => !backendFilter || backendFilter.includes(u.name))) {
-    const config = { ...DEFAULT_PSI_CONFIG, protocol, group: unit.group.name, backend: unit.group.backend };
+    const config = defaultPsiConfig(protocol, { group: unit.group.name, backend: unit.group.backend });
     const run = await runPsi(config, database.slice(0, smallest), queries, { setupJobs: jobs });
     const first = { ms: run.costs.server.setupMs, cpuMs: run.costs.server.setupCpuMs, measured: true };
     const setups = await setupCells(first, setupMeasure[protocol](unit.group));

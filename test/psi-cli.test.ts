@@ -50,8 +50,10 @@ describe('scanlab psi', () => {
       const run = s.getRun('oprf-test');
       expect(run).toMatchObject({ kind: 'psi', status: 'done' });
       expect(s.listArtifacts(run.id)).toEqual([
+        'confidential:client',
         'costs',
         'outcome',
+        'photos',
         'summary',
         'transcript:client',
         'transcript:server',
@@ -66,12 +68,61 @@ describe('scanlab psi', () => {
       );
       const client = s.getArtifact<StoredTranscript>(run.id, 'transcript:client')!;
       expect(client.events[0]).toMatchObject({ kind: 'received', type: 'oprf-filter' });
+      // OPRF outputs let anyone test membership against the filter: kept apart, marked confidential.
+      expect(JSON.stringify(client)).not.toContain('output');
+      expect(s.getArtifact(run.id, 'confidential:client')).toMatchObject({
+        confidential: true,
+        events: expect.arrayContaining([expect.objectContaining({ what: 'oprf output' })]) as unknown,
+      });
     } finally {
       s.close();
     }
     const inspect = runCli(['psi', 'inspect', 'oprf-test', '--party', 'server', '--store', store]);
     expect(inspect.status).toBe(0);
     expect(inspect.stdout).toContain('server: received 10 messages, 350 bytes');
+    expect(inspect.stdout).toContain('computed query  {"index":3}  [photo p3.jpg]');
+  }, 60_000);
+
+  it('a seed with --deterministic-keys reproduces a run byte for byte, labelled not for deployment', () => {
+    const transcripts: string[] = [];
+    for (const extra of [['--deterministic-keys'], ['--deterministic-keys'], []]) {
+      const args = ['psi', 'run', '--protocol', 'oprf-membership', '--db', dbFile, '--queries', queryFile];
+      const r = runCli([...args, '--seed', '7', ...extra, '--json', '--store', store]);
+      expect(r.status).toBe(0);
+      const { run, summary } = JSON.parse(r.stdout) as { run: string; summary: PsiSummary };
+      expect(summary.config).toMatchObject({ seed: 7, deterministicKeys: extra.length > 0 });
+      const s = RunStore.openExisting(store);
+      try {
+        transcripts.push(JSON.stringify(s.getArtifact(run, 'transcript:client')));
+      } finally {
+        s.close();
+      }
+      if (extra.length > 0) {
+        const text = runCli(['psi', 'inspect', run, '--party', 'server', '--store', store]);
+        expect(text.stdout).toContain('DETERMINISTIC KEYS from seed 7: reproducible, NOT FOR DEPLOYMENT');
+      }
+    }
+    expect(transcripts[1]).toBe(transcripts[0]);
+    expect(transcripts[2]).not.toBe(transcripts[0]);
+  }, 60_000);
+
+  it('--max-queries bounds what one session answers', () => {
+    const capped = runCli([
+      'psi',
+      'run',
+      '--protocol',
+      'oprf-membership',
+      '--max-queries',
+      '9',
+      '--db',
+      dbFile,
+      '--queries',
+      queryFile,
+      '--store',
+      store,
+    ]);
+    expect(capped.status).toBe(2);
+    expect(capped.stderr).toContain('scanlab: 10 photos exceed the 9 queries one session allows (raise --max-queries)');
   }, 60_000);
 
   it('ecdh-psi with the server learning the size only; usage errors exit 2', () => {

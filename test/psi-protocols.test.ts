@@ -10,7 +10,7 @@ import type { PrimeOrderGroup } from '../src/psi/group/group.js';
 import { runParties } from '../src/psi/protocols/driver.js';
 import { ecdhParty } from '../src/psi/protocols/ecdh-psi.js';
 import { oprfMembershipClient, oprfMembershipServer } from '../src/psi/protocols/oprf-membership.js';
-import { DEFAULT_PSI_CONFIG, type PsiConfig } from '../src/psi/protocols/registry.js';
+import { defaultPsiConfig, type ProtocolName, type PsiConfig } from '../src/psi/protocols/registry.js';
 import { runPsi } from '../src/psi/run.js';
 import { buildOprfFilter } from '../src/psi/oprf-database.js';
 import { storeTranscript, type Transcript } from '../src/psi/transcript.js';
@@ -35,7 +35,9 @@ beforeAll(async () => {
   sodium = await loadRistretto255Sodium();
 });
 
-const config = (c: Partial<PsiConfig>): PsiConfig => ({ ...DEFAULT_PSI_CONFIG, falsePositiveRate: 1e-9, ...c });
+/** A protocol's default configuration with the given values (oprf-membership at a 1e-9 filter rate unless given). */
+const config = ({ protocol, ...rest }: { protocol: ProtocolName } & Record<string, unknown>): PsiConfig =>
+  defaultPsiConfig(protocol, protocol === 'oprf-membership' ? { falsePositiveRate: 1e-9, ...rest } : rest);
 
 function receivedBytes(t: Transcript): Uint8Array[] {
   return t.events.flatMap((e) => (e.kind === 'received' ? [e.bytes] : []));

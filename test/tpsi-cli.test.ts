@@ -32,7 +32,7 @@ const dbFile = join(dir, 'db.csv');
 const queryFile = join(dir, 'queries.csv');
 const store = join(dir, 'runs.sqlite');
 writeFileSync(dbFile, 'id,hash\n' + database.map((h, i) => `entry${i},${h}\n`).join(''));
-writeFileSync(queryFile, 'hash\n' + photos.map((h) => `${h}\n`).join(''));
+writeFileSync(queryFile, 'id,hash\n' + photos.map((h, i) => `img${i}.jpg,${h}\n`).join(''));
 
 describe('scanlab psi run --protocol tpsi-ad', () => {
   it('prints and stores the per-account report with the parameters, and inspect shows the vouchers the server received', () => {
@@ -68,12 +68,32 @@ describe('scanlab psi run --protocol tpsi-ad', () => {
       const run = s.getRun('tpsi-test');
       expect(s.listArtifacts(run.id)).toEqual([
         'accounts',
+        'confidential:client',
         'costs',
         'outcome',
+        'photos',
         'summary',
         'transcript:client',
         'transcript:server',
       ]);
+      // Inputs are named by absolute path and fingerprint, the seed recorded; photos by their id in the list.
+      expect(run.seed).toBe('1');
+      expect(run.datasetHash).toMatch(/^[0-9a-f]{64}$/);
+      expect(run.config).toMatchObject({
+        db: { path: dbFile, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown, entries: 40 },
+        queries: { path: queryFile, photos: 12 },
+        seed: 1,
+        deterministicKeys: false,
+      });
+      const stored = s.getArtifact<{ id: string; matched: boolean; revealed: boolean; account: number }[]>(
+        run.id,
+        'photos',
+      )!;
+      expect(stored[8]).toMatchObject({ id: 'img8.jpg', matched: true, revealed: true, account: 0 });
+      expect(stored[5]).toMatchObject({ id: 'img5.jpg', matched: true, revealed: false, withheldByDesign: true });
+      // What the client keeps to itself is stored apart, marked, and absent from its transcript.
+      expect(s.getArtifact(run.id, 'confidential:client')).toMatchObject({ confidential: true });
+      expect(JSON.stringify(s.getArtifact(run.id, 'transcript:client'))).not.toContain('synthetic');
       expect(s.getArtifact<PsiSummary>(run.id, 'summary')!.config).toMatchObject({
         protocol: 'tpsi-ad',
         accounts: 2,
@@ -90,6 +110,22 @@ describe('scanlab psi run --protocol tpsi-ad', () => {
     expect(inspect.stdout).toMatch(/server: received 12 messages, \d+ bytes/);
     expect(inspect.stdout).toContain('computed key reconstructed  {"account":0,"realShares":4}');
     expect((inspect.stdout.match(/computed ad revealed/g) ?? []).length).toBe(5);
+    expect(inspect.stdout).toMatch(/computed ad revealed .*\[photo img0\.jpg\]/);
+    expect(inspect.stdout).not.toMatch(/synthetic|CONFIDENTIAL/);
+    expect(
+      runCli(['psi', 'inspect', 'tpsi-test', '--party', 'server', '--confidential', '--store', store]).status,
+    ).toBe(2);
+    const client = runCli(['psi', 'inspect', 'tpsi-test', '--party', 'client', '--confidential', '--store', store]);
+    expect(client.stdout).toContain('CONFIDENTIAL');
+    expect(client.stdout).toMatch(/voucher {2}{"photo":3,"synthetic":false} {2}\[photo img3\.jpg\]/);
+    expect(r.stdout).toContain('false negatives 0, withheld by design 1)');
+    const csv = runCli(['runs', 'export', 'tpsi-test', '--format', 'csv', '--store', store]);
+    expect(csv.status).toBe(0);
+    const lines = csv.stdout.trim().split('\n');
+    expect(lines[0]).toBe('run,photo,id,account,matched,revealed,withheld_by_design');
+    expect(lines).toHaveLength(13);
+    expect(lines[6]).toMatch(/,5,img5\.jpg,1,1,0,1$/);
+    expect(lines[9]).toMatch(/,8,img8\.jpg,0,1,1,0$/);
   }, 60_000);
 
   it('refuses tpsi-ad options on other protocols and impossible parameters', () => {

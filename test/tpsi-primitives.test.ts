@@ -191,27 +191,32 @@ describe('cuckoo table', () => {
 });
 
 describe('voucher layers', () => {
-  it('authenticated encryption fails under a wrong key or altered bytes', () => {
+  it('authenticated encryption fails under a wrong key, other associated data or altered bytes', () => {
     const key = randomKey();
     const message = randomBytesFrom(next, 50);
-    const sealed = sealOnce(key, message);
-    expect(openOnce(key, sealed)).toEqual(message);
-    expect(openOnce(randomKey(), sealed)).toBeUndefined();
+    const ad = randomBytesFrom(next, 22);
+    const otherAd = ad.slice();
+    otherAd[21]! ^= 1;
+    const sealed = sealOnce(key, message, ad);
+    expect(openOnce(key, sealed, ad)).toEqual(message);
+    expect(openOnce(key, sealed, otherAd)).toBeUndefined();
+    expect(openOnce(randomKey(), sealed, ad)).toBeUndefined();
     sealed[3]! ^= 1;
-    expect(openOnce(key, sealed)).toBeUndefined();
-    const a = sealWithNonce(key, message);
-    const b = sealWithNonce(key, message);
+    expect(openOnce(key, sealed, ad)).toBeUndefined();
+    const a = sealWithNonce(key, message, ad);
+    const b = sealWithNonce(key, message, ad);
     expect(a).not.toEqual(b);
-    expect(openWithNonce(key, a)).toEqual(message);
-    expect(openWithNonce(randomKey(), b)).toBeUndefined();
-    expect(openWithNonce(key, a.subarray(0, 30))).toBeUndefined();
+    expect(openWithNonce(key, a, ad)).toEqual(message);
+    expect(openWithNonce(key, a, otherAd)).toBeUndefined();
+    expect(openWithNonce(randomKey(), b, ad)).toBeUndefined();
+    expect(openWithNonce(key, a.subarray(0, 30), ad)).toBeUndefined();
   });
 
   it('payloads round-trip and their decoder rejects every malformed field', () => {
     const adBytes = 20;
     const dimension = 5;
     const payload = {
-      adCiphertext: sealWithNonce(randomKey(), padAd(randomBytesFrom(next, 7), adBytes)),
+      adCiphertext: sealWithNonce(randomKey(), padAd(randomBytesFrom(next, 7), adBytes), new Uint8Array(0)),
       share: { x: randomFieldElement(), y: randomFieldElement() },
       dhfX: 12345,
       dhfValues: m31Random(dimension),

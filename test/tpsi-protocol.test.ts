@@ -5,13 +5,14 @@ import type { PrimeOrderGroup } from '../src/psi/group/group.js';
 import { p256Noble, ristretto255Noble } from '../src/psi/group/noble.js';
 import { loadRistretto255Sodium } from '../src/psi/group/sodium.js';
 import { runParties } from '../src/psi/protocols/driver.js';
-import { DEFAULT_PSI_CONFIG } from '../src/psi/protocols/registry.js';
+import { defaultPsiConfig } from '../src/psi/protocols/registry.js';
 import { runPsi } from '../src/psi/run.js';
 import { createPrng, randomBytesFrom } from '../src/util/prng.js';
 import { decodeExpected, encodeTpsiVoucher } from '../src/psi/wire.js';
 import { adKeyFromSecret } from '../src/psi/protocols/tpsi-ad/account.js';
 import { openWithNonce, randomKey, sealOnce, sealWithNonce } from '../src/psi/protocols/tpsi-ad/aead.js';
 import { dhfValues, generateDhfKey, syntheticDhfValues } from '../src/psi/protocols/tpsi-ad/dhf.js';
+import { slotContext, voucherContext } from '../src/psi/protocols/tpsi-ad/context.js';
 import { sealSlot, tpsiGenerator } from '../src/psi/protocols/tpsi-ad/outer-layer.js';
 import { DEFAULT_TPSI_PARAMS, dhfDimensionOf, type TpsiParams } from '../src/psi/protocols/tpsi-ad/params.js';
 import { encodePayload, padAd } from '../src/psi/protocols/tpsi-ad/payload.js';
@@ -136,7 +137,7 @@ describe('tpsi-ad with synthetic vouchers', () => {
       pick(0, []);
       for (const subset of subsets) {
         const key = adKeyFromSecret(interpolatePolynomial(subset.map((i) => opened[i]!.payload.share))[0]!);
-        for (const v of opened) expect(openWithNonce(key, v.payload.adCiphertext)).toBeUndefined();
+        for (const v of opened) expect(openWithNonce(key, v.payload.adCiphertext, v.context)).toBeUndefined();
       }
     }
     expect(belowRuns).toBeGreaterThan(10);
@@ -164,20 +165,16 @@ describe('tpsi-ad with synthetic vouchers', () => {
     const hash = (): Hash => ({ algo: 'pdq', nbits: 256, bits: randomBytesFrom(rand, 32) });
     const database = Array.from({ length: 50 }, hash);
     const queries = [...database.slice(0, 20), ...Array.from({ length: 20 }, hash)];
-    const config = {
-      ...DEFAULT_PSI_CONFIG,
-      protocol: 'tpsi-ad' as const,
-      tpsi: params({ threshold: 5, syntheticRate: 0.1 }),
-      accounts: 2,
-    };
+    const config = defaultPsiConfig('tpsi-ad', { tpsi: params({ threshold: 5, syntheticRate: 0.1 }), accounts: 2 });
     const r = await runPsi(config, database, queries);
-    expect(r.config.tpsi).toMatchObject({ threshold: 5, syntheticRate: 0.1, cuckooEpsilon: 1.2 });
+    expect(r.config).toMatchObject({ tpsi: { threshold: 5, syntheticRate: 0.1, cuckooEpsilon: 1.2 } });
     expect(r.tpsi!.allCorrect).toBe(true);
     expect(r.tpsi!.setup).toMatchObject({ tableSize: 110, distinctEntries: 50 });
     expect(r.costs.server.setupBytesSent).toBe(r.tpsi!.setup!.publicDataBytes);
     expect(r.accuracy.learner).toBe('server');
-    // One hash to the group per real voucher, and one for the generator G.
-    expect(r.costs.client.onlineOps.hashToGroup).toBe(40 - r.tpsi!.rows.reduce((acc, a) => acc + a.synthetic, 0) + 1);
+    // One hash to the group per voucher, real or synthetic, and one for the generator G.
+    expect(r.costs.client.onlineOps.hashToGroup).toBe(40 + 1);
+    expect(r.costs.client.onlineOps.multiply).toBe(8 * 40);
     expect(r.costs.server.onlineOps.multiply).toBe(80);
     const serverEvents = r.transcripts.server.events.filter((e) => e.kind === 'computed' && e.what === 'voucher');
     expect(serverEvents).toHaveLength(40);
@@ -191,19 +188,21 @@ describe('tpsi-ad with synthetic vouchers', () => {
 function hostile(group: PrimeOrderGroup, published: Uint8Array) {
   const { data } = decodeExpected('tpsi-public-data', published, group);
   const g = tpsiGenerator(group);
-  const openingSlot = (voucherKey: Uint8Array) => {
+  const openingSlot = (voucherKey: Uint8Array, ad: Uint8Array) => {
     const gamma = group.randomScalar();
-    return sealSlot(group, group.multiply(gamma, g), group.multiply(gamma, data.blindingKey), voucherKey);
+    return sealSlot(group, group.multiply(gamma, g), group.multiply(gamma, data.blindingKey), voucherKey, ad);
   };
-  const shutSlot = (voucherKey: Uint8Array) =>
-    sealSlot(group, group.multiply(group.randomScalar(), g), group.multiply(group.randomScalar(), g), voucherKey);
+  const shutSlot = (voucherKey: Uint8Array, ad: Uint8Array) =>
+    sealSlot(group, group.multiply(group.randomScalar(), g), group.multiply(group.randomScalar(), g), voucherKey, ad);
   const voucher = (account: number, payload: Uint8Array, opening = 1) => {
     const key = randomKey();
+    const id = randomBytesFrom(rand, 16);
+    const context = voucherContext(group, account, id);
     const slots = [
-      opening >= 1 ? openingSlot(key) : shutSlot(key),
-      opening >= 2 ? openingSlot(key) : shutSlot(key),
+      opening >= 1 ? openingSlot(key, slotContext(context, 0)) : shutSlot(key, slotContext(context, 0)),
+      opening >= 2 ? openingSlot(key, slotContext(context, 1)) : shutSlot(key, slotContext(context, 1)),
     ] as const;
-    return encodeTpsiVoucher(group, { account, id: randomBytesFrom(rand, 16), slots, payload: sealOnce(key, payload) });
+    return encodeTpsiVoucher(group, { account, id, slots, payload: sealOnce(key, payload, context) });
   };
   return { data: data as TpsiPublicData, voucher };
 }
@@ -218,8 +217,8 @@ describe('tpsi-ad against replays and hostile peers', () => {
     const p = params({ threshold: t, syntheticRate: 0 });
     const server = tpsiServer(sodium, [...database, database[0]!], p);
     const [published] = server.prepare();
-    const vouchers = tpsiClient(sodium, photos, { syntheticRate: 0 }).receive(published!);
-    const again = tpsiClient(sodium, photos, { syntheticRate: 0 }).receive(published!);
+    const vouchers = tpsiClient(sodium, photos, p).receive(published!);
+    const again = tpsiClient(sodium, photos, p).receive(published!);
     for (const v of [...vouchers, ...vouchers, ...again]) server.receive(v);
     expect(server.setupInfo()!.distinctEntries).toBe(20);
     expect(server.accounts()).toEqual([
@@ -240,6 +239,7 @@ describe('tpsi-ad against replays and hostile peers', () => {
     const [published] = server.prepare();
     expect(reasonOf(() => server.receive(published!))).toBe('unexpected-message');
     const h = hostile(sodium, published!);
+    let nextX = 1;
     const payload = (
       values: Uint32Array,
       ad = new Uint8Array(0),
@@ -248,9 +248,9 @@ describe('tpsi-ad against replays and hostile peers', () => {
       y = randomFieldElement(),
     ) =>
       encodePayload({
-        adCiphertext: sealWithNonce(key, padAd(ad, p.adBytes)),
+        adCiphertext: sealWithNonce(key, padAd(ad, p.adBytes), new Uint8Array(0)),
         share: { x, y },
-        dhfX: rand.nextUint32() % 1000,
+        dhfX: nextX++,
         dhfValues: values,
       });
     expect(reasonOf(() => server.receive(h.voucher(0, payload(syntheticDhfValues(dimension)), 2)))).toBe(
@@ -270,9 +270,9 @@ describe('tpsi-ad against replays and hostile peers', () => {
     expect(reasonOf(() => server.receive(h.voucher(1, payload(syntheticDhfValues(dimension)))))).toBe('oversized');
     const dhf = generateDhfKey(p.threshold, dimension);
     const looksReal = () => {
-      const x = rand.nextUint32() % 1000;
+      const x = nextX++;
       return encodePayload({
-        adCiphertext: sealWithNonce(randomKey(), padAd(new Uint8Array(0), p.adBytes)),
+        adCiphertext: sealWithNonce(randomKey(), padAd(new Uint8Array(0), p.adBytes), new Uint8Array(0)),
         share: { x: randomFieldElement(), y: randomFieldElement() },
         dhfX: x,
         dhfValues: dhfValues(dhf, x),
@@ -291,13 +291,14 @@ describe('tpsi-ad against replays and hostile peers', () => {
     const p = params({ threshold: 3 });
     const photos = tpsiPhotos([input()], 1);
     const [published] = tpsiServer(sodium, database, p).prepare();
-    const client = tpsiClient(sodium, photos, { syntheticRate: 0 });
+    const client = tpsiClient(sodium, photos, p);
     expect(reasonOf(() => client.receive(published!.subarray(0, 40)))).toBe('truncated');
+    // Every entry non-canonical (2^256 − 1 − i, distinct so that the duplicate check passes): the client's two fail.
     const broken = published!.slice();
-    broken.fill(0xff, broken.length - 32 * 44);
-    expect(reasonOf(() => tpsiClient(sodium, photos, { syntheticRate: 0 }).receive(broken))).toBe(
-      'non-canonical-point',
-    );
+    const entries = 44;
+    broken.fill(0xff, broken.length - 32 * entries);
+    for (let i = 0; i < entries; i++) broken[broken.length - 32 * (i + 1)] = i;
+    expect(reasonOf(() => tpsiClient(sodium, photos, p).receive(broken))).toBe('non-canonical-point');
     expect(client.receive(published!)).toHaveLength(1);
     expect(reasonOf(() => client.receive(published!))).toBe('unexpected-message');
   });

@@ -1,8 +1,10 @@
 // `scanlab leakage vouchers`: how well a tpsi-ad server estimates an account's match count below the threshold from its
 // opened vouchers, for every combination of synthetic rate, threshold, photo volume and DHF capacity given.
 import type { Command } from 'commander';
+import { DEFAULT_TPSI_PARAMS } from '../psi/protocols/tpsi-ad/params.js';
 import { runVoucherStudy, type ErrorSummary, type VoucherStudyRow } from '../leakage/voucher-study.js';
 import { UsageError } from './errors.js';
+import { registerHashLeakageCommands } from './leakage-hash.js';
 import { parseList } from './options.js';
 import { runAction } from './run-action.js';
 import { formatTable } from '../util/table.js';
@@ -98,12 +100,25 @@ export function registerLeakageCommand(program: Command): void {
     .description(
       'tpsi-ad below the threshold: the error of the server’s estimate of an account’s match count from its opened vouchers',
     )
-    .requiredOption('--synthetic-rate <s>', 'synthetic voucher rate(s), comma-separated')
-    .requiredOption('--account-threshold <t>', 'matches per account before anything is revealed, comma-separated')
+    .option(
+      '--synthetic-rate <s>',
+      'synthetic voucher rate(s), comma-separated (default: the protocol default)',
+      String(DEFAULT_TPSI_PARAMS.syntheticRate),
+    )
+    .option(
+      '--account-threshold <t>',
+      'matches per account before anything is revealed, comma-separated (default: the protocol default)',
+      String(DEFAULT_TPSI_PARAMS.threshold),
+    )
     .requiredOption('--photos <n>', 'photos per account, comma-separated')
     .option('--accounts <n>', 'simulated accounts per combination', '2000')
-    .option('--capacity <c>', 'DHF capacity (synthetic vouchers per account), comma-separated; none = no cap', 'none')
+    .option(
+      '--capacity <c>',
+      `DHF capacity (synthetic vouchers per account), comma-separated; none = no cap (default ${DEFAULT_TPSI_PARAMS.dhfCapacity}, as psi run)`,
+      String(DEFAULT_TPSI_PARAMS.dhfCapacity),
+    )
     .option('--seed <n>', 'simulation seed', '1')
     .option('--json', 'rows as JSON, with the error distribution per true match count')
     .action(runAction(vouchersCommand));
+  registerHashLeakageCommands(leakage);
 }

@@ -4,11 +4,15 @@ import type { HashUnitResult } from './hash-unit.js';
 import type { RobustnessUnitResult } from './robustness-unit.js';
 import { ROBUSTNESS_TABLE } from './robustness.js';
 import { FPR_HASH_TABLE } from './fpr.js';
+import type { StoredPhotoResult } from './psi-run.js';
 import { StoreError, type RunStore } from './store.js';
 
 export type ExportRow = Record<string, string | number | null>;
 
-/** Robustness: item, transform, algo, hashes, distance. FPR: the histogram (`what = 'histogram'`) or the hashes. */
+/**
+ * Robustness: item, transform, algo, hashes, distance. FPR: the histogram (`what = 'histogram'`) or the hashes. PSI:
+ * one row per photo (its id in the queries list, account, matched, revealed, withheld by design).
+ */
 export function exportRows(
   store: RunStore,
   runId: string,
@@ -79,6 +83,23 @@ export function exportRows(
     const rows = Object.entries(summary.algos).flatMap(([algo, a]) =>
       a.counts.map((c, d) => ({ run: run.id, algo, distance: d, pairs: c, sampled: a.sampled ? 1 : 0 })),
     );
+    return { columns, rows };
+  }
+  if (run.kind === 'psi') {
+    const photos = store.getArtifact<StoredPhotoResult[]>(run.id, 'photos');
+    if (!photos)
+      throw new StoreError(`run ${run.id} has no per-photo results (a failed run, or one stored before them)`);
+    const columns = ['run', 'photo', 'id', 'account', 'matched', 'revealed', 'withheld_by_design'];
+    const flag = (b: boolean | null): number | null => (b === null ? null : b ? 1 : 0);
+    const rows = photos.map((p) => ({
+      run: run.id,
+      photo: p.photo,
+      id: p.id,
+      account: p.account,
+      matched: flag(p.matched),
+      revealed: flag(p.revealed),
+      withheld_by_design: flag(p.withheldByDesign),
+    }));
     return { columns, rows };
   }
   throw new StoreError(`run ${run.id} is a ${run.kind} run, which has no export format yet`);

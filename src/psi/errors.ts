@@ -12,6 +12,8 @@ export type ProtocolErrorReason =
   | 'scalar-out-of-range'
   | 'wrong-count'
   | 'invalid-field'
+  | 'duplicate-element'
+  | 'parameter-mismatch'
   | 'unexpected-message';
 
 /** The only error that decoding or processing untrusted protocol bytes may throw. */

@@ -1,4 +1,6 @@
-// One PSI run in a single process: hashes in; outcome, accuracy against the plaintext truth, costs and transcripts out.
+// One PSI run in a single process: hashes in; outcome, accuracy against the plaintext truth, per-photo results, costs
+// and transcripts out. The run's seed fixes every simulation choice; keys follow it only with deterministic keys.
+import { bytesToHex } from '@noble/curves/utils.js';
 import { performance } from 'node:perf_hooks';
 import type { Hash } from '../hash/types.js';
 import { bloomParams, expectedFalsePositiveRate } from './bloom.js';
@@ -10,11 +12,12 @@ import type { PreparedOprfDatabase } from './protocols/oprf-membership.js';
 import { psiInput } from './hash-input.js';
 import { runParties, type RunCosts } from './protocols/driver.js';
 import type { PsiOutcome } from './protocols/party.js';
-import { createParties, learnerOf, type PsiConfig } from './protocols/registry.js';
+import { createParties, learnerOf, type PsiConfig, type PsiConfigOf } from './protocols/registry.js';
+import { groupWithRandom, runRandomness, type PsiRandomness } from './random.js';
 import type { Transcript } from './transcript.js';
 import { compareWithTruth, intersectionTruth, type Accuracy } from './truth.js';
-import { createTpsiParties } from './protocols/tpsi-ad/session.js';
 import { tpsiPartiesReport, type TpsiRunReport } from './protocols/tpsi-ad/report.js';
+import type { TpsiParties } from './protocols/tpsi-ad/session.js';
 
 export interface FilterInfo {
   readonly bits: number;
@@ -23,12 +26,27 @@ export interface FilterInfo {
   readonly expectedFalsePositiveRate: number;
 }
 
+/** What the run found for one photo (query), by its position in the queries list. */
+export interface PhotoResult {
+  readonly photo: number;
+  /** In the database (plaintext truth). */
+  readonly matched: boolean;
+  /** The learner learned that this photo matches (tpsi-ad: its ad was revealed); null when the outcome names no photo. */
+  readonly revealed: boolean | null;
+  /** tpsi-ad: a match the protocol withholds by design (below the account's threshold, or sent synthetic). */
+  readonly withheldByDesign: boolean | null;
+  /** tpsi-ad: the simulated account, and the voucher id (hex) that names the photo in the server's transcript. */
+  readonly account: number | null;
+  readonly voucherId: string | null;
+}
+
 export interface PsiRunResult {
   readonly config: PsiConfig;
   readonly databaseSize: number;
   readonly queryCount: number;
   readonly outcome: PsiOutcome;
   readonly accuracy: Accuracy;
+  readonly photos: readonly PhotoResult[];
   readonly costs: RunCosts;
   /** The oprf-membership filter's size; null for other protocols. */
   readonly filter: FilterInfo | null;
@@ -37,21 +55,26 @@ export interface PsiRunResult {
   readonly transcripts: { readonly client: Transcript; readonly server: Transcript };
 }
 
+/** A stage of a run and how far it is, for a progress display. */
+export type PsiProgress = (stage: 'server setup' | 'client' | 'server', done: number, total: number) => void;
+
 export interface RunOptions {
   /** Worker threads for the oprf-membership server's setup (default 1: all in this thread, as the parties run). */
   readonly setupJobs?: number;
+  readonly progress?: PsiProgress;
 }
 
 /** Evaluates the database in worker threads before the session, charging the time and operations to server setup. */
 async function prepareInWorkers(
   group: PrimeOrderGroup,
-  config: PsiConfig,
+  config: PsiConfigOf<'oprf-membership'>,
   dbInputs: readonly Uint8Array[],
   jobs: number,
+  random: PsiRandomness,
 ): Promise<{ prepared: PreparedOprfDatabase; ms: number; cpuMs: number }> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const key = group.randomScalar();
+  const key = groupWithRandom(group, random.secret).randomScalar();
   const filter = await buildOprfFilter(
     group,
     key,
@@ -63,6 +86,32 @@ async function prepareInWorkers(
   return { prepared: { key, filter }, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
+/** Per-photo results, and for tpsi-ad the misses that the threshold or a synthetic voucher withholds by design. */
+function photoResults(
+  outcome: PsiOutcome,
+  truth: readonly boolean[],
+  tpsi: { parties: TpsiParties; report: TpsiRunReport } | undefined,
+): PhotoResult[] {
+  const synthetic = tpsi?.parties.client.synthetic();
+  const belowThreshold = new Set(
+    tpsi?.report.rows.filter((r) => r.realMatches < tpsi.report.params.threshold).map((r) => r.account),
+  );
+  return truth.map((matched, photo) => {
+    const revealed = outcome.kind === 'membership' ? (outcome.matches[photo] ?? false) : null;
+    const p = tpsi?.parties.photos[photo];
+    return {
+      photo,
+      matched,
+      revealed,
+      withheldByDesign: p
+        ? matched && revealed === false && (synthetic?.[photo] === true || belowThreshold.has(p.account))
+        : null,
+      account: p ? p.account : null,
+      voucherId: p ? bytesToHex(p.id) : null,
+    };
+  });
+}
+
 export async function runPsi(
   config: PsiConfig,
   database: readonly Hash[],
@@ -70,19 +119,34 @@ export async function runPsi(
   options: RunOptions = {},
 ): Promise<PsiRunResult> {
   const group = await createGroup(config.group, config.backend);
+  const random = runRandomness(config.seed, config.deterministicKeys);
   const dbInputs = database.map(psiInput);
   const queryInputs = queries.map(psiInput);
+  if (config.protocol !== 'plaintext' && queryInputs.length > config.maxQueries)
+    throw new PsiError(
+      `${queryInputs.length} photos exceed the ${config.maxQueries} queries one session allows (raise --max-queries)`,
+    );
   const jobs = options.setupJobs ?? 1;
   const early =
     config.protocol === 'oprf-membership' && jobs > 1
-      ? await prepareInWorkers(group, config, dbInputs, jobs)
+      ? await prepareInWorkers(group, config, dbInputs, jobs, random)
       : undefined;
-  const tpsi =
-    config.protocol === 'tpsi-ad'
-      ? createTpsiParties(group, dbInputs, queryInputs, config.tpsi, config.accounts)
-      : undefined;
-  const { client, server } = tpsi ?? createParties(config, group, dbInputs, queryInputs, early?.prepared);
-  const costs = runParties(client, server, queryInputs.length);
+  const progress = options.progress;
+  const parties = createParties(config, group, dbInputs, queryInputs, {
+    prepared: early?.prepared,
+    random,
+    progress: progress && {
+      setup: (done, total) => progress('server setup', done, total),
+      client: (done, total) => progress('client', done, total),
+    },
+  });
+  const { client, server } = parties;
+  const costs = runParties(
+    client,
+    server,
+    queryInputs.length,
+    progress && ((done) => progress('server', done, queryInputs.length)),
+  );
   if (early) {
     costs.server.setupMs += early.ms;
     costs.server.setupCpuMs += early.cpuMs;
@@ -102,15 +166,29 @@ export async function runPsi(
     };
   }
   const truth = intersectionTruth(dbInputs, queryInputs);
+  const tpsi =
+    parties.tpsi && config.protocol === 'tpsi-ad'
+      ? {
+          parties: parties.tpsi,
+          report: tpsiPartiesReport(parties.tpsi, config.tpsi, config.accounts, truth.queryMatches),
+        }
+      : undefined;
+  const photos = photoResults(outcome, truth.queryMatches, tpsi);
+  const accuracy = compareWithTruth(learner, outcome, truth, dbInputs.length);
+  const withheld = tpsi ? photos.filter((p) => p.withheldByDesign === true).length : undefined;
   return {
     config,
     databaseSize: dbInputs.length,
     queryCount: queryInputs.length,
     outcome,
-    accuracy: compareWithTruth(learner, outcome, truth, dbInputs.length),
+    accuracy:
+      withheld === undefined
+        ? accuracy
+        : { ...accuracy, falseNegatives: (accuracy.falseNegatives ?? 0) - withheld, withheldByDesign: withheld },
+    photos,
     costs,
     filter,
-    tpsi: tpsi ? tpsiPartiesReport(tpsi, config.tpsi, config.accounts, truth.queryMatches) : null,
+    tpsi: tpsi?.report ?? null,
     transcripts: { client: client.transcript, server: server.transcript },
   };
 }

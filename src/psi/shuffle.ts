@@ -1,5 +1,6 @@
-// A uniformly random permutation from the system CSPRNG, for hiding the order of blinded sets.
-import { randomBytes } from '@noble/hashes/utils.js';
+// A uniformly random permutation (from the system CSPRNG unless a seeded run asks otherwise), for hiding the order of
+// blinded sets.
+import { systemRandom, type RandomSource } from './random.js';
 
 /** A uniform integer in [0, n) by rejection sampling 32-bit words, so no value is favoured. */
 function uniformBelow(n: number, words: () => number): number {
@@ -10,12 +11,12 @@ function uniformBelow(n: number, words: () => number): number {
   }
 }
 
-function randomWords(): () => number {
-  let buffer = new Uint32Array(0);
+function randomWords(source: RandomSource): () => number {
+  let buffer: Uint32Array = new Uint32Array(0);
   let i = 0;
   return () => {
     if (i >= buffer.length) {
-      const bytes = randomBytes(4096);
+      const bytes = source.bytes(4096);
       buffer = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >>> 2);
       i = 0;
     }
@@ -24,8 +25,8 @@ function randomWords(): () => number {
 }
 
 /** Shuffles `items` in place (Fisher–Yates) and returns it. */
-export function secureShuffle<T>(items: T[]): T[] {
-  const words = randomWords();
+export function secureShuffle<T>(items: T[], source: RandomSource = systemRandom): T[] {
+  const words = randomWords(source);
   for (let i = items.length - 1; i > 0; i--) {
     const j = uniformBelow(i + 1, words);
     const t = items[i]!;

@@ -35,12 +35,17 @@ export function summarizeRun(r: PsiRunResult): PsiSummary {
 export function formatSummary(runId: string, s: PsiSummary): string {
   const { config: c, accuracy: a } = s;
   const lines = [
-    `psi run ${runId}: ${c.protocol}${c.protocol === 'plaintext' ? '' : ` on ${c.group}/${c.backend}`}, ${s.databaseSize} database entries, ${s.photos} photos`,
+    `psi run ${runId}: ${c.protocol}${c.protocol === 'plaintext' ? '' : ` on ${c.group}/${c.backend}`}, ${s.databaseSize} database entries, ${s.photos} photos, seed ${c.seed}`,
   ];
+  if (c.deterministicKeys)
+    lines.push(
+      `DETERMINISTIC KEYS from seed ${c.seed}: reproducible, NOT FOR DEPLOYMENT (anyone with the seed has the keys)`,
+    );
+  const withheld = a.withheldByDesign === undefined ? '' : `, withheld by design ${a.withheldByDesign}`;
   const items =
     a.truePositives === undefined
       ? ''
-      : ` (true ${a.truePositives}, false positives ${a.falsePositives}, false negatives ${a.falseNegatives})`;
+      : ` (true ${a.truePositives}, false positives ${a.falsePositives}, false negatives ${a.falseNegatives}${withheld})`;
   const what =
     a.outcome === 'cardinality'
       ? 'intersection size'

@@ -10,10 +10,20 @@ export type TranscriptEvent =
   | { readonly kind: 'received'; readonly type: MessageType; readonly bytes: Uint8Array }
   | { readonly kind: 'computed'; readonly what: string; readonly value: JsonValue };
 
-/** An append-only record of a party's view. Parties record only what they received and derived, never their keys. */
+/**
+ * An append-only record of a party's view. Parties record only what they received and derived, never their keys.
+ * Values the party must keep to itself (a client's synthetic-voucher choices, its OPRF outputs) go to a separate
+ * confidential list, stored apart from the transcript: whoever reads them undoes what the protocol hides.
+ */
 export class Transcript {
   readonly events: TranscriptEvent[] = [];
+  readonly confidentialEvents: { readonly what: string; readonly value: JsonValue }[] = [];
   constructor(readonly party: PartyRole) {}
+
+  /** Records a value private to this party (never shown as part of its transcript). */
+  confidential(what: string, value: JsonValue): void {
+    this.confidentialEvents.push({ what, value });
+  }
 
   received(type: MessageType, bytes: Uint8Array): void {
     this.events.push({ kind: 'received', type, bytes });
@@ -34,6 +44,21 @@ export type StoredEvent =
   | { kind: 'computed'; what: string; value: JsonValue };
 
 const HEAD_BYTES = 256;
+
+/** A party's private values, stored apart from its transcript and labelled so. */
+export interface StoredConfidential {
+  readonly party: PartyRole;
+  readonly confidential: true;
+  readonly note: string;
+  readonly events: readonly { readonly what: string; readonly value: JsonValue }[];
+}
+
+export const storeConfidential = (t: Transcript): StoredConfidential => ({
+  party: t.party,
+  confidential: true,
+  note: `private to the ${t.party}: reading these undoes what the protocol hides from the other party`,
+  events: t.confidentialEvents,
+});
 
 export function storeTranscript(t: Transcript, maxMessageBytes = 1 << 20): StoredTranscript {
   return {

@@ -28,7 +28,10 @@ export interface Accuracy {
   /** Per-item comparison; absent for cardinality-only outcomes, which name no item. */
   readonly truePositives?: number;
   readonly falsePositives?: number;
+  /** Matches missed for no reason the protocol intends (should be 0 for a correct implementation). */
   readonly falseNegatives?: number;
+  /** tpsi-ad: matches the protocol withholds by design (in an account below t, or sent as a synthetic voucher). */
+  readonly withheldByDesign?: number;
 }
 
 function compareFlags(

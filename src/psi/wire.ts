@@ -1,7 +1,7 @@
 // The PSI wire format: every message is version || type || fixed or length-prefixed fields, with strict decoders.
 import { BloomFilter, MAX_FILTER_BITS, MAX_FILTER_HASHES } from './bloom.js';
 import { ProtocolError, PsiError } from './errors.js';
-import type { GroupElement, GroupName, PrimeOrderGroup, Scalar } from './group/group.js';
+import type { GroupElement, GroupName, PrimeOrderGroup } from './group/group.js';
 import { ByteReader, ByteWriter } from './wire-bytes.js';
 import {
   publicDataBodyBytes,
@@ -13,6 +13,8 @@ import {
   type TpsiPublicData,
   type TpsiVoucher,
 } from './protocols/tpsi-ad/wire-format.js';
+import { encodeFuzzyMessage, readFuzzyBody } from './protocols/fuzzy/messages.js';
+import type { FuzzyMessage, FuzzyMessageType } from './protocols/fuzzy/wire-format.js';
 
 export const WIRE_VERSION = 1;
 
@@ -21,11 +23,17 @@ export const MESSAGE_TYPES = {
   'oprf-filter': 0x10,
   'oprf-request': 0x11,
   'oprf-response': 0x12,
-  'oprf-server-key': 0x1f,
   'ecdh-blinded-set': 0x20,
   'ecdh-double-blinded-set': 0x21,
   'tpsi-public-data': 0x30,
   'tpsi-voucher': 0x31,
+  'fuzzy-oprf-request': 0x40,
+  'fuzzy-oprf-response': 0x41,
+  'fuzzy-chunk-filter': 0x42,
+  'fuzzy-distance-query': 0x43,
+  'fuzzy-distance-answer': 0x44,
+  'fuzzy-tpsi-public-data': 0x45,
+  'fuzzy-tpsi-voucher': 0x46,
 } as const;
 export type MessageType = keyof typeof MESSAGE_TYPES;
 
@@ -33,6 +41,8 @@ const TYPE_BY_CODE = new Map<number, MessageType>(
   Object.entries(MESSAGE_TYPES).map(([name, code]) => [code, name as MessageType]),
 );
 const GROUP_CODES: Record<GroupName, number> = { ristretto255: 0x01, p256: 0x02 };
+/** The one-byte group id every group message carries. */
+export const groupCode = (name: GroupName): number => GROUP_CODES[name];
 const MAX_PLAINTEXT_INPUT = 0xffff;
 const FLAG_SHUFFLED = 0x01;
 
@@ -54,17 +64,21 @@ export type Message =
   | { readonly type: 'oprf-filter'; readonly entries: number; readonly filter: BloomFilter }
   | { readonly type: 'oprf-request'; readonly element: GroupElement }
   | { readonly type: 'oprf-response'; readonly element: GroupElement }
-  | { readonly type: 'oprf-server-key'; readonly key: Scalar }
   | { readonly type: 'ecdh-blinded-set'; readonly elements: GroupElement[] }
   | { readonly type: 'ecdh-double-blinded-set'; readonly shuffled: boolean; readonly elements: GroupElement[] }
   | { readonly type: 'tpsi-public-data'; readonly data: TpsiPublicData }
-  | { readonly type: 'tpsi-voucher'; readonly voucher: TpsiVoucher };
+  | { readonly type: 'tpsi-voucher'; readonly voucher: TpsiVoucher }
+  | FuzzyMessage;
 
 export type MessageOf<T extends MessageType> = Extract<Message, { type: T }>;
 
 function writer(type: MessageType, bodyBytes: number): ByteWriter {
   return new ByteWriter(2 + bodyBytes).u8(WIRE_VERSION).u8(MESSAGE_TYPES[type]);
 }
+
+/** A writer with the header of a group message (version, type, group id) written, for `bodyBytes` more bytes. */
+export const groupMessageWriter = (type: MessageType, group: PrimeOrderGroup, bodyBytes: number): ByteWriter =>
+  writer(type, 1 + bodyBytes).u8(GROUP_CODES[group.name]);
 
 export function encodePlaintextQuery(input: Uint8Array): Uint8Array {
   if (input.length > MAX_PLAINTEXT_INPUT) throw new PsiError(`plaintext query of ${input.length} bytes is too long`);
@@ -95,14 +109,6 @@ export const encodeOprfRequest = (group: PrimeOrderGroup, element: GroupElement)
   encodeElementMessage('oprf-request', group, element);
 export const encodeOprfResponse = (group: PrimeOrderGroup, element: GroupElement): Uint8Array =>
   encodeElementMessage('oprf-response', group, element);
-
-/** The server's OPRF key, for storing a prepared database locally; it is never sent to a client. */
-export function encodeOprfServerKey(group: PrimeOrderGroup, key: Scalar): Uint8Array {
-  return writer('oprf-server-key', 1 + group.scalarBytes)
-    .u8(GROUP_CODES[group.name])
-    .bytes(group.encodeScalar(key))
-    .finish();
-}
 
 /** A set of elements sent as one message (already-encoded elements are copied as they are). */
 export function encodeEcdhBlindedSet(group: PrimeOrderGroup, elements: readonly Uint8Array[]): Uint8Array {
@@ -173,7 +179,7 @@ function readElements(r: ByteReader, group: PrimeOrderGroup, limits: WireLimits)
   return out;
 }
 
-function readFilter(r: ByteReader, limits: WireLimits): MessageOf<'oprf-filter'> {
+export function readFilter(r: ByteReader, limits: WireLimits): MessageOf<'oprf-filter'> {
   const hashes = r.u8('filter probe count');
   const bits = r.u32('filter size');
   const entries = r.u32('filter entry count');
@@ -224,13 +230,6 @@ export function decodeMessage(
       message = { type, element: g.decodeElement(r.take(g.elementBytes, 'element')) };
       break;
     }
-    case 'oprf-server-key': {
-      const g = readGroup(r, group);
-      const key = g.decodeScalar(r.take(g.scalarBytes, 'scalar'));
-      if (g.isZeroScalar(key)) throw new ProtocolError('scalar-out-of-range', 'server key is zero');
-      message = { type, key };
-      break;
-    }
     case 'ecdh-blinded-set': {
       const g = readGroup(r, group);
       message = { type, elements: readElements(r, g, limits) };
@@ -254,6 +253,15 @@ export function decodeMessage(
       message = { type, voucher: readVoucher(r, g) };
       break;
     }
+    case 'fuzzy-oprf-request':
+    case 'fuzzy-oprf-response':
+    case 'fuzzy-chunk-filter':
+    case 'fuzzy-distance-query':
+    case 'fuzzy-distance-answer':
+    case 'fuzzy-tpsi-public-data':
+    case 'fuzzy-tpsi-voucher':
+      message = readFuzzyBody(type satisfies FuzzyMessageType, r, readGroup(r, group), limits);
+      break;
   }
   r.end();
   return message;
@@ -282,8 +290,6 @@ export function encodeMessage(message: Message, group: PrimeOrderGroup | null): 
       return encodeOprfRequest(group, message.element);
     case 'oprf-response':
       return encodeOprfResponse(group, message.element);
-    case 'oprf-server-key':
-      return encodeOprfServerKey(group, message.key);
     case 'ecdh-blinded-set':
       return encodeEcdhBlindedSet(
         group,
@@ -299,5 +305,7 @@ export function encodeMessage(message: Message, group: PrimeOrderGroup | null): 
       return encodeTpsiPublicData(group, message.data);
     case 'tpsi-voucher':
       return encodeTpsiVoucher(group, message.voucher);
+    default:
+      return encodeFuzzyMessage(group, message);
   }
 }

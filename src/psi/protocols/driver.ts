@@ -56,9 +56,16 @@ function difference(after: GroupOpCounts, before: GroupOpCounts): GroupOpCounts 
 
 /**
  * Prepares both parties, starts the session and shuttles messages (first-in first-out per direction, the server's
- * published messages first) until both are quiet. `photos` is the number of client queries, the per-photo divisor.
+ * published messages first) until both are quiet. `photos` is the number of client queries, the per-photo divisor;
+ * `serverProgress` hears after each message the server handled.
  */
-export function runParties(client: PsiParty, server: PsiParty, photos: number): RunCosts {
+export function runParties(
+  client: PsiParty,
+  server: PsiParty,
+  photos: number,
+  serverProgress?: (messagesHandled: number) => void,
+): RunCosts {
+  let handled = 0;
   const costs = { client: emptyCosts(), server: emptyCosts() };
   const inbox = { client: [] as Uint8Array[], server: [] as Uint8Array[] };
   const peerOf = (p: PsiParty): 'client' | 'server' => (p.role === 'client' ? 'server' : 'client');
@@ -92,7 +99,10 @@ export function runParties(client: PsiParty, server: PsiParty, photos: number): 
   while (inbox.client.length > 0 || inbox.server.length > 0) {
     for (const p of [server, client]) {
       const queue = inbox[p.role].splice(0);
-      for (const m of queue) timed(p, 'online', () => p.receive(m));
+      for (const m of queue) {
+        timed(p, 'online', () => p.receive(m));
+        if (p === server) serverProgress?.(++handled);
+      }
     }
   }
   for (const p of [client, server]) {

@@ -5,6 +5,7 @@ import { bytesToHex } from '@noble/curves/utils.js';
 import { ProtocolError } from '../errors.js';
 import { countingGroup } from '../group/counting.js';
 import type { GroupElement, PrimeOrderGroup, Scalar } from '../group/group.js';
+import type { RandomSource } from '../random.js';
 import { secureShuffle } from '../shuffle.js';
 import { Transcript, type PartyRole } from '../transcript.js';
 import { decodeMessage, encodeEcdhBlindedSet, encodeEcdhDoubleBlindedSet, type WireLimits } from '../wire.js';
@@ -16,11 +17,15 @@ export interface EcdhOptions {
   /** The learner gets only the size of the intersection. */
   readonly cardinalityOnly: boolean;
   readonly limits?: WireLimits;
+  /** The server refuses a client set larger than this: each element is one value the client tests per session. */
+  readonly maxQueries?: number;
+  /** Where shuffles draw from (the system CSPRNG by default; the group supplies the blinding scalar). */
+  readonly random?: RandomSource;
 }
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
-/** Domain separation tag for hashing PSI inputs into the group in this protocol. */
-export const ECDH_HASH_TO_GROUP_DST = utf8('scanlab-ecdh-psi-v1');
+/** Domain separation tag for hashing PSI inputs into the group in this protocol; it names the suite (RFC 9380 §3.1). */
+export const ecdhHashToGroupDst = (group: PrimeOrderGroup): Uint8Array => utf8(`scanlab-ecdh-psi-v1-${group.suite}`);
 
 /**
  * One party of ecdh-psi holding `items` (the client's photos or the server's database). The server blinds and
@@ -45,12 +50,11 @@ export function ecdhParty(
   const blindOwnSet = (): Uint8Array => {
     const a = group.randomScalar();
     secret = a;
-    const encoded = items.map((x) =>
-      group.encodeElement(group.multiply(a, group.hashToGroup(x, ECDH_HASH_TO_GROUP_DST))),
-    );
+    const dst = ecdhHashToGroupDst(group);
+    const encoded = items.map((x) => group.encodeElement(group.multiply(a, group.hashToGroup(x, dst))));
     ownSentCount = encoded.length;
     // The sender hides which of its items is which; the receiver keeps its order to map matches back to items.
-    return encodeEcdhBlindedSet(group, isReceiver ? encoded : secureShuffle(encoded));
+    return encodeEcdhBlindedSet(group, isReceiver ? encoded : secureShuffle(encoded, options.random));
   };
 
   const finish = (): void => {
@@ -81,6 +85,11 @@ export function ecdhParty(
       const decoded = decodeMessage(message, group, options.limits);
       if (decoded.type === 'ecdh-blinded-set') {
         if (peerSetReceived) throw new ProtocolError('unexpected-message', 'a second blinded set from the peer');
+        if (role === 'server' && options.maxQueries !== undefined && decoded.elements.length > options.maxQueries)
+          throw new ProtocolError(
+            'oversized',
+            `a client set of ${decoded.elements.length} elements exceeds the ${options.maxQueries} queries a session allows`,
+          );
         peerSetReceived = true;
         transcript.received(decoded.type, message);
         transcript.computed('peer set size', decoded.elements.length);
@@ -95,7 +104,7 @@ export function ecdhParty(
           encodeEcdhDoubleBlindedSet(
             group,
             options.cardinalityOnly,
-            options.cardinalityOnly ? secureShuffle(reblinded) : reblinded,
+            options.cardinalityOnly ? secureShuffle(reblinded, options.random) : reblinded,
           ),
         ];
       }

@@ -25,6 +25,11 @@ export interface OprfServerOptions {
   /** A database already evaluated under `key` (e.g. by `buildOprfFilter` in worker threads); `prepare` then only publishes it. */
   readonly prepared?: PreparedOprfDatabase;
   readonly limits?: WireLimits;
+  /**
+   * The most OPRF evaluations the server performs in one session; more requests are refused as `oversized`. Each
+   * evaluation lets the client test one value of its choice against the filter, offline and as often as it likes.
+   */
+  readonly maxQueries?: number;
 }
 
 export interface PreparedOprfDatabase {
@@ -59,6 +64,8 @@ export function oprfMembershipServer(
     start: () => [],
     receive(message) {
       if (!key) throw new ProtocolError('unexpected-message', 'request before the server prepared its database');
+      if (options.maxQueries !== undefined && queries >= options.maxQueries)
+        throw new ProtocolError('oversized', `more than the ${options.maxQueries} OPRF evaluations a session allows`);
       const { element } = decodeExpected('oprf-request', message, group, options.limits);
       transcript.received('oprf-request', message);
       transcript.computed('query', { index: queries++ });
@@ -115,7 +122,8 @@ export function oprfMembershipClient(
       const output = oprfFinalize(suite, queries[i]!, blinds[i]!, decoded.element);
       const member = filter.has(output);
       matches.push(member);
-      transcript.computed('query', { index: i, output: bytesToHex(output), member });
+      transcript.computed('query', { index: i, member });
+      transcript.confidential('oprf output', { index: i, output: bytesToHex(output) });
       return [];
     },
     outcome: (): PsiOutcome => ({ kind: 'membership', matches }),

@@ -17,6 +17,8 @@ export interface CollectorParams {
 
 export interface OpenedVoucher {
   readonly id: Uint8Array;
+  /** The voucher's associated data (version ‖ group ‖ account ‖ id), under which its ad was sealed. */
+  readonly context: Uint8Array;
   readonly payload: VoucherPayload;
 }
 
@@ -30,7 +32,7 @@ export interface AccountView {
   readonly account: number;
   /** Distinct voucher ids received. */
   readonly vouchers: number;
-  /** Vouchers whose id had been seen before (not processed again). */
+  /** Vouchers whose id, share x or DHF x had been seen before in this account (not processed again). */
   readonly replays: number;
   /** Vouchers whose outer layer opened: real matches and synthetic vouchers, indistinguishable below the threshold. */
   readonly opened: number;
@@ -44,6 +46,8 @@ export interface AccountView {
 
 export class AccountCollector {
   private readonly seen = new Set<string>();
+  private readonly shareXs = new Set<bigint>();
+  private readonly dhfXs = new Set<number>();
   private readonly opened: OpenedVoucher[] = [];
   private readonly detector: DhfDetector;
   private readonly revealed = new Map<number, RevealedAd>();
@@ -78,14 +82,27 @@ export class AccountCollector {
   }
 
   /**
+   * True (and counted as a replay) when an opened payload repeats the share x or the DHF x of an earlier voucher of
+   * this account: an honest client never repeats either (it redraws), so the voucher adds no new share or DHF row.
+   */
+  repeatsPoint(id: Uint8Array, payload: VoucherPayload): boolean {
+    if (!this.shareXs.has(payload.share.x) && !this.dhfXs.has(payload.dhfX)) return false;
+    this.seen.add(bytesToHex(id));
+    this.replays++;
+    return true;
+  }
+
+  /**
    * Records an opened voucher and returns the ads this reveals: none below the threshold; all real ones so far when the
    * account reaches it; this voucher's own when it is real and the key is already known. A DHF capacity overflow
    * rejects the voucher before anything changes; shares or ads that contradict the reconstructed key reject the account.
    */
-  addOpened(id: Uint8Array, payload: VoucherPayload): RevealedAd[] {
+  addOpened(id: Uint8Array, context: Uint8Array, payload: VoucherPayload): RevealedAd[] {
     this.detector.add(payload.dhfX, payload.dhfValues);
     this.seen.add(bytesToHex(id));
-    this.opened.push({ id, payload });
+    this.shareXs.add(payload.share.x);
+    this.dhfXs.add(payload.dhfX);
+    this.opened.push({ id, context, payload });
     if (!this.polynomial) this.reconstruct();
     return this.polynomial ? this.revealReal() : [];
   }
@@ -117,7 +134,7 @@ export class AccountCollector {
       if (!this.detector.isReal(row) || this.revealed.has(row)) continue;
       if (evaluatePolynomial(this.polynomial!, v.payload.share.x) !== v.payload.share.y)
         this.fail('a real share does not lie on the reconstructed polynomial');
-      const padded = openWithNonce(this.adKey!, v.payload.adCiphertext);
+      const padded = openWithNonce(this.adKey!, v.payload.adCiphertext, v.context);
       if (!padded) this.fail('the ad of a real voucher does not open under the reconstructed key');
       let ad: Uint8Array;
       try {

@@ -3,6 +3,7 @@
 // values are uniformly random (so indistinguishable from synthetic ones); t or more become linearly dependent, which
 // lets the server find them (`dhf-detector.ts`).
 import { PsiError } from '../../errors.js';
+import { systemRandom, type RandomSource } from '../../random.js';
 import { m31Add, m31Mul, m31Random } from './m31.js';
 
 /**
@@ -21,12 +22,12 @@ export interface DhfKey {
   readonly coefficients: Uint32Array;
 }
 
-export function generateDhfKey(threshold: number, dimension: number): DhfKey {
+export function generateDhfKey(threshold: number, dimension: number, source: RandomSource = systemRandom): DhfKey {
   if (!Number.isInteger(threshold) || threshold < 1)
     throw new PsiError(`DHF threshold must be a positive integer, got ${threshold}`);
   if (!Number.isInteger(dimension) || dimension <= DHF_SLACK)
     throw new PsiError(`DHF dimension must be an integer above ${DHF_SLACK}, got ${dimension}`);
-  return { threshold, dimension, coefficients: m31Random(dimension * (threshold - 1)) };
+  return { threshold, dimension, coefficients: m31Random(dimension * (threshold - 1), source) };
 }
 
 /** The key's m values at x (Horner's rule per polynomial). */
@@ -42,7 +43,8 @@ export function dhfValues(key: DhfKey, x: number): Uint32Array {
 }
 
 /** What a synthetic voucher carries instead: m uniformly random values. */
-export const syntheticDhfValues = (dimension: number): Uint32Array => m31Random(dimension);
+export const syntheticDhfValues = (dimension: number, source: RandomSource = systemRandom): Uint32Array =>
+  m31Random(dimension, source);
 
 /** The row the detector works on: (1, x, …, x^(t−2)) followed by the m values; real rows span only t − 1 dimensions. */
 export function dhfRow(threshold: number, x: number, values: Uint32Array): Uint32Array {

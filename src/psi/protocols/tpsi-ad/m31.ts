@@ -1,5 +1,5 @@
 // Arithmetic in the prime field of p = 2^31 − 1 (a Mersenne prime) on plain numbers: the detectable hash function's field.
-import { randomBytes } from '@noble/hashes/utils.js';
+import { systemRandom, type RandomSource } from '../../random.js';
 
 export const M31 = 0x7fff_ffff;
 
@@ -44,10 +44,10 @@ export function m31FromWords(bytes: Uint8Array, count: number): Uint32Array | un
   return filled === count ? out : undefined;
 }
 
-/** `count` uniformly random field elements from the system CSPRNG. */
-export function m31Random(count: number): Uint32Array {
+/** `count` uniformly random field elements (from the system CSPRNG unless another source is given). */
+export function m31Random(count: number, source: RandomSource = systemRandom): Uint32Array {
   for (;;) {
-    const out = m31FromWords(randomBytes(4 * count + 16), count);
+    const out = m31FromWords(source.bytes(4 * count + 16), count);
     if (out) return out;
   }
 }

@@ -17,6 +17,12 @@ export interface TpsiParams {
   readonly adBytes: number;
 }
 
+/**
+ * What a client fixes in its own configuration (in a deployment: in the client software), so that a server cannot
+ * lower the threshold or shrink the DHF: it refuses published data that differ.
+ */
+export type TpsiClientParams = Pick<TpsiParams, 'threshold' | 'syntheticRate' | 'dhfCapacity' | 'adBytes'>;
+
 export const DEFAULT_TPSI_PARAMS: TpsiParams = {
   threshold: 30,
   syntheticRate: 0.02,

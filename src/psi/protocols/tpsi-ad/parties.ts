@@ -1,24 +1,26 @@
 // tpsi-ad as two state machines: the server publishes its blinded cuckoo table and collects vouchers per account; the
 // client (the devices of one or more accounts) answers the published data with one voucher per photo, synthetic with
 // probability s. The server learns, per account, which vouchers opened, and the ad of real matches only from t on.
+// The client trusts nothing the server publishes beyond what it can check: its own threshold, DHF capacity and ad size
+// are fixed in its configuration (a publication that differs is refused), and a table with two equal entries is refused.
 import { bytesToHex } from '@noble/curves/utils.js';
-import { randomBytes } from '@noble/hashes/utils.js';
 import { ProtocolError, PsiError } from '../../errors.js';
 import { countingGroup } from '../../group/counting.js';
 import type { PrimeOrderGroup, Scalar } from '../../group/group.js';
+import { SYSTEM_RANDOMNESS, groupWithRandom, randomUnit, type PsiRandomness } from '../../random.js';
 import { Transcript } from '../../transcript.js';
 import { decodeExpected, encodeTpsiPublicData, encodeTpsiVoucher, type WireLimits } from '../../wire.js';
 import type { PsiOutcome, PsiParty } from '../party.js';
-import { createAccountSecrets, type AccountSecrets } from './account.js';
+import { createAccountSecrets, noCoordinatesUsed, type AccountSecrets, type UsedCoordinates } from './account.js';
 import { openOnce } from './aead.js';
 import { AccountCollector, type AccountView, type OpenedVoucher } from './collector.js';
+import { slotContext, voucherContext } from './context.js';
 import type { CuckooOptions } from './cuckoo.js';
-import { dhfCapacity } from './dhf.js';
 import { openSlot } from './outer-layer.js';
-import { checkTpsiParams, dhfDimensionOf, type TpsiParams } from './params.js';
+import { checkTpsiParams, dhfDimensionOf, type TpsiClientParams, type TpsiParams } from './params.js';
 import { decodePayload } from './payload.js';
 import { setupTpsiServer } from './server-setup.js';
-import { PublishedTable, createVoucher, type TpsiPhoto } from './voucher.js';
+import { PublishedTable, createVoucher, findDuplicateEntry, type TpsiPhoto } from './voucher.js';
 import type { TpsiPublicData } from './wire-format.js';
 
 export interface TpsiSetupInfo {
@@ -41,22 +43,26 @@ export interface TpsiClientParty extends PsiParty {
   synthetic(): readonly boolean[];
 }
 
-/** A uniform number in [0, 1) with 53 random bits from the system CSPRNG. */
-function randomUnit(): number {
-  const b = randomBytes(7);
-  let v = b[0]! & 0x1f;
-  for (let i = 1; i < 7; i++) v = v * 256 + b[i]!;
-  return v / 2 ** 53;
+/** What a server party is built with besides its database and parameters. */
+export interface TpsiServerOptions {
+  readonly limits?: WireLimits;
+  readonly cuckoo?: CuckooOptions;
+  readonly random?: PsiRandomness;
+  /** The most vouchers the server accepts in one session (replays included); more are refused as `oversized`. */
+  readonly maxQueries?: number;
+  /** Called during setup, per table slot. */
+  readonly progress?: (done: number, total: number) => void;
 }
 
 export function tpsiServer(
   baseGroup: PrimeOrderGroup,
   database: readonly Uint8Array[],
   params: TpsiParams,
-  options: { limits?: WireLimits; cuckoo?: CuckooOptions } = {},
+  options: TpsiServerOptions = {},
 ): TpsiServerParty {
   checkTpsiParams(params);
   const { group, counts } = countingGroup(baseGroup);
+  let received = 0;
   const transcript = new Transcript('server');
   const collectors = new Map<number, AccountCollector>();
   const arrivals: { account: number; id: string }[] = [];
@@ -70,7 +76,10 @@ export function tpsiServer(
 
   const receiveVoucher = (message: Uint8Array): void => {
     if (!alpha) throw new ProtocolError('unexpected-message', 'a voucher before the server published its table');
+    if (options.maxQueries !== undefined && received >= options.maxQueries)
+      throw new ProtocolError('oversized', `more than the ${options.maxQueries} vouchers a session accepts`);
     const { voucher } = decodeExpected('tpsi-voucher', message, group, options.limits);
+    received++;
     transcript.received('tpsi-voucher', message);
     const id = bytesToHex(voucher.id);
     const collector = collectors.get(voucher.account) ?? new AccountCollector(voucher.account, collectorParams);
@@ -80,7 +89,10 @@ export function tpsiServer(
       return;
     }
     const key = alpha;
-    const keys = voucher.slots.map((slot) => openSlot(group, key, slot)).filter((k) => k !== undefined);
+    const context = voucherContext(group, voucher.account, voucher.id);
+    const keys = voucher.slots
+      .map((slot, index) => openSlot(group, key, slot, slotContext(context, index)))
+      .filter((k) => k !== undefined);
     if (keys.length > 1) throw new ProtocolError('invalid-field', 'both outer-layer slots of a voucher open');
     if (keys.length === 0) {
       collectors.set(voucher.account, collector);
@@ -89,12 +101,17 @@ export function tpsiServer(
       transcript.computed('voucher', { account: voucher.account, id, opened: false });
       return;
     }
-    const plaintext = openOnce(keys[0]!, voucher.payload);
+    const plaintext = openOnce(keys[0]!, voucher.payload, context);
     if (!plaintext)
       throw new ProtocolError('invalid-field', 'the payload does not open under the key in the outer layer');
     const payload = decodePayload(plaintext, params.adBytes, collectorParams.dhfDimension);
     collectors.set(voucher.account, collector);
-    const revealed = collector.addOpened(voucher.id, payload);
+    if (collector.repeatsPoint(voucher.id, payload)) {
+      arrivals.push({ account: voucher.account, id });
+      transcript.computed('voucher', { account: voucher.account, id, replay: true });
+      return;
+    }
+    const revealed = collector.addOpened(voucher.id, context, payload);
     arrivals.push({ account: voucher.account, id });
     transcript.computed('voucher', { account: voucher.account, id, opened: true });
     const view = collector.view();
@@ -109,7 +126,11 @@ export function tpsiServer(
     transcript,
     ops: counts,
     prepare() {
-      const setup = setupTpsiServer(group, database, params, options.cuckoo);
+      const setup = setupTpsiServer(group, database, params, {
+        cuckoo: options.cuckoo,
+        random: options.random,
+        progress: options.progress,
+      });
       alpha = setup.alpha;
       const published = encodeTpsiPublicData(group, setup.publicData);
       info = {
@@ -138,45 +159,73 @@ export function tpsiServer(
   };
 }
 
+/** What a client party is built with besides its photos and fixed parameters. */
+export interface TpsiClientOptions {
+  readonly limits?: WireLimits;
+  /** Secrets (account keys, blinds, nonces) from `secret`; the synthetic draws from `simulation`. */
+  readonly random?: PsiRandomness;
+  /** Called after each voucher. */
+  readonly progress?: (done: number, total: number) => void;
+}
+
+/** Refuses published data whose parameters differ from the client's own, or whose table repeats an entry. */
+function checkPublication(group: PrimeOrderGroup, data: TpsiPublicData, params: TpsiClientParams): void {
+  const fixed: [string, number, number][] = [
+    ['threshold', data.threshold, params.threshold],
+    ['DHF dimension', data.dhfDimension, dhfDimensionOf(params)],
+    ['ad size', data.adBytes, params.adBytes],
+  ];
+  for (const [what, published, own] of fixed)
+    if (published !== own)
+      throw new ProtocolError(
+        'parameter-mismatch',
+        `the server published ${what} ${published}; this client is fixed at ${own} and refuses it`,
+      );
+  const duplicate = findDuplicateEntry(data.table, group.elementBytes);
+  if (duplicate)
+    throw new ProtocolError(
+      'duplicate-element',
+      `published table entries ${duplicate[0]} and ${duplicate[1]} are equal (an honest table never repeats one)`,
+    );
+}
+
 export function tpsiClient(
   baseGroup: PrimeOrderGroup,
   photos: readonly TpsiPhoto[],
-  options: { syntheticRate: number; limits?: WireLimits },
+  params: TpsiClientParams,
+  options: TpsiClientOptions = {},
 ): TpsiClientParty {
-  if (!(options.syntheticRate >= 0 && options.syntheticRate < 1))
-    throw new PsiError(`synthetic rate must lie in [0, 1), got ${options.syntheticRate}`);
-  const { group, counts } = countingGroup(baseGroup);
+  checkTpsiParams({ ...params, cuckooEpsilon: 0 });
+  const random = options.random ?? SYSTEM_RANDOMNESS;
+  const { group, counts } = countingGroup(groupWithRandom(baseGroup, random.secret));
   const transcript = new Transcript('client');
   const synthetic: boolean[] = [];
   let received = false;
 
   const vouchersFor = (data: TpsiPublicData): Uint8Array[] => {
     const tooLong = photos.find((p) => p.ad.length > data.adBytes);
-    if (tooLong)
-      throw new ProtocolError(
-        'invalid-field',
-        `the published ad size of ${data.adBytes} bytes is below a photo's ad of ${tooLong.ad.length} bytes`,
-      );
+    if (tooLong) throw new PsiError(`a photo's ad of ${tooLong.ad.length} bytes exceeds the ad size ${data.adBytes}`);
     const table = new PublishedTable(group, data);
-    const accounts = new Map<number, { secrets: AccountSecrets; synthetic: number }>();
-    const capacity = dhfCapacity(data.dhfDimension);
+    const accounts = new Map<number, { secrets: AccountSecrets; used: UsedCoordinates; synthetic: number }>();
     return photos.map((photo, index) => {
       let account = accounts.get(photo.account);
-      if (!account)
-        accounts.set(
-          photo.account,
-          (account = { secrets: createAccountSecrets(photo.account, data.threshold, data.dhfDimension), synthetic: 0 }),
-        );
-      const isSynthetic = account.synthetic < capacity && randomUnit() < options.syntheticRate;
+      if (!account) {
+        const secrets = createAccountSecrets(photo.account, params.threshold, dhfDimensionOf(params), random.secret);
+        account = { secrets, used: noCoordinatesUsed(), synthetic: 0 };
+        accounts.set(photo.account, account);
+      }
+      const isSynthetic =
+        account.synthetic < params.dhfCapacity && randomUnit(random.simulation) < params.syntheticRate;
       if (isSynthetic) account.synthetic++;
       synthetic.push(isSynthetic);
-      transcript.computed('voucher', {
-        account: photo.account,
-        photo: index,
-        id: bytesToHex(photo.id),
-        synthetic: isSynthetic,
+      transcript.computed('voucher', { account: photo.account, photo: index, id: bytesToHex(photo.id) });
+      transcript.confidential('voucher', { photo: index, synthetic: isSynthetic });
+      const voucher = createVoucher(table, account.secrets, photo, isSynthetic, {
+        random: random.secret,
+        used: account.used,
       });
-      return encodeTpsiVoucher(group, createVoucher(table, account.secrets, photo, isSynthetic));
+      options.progress?.(index + 1, photos.length);
+      return encodeTpsiVoucher(group, voucher);
     });
   };
 
@@ -197,6 +246,7 @@ export function tpsiClient(
         adBytes: data.adBytes,
         tableSize: data.tableSize,
       });
+      checkPublication(group, data, params);
       return vouchersFor(data);
     },
     outcome: () => null,

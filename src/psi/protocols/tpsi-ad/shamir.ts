@@ -1,8 +1,8 @@
 // Shamir secret sharing of the account key over the prime field of p = 2^255 − 19, on bigint: shares of a random
 // polynomial of degree t − 1 whose constant term is the secret, Lagrange reconstruction, and full interpolation so
 // that further shares can be checked against the polynomial.
-import { randomBytes } from '@noble/hashes/utils.js';
 import { PsiError } from '../../errors.js';
+import { systemRandom, type RandomSource } from '../../random.js';
 
 export const SHAMIR_PRIME = (1n << 255n) - 19n;
 /** Bytes of an encoded field element (big-endian). */
@@ -51,9 +51,9 @@ export function fieldElementToBytes(v: bigint): Uint8Array {
 }
 
 /** A uniformly random field element: 255 random bits, rejected when not below p (probability 19/2^255). */
-export function randomFieldElement(): bigint {
+export function randomFieldElement(source: RandomSource = systemRandom): bigint {
   for (;;) {
-    const bytes = randomBytes(SHAMIR_ELEMENT_BYTES);
+    const bytes = source.bytes(SHAMIR_ELEMENT_BYTES);
     bytes[0]! &= 0x7f;
     const v = fieldElementFromBytes(bytes);
     if (v !== undefined) return v;
@@ -61,10 +61,10 @@ export function randomFieldElement(): bigint {
 }
 
 /** The coefficients (constant term first) of a random polynomial of degree t − 1 with f(0) = secret. */
-export function sharingPolynomial(secret: bigint, threshold: number): bigint[] {
+export function sharingPolynomial(secret: bigint, threshold: number, source: RandomSource = systemRandom): bigint[] {
   if (!Number.isInteger(threshold) || threshold < 1)
     throw new PsiError(`threshold must be a positive integer, got ${threshold}`);
-  return [mod(secret), ...Array.from({ length: threshold - 1 }, randomFieldElement)];
+  return [mod(secret), ...Array.from({ length: threshold - 1 }, () => randomFieldElement(source))];
 }
 
 export function evaluatePolynomial(coefficients: readonly bigint[], x: bigint): bigint {

@@ -1,0 +1,96 @@
+// Where a PSI run's random bytes come from: the system CSPRNG for secrets, and seeded HMAC-DRBG streams (NIST SP 800-90A,
+// noble's implementation) for the simulation's choices and — only when a run asks for deterministic keys — its secrets.
+import { createHmacDrbg } from '@noble/curves/utils.js';
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { randomBytes } from '@noble/hashes/utils.js';
+import type { PrimeOrderGroup } from './group/group.js';
+
+/** A source of uniformly random bytes. */
+export interface RandomSource {
+  /** True for a seeded stream: anyone who knows the seed knows every byte. Never for deployment secrets. */
+  readonly seeded: boolean;
+  bytes(length: number): Uint8Array;
+}
+
+/** The system CSPRNG (crypto.getRandomValues through noble). */
+export const systemRandom: RandomSource = { seeded: false, bytes: (length) => randomBytes(length) };
+
+const hmacSha256 = (key: Uint8Array, message: Uint8Array): Uint8Array => hmac(sha256, key, message);
+const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/**
+ * A reproducible stream for `(seed, label)`: request i is answered by a fresh HMAC-DRBG (SHA-256) instantiated with
+ * SHA-256("scanlab-psi-drbg-v1" ‖ label ‖ seed) ‖ i (8 bytes, big-endian). Different labels give independent streams.
+ */
+export function seededRandom(seed: number | string, label: string): RandomSource {
+  const root = sha256(utf8(`scanlab-psi-drbg-v1\u0000${label}\u0000${String(seed)}`));
+  let counter = 0;
+  return {
+    seeded: true,
+    bytes(length) {
+      if (length === 0) return new Uint8Array(0);
+      const material = new Uint8Array(root.length + 8);
+      material.set(root);
+      new DataView(material.buffer).setBigUint64(root.length, BigInt(counter++));
+      const drbg = createHmacDrbg<Uint8Array>(32, length, hmacSha256);
+      return drbg(material, (b) => b.slice(0, length));
+    },
+  };
+}
+
+/** The two streams of a run: secrets (keys, blinds, nonces) and the simulation's choices (ids, synthetic draws, fill). */
+export interface PsiRandomness {
+  readonly secret: RandomSource;
+  readonly simulation: RandomSource;
+}
+
+/** CSPRNG for everything: what a library caller gets by default. */
+export const SYSTEM_RANDOMNESS: PsiRandomness = { secret: systemRandom, simulation: systemRandom };
+
+/**
+ * A run's randomness from its seed: the simulation always follows the seed; secrets follow it only with
+ * `deterministicKeys` (for reproducing a run exactly; not for deployment), and come from the CSPRNG otherwise.
+ */
+export const runRandomness = (seed: number, deterministicKeys: boolean): PsiRandomness => ({
+  simulation: seededRandom(seed, 'simulation'),
+  secret: deterministicKeys ? seededRandom(seed, 'secrets (not for deployment)') : systemRandom,
+});
+
+/** A uniform number in [0, 1) from 53 random bits. */
+export function randomUnit(source: RandomSource): number {
+  const b = source.bytes(7);
+  let v = b[0]! & 0x1f;
+  for (let i = 1; i < 7; i++) v = v * 256 + b[i]!;
+  return v / 2 ** 53;
+}
+
+/** A uniform integer in [0, n) by rejection (n ≤ 2^32). */
+export function randomIndex(source: RandomSource, n: number): number {
+  const limit = Math.floor(2 ** 32 / n) * n;
+  for (;;) {
+    const b = source.bytes(4);
+    const v = ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
+    if (v < limit) return v % n;
+  }
+}
+
+const SCALAR_DST = utf8('scanlab-psi-seeded-scalar-v1');
+
+/**
+ * The group with its random scalars drawn from `source` (hash_to_field of 64 fresh bytes, non-zero); the group
+ * itself, with its backend's CSPRNG, for the system source.
+ */
+export function groupWithRandom(group: PrimeOrderGroup, source: RandomSource): PrimeOrderGroup {
+  if (source === systemRandom) return group;
+  const dst = new Uint8Array([...SCALAR_DST, ...utf8(group.suite)]);
+  return {
+    ...group,
+    randomScalar() {
+      for (;;) {
+        const s = group.hashToScalar(source.bytes(64), dst);
+        if (!group.isZeroScalar(s)) return s;
+      }
+    },
+  };
+}
