@@ -3,7 +3,7 @@
 import type { Estimate } from '../../eval/population.js';
 import { formatCount, formatSci } from '../format.js';
 import type { ChartBlock, Datum } from '../model.js';
-import { ACCOUNT_LOG_FLOOR, bandFloor, chartTitle, facetByAlgo, onLogAxis, PANEL } from './common.js';
+import { ACCOUNT_LOG_FLOOR, bandFloor, chartBlock, facetByAlgo, onLogAxis, PANEL } from './common.js';
 
 export interface AccountFlagPoint {
   readonly algo: string;
@@ -72,16 +72,9 @@ export function accountFlagChart(
     axis: { format: '.0e', values: [1, 1e-20, 1e-40, 1e-60, 1e-80, 1e-100] },
   };
   const color = { field: 'db', type: 'nominal', sort: dbSizes.map(dbLabel), title: 'Database size' };
-  return {
-    kind: 'chart',
-    id,
-    title,
-    description,
-    runIds: [...runIds],
-    data,
-    spec: {
-      title: chartTitle(title, runIds),
-      description,
+  return chartBlock(
+    { id, title, description, runIds, data },
+    {
       ...facetByAlgo(
         algos,
         {
@@ -117,5 +110,5 @@ export function accountFlagChart(
         [],
       ),
     },
-  };
+  );
 }

@@ -1,5 +1,5 @@
 // Shared pieces of the Vega-Lite specs: titles that name their runs, panel sizes, and the floor of log-scale axes.
-import type { Json } from '../model.js';
+import type { ChartBlock, Datum, Json } from '../model.js';
 
 /** Values below this are not drawn on log-scale FPR axes (the axis starts here). */
 export const LOG_FLOOR = 1e-20;
@@ -12,6 +12,23 @@ export const PANEL = { width: 220, height: 170 } as const;
 /** Chart title with the run ids as subtitle, so the figure names its source even when copied out of the report. */
 export function chartTitle(text: string, runIds: readonly string[]): Json {
   return { text, subtitle: `run${runIds.length > 1 ? 's' : ''} ${runIds.join(', ')}`, anchor: 'start' };
+}
+
+/** A chart block whose Vega-Lite spec is titled with its runs and carries the text alternative as its description. */
+export function chartBlock(
+  block: { id: string; title: string; description: string; runIds: readonly string[]; data: readonly Datum[] },
+  spec: { readonly [key: string]: Json },
+): ChartBlock {
+  const { id, title, description, runIds, data } = block;
+  return {
+    kind: 'chart',
+    id,
+    title,
+    description,
+    runIds: [...runIds],
+    data,
+    spec: { title: chartTitle(title, runIds), description, ...spec },
+  };
 }
 
 /** A value for a log axis: null (not drawn) when under the floor. */

@@ -3,7 +3,7 @@
 import { mean, total, type DistanceHistogram } from '../../eval/histogram.js';
 import { formatFixed } from '../format.js';
 import type { ChartBlock, Datum } from '../model.js';
-import { chartTitle, facetByAlgo, PANEL } from './common.js';
+import { chartBlock, facetByAlgo, PANEL } from './common.js';
 
 export interface HistogramPair {
   readonly algo: string;
@@ -52,16 +52,9 @@ export function distanceHistogramChart(
       .join('; ') +
     '.';
   const title = 'Distance histograms: related vs unrelated pairs';
-  return {
-    kind: 'chart',
-    id,
-    title,
-    description,
-    runIds: [...runIds],
-    data,
-    spec: {
-      title: chartTitle(title, runIds),
-      description,
+  return chartBlock(
+    { id, title, description, runIds, data },
+    {
       ...facetByAlgo(
         algos,
         {
@@ -91,5 +84,5 @@ export function distanceHistogramChart(
         ['x', 'y'],
       ),
     },
-  };
+  );
 }

@@ -3,7 +3,7 @@
 import type { Proportion } from '../../eval/binomial.js';
 import { formatSci } from '../format.js';
 import type { ChartBlock, Datum } from '../model.js';
-import { bandFloor, chartTitle, facetByAlgo, LOG_FLOOR, onLogAxis, PANEL } from './common.js';
+import { bandFloor, chartBlock, facetByAlgo, LOG_FLOOR, onLogAxis, PANEL } from './common.js';
 
 export interface FprCurve {
   readonly algo: string;
@@ -64,16 +64,9 @@ export function fprThresholdChart(id: string, runIds: readonly string[], curves:
     title: 'FPR (log scale)',
     axis: { format: '.0e', tickCount: 5 },
   };
-  return {
-    kind: 'chart',
-    id,
-    title,
-    description,
-    runIds: [...runIds],
-    data,
-    spec: {
-      title: chartTitle(title, runIds),
-      description,
+  return chartBlock(
+    { id, title, description, runIds, data },
+    {
       ...facetByAlgo(
         curves.map((c) => c.algo),
         {
@@ -119,5 +112,5 @@ export function fprThresholdChart(id: string, runIds: readonly string[], curves:
         },
       ),
     },
-  };
+  );
 }

@@ -2,7 +2,7 @@
 import type { OperatingPoint } from '../../eval/roc.js';
 import { formatFixed } from '../format.js';
 import type { ChartBlock, Datum } from '../model.js';
-import { chartTitle } from './common.js';
+import { chartBlock } from './common.js';
 
 export interface RocCurve {
   readonly algo: string;
@@ -35,16 +35,9 @@ export function rocChart(id: string, runIds: readonly string[], curves: readonly
     `AUC: ${curves.map((c) => `${c.algo} ${formatFixed(c.auc, 4)}`).join(', ')}.`;
   const title = 'ROC curves';
   const color = { field: 'algo', type: 'nominal', sort: algos, title: 'Algorithm' };
-  return {
-    kind: 'chart',
-    id,
-    title,
-    description,
-    runIds: [...runIds],
-    data,
-    spec: {
-      title: chartTitle(title, runIds),
-      description,
+  return chartBlock(
+    { id, title, description, runIds, data },
+    {
       width: 520,
       height: 340,
       encoding: {
@@ -71,5 +64,5 @@ export function rocChart(id: string, runIds: readonly string[], curves: readonly
         },
       ],
     },
-  };
+  );
 }

@@ -2,7 +2,7 @@
 import type { Proportion } from '../../eval/binomial.js';
 import { formatFixed } from '../format.js';
 import type { ChartBlock, Datum } from '../model.js';
-import { chartTitle } from './common.js';
+import { chartBlock } from './common.js';
 
 export interface HeatmapCell {
   readonly algo: string;
@@ -38,16 +38,9 @@ export function tprHeatmapChart(
       ? `Lowest cells: ${worst.map((c) => `${c.algo} under ${c.transform} ${formatFixed(c.tpr.estimate, 2)}`).join('; ')}.`
       : '');
   const title = 'TPR per transform and algorithm at operating thresholds';
-  return {
-    kind: 'chart',
-    id,
-    title,
-    description,
-    runIds: [...runIds],
-    data,
-    spec: {
-      title: chartTitle(title, runIds),
-      description,
+  return chartBlock(
+    { id, title, description, runIds, data },
+    {
       width: { step: 78 },
       height: { step: 18 },
       encoding: {
@@ -88,5 +81,5 @@ export function tprHeatmapChart(
         },
       ],
     },
-  };
+  );
 }
