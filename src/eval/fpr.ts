@@ -9,6 +9,7 @@ import { dofOrProblem, type DofFit } from './dof-fit.js';
 import { failedHashItems, type FailedItem } from './failed-items.js';
 import { completeRun, prepareRun, type ExperimentOptions } from './experiment.js';
 import { hashUnit, type HashUnitInput, type HashUnitResult } from './hash-unit.js';
+import { IMAGE_HISTOGRAM_LIMIT, imageHistograms, type ImageHistograms } from './image-histograms.js';
 import { groupHashes } from './pair-distances.js';
 import { unrelatedPairHistogram, type PairHistogram } from './pair-histogram.js';
 import { DEFAULT_FLATTEN } from './robustness.js';
@@ -32,6 +33,11 @@ export interface AlgoFpr extends PairHistogram {
   readonly dof: DofFit | null;
   /** Why there is no fit when the histogram cannot support one (too few pairs, no spread). */
   readonly dofProblem?: string;
+  /**
+   * Per-image histograms of the same pairs, for intervals that account for pairs sharing images (kept when every
+   * pair was compared and there are at most IMAGE_HISTOGRAM_LIMIT images; absent in older runs).
+   */
+  readonly images?: ImageHistograms;
 }
 
 export interface FprSummary {
@@ -161,6 +167,7 @@ export async function runFpr(
         ...hist,
         hashed: rows.length,
         ...dofOrProblem({ nbits: hist.nbits, counts: hist.counts }),
+        ...(!hist.sampled && rows.length <= IMAGE_HISTOGRAM_LIMIT ? { images: imageHistograms(grouped, exclude) } : {}),
       };
     }
     store.putArtifact(run.id, 'summary', summary);

@@ -12,6 +12,8 @@ export interface ReportOptions {
   /** Account thresholds t tabulated (the charts run t over 1..maxAccountThreshold). */
   readonly accountThresholds?: readonly number[];
   readonly maxAccountThreshold?: number;
+  /** Intra-account correlations ρ of false matches (beta-binomial; 0 = independent photos). */
+  readonly correlations?: readonly number[];
   /** Fixed generation time (tests, reproducible output); default now. */
   readonly now?: Date;
 }
@@ -23,6 +25,7 @@ export interface ResolvedReportOptions {
   readonly photoVolumes: readonly number[];
   readonly accountThresholds: readonly number[];
   readonly maxAccountThreshold: number;
+  readonly correlations: readonly number[];
   readonly now: Date;
   /** The operating threshold of an algorithm. */
   readonly thresholdOf: (algo: string) => number;
@@ -33,6 +36,7 @@ export interface ResolvedReportOptions {
 export const DEFAULT_DB_SIZES = [1e6, 1e7, 1e8] as const;
 export const DEFAULT_PHOTO_VOLUMES = [1e3, 1e4] as const;
 export const DEFAULT_ACCOUNT_THRESHOLDS = [1, 3, 10, 30] as const;
+export const DEFAULT_CORRELATIONS = [0] as const;
 
 export function resolveReportOptions(o: ReportOptions = {}): ResolvedReportOptions {
   const thresholds = { ...(o.thresholds ?? {}) };
@@ -43,6 +47,7 @@ export function resolveReportOptions(o: ReportOptions = {}): ResolvedReportOptio
     photoVolumes: o.photoVolumes ?? DEFAULT_PHOTO_VOLUMES,
     accountThresholds: o.accountThresholds ?? DEFAULT_ACCOUNT_THRESHOLDS,
     maxAccountThreshold: o.maxAccountThreshold ?? 30,
+    correlations: o.correlations ?? DEFAULT_CORRELATIONS,
     now: o.now ?? new Date(),
     thresholdOf: (algo) => thresholdFor(algo, thresholds),
     thresholdOverridden: (algo) => thresholds[algo] !== undefined,

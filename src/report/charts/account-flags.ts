@@ -1,5 +1,5 @@
 // Per-account false-flag probability per year against the account threshold t, for several database sizes, at one
-// photo volume: the measured interval carried through, and the effective-DoF extrapolation.
+// photo volume: the measured interval carried through, and the band across validated tail models.
 import type { Estimate } from '../../eval/population.js';
 import { formatCount, formatSci } from '../format.js';
 import type { ChartBlock, Datum } from '../model.js';
@@ -11,7 +11,8 @@ export interface AccountFlagPoint {
   readonly dbSize: number;
   readonly accountThreshold: number;
   readonly measured: Estimate;
-  readonly fitted: number | null;
+  /** log10 bounds of the tail-model band, or null. */
+  readonly model: readonly [number, number] | null;
 }
 
 export const dbLabel = (d: number): string => `D = ${formatCount(d)}`;
@@ -41,13 +42,13 @@ export function accountFlagChart(
       lower: bandFloor(p.measured.lower, ACCOUNT_LOG_FLOOR),
       upper: bandFloor(p.measured.upper, ACCOUNT_LOG_FLOOR),
     });
-    if (p.fitted !== null)
+    if (p.model !== null)
       data.push({
         ...common,
-        series: 'DoF fit',
-        probability: onLogAxis(p.fitted, ACCOUNT_LOG_FLOOR),
-        lower: null,
-        upper: null,
+        series: 'model band',
+        probability: onLogAxis(10 ** p.model[1], ACCOUNT_LOG_FLOOR),
+        lower: bandFloor(10 ** p.model[0], ACCOUNT_LOG_FLOOR),
+        upper: bandFloor(10 ** p.model[1], ACCOUNT_LOG_FLOOR),
       });
   }
   const largest = dbSizes[dbSizes.length - 1]!;
@@ -56,7 +57,7 @@ export function accountFlagChart(
     `For each algorithm at its operating threshold, the probability that an account sending ${formatCount(photosPerYear)} photos a year is ` +
     `falsely flagged (reaches t false matches) against databases of ${dbSizes.map(formatCount).join(', ')} hashes, for t from 1 upwards ` +
     `(log scale, axis from ${formatSci(ACCOUNT_LOG_FLOOR)}): bands are the 95% interval carried through from the measured FPR, solid lines its point ` +
-    `estimate, dashed lines the effective-DoF extrapolation. At t = 1 and D = ${formatCount(largest)}: ` +
+    `estimate, hatched bands and dashed lines (their upper end) the band across validated tail models. At t = 1 and D = ${formatCount(largest)}: ` +
     atOne
       .map(
         (p) =>
@@ -88,13 +89,18 @@ export function accountFlagChart(
               encoding: { y: { field: 'lower', ...y }, y2: { field: 'upper' } },
             },
             {
+              transform: [{ filter: "datum.series === 'model band'" }],
+              mark: { type: 'area', opacity: 0.05 },
+              encoding: { y: { field: 'lower', ...y }, y2: { field: 'upper' } },
+            },
+            {
               mark: { type: 'line', strokeWidth: 1.4 },
               encoding: {
                 y: { field: 'probability', ...y },
                 strokeDash: {
                   field: 'series',
                   type: 'nominal',
-                  sort: ['measured', 'DoF fit'],
+                  sort: ['measured', 'model band'],
                   title: 'Estimate',
                   scale: {
                     range: [

@@ -1,14 +1,21 @@
 // Population-scale sections: from each FPR run, per-photo false matches against databases of D hashes and
-// per-account false flags per year for n photos and account threshold t, with intervals carried through and the
-// effective-DoF extrapolation beside them.
-import { DOF_ASSUMPTION } from '../../eval/dof-fit.js';
+// per-account false flags per year for n photos, account threshold t and intra-account correlation ρ, with the
+// measured interval (cluster jackknife when the run kept per-image histograms) carried through, the band of validated
+// tail models beside it, and the models' out-of-sample validation.
+import { CLUSTER_METHOD, INDEPENDENT_PAIRS_LABEL } from '../../eval/cluster.js';
 import type { FprSummary } from '../../eval/fpr.js';
 import { total } from '../../eval/histogram.js';
-import { INDEPENDENCE_ASSUMPTION, perPhotoFalseMatch } from '../../eval/population.js';
+import {
+  CORRELATION_ASSUMPTION,
+  INDEPENDENCE_ASSUMPTION,
+  perPhotoFalseMatch,
+  type Estimate,
+} from '../../eval/population.js';
 import { populationReport, type PopulationReport } from '../../eval/population-report.js';
+import { formatLog10, TAIL_MODEL_ASSUMPTIONS } from '../../eval/tail-models.js';
 import { accountFlagChart, type AccountFlagPoint } from '../charts/account-flags.js';
 import { runSectionId, runTitle, summariesOf, type RunWithSummary, type SectionContributor } from '../context.js';
-import { emptyCell, estimateCell, formatCount, formatSci, numberCell, proportionCell, textCell } from '../format.js';
+import { emptyCell, formatCount, formatEstimate, formatFixed, formatSci, numberCell, textCell } from '../format.js';
 import type { Block, Cell, KeyNumber, ReportSection, TableRow } from '../model.js';
 import type { ResolvedReportOptions } from '../options.js';
 
@@ -16,39 +23,68 @@ export interface PopulationScenario {
   readonly algo: string;
   readonly dbSize: number;
   readonly photosPerYear: number;
-  /** One report per account threshold t = 1..maxAccountThreshold. */
+  readonly correlation: number;
+  /** One report per account threshold t = 1..maxAccountThreshold (the chart's x axis). */
   readonly byAccountThreshold: readonly PopulationReport[];
+  /** The tabulated account thresholds' reports, in the order of the options. */
+  readonly tabulated: readonly PopulationReport[];
 }
 
-/** Every algorithm × D × n scenario of the options, each for t = 1..maxAccountThreshold, at the operating threshold. */
+/** Every algorithm × D × n × ρ scenario of the options, at the operating threshold. */
 export function populationScenarios(summary: FprSummary, options: ResolvedReportOptions): PopulationScenario[] {
   const out: PopulationScenario[] = [];
   for (const [algo, a] of Object.entries(summary.algos)) {
     if (total(a) === 0) continue;
     const threshold = Math.min(options.thresholdOf(algo), a.nbits);
-    for (const dbSize of options.dbSizes) {
-      for (const photosPerYear of options.photoVolumes) {
-        const byAccountThreshold = Array.from({ length: options.maxAccountThreshold }, (_, k) =>
-          populationReport(algo, a, a.dof, { threshold, dbSize, photosPerYear, accountThreshold: k + 1 }),
-        );
-        out.push({ algo, dbSize, photosPerYear, byAccountThreshold });
-      }
-    }
+    for (const correlation of options.correlations)
+      for (const dbSize of options.dbSizes)
+        for (const photosPerYear of options.photoVolumes) {
+          const at = (accountThreshold: number): PopulationReport =>
+            populationReport(algo, a, a.dof, { threshold, dbSize, photosPerYear, accountThreshold, correlation });
+          out.push({
+            algo,
+            dbSize,
+            photosPerYear,
+            correlation,
+            byAccountThreshold: Array.from({ length: options.maxAccountThreshold }, (_, k) => at(k + 1)),
+            tabulated: options.accountThresholds.map(at),
+          });
+        }
   }
   return out;
 }
 
-const atT = (s: PopulationScenario, t: number): PopulationReport | undefined => s.byAccountThreshold[t - 1];
+/** An interval that spans (nearly) everything: the sample says nothing about this scenario. */
+const uninformative = (e: Estimate): boolean => e.lower <= 1e-6 && e.upper >= 0.5;
 
-/** What the sample can certify: zero false positives among n pairs only bound FPR near 3/n (rule of three). */
+/** A measured per-account probability: no bare "0" when the sample saw no false positive. */
+function measuredCell(e: Estimate): Cell {
+  const text = e.estimate === 0 ? `≤ ${formatSci(e.upper)} (none seen)` : formatEstimate(e);
+  return { text, value: { ...e } };
+}
+
+function fprCell(r: PopulationReport): Cell {
+  const c = r.fprClustered;
+  if (!c) return { text: `${formatEstimate(r.fpr)} (raw pairs)`, value: { ...r.fpr } };
+  const head = c.k === 0 ? `0/${c.n}, ≤ ${formatSci(c.upper)}` : formatEstimate(c);
+  return { text: `${head} (n_eff ${Math.round(c.effectiveN)})`, value: { ...c } };
+}
+
+const bandText = (lo: number, hi: number): string => `[${formatLog10(lo, 1)}, ${formatLog10(hi, 1)}]`;
+const bandCell = (lo: number, hi: number): Cell => ({
+  text: bandText(lo, hi),
+  value: { log10Lower: lo, log10Upper: hi },
+});
+
+/** What the sample can certify: zero false positives among n pairs only bound FPR near 3/n_eff. */
 function resolutionSentence(summary: FprSummary, dbSizes: readonly number[]): string {
   const n = Math.max(...Object.values(summary.algos).map((a) => total(a)));
   const bound = 3 / n;
   const d = dbSizes[0]!;
   return (
-    `With ${n} unrelated pairs, even zero false positives bound FPR only near 3/n = ${formatSci(bound)}; against D = ${formatCount(d)} hashes ` +
-    `that bound still allows a per-photo false-match probability of ${formatSci(perPhotoFalseMatch(bound, d))}. Smaller population-scale rates ` +
-    `need more pairs, or rest on the DoF extrapolation and its assumption.`
+    `With ${n} unrelated pairs, even zero false positives bound FPR only near 3/n = ${formatSci(bound)} (and pairs sharing images are worth fewer ` +
+    `independent pairs); against D = ${formatCount(d)} hashes that bound still allows a per-photo false-match probability of ` +
+    `${formatSci(perPhotoFalseMatch(bound, d))}. Smaller population-scale rates need more images, or rest on the tail models and their validation.`
   );
 }
 
@@ -61,69 +97,134 @@ function populationSection(
   if (scenarios.length === 0) return null;
   const runIds = [input.run.id];
   const id = runSectionId('population', input, several);
-  const ts = options.accountThresholds.filter((t) => t >= 1 && t <= options.maxAccountThreshold);
-  const head = (fitted: boolean): { key: string; label: string; numeric?: boolean }[] => [
+  const ts = options.accountThresholds;
+  const head = (models: boolean): { key: string; label: string; numeric?: boolean }[] => [
     { key: 'algo', label: 'Algorithm' },
     { key: 'tau', label: 'τ (bits)', numeric: true },
-    { key: 'fpr', label: fitted ? 'FPR (DoF fit)' : 'FPR per pair [95% CI]', numeric: true },
+    { key: 'fpr', label: models ? 'FPR, band across tail models' : 'FPR per pair [95% CI]', numeric: true },
     { key: 'D', label: 'Database size D', numeric: true },
     { key: 'n', label: 'Photos a year n', numeric: true },
-    {
-      key: 'perPhoto',
-      label: fitted ? 'Per-photo false match (fit)' : 'Per-photo false match [95% CI]',
-      numeric: true,
-    },
-    ...ts.map((t) => ({ key: `t${t}`, label: `P(flag) per year, t = ${t}${fitted ? ' (fit)' : ''}`, numeric: true })),
+    { key: 'rho', label: 'Correlation ρ', numeric: true },
+    ...(models ? [] : [{ key: 'perPhoto', label: 'Per-photo false match [95% CI]', numeric: true }]),
+    ...ts.map((t) => ({ key: `t${t}`, label: `P(flag) per year, t = ${t}${models ? ' (band)' : ''}`, numeric: true })),
   ];
   const measuredRows: TableRow[] = [];
-  const fittedRows: TableRow[] = [];
+  const collapsed: string[] = [];
+  const modelRows: TableRow[] = [];
   for (const s of scenarios) {
-    const first = s.byAccountThreshold[0]!;
-    const common: Cell[] = [textCell(s.algo), numberCell(first.threshold)];
+    const first = s.tabulated[0] ?? s.byAccountThreshold[0]!;
     const scenario: Cell[] = [
       numberCell(s.dbSize, formatCount(s.dbSize)),
       numberCell(s.photosPerYear, formatCount(s.photosPerYear)),
+      numberCell(s.correlation, String(s.correlation)),
     ];
-    measuredRows.push({
-      runIds,
-      cells: [
-        ...common,
-        proportionCell(first.fpr),
-        ...scenario,
-        estimateCell(first.perPhoto),
-        ...ts.map((t) => estimateCell(atT(s, t)!.perAccount)),
-      ],
-    });
-    if (first.fitted) {
-      const fitCell = (x: number): Cell => numberCell(x, formatSci(x));
-      fittedRows.push({
+    if (s.tabulated.every((r) => uninformative(r.perAccount)))
+      collapsed.push(
+        `${s.algo} (D = ${formatCount(s.dbSize)}, n = ${formatCount(s.photosPerYear)}, ρ = ${s.correlation})`,
+      );
+    else
+      measuredRows.push({
         runIds,
         cells: [
-          ...common,
-          fitCell(first.fitted.fpr),
+          textCell(s.algo),
+          numberCell(first.threshold),
+          fprCell(first),
           ...scenario,
-          fitCell(first.fitted.perPhoto),
-          ...ts.map((t) => (atT(s, t)!.fitted ? fitCell(atT(s, t)!.fitted!.perAccount) : emptyCell())),
+          measuredCell(first.perPhoto),
+          ...s.tabulated.map((r) => measuredCell(r.perAccount)),
+        ],
+      });
+    const x = first.extrapolation;
+    if (x) {
+      const validated = x.validation.models.length > 0;
+      modelRows.push({
+        runIds,
+        cells: [
+          textCell(s.algo),
+          numberCell(first.threshold),
+          {
+            text: `${bandText(x.fpr.log10Lower, x.fpr.log10Upper)}${validated ? '' : ' (not validated)'}`,
+            value: { log10Lower: x.fpr.log10Lower, log10Upper: x.fpr.log10Upper },
+          },
+          ...scenario,
+          ...s.tabulated.map((r) =>
+            r.extrapolation
+              ? bandCell(r.extrapolation.log10PerAccount[0], r.extrapolation.log10PerAccount[1])
+              : emptyCell(),
+          ),
         ],
       });
     }
   }
+  const validationRows: TableRow[] = [];
+  const seen = new Set<string>();
+  for (const s of scenarios) {
+    if (seen.has(s.algo)) continue;
+    seen.add(s.algo);
+    const v = s.byAccountThreshold[0]?.extrapolation?.validation;
+    if (!v) continue;
+    if (v.models.length === 0) {
+      validationRows.push({
+        runIds,
+        cells: [
+          textCell(s.algo),
+          v.cut === null ? emptyCell() : numberCell(v.cut),
+          textCell('all'),
+          emptyCell(v.reason ?? '—'),
+          emptyCell(),
+          emptyCell(),
+          emptyCell(),
+        ],
+      });
+      continue;
+    }
+    for (const m of v.models)
+      validationRows.push({
+        runIds,
+        cells: [
+          textCell(s.algo),
+          numberCell(v.cut!),
+          textCell(m.model),
+          numberCell(m.points.length),
+          numberCell(m.meanAbsLog10Error, formatFixed(m.meanAbsLog10Error, 2)),
+          numberCell(m.meanLog10Error, formatFixed(m.meanLog10Error, 2)),
+          numberCell(m.maxAbsLog10Error, formatFixed(m.maxAbsLog10Error, 2)),
+        ],
+      });
+  }
   const algos = [...new Set(scenarios.map((s) => s.algo))];
+  const rho0 = options.correlations[0] ?? 0;
+  const anyCorrelation = options.correlations.some((r) => r > 0);
+  const clustered = scenarios.some((s) => s.byAccountThreshold[0]?.fprClustered);
   const blocks: Block[] = [
     {
       kind: 'text',
       paragraphs: [
         `From the unrelated-pair histograms of FPR run ${input.run.id}, at each algorithm's operating threshold: the probability that one photo falsely ` +
           `matches a database of D hashes, p = 1 − (1 − FPR)^D, and the probability that an account sending n photos a year reaches the account ` +
-          `threshold t of false matches, P[Binomial(n, p) ≥ t]. The 95% interval of the measured FPR is carried through both maps (they increase with FPR). ` +
-          `The effective-DoF fit extrapolates FPR below what the sample can resolve; its values are point estimates whose model error no interval covers.`,
+          `threshold t of false matches: P[Binomial(n, p) ≥ t] for independent photos (ρ = 0), or the beta-binomial tail with intra-account correlation ρ. ` +
+          (clustered
+            ? `The FPR interval is the cluster one (${CLUSTER_METHOD}); n_eff is the number of independent pairs the sample is worth. `
+            : `The run kept no per-image histograms, so the FPR interval is ${INDEPENDENT_PAIRS_LABEL}, too narrow. `) +
+          `The interval is carried through both maps (they increase with FPR).`,
+        `Below the sample's resolution, FPR comes from tail models, each fitted without the lowest thresholds the sample resolves and scored on them ` +
+          `(validation table): every extrapolated value is a band from the lowest to the highest model, each widened by its largest out-of-sample ` +
+          `error in decades. The band is as wide as the models disagree; a single number would hide that.`,
         resolutionSentence(summary, options.dbSizes),
       ],
     },
-    { kind: 'list', title: 'Assumptions', items: [INDEPENDENCE_ASSUMPTION, DOF_ASSUMPTION] },
+    {
+      kind: 'list',
+      title: 'Assumptions',
+      items: [
+        INDEPENDENCE_ASSUMPTION,
+        ...(anyCorrelation ? [CORRELATION_ASSUMPTION] : []),
+        ...Object.entries(TAIL_MODEL_ASSUMPTIONS).map(([k, v]) => `${k}: ${v}`),
+      ],
+    },
     ...options.photoVolumes.map((n) => {
       const points: AccountFlagPoint[] = scenarios
-        .filter((s) => s.photosPerYear === n)
+        .filter((s) => s.photosPerYear === n && s.correlation === rho0)
         .flatMap((s) =>
           s.byAccountThreshold.map((r) => ({
             algo: s.algo,
@@ -131,7 +232,7 @@ function populationSection(
             dbSize: s.dbSize,
             accountThreshold: r.accountThreshold,
             measured: r.perAccount,
-            fitted: r.fitted?.perAccount ?? null,
+            model: r.extrapolation ? r.extrapolation.log10PerAccount : null,
           })),
         );
       return accountFlagChart(`${id}-accounts-n${n}`, runIds, n, algos, options.dbSizes, points);
@@ -143,45 +244,71 @@ function populationSection(
       runIds,
       columns: head(false),
       rows: measuredRows,
+      notes: collapsed.length
+        ? [
+            `Left out because the measured interval spans nearly [0, 1] at every t (the sample says nothing there; see the model band): ${collapsed.join('; ')}.`,
+          ]
+        : [],
     },
   ];
-  if (fittedRows.length) {
-    blocks.push({
-      kind: 'table',
-      id: `${id}-fitted`,
-      caption: 'The same quantities from the effective-DoF extrapolation of FPR (point values)',
-      runIds,
-      columns: head(true),
-      rows: fittedRows,
-    });
+  if (modelRows.length) {
+    blocks.push(
+      {
+        kind: 'table',
+        id: `${id}-models`,
+        caption:
+          'The same probabilities from the tail models: band across models, each widened by its validation error',
+        runIds,
+        columns: head(true),
+        rows: modelRows,
+      },
+      {
+        kind: 'table',
+        id: `${id}-validation`,
+        caption:
+          'Out-of-sample validation of the tail models: fitted on distances at or above the cut, scored on the measured FPR at the held-out thresholds below it (log10 of predicted/measured)',
+        runIds,
+        columns: [
+          { key: 'algo', label: 'Algorithm' },
+          { key: 'cut', label: 'Cut (bits)', numeric: true },
+          { key: 'model', label: 'Model' },
+          { key: 'points', label: 'Held-out thresholds', numeric: true },
+          { key: 'meanAbs', label: 'Mean |error| (decades)', numeric: true },
+          { key: 'mean', label: 'Mean error (− under)', numeric: true },
+          { key: 'maxAbs', label: 'Max |error| (decades)', numeric: true },
+        ],
+        rows: validationRows,
+      },
+    );
   }
-  // The headline scenario: the first database size and photo volume, at the largest tabulated account threshold.
+  // The headline scenario: the first database size, photo volume and correlation, at the largest tabulated t.
   const headline = scenarios.filter(
-    (s) => s.dbSize === options.dbSizes[0] && s.photosPerYear === options.photoVolumes[0],
+    (s) => s.dbSize === options.dbSizes[0] && s.photosPerYear === options.photoVolumes[0] && s.correlation === rho0,
   );
   const t = ts[ts.length - 1] ?? 1;
   const scenarioText = (s: PopulationScenario): string =>
-    `P(account flagged per year) at D = ${formatCount(s.dbSize)}, n = ${formatCount(s.photosPerYear)}, t = ${t}`;
+    `P(account flagged per year) at D = ${formatCount(s.dbSize)}, n = ${formatCount(s.photosPerYear)}, t = ${t}${rho0 > 0 ? `, ρ = ${rho0}` : ''}`;
   const suffix = several ? ` (run ${input.run.id})` : '';
   const keyNumbers: KeyNumber[] = headline.flatMap((s) => {
-    const r = atT(s, t)!;
+    const r = s.tabulated[s.tabulated.length - 1]!;
     const measured: KeyNumber = {
       label: `${scenarioText(s)} (measured)${suffix}`,
       subject: s.algo,
-      cell: estimateCell(r.perAccount),
+      cell: measuredCell(r.perAccount),
       runIds,
     };
-    const fitted: KeyNumber[] = r.fitted
+    const x = r.extrapolation;
+    const model: KeyNumber[] = x
       ? [
           {
-            label: `${scenarioText(s)} (DoF fit)${suffix}`,
+            label: `${scenarioText(s)} (band across tail models)${suffix}`,
             subject: s.algo,
-            cell: numberCell(r.fitted.perAccount, formatSci(r.fitted.perAccount)),
+            cell: bandCell(x.log10PerAccount[0], x.log10PerAccount[1]),
             runIds,
           },
         ]
       : [];
-    return [measured, ...fitted];
+    return [measured, ...model];
   });
   return {
     id,
