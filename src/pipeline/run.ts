@@ -78,6 +78,7 @@ export interface MessageOutcome {
   readonly deviceLearned: boolean | null;
   readonly timings: DeviceTimings;
   readonly plainMs: number;
+  readonly plainCpuMs: number;
   readonly recordBytes: number;
   readonly plainRecordBytes: number;
   readonly protocolBytes: number;
@@ -101,6 +102,10 @@ export interface PipelineCosts {
     readonly plainE2eeMs: Spread;
     /** totalMs − plainE2eeMs per photo. */
     readonly addedMs: Spread;
+    /** CPU milliseconds of the scanning send and of plain E2EE, and their difference, per photo. */
+    readonly cpuMs: Spread;
+    readonly plainE2eeCpuMs: Spread;
+    readonly addedCpuMs: Spread;
   };
   readonly bytesPerPhoto: {
     readonly record: number;
@@ -252,6 +257,7 @@ export async function runPipeline(
       realMatch: sent.inputs.some((x) => dbSet.has(bytesToHex(x))),
       timings: sent.timings,
       plainMs: plain.timings.totalMs,
+      plainCpuMs: plain.timings.cpuMs,
       recordBytes: sent.record.length,
       plainRecordBytes: plain.record.length,
       protocolBytes: sent.protocolBytes,
@@ -313,6 +319,9 @@ export async function runPipeline(
       totalMs: spread(outcomes.map((m) => m.timings.totalMs)),
       plainE2eeMs: spread(outcomes.map((m) => m.plainMs)),
       addedMs: spread(outcomes.map((m) => m.timings.totalMs - m.plainMs)),
+      cpuMs: spread(outcomes.map((m) => m.timings.cpuMs)),
+      plainE2eeCpuMs: spread(outcomes.map((m) => m.plainCpuMs)),
+      addedCpuMs: spread(outcomes.map((m) => m.timings.cpuMs - m.plainCpuMs)),
     },
     bytesPerPhoto: {
       record: mean((m) => m.recordBytes),
