@@ -53,6 +53,7 @@ interface MatchOptions {
   skipInvalid?: boolean;
   out?: string;
   jobs?: string;
+  json?: boolean;
 }
 
 /** Tells the user about skipped database rows on stderr, one line. */
@@ -135,6 +136,11 @@ async function matchCommand(inputs: string[], opts: MatchOptions): Promise<void>
   }
   const rows = matchQueries(index, selection.queries, { threshold: threshold ?? index.designRadius });
   await withLineOutput(opts.out, async (out) => {
+    if (opts.json) {
+      for (const row of rows)
+        await out.write(JSON.stringify({ query: row.query, match: row.matchId, distance: row.distance }));
+      return;
+    }
     await out.write(MATCH_CSV_HEADER);
     for (const row of rows) await out.write(formatMatchRow(row));
   });
@@ -161,5 +167,6 @@ export function registerMatchCommand(program: Command): void {
     .option('--skip-invalid', 'skip invalid rows of a hash-list database instead of failing')
     .option('--out <file>', 'write the CSV to a file instead of stdout')
     .option('--jobs <n>', 'parallel workers for hashing images (default: number of cores)')
+    .option('--json', 'one JSON object per match (query, match, distance) instead of CSV')
     .action(runAction(matchCommand));
 }
