@@ -223,7 +223,7 @@ describe('report model', () => {
     for (const algo of FIXTURE_ALGOS) {
       const row = rowOf(key, algo);
       expect(row.cells[1]).toEqual(rowOf(overall, algo).cells[col(overall, 'tpr')]);
-      expect(row.cells[2]).toEqual(rowOf(rates, algo).cells[col(rates, 'fpr')]);
+      expect(row.cells[2]).toEqual(rowOf(rates, algo).cells[col(rates, 'fprCluster')]);
       expect(row.runIds).toEqual([fx.robustness.run.id, fx.fpr.run.id]);
     }
   });

@@ -1,13 +1,15 @@
 // False-positive sections: for each FPR run, FPR at the operating thresholds with intervals, the effective-DoF fit,
 // the duplicates left out, and FPR against the threshold.
 import { clopperPearson, type Proportion } from '../../eval/binomial.js';
+import { clusteredFprCurve, CLUSTER_METHOD, type ClusteredProportion } from '../../eval/cluster.js';
 import { fittedFpr } from '../../eval/dof-fit.js';
 import type { AlgoFpr, FprSummary } from '../../eval/fpr.js';
 import { countAtMost, total } from '../../eval/histogram.js';
+import { fitTailModels, formatBand, fprBand, validateTailModels } from '../../eval/tail-models.js';
 import { fprThresholdChart, type FprCurve } from '../charts/fpr-threshold.js';
 import { runSectionId, runTitle, summariesOf, type RunWithSummary, type SectionContributor } from '../context.js';
-import { emptyCell, formatFixed, numberCell, proportionCell, textCell } from '../format.js';
-import type { Block, KeyNumber, ReportSection, TableRow } from '../model.js';
+import { emptyCell, formatFixed, formatSci, numberCell, proportionCell, textCell } from '../format.js';
+import type { Block, Cell, KeyNumber, ReportSection, TableRow } from '../model.js';
 import type { ResolvedReportOptions } from '../options.js';
 import { sampleText } from '../sample.js';
 
@@ -16,6 +18,15 @@ export function fprCurve(a: AlgoFpr): Proportion[] | null {
   const n = total(a);
   if (n === 0) return null;
   return Array.from({ length: a.nbits + 1 }, (_, t) => clopperPearson(countAtMost(a, t), n));
+}
+
+/** The cluster-jackknife FPR at τ with its effective n, when the run kept per-image histograms. */
+function clusterCell(c: ClusteredProportion): Cell {
+  const head =
+    c.k === 0
+      ? `0/${c.n}, ≤ ${formatSci(c.upper)}`
+      : `${formatSci(c.estimate)} [${formatSci(c.lower)}, ${formatSci(c.upper)}]`;
+  return { text: `${head} (n_eff ${Math.round(c.effectiveN)})`, value: { ...c } };
 }
 
 /** The DoF fit's FPR at every threshold, when the run has a finite fit. */
@@ -63,6 +74,9 @@ function fprSection(
     const tau = options.thresholdOf(algo);
     const measured = fprCurve(a);
     const fpr = measured?.[Math.min(tau, a.nbits)];
+    const clustered = a.images ? clusteredFprCurve(a.images)[Math.min(tau, a.nbits)] : undefined;
+    const models = fpr ? fitTailModels(a, a.images) : [];
+    const band = fprBand(models, validateTailModels(a, a.images), Math.min(tau, a.nbits));
     rows.push({
       runIds,
       cells: [
@@ -73,6 +87,10 @@ function fprSection(
         textCell(a.sampled ? 'sampled' : 'all'),
         numberCell(tau),
         fpr ? proportionCell(fpr) : emptyCell('no pairs'),
+        clustered ? clusterCell(clustered) : emptyCell('not kept'),
+        band
+          ? { text: formatBand(band), value: { log10Lower: band.log10Lower, log10Upper: band.log10Upper } }
+          : emptyCell(),
         a.dof ? numberCell(a.dof.dof, formatFixed(a.dof.dof, 1)) : emptyCell(),
         a.dof ? numberCell(a.dof.p, formatFixed(a.dof.p, 3)) : emptyCell(),
         a.dof ? numberCell(a.dof.ks, formatFixed(a.dof.ks, 3)) : emptyCell(),
@@ -81,9 +99,9 @@ function fprSection(
     if (measured) curves.push({ algo, nbits: a.nbits, operatingThreshold: tau, measured, fitted: fittedCurve(a) });
     if (fpr)
       keyNumbers.push({
-        label: `FPR at τ, unrelated pairs${suffix}`,
+        label: `FPR at τ, unrelated pairs${clustered ? ' (cluster interval)' : ' (raw pairs, assumes independent pairs)'}${suffix}`,
         subject: algo,
-        cell: proportionCell(fpr),
+        cell: clustered ? clusterCell(clustered) : proportionCell(fpr),
         runIds,
       });
   }
@@ -102,13 +120,19 @@ function fprSection(
         { key: 'pairs', label: 'Pairs', numeric: true },
         { key: 'pairsKind', label: 'Pairs compared' },
         { key: 'tau', label: 'τ (bits)', numeric: true },
-        { key: 'fpr', label: 'FPR [95% CI]', numeric: true },
+        { key: 'fpr', label: 'FPR [95% CI], raw pairs (assumes independent pairs)', numeric: true },
+        { key: 'fprCluster', label: 'FPR [95% CI], cluster interval', numeric: true },
+        { key: 'band', label: 'FPR at τ, tail-model band', numeric: true },
         { key: 'dof', label: 'DoF N', numeric: true },
         { key: 'p', label: 'Mean fractional distance p', numeric: true },
         { key: 'ks', label: 'KS distance of fit', numeric: true },
       ],
       rows,
-      notes: ['With zero false positives the interval is [0, upper]; the rule of three gives the familiar bound 3/n.'],
+      notes: [
+        'With zero false positives the interval is [0, upper]; the rule of three gives the familiar bound 3/n.',
+        `Each image is in many pairs, so pairs are not independent: the cluster interval is the ${CLUSTER_METHOD}, and n_eff is the number of independent pairs the sample is worth at τ.`,
+        'The tail-model band runs from the lowest to the highest of the validated tail models at τ, each widened by its largest out-of-sample error (see the population section).',
+      ],
     },
   ];
   if (curves.length) blocks.push(fprThresholdChart(`${id}-vs-threshold`, runIds, curves));
