@@ -6,6 +6,8 @@ export default tseslint.config(
   {
     ignores: [
       'vitest.config.ts',
+      'vitest.*.config.ts',
+      'src/**/*.as.ts',
       'dist/**',
       'dist-check/**',
       'node_modules/**',

@@ -4,6 +4,7 @@ import type { Hash } from '../hash/types.js';
 import { packHashes, type PackedHashes } from '../match/packed.js';
 import { createPrng } from '../util/prng.js';
 import { emptyHistogram } from './histogram.js';
+import { wasmAllPairsHistogram } from './pair-kernel-wasm.js';
 
 const POP16 = new Uint8Array(65536);
 for (let i = 1; i < 65536; i++) POP16[i] = (i & 1) + POP16[i >> 1]!;
@@ -53,8 +54,10 @@ export function crossGroupPairCount(g: GroupedHashes): number {
  */
 export function allPairsHistogram(g: GroupedHashes, from = 0, to = g.packed.count): number[] {
   const p = g.packed;
-  const hist = emptyHistogram(p.nbits);
   const end = groupEnds(g);
+  const fast = wasmAllPairsHistogram(g, end, from, to);
+  if (fast) return fast;
+  const hist = emptyHistogram(p.nbits);
   const { data, words } = p;
   if (words === 8) {
     for (let i = from; i < to; i++) {

@@ -1,0 +1,40 @@
+// Loading the WebAssembly kernels that `npm run build:wasm` compiles from src/util/wasm/*.as.ts into dist/wasm/:
+// one compiled module per kernel per thread, instantiated on first use; absent files mean "use the JavaScript path".
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The package root: this file is src/util/wasm.ts (from source) or dist/util/wasm.js (built). */
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Where a kernel's compiled module lives. */
+export function wasmPath(name: string): string {
+  return join(packageRoot, 'dist', 'wasm', `${name}.wasm`);
+}
+
+/** The kernels' exports are functions over numbers and their linear memory. */
+export type WasmExports = Record<string, unknown> & { readonly memory: { readonly buffer: ArrayBuffer } };
+
+/** The part of the WebAssembly JavaScript API used here (Node's types do not declare it without the DOM library). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: WasmExports };
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+const instances = new Map<string, WasmExports | null>();
+
+/**
+ * The kernel's exports, or null when its module was not built (e.g. a checkout where `npm run build:wasm` has not
+ * run) or `SCANLAB_NO_WASM=1` asks for the JavaScript kernels (used by benchmarks as their baseline).
+ */
+export function wasmKernel<T extends WasmExports>(name: string): T | null {
+  if (process.env.SCANLAB_NO_WASM === '1') return null;
+  let exports = instances.get(name);
+  if (exports === undefined) {
+    const path = wasmPath(name);
+    exports = existsSync(path) ? new wasm.Instance(new wasm.Module(readFileSync(path)), {}).exports : null;
+    instances.set(name, exports);
+  }
+  return exports as T | null;
+}
