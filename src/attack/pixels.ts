@@ -74,17 +74,6 @@ export function upsample(theta: ArrayLike<number>, ys: AxisBasis, xs: AxisBasis)
   return out;
 }
 
-/** Pᵀ · v along one axis: how much each control point receives from a per-pixel vector (the adjoint of upsampling). */
-export function basisTranspose(basis: AxisBasis, v: ArrayLike<number>, out: Float64Array, outOffset = 0): void {
-  for (let p = 0; p < basis.size; p++) {
-    const l = basis.lo[p]!;
-    const w = basis.w[p]!;
-    out[outOffset + l] = out[outOffset + l]! + (1 - w) * v[p]!;
-    const h = hiIndex(basis, l);
-    out[outOffset + h] = out[outOffset + h]! + w * v[p]!;
-  }
-}
-
 /** The source with the grey perturbation added to all three channels, rounded and clipped to 0..255. */
 export function applyGrey(source: RgbImage, delta: Float32Array): RgbImage {
   const n = source.width * source.height;

@@ -21,11 +21,13 @@ export interface SearchOptions {
 
 export async function randomSearch(ctx: AttackContext, options: SearchOptions = {}): Promise<AttackResult> {
   const { source, oracle, goal, prng } = ctx;
-  const grids = GRIDS.filter((g) => g <= Math.min(source.width, source.height));
+  // A hash of b bits cannot see much finer detail than √b control points per side (8 for 64 bits, 16 for 256).
+  const finest = Math.max(4, Math.round(Math.sqrt(oracle.hasher.nbits)));
+  const grids = GRIDS.filter((g) => g <= Math.min(source.width, source.height, finest));
   let targetPsnr = options.targetPsnr ?? ctx.limits.minPsnr + PSNR_HEADROOM;
   let best: { theta: Float64Array; grid: number; score: number } | undefined;
   let bestDistance = hamming(await oracle.hash(source), goalHash(goal));
-  if (oracle.queries > 0 && reaches(goal, bestDistance)) {
+  if (reaches(goal, bestDistance)) {
     const v = await checkUpload(ctx, source);
     if ('result' in v) return v.result;
   }

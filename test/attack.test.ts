@@ -1,0 +1,268 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dihedralImages } from '../src/attack/dihedral.js';
+import { gridModel, leastChange } from '../src/attack/least-change.js';
+import { coefficients, linearModelFor, lumaPlane, matMul, thresholds } from '../src/attack/linear-model.js';
+import { axisBasis, toRgb, upsample, type RgbImage } from '../src/attack/pixels.js';
+import { psnr, ssim } from '../src/attack/quality.js';
+import { attackConfig, runAttack } from '../src/attack/run.js';
+import { summariseAlgo } from '../src/attack/summary.js';
+import type { AttackUnitResult } from '../src/attack/unit.js';
+import { RunStore } from '../src/eval/store.js';
+import { fromHex } from '../src/hash/bits.js';
+import { hamming } from '../src/hash/hamming.js';
+import { getHasher } from '../src/hash/registry.js';
+import { decodeImage } from '../src/image/decode.js';
+import { createPrng } from '../src/util/prng.js';
+import { runCli } from './helpers/cli.js';
+import { repoRoot, scratchDir } from './helpers/images.js';
+
+const scratch = scratchDir('attack');
+afterAll(scratch.cleanup);
+const sources = join(scratch.dir, 'sources');
+const targets = join(scratch.dir, 'targets');
+const sample = (name: string): string => join(repoRoot, 'datasets', 'sample', 'images', `${name}.jpg`);
+
+/** Small copies of sample photos keep every attack fast; sizes differ so that no side divides evenly. */
+beforeAll(async () => {
+  mkdirSync(sources, { recursive: true });
+  mkdirSync(targets, { recursive: true });
+  await sharp(sample('skimage-coffee')).resize(200, 150).png().toFile(join(sources, 'coffee.png'));
+  await sharp(sample('debian-emerald')).resize(210, 118).png().toFile(join(sources, 'emerald.png'));
+  await sharp(sample('gnome-adwaita-light')).resize(160, 160).png().toFile(join(targets, 'adwaita.png'));
+});
+
+async function rgb(path: string): Promise<RgbImage> {
+  return toRgb(await decodeImage(path));
+}
+
+describe('linear hash models', () => {
+  it('give the real hash bits of pHash, aHash, dHash, blockhash and PDQ from float coefficients', async () => {
+    const image = await rgb(sample('skimage-astronaut'));
+    for (const algo of ['phash', 'ahash', 'dhash', 'blockhash', 'pdq']) {
+      const model = linearModelFor(algo, image.width, image.height)!;
+      const c = coefficients(model, lumaPlane(image));
+      const t = thresholds(model, c);
+      const bits = model.unpack(await getHasher(algo).hash(image));
+      let agree = 0;
+      c.forEach((v, k) => (agree += (v > t[k]! ? 1 : 0) === bits[k] ? 1 : 0));
+      // The real hashers round to 8 bits between stages; only coefficients at their threshold may differ.
+      expect(agree / c.length, algo).toBeGreaterThanOrEqual(0.95);
+    }
+    expect(linearModelFor('colorhash', 64, 64)).toBeUndefined();
+  });
+
+  it('leastChange meets the kept constraints with the least-norm grid', () => {
+    const prng = createPrng(3);
+    const model = linearModelFor('phash', 120, 90)!;
+    const g = gridModel(model, axisBasis(90, 30), axisBasis(120, 40));
+    const keep = [0, 5, 9, 17, 40, 63];
+    const change = keep.map(() => prng.nextNormal() * 50);
+    const theta = leastChange(g, keep, change);
+    const c = matMul(matMul(g.ay, g.m, g.gy, theta, g.gx), g.m, g.gx, transpose(g.ax, g.n, g.gx), g.n);
+    keep.forEach((k, i) => expect(c[k]).toBeCloseTo(change[i]!, 6));
+    // Θ lies in the row space of the kept constraints: any other solution (Θ plus a null-space step) is longer.
+    const norm = (v: Float64Array): number => Math.hypot(...v);
+    const other = theta.map((v, i) => v + (i % 7 === 0 ? 0.01 : 0));
+    const oc = matMul(matMul(g.ay, g.m, g.gy, other, g.gx), g.m, g.gx, transpose(g.ax, g.n, g.gx), g.n);
+    const moved = keep.some((k, i) => Math.abs(oc[k]! - change[i]!) > 1e-9);
+    expect(moved || norm(other) > norm(theta)).toBe(true);
+  });
+});
+
+function transpose(a: Float64Array, rows: number, cols: number): Float64Array {
+  const t = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = a[i * cols + j]!;
+  return t;
+}
+
+describe('pixels and distortion', () => {
+  it('upsamples a constant grid to a constant plane and PSNR/SSIM behave on known changes', () => {
+    const d = upsample(new Float64Array(12).fill(3), axisBasis(30, 3), axisBasis(40, 4));
+    expect([...d].every((v) => Math.abs(v - 3) < 1e-6)).toBe(true);
+    const a: RgbImage = { width: 16, height: 16, channels: 3, data: new Uint8Array(768).fill(100) };
+    const b: RgbImage = { ...a, data: a.data.map((v) => v + 5) };
+    expect(psnr(a, b)).toBeCloseTo(20 * Math.log10(255 / 5), 9);
+    expect(psnr(a, a)).toBe(Infinity);
+    expect(ssim(a, a)).toBeCloseTo(1, 12);
+    expect(ssim(a, b)).toBeLessThan(1);
+  });
+
+  it('gives the eight rotations and flips of an image', () => {
+    // 3 × 2 image, pixel value = its index: the quarter turn of [[0,1,2],[3,4,5]] has rows [2,5],[1,4],[0,3] (one of them).
+    const img: RgbImage = {
+      width: 3,
+      height: 2,
+      channels: 3,
+      data: Uint8Array.from({ length: 18 }, (_, i) => Math.floor(i / 3)),
+    };
+    const variants = dihedralImages(img).map((v) =>
+      [v.width, v.height, ...v.data.filter((_, i) => i % 3 === 0)].join(','),
+    );
+    expect(new Set(variants).size).toBe(8);
+    expect(variants[0]).toBe('3,2,0,1,2,3,4,5');
+    expect(variants).toContain('2,3,2,5,1,4,0,3');
+    expect(variants).toContain('2,3,0,3,1,4,2,5');
+  });
+});
+
+describe('summaries', () => {
+  it('count successes with an exact interval, curves that only grow, and distances', () => {
+    const win = (queries: number, psnrDb: number, distance: number) =>
+      ({
+        status: 'success',
+        queries,
+        seconds: 1,
+        distance,
+        psnr: psnrDb,
+        ssim: 0.9,
+        linf: 9,
+        file: 'x',
+        hash: '0',
+        dihedralDistance: distance,
+        others: { pdq: 40 },
+      }) as const;
+    const outcomes = [
+      win(3, 35, 12),
+      win(40, 31, 15),
+      { status: 'failure', reason: 'budget', queries: 100, seconds: 2, bestDistance: 8 } as const,
+    ];
+    const s = summariseAlgo('evade', 10, 64, outcomes, { phash: 10, pdq: 31 }, 100);
+    expect([s.n, s.successes, s.queriesMedian, s.psnrMedian]).toEqual([3, 2, 21.5, 33]);
+    expect(s.ci[0]).toBeGreaterThan(0.09);
+    expect(s.ci[1]).toBeGreaterThan(0.98);
+    expect(s.byBudget.map((p) => p.successes)).toEqual([0, 0, 1, 1, 1, 2, 2]);
+    expect(s.distances[12]).toBe(1);
+    expect(s.withOther.pdq).toEqual({ n: 2, successes: 2 });
+  });
+});
+
+/** Re-hashes every success's saved file from disk and checks it against what the run claims. */
+async function checkSaved(
+  units: AttackUnitResult[],
+  out: string,
+  kind: 'evade' | 'collide',
+  refFor: (id: string, algo: string) => Promise<string>,
+): Promise<number> {
+  let checked = 0;
+  for (const u of units) {
+    for (const [algo, o] of Object.entries(u.algos)) {
+      if (o.status !== 'success') continue;
+      const hasher = getHasher(algo);
+      const file = join(out, o.file);
+      const saved = await hasher.hash(await decodeImage(file));
+      const ref = fromHex(hasher.id, hasher.nbits, await refFor(u.id, algo));
+      const d = hamming(saved, ref);
+      expect(d, `${u.id} ${algo}`).toBe(o.distance);
+      if (kind === 'evade') expect(d).toBeGreaterThan(algo === 'pdq' ? 31 : 10);
+      else expect(d).toBeLessThanOrEqual(algo === 'pdq' ? 31 : 10);
+      const source = await rgb(join(sources, u.id));
+      expect(psnr(source, await rgb(file))).toBeCloseTo(o.psnr, 6);
+      checked++;
+    }
+  }
+  return checked;
+}
+
+const hexOf = async (path: string, algo: string): Promise<string> => {
+  const h = await getHasher(algo).hash(await rgb(path));
+  const { toHex } = await import('../src/hash/bits.js');
+  return toHex(h);
+};
+
+describe('attacks end to end', () => {
+  it('white-box evasion of pHash and PDQ: every success is the saved file, re-hashed, above τ at ≥ 30 dB', async () => {
+    const store = RunStore.open(join(scratch.dir, 'w.sqlite'));
+    const out = join(scratch.dir, 'white');
+    const cfg = attackConfig({
+      kind: 'evade',
+      dataset: sources,
+      algos: ['phash', 'pdq'],
+      mode: 'whitebox',
+      maxQueries: 60,
+      out,
+    });
+    const { summary, run } = await runAttack(cfg, { store });
+    const units = store.getResults<AttackUnitResult>(run.id, 'attacks').map((r) => r.value);
+    const checked = await checkSaved(units, out, 'evade', (id, algo) => hexOf(join(sources, id), algo));
+    expect(checked).toBe(summary.algorithms.phash!.successes + summary.algorithms.pdq!.successes);
+    expect(summary.algorithms.phash!.successes).toBe(2);
+    expect(summary.algorithms.pdq!.successes).toBe(2);
+    expect(summary.algorithms.pdq!.psnrMedian!).toBeGreaterThanOrEqual(30);
+    store.close();
+  });
+
+  it('black-box evasion of dHash and forced pHash collisions re-hash to what the run reports', async () => {
+    const store = RunStore.open(join(scratch.dir, 'b.sqlite'));
+    const out = join(scratch.dir, 'black');
+    const evade = await runAttack(
+      attackConfig({ kind: 'evade', dataset: sources, algos: ['dhash'], mode: 'blackbox', maxQueries: 200, out }),
+      { store },
+    );
+    const eu = store.getResults<AttackUnitResult>(evade.run.id, 'attacks').map((r) => r.value);
+    expect(await checkSaved(eu, out, 'evade', (id, algo) => hexOf(join(sources, id), algo))).toBe(
+      evade.summary.algorithms.dhash!.successes,
+    );
+    expect(evade.summary.algorithms.dhash!.successes).toBeGreaterThanOrEqual(1);
+
+    const cout = join(scratch.dir, 'collide');
+    const collide = await runAttack(
+      attackConfig({ kind: 'collide', dataset: sources, targets, algos: ['phash'], maxQueries: 60, out: cout }),
+      { store },
+    );
+    const cu = store.getResults<AttackUnitResult>(collide.run.id, 'attacks').map((r) => r.value);
+    expect(cu.every((u) => u.target === 'adwaita.png')).toBe(true);
+    const n = await checkSaved(cu, cout, 'collide', () => hexOf(join(targets, 'adwaita.png'), 'phash'));
+    expect(n).toBe(collide.summary.algorithms.phash!.successes);
+    expect(n).toBeGreaterThanOrEqual(1);
+    store.close();
+  });
+});
+
+describe('scanlab attack', () => {
+  it('prints the documented JSON shape and refuses a white-box attack on a hash without one (exit 2)', () => {
+    const store = join(scratch.dir, 'cli.sqlite');
+    const r = runCli([
+      'attack',
+      'evade',
+      '--dataset',
+      sources,
+      '--algo',
+      'ahash',
+      '--max-queries',
+      '30',
+      '--limit',
+      '1',
+      '--mode',
+      'whitebox',
+      '--out',
+      join(scratch.dir, 'cli'),
+      '--store',
+      store,
+      '--json',
+    ]);
+    expect(r.status).toBe(0);
+    const json = JSON.parse(r.stdout) as { run: string; algorithms: Record<string, Record<string, unknown>> };
+    expect(Object.keys(json.algorithms)).toEqual(['ahash']);
+    for (const key of ['successRate', 'ci', 'queriesMedian', 'psnrMedian', 'n'])
+      expect(json.algorithms.ahash).toHaveProperty(key);
+    const bad = runCli([
+      'attack',
+      'evade',
+      '--dataset',
+      sources,
+      '--algo',
+      'colorhash',
+      '--mode',
+      'whitebox',
+      '--out',
+      join(scratch.dir, 'x'),
+      '--store',
+      store,
+    ]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^scanlab: colorhash has no white-box form/);
+  });
+});
