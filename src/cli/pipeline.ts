@@ -119,7 +119,7 @@ export function registerPipelineCommand(program: Command): void {
       .option('--manifest <file>', 'CSV with photo,account columns instead of --accounts')
       .option('--account-threshold <n>', 'tpsi-ad: matches per account before anything is revealed', '30')
       .option('--synthetic-rate <s>', 'tpsi-ad: probability of a synthetic voucher', '0.02')
-      .option('--ad-bytes <n>', 'tpsi-ad: associated-data bytes per voucher (message id + derivative)', '2048')
+      .option('--ad-bytes <n>', 'tpsi-ad: associated-data bytes per voucher (message id + derivative)', '1024')
       .option('--fpr <p>', 'oprf-membership: target false-positive rate of the filter', '1e-6')
       .option('--recipients <n>', 'recipients per message (one envelope each)', '1')
       .option('--seed <n>', 'seed of the message ids (keys and coins always come from the system CSPRNG)', '1')

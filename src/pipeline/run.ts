@@ -49,7 +49,7 @@ export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
   group: 'ristretto255',
   backend: 'sodium',
   falsePositiveRate: 1e-6,
-  adBytes: 2048,
+  adBytes: 1024,
 };
 
 export interface PipelinePhoto {

@@ -3,15 +3,19 @@
 import type { SectionContributor } from './context.js';
 import { fprContributor } from './sections/fpr.js';
 import { methodsContributor } from './sections/methods.js';
+import { pipelineContributor } from './sections/pipeline.js';
 import { populationContributor } from './sections/population.js';
 import { robustnessContributor } from './sections/robustness.js';
 import { rocContributor } from './sections/roc.js';
+import { simulationContributor } from './sections/simulation.js';
 
 export const REPORT_CONTRIBUTORS: readonly SectionContributor[] = Object.freeze([
   robustnessContributor,
   fprContributor,
   rocContributor,
   populationContributor,
+  pipelineContributor,
+  simulationContributor,
   // Keep methods last: it lists every run, including those no other contributor covers.
   methodsContributor,
 ]);

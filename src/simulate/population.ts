@@ -47,8 +47,8 @@ export interface PopulationConfig {
 
 export const DEFAULT_SERVER_COST: ServerCostModel = {
   matcherMsPerVoucher: 1,
-  addedBytesPerPhoto: 2700,
-  source: 'defaults (about tpsi-ad on libsodium with a 2 KiB ad; measure yours with scanlab pipeline run)',
+  addedBytesPerPhoto: 1600,
+  source: 'defaults (about tpsi-ad on libsodium with a 1 KiB ad; measure yours with scanlab pipeline run)',
 };
 
 export interface DetectionBin {
@@ -137,8 +137,11 @@ function accountTail(tEff: number, n: number, p: number, rho: number): number {
 
 const CELLS = 4096;
 
-/** The analytic rate: E_n[tail(n)] by the midpoint rule over count quantiles, with lower/upper sums as a bracket. */
-function analyticRate(
+/**
+ * The analytic false-flag rate: E_n[P[false matches ≥ ⌈t/b⌉]] by the midpoint rule over count quantiles, with the
+ * lower and upper Riemann sums as a bracket; `p` is the effective per-photo probability (see effectivePhotoFpr).
+ */
+export function analyticRate(
   d: CountDistribution,
   tEff: number,
   p: number,
