@@ -161,7 +161,7 @@ describe('false-positive experiment', () => {
       store,
       jobs: 1,
     });
-    expect(summary.duplicates).toEqual([{ a: 's0', b: 'zcopy', kind: 'exact' }]);
+    expect(summary.duplicates).toEqual([{ a: 's0.png', b: 'zcopy.png', kind: 'exact' }]);
     // 8 items in 7 groups: C(8,2) = 28 pairs, less the one within the group, = 27 cross-group pairs, less 1 duplicate.
     expect(summary.algos.phash!.population).toBe(27);
     expect(summary.algos.phash!.counts.reduce((a, b) => a + b, 0)).toBe(26);
