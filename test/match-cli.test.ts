@@ -82,7 +82,17 @@ describe('scanlab index build and match', () => {
     const r = runCli(['index', 'build', '--algo', 'blockhash', '--in', bad, '--out', join(dir, 'bad.scanidx')]);
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(`scanlab: ${bad}:3: blockhash hash must have 64 hex digits, got 62\n`);
-    const skip = runCli(['match', '--db', bad, '--algo', 'blockhash', '--skip-invalid', '--max-distance', '0', queryPath]);
+    const skip = runCli([
+      'match',
+      '--db',
+      bad,
+      '--algo',
+      'blockhash',
+      '--skip-invalid',
+      '--max-distance',
+      '0',
+      queryPath,
+    ]);
     expect(skip.status).toBe(0);
     expect(skip.stderr).toBe(
       `scanlab: skipped 1 invalid row (first: ${bad}:3: blockhash hash must have 64 hex digits, got 62)\n`,
@@ -112,7 +122,7 @@ describe('scanlab index build and match', () => {
     const noAlgo = runCli(['match', '--db', listPath, queryPath]);
     expect([noAlgo.status, noAlgo.stderr]).toEqual([
       1,
-      `scanlab: ${listPath} is a hash list: its algorithm must be given\n`,
+      `scanlab: ${listPath} is a hash list without an algo column: its algorithm must be given\n`,
     ]);
     const noDb = runCli(['match', queryPath]);
     expect(noDb.status).toBe(2);

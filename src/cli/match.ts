@@ -159,7 +159,10 @@ export function registerMatchCommand(program: Command): void {
     )
     .argument('<queries...>', 'image files, folders, or CSV files written by `scanlab hash`')
     .requiredOption('--db <file>', 'an index built by `scanlab index build`, or a hash list (CSV, text or JSONL)')
-    .option('--algo <id>', 'algorithm of a hash-list database, e.g. pdq (an index file records its own)')
+    .option(
+      '--algo <id>',
+      "algorithm of a hash-list database, e.g. pdq (default: the list's algo column; an index records its own)",
+    )
     .option('--bits <n>', 'bit length of the hashes, for algorithms scanlab does not compute itself')
     .option('--in-format <fmt>', 'format of a hash-list database: csv, text or jsonl (default: from the extension)')
     .option('--max-distance <n>', 'largest Hamming distance that matches (default: the one the index was built for)')

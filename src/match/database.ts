@@ -3,11 +3,14 @@ import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { MatchError } from './errors.js';
 import { INDEX_EXTENSION, loadIndex, looksLikeIndex } from './index-file.js';
-import { readHashList, type InvalidRow, type HashListFormat } from './list-read.js';
+import { csvListAlgorithm, formatFromPath, readHashList, type InvalidRow, type HashListFormat } from './list-read.js';
 import { buildIndex, type MatchIndex } from './match-index.js';
 
 export interface OpenDatabaseOptions {
-  /** The algorithm of a hash list (an index file records its own; if given, it must agree). */
+  /**
+   * The algorithm of a hash list (an index file records its own; if given, it must agree). Without it, a CSV list's
+   * `algo` column names it (its first row's value; rows of other algorithms are left out).
+   */
   algo?: string;
   nbits?: number;
   format?: HashListFormat;
@@ -67,12 +70,14 @@ export async function openDatabase(path: string, options: OpenDatabaseOptions): 
     }
     return { index, invalid: [] };
   }
-  if (options.algo === undefined)
-    throw new MatchError('argument', `${path} is a hash list: its algorithm must be given`);
+  const format = options.format ?? formatFromPath(path);
+  const algo = options.algo ?? (format === 'csv' ? await csvListAlgorithm(path) : undefined);
+  if (algo === undefined)
+    throw new MatchError('argument', `${path} is a hash list without an algo column: its algorithm must be given`);
   const { list, invalid } = await readHashList(path, {
-    algo: options.algo,
+    algo,
     nbits: options.nbits,
-    format: options.format,
+    format,
     skipInvalid: options.skipInvalid,
   });
   return { index: buildIndex(list, { radius: options.radius }), invalid };

@@ -179,6 +179,8 @@ async function readCsv(
   let hashCol = -1;
   let idCol = -1;
   let algoCol = -1;
+  let rowsOfAlgo = 0;
+  const otherAlgos = new Set<string>();
   for await (const { text, line } of csvRecords(lines)) {
     if (text.trim() === '') continue;
     let fields: string[];
@@ -196,7 +198,8 @@ async function readCsv(
       if (duplicate !== undefined)
         throw new MatchError('format', `${file}:${line}: column "${duplicate}" appears twice in the header`);
       hashCol = header.indexOf('hash');
-      idCol = header.indexOf('id');
+      // `scanlab hash` output names its rows by their `file` column.
+      idCol = header.includes('id') ? header.indexOf('id') : header.indexOf('file');
       algoCol = header.indexOf('algo');
       if (hashCol < 0)
         throw new MatchError(
@@ -209,10 +212,13 @@ async function readCsv(
       acc.reject(line, `expected ${header.length} fields, got ${fields.length}`);
       continue;
     }
-    if (algoCol >= 0 && fields[algoCol]!.trim() !== algo) {
-      acc.reject(line, `algorithm "${fields[algoCol]!.trim()}" where ${algo} was expected`);
+    const rowAlgo = algoCol >= 0 ? fields[algoCol]!.trim() : algo;
+    if (rowAlgo !== algo) {
+      // A list may hold several algorithms (as `scanlab hash --algo pdq,phash` writes): take the one asked for.
+      otherAlgos.add(rowAlgo);
       continue;
     }
+    rowsOfAlgo++;
     const metadata = new Map<string, string>();
     header.forEach((name, i) => {
       if (i !== hashCol && i !== idCol && i !== algoCol) metadata.set(name, fields[i]!);
@@ -221,6 +227,30 @@ async function readCsv(
   }
   if (header === null)
     throw new MatchError('format', `${file}: empty CSV file, expected a header with a "hash" column`);
+  if (rowsOfAlgo === 0 && otherAlgos.size > 0)
+    throw new MatchError('format', `${file}: no ${algo} rows (the list holds ${[...otherAlgos].sort().join(', ')})`);
+}
+
+/** The algorithm in the first data row's `algo` column of a CSV hash list, or undefined without such a column. */
+export async function csvListAlgorithm(path: string): Promise<string | undefined> {
+  let algoCol: number | null = null;
+  for await (const { text } of csvRecords(readLines(path))) {
+    if (text.trim() === '') continue;
+    let fields: string[];
+    try {
+      fields = parseCsvRecord(text);
+    } catch {
+      return undefined;
+    }
+    if (algoCol === null) {
+      algoCol = fields.map((f) => f.trim()).indexOf('algo');
+      if (algoCol < 0) return undefined;
+      continue;
+    }
+    const algo = fields[algoCol]?.trim();
+    if (algo) return algo;
+  }
+  return undefined;
 }
 
 /** Reads a hash list, validating each row; invalid rows fail the read with file:line, or are skipped and listed. */
