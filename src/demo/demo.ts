@@ -9,17 +9,18 @@ import { loadDataset } from '../dataset/load.js';
 import { samplePath } from '../dataset/sample.js';
 import { fprConfig, runFpr } from '../eval/fpr.js';
 import { robustnessConfig, runRobustness } from '../eval/robustness.js';
-import type { RunRecord, RunStore } from '../eval/store.js';
+import { DEFAULT_STORE, type RunRecord, type RunStore } from '../eval/store.js';
 import { hashFiles } from '../hash/batch.js';
+import { builtinAlgorithms } from '../hash/registry.js';
 import { CSV_HEADER, formatRow } from '../hash/row-format.js';
 import { buildReport } from '../report/build.js';
 import { loadReportInputs } from '../report/inputs.js';
 import { writeReport } from '../report/write.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
-export const DEMO_ALGOS: readonly string[] = ['ahash', 'dhash', 'phash', 'whash', 'colorhash', 'blockhash', 'pdq'];
+export const DEMO_ALGOS: readonly string[] = builtinAlgorithms();
 export const DEMO_SEED = 1;
-export const DEMO_STORE_NAME = 'scanlab-runs.sqlite';
+export const DEMO_STORE_NAME = DEFAULT_STORE;
 
 export type DemoStage = 'hash' | 'fpr' | 'robustness' | 'report';
 

@@ -1,10 +1,11 @@
 // Operating thresholds: the distance at or below which two hashes of an algorithm are called a match.
 // Defaults are conventions from the literature and reference tools; every command lets the user set its own.
+import { PDQ_DEFAULT_MATCH_THRESHOLD } from '../hash/pdq/match.js';
 import { getHasher } from '../hash/registry.js';
 
 const DEFAULTS: Record<string, number> = {
   // ThreatExchange's PDQ matching threshold (pdq/README: 31 of 256 bits).
-  pdq: 31,
+  pdq: PDQ_DEFAULT_MATCH_THRESHOLD,
   // For 64-bit imagehash-family hashes, 10 bits (about 15%) is the threshold most often used in published comparisons.
   ahash: 10,
   dhash: 10,

@@ -11,6 +11,8 @@ import { HashError, type Hasher } from './types.js';
 
 interface AlgorithmEntry {
   readonly summary: string;
+  /** The spec must carry a parameter (`neural:CARD`), so the algorithm is not part of the default set. */
+  readonly requiresParam?: boolean;
   /** Builds the hasher; `param` is the text after the first ':' in the spec, if any. */
   readonly create: (param: string | undefined) => Hasher;
 }
@@ -28,24 +30,6 @@ export function intParam(spec: string, param: string | undefined, fallback: numb
 }
 
 const ALGORITHMS: ReadonlyMap<string, AlgorithmEntry> = new Map<string, AlgorithmEntry>([
-  [
-    'blockhash',
-    {
-      summary: 'blockhash-core bmvbhash, 16 blocks per side (256 bits); blockhash:N for N per side',
-      create: (p) => blockhash(intParam('blockhash', p, 16)),
-    },
-  ],
-  [
-    'pdq',
-    {
-      summary:
-        'Meta ThreatExchange PDQ (256 bits + quality 0-100), bit-exact with the C++ reference; 8 dihedral variants',
-      create: (p) => {
-        if (p !== undefined) throw new HashError(`algorithm "pdq" takes no parameter, got "pdq:${p}"`);
-        return pdq();
-      },
-    },
-  ],
   [
     'ahash',
     {
@@ -87,8 +71,27 @@ const ALGORITHMS: ReadonlyMap<string, AlgorithmEntry> = new Map<string, Algorith
     },
   ],
   [
+    'blockhash',
+    {
+      summary: 'blockhash-core bmvbhash, 16 blocks per side (256 bits); blockhash:N for N per side',
+      create: (p) => blockhash(intParam('blockhash', p, 16)),
+    },
+  ],
+  [
+    'pdq',
+    {
+      summary:
+        'Meta ThreatExchange PDQ (256 bits + quality 0-100), bit-exact with the C++ reference; 8 dihedral variants',
+      create: (p) => {
+        if (p !== undefined) throw new HashError(`algorithm "pdq" takes no parameter, got "pdq:${p}"`);
+        return pdq();
+      },
+    },
+  ],
+  [
     'neural',
     {
+      requiresParam: true,
       summary:
         'learned hash from an ONNX model and its model card: neural:models/NAME.json (e.g. models/scanlab-tiny.json; NeuralHash via models/neuralhash.template.json)',
       create: (p) => {
@@ -99,6 +102,14 @@ const ALGORITHMS: ReadonlyMap<string, AlgorithmEntry> = new Map<string, Algorith
     },
   ],
 ]);
+
+/**
+ * The algorithms that need no parameter, in registry order (the imagehash family, blockhash, PDQ): the default set of
+ * `bench` and the demo.
+ */
+export function builtinAlgorithms(): string[] {
+  return [...ALGORITHMS].filter(([, e]) => e.requiresParam !== true).map(([id]) => id);
+}
 
 /** Every registered algorithm id with a one-line summary. */
 export function listAlgorithms(): { id: string; summary: string }[] {
