@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSyntheticDataset } from '../src/dataset/synthetic.js';
 import { exportRows } from '../src/eval/export.js';
+import { fprConfig, runFpr } from '../src/eval/fpr.js';
 import { mergeRuns } from '../src/eval/merge.js';
 import { robustnessConfig, runRobustness } from '../src/eval/robustness.js';
 import { RunStore } from '../src/eval/store.js';
@@ -154,5 +155,49 @@ describe('scanlab bench robustness --shard and scanlab runs merge, as separate p
     const bad = runCli([...common, '--store', join(scratch.dir, 'bad.sqlite'), '--shard', '3/3']);
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('merging shards of an FPR run (blocks of the pair matrix)', () => {
+  const fpr = () => fprConfig({ dataset: dataDir, algos: ['ahash', 'pdq'], seed: 7 });
+  const histogramCsv = (store: RunStore, id: string) =>
+    exportRows(store, id, 'histogram')
+      .rows.map(({ run: _run, ...r }) => JSON.stringify(r))
+      .join('\n');
+
+  it.each([1, 3, 8])('%i shards: the merged histogram equals the unsharded one exactly', async (count) => {
+    const whole = RunStore.open(join(scratch.dir, `fpr-whole-${count}.sqlite`));
+    const reference = await runFpr(fpr(), { store: whole });
+    const shards = [];
+    for (let index = 0; index < count; index++) {
+      const store = RunStore.open(join(scratch.dir, `fpr-s${count}-${index}.sqlite`));
+      await runFpr(fpr(), { store, shard: { index, count } });
+      shards.push(store);
+    }
+    const into = RunStore.open(join(scratch.dir, `fpr-merged-${count}.sqlite`));
+    const report = await mergeRuns(shards, into);
+    expect(report.complete).toBe(true);
+    expect(histogramCsv(into, report.run.id)).toBe(histogramCsv(whole, reference.run.id));
+    const summary = into.getArtifact<typeof reference.summary>(report.run.id, 'summary')!;
+    for (const algo of ['ahash', 'pdq'])
+      expect(summary.algos[algo]!.counts).toEqual(reference.summary.algos[algo]!.counts);
+    const again = await mergeRuns(shards, into);
+    expect(again.rowsAdded).toBe(0);
+    expect(histogramCsv(into, report.run.id)).toBe(histogramCsv(whole, reference.run.id));
+    for (const s of [whole, into, ...shards]) s.close();
+  });
+
+  it('a shard stores only its own blocks; a resumed shard computes nothing twice', async () => {
+    const store = RunStore.open(join(scratch.dir, 'fpr-one-shard.sqlite'));
+    const first = await runFpr(fpr(), { store, shard: { index: 1, count: 3 } });
+    const keys = store.resultKeys(first.run.id, 'pairs:pdq');
+    expect([...keys].every((k) => Number(k.split('/')[0]) % 3 === 1)).toBe(true);
+    const before = store.getResults(first.run.id, 'pairs:pdq');
+    await runFpr(undefined, { store, resume: first.run.id, shard: { index: 1, count: 3 } });
+    expect(store.getResults(first.run.id, 'pairs:pdq')).toEqual(before);
+    await expect(runFpr(undefined, { store, resume: first.run.id, shard: { index: 0, count: 3 } })).rejects.toThrow(
+      /is shard 1\/3/,
+    );
+    store.close();
   });
 });

@@ -7,7 +7,6 @@ import { clopperPearson } from '../eval/binomial.js';
 import { robustnessConfig, runRobustness } from '../eval/robustness.js';
 import type { RobustnessSummary } from '../eval/robustness-summary.js';
 import { RunStore } from '../eval/store.js';
-import { builtinAlgorithms } from '../hash/registry.js';
 import { parseTransformList } from '../transform/defaults.js';
 import { thresholdFor } from '../eval/thresholds.js';
 import { describeFailures, type FailedItem } from '../eval/failed-items.js';
@@ -19,7 +18,7 @@ import { addStoreOption } from './store-option.js';
 import { addShardOption, shardFromOption } from './shard-option.js';
 import { formatTable } from '../util/table.js';
 
-export const DEFAULT_BENCH_ALGOS = builtinAlgorithms();
+export const DEFAULT_BENCH_ALGOS = ['ahash', 'dhash', 'phash', 'whash', 'colorhash', 'blockhash', 'pdq'];
 
 interface CommonOptions {
   dataset?: string;
@@ -163,6 +162,7 @@ async function fprCommand(o: CommonOptions & { maxPairs?: string; keepDuplicates
       name: o.name,
       jobs,
       resume: o.resume,
+      shard: shardFromOption(o.shard),
       onProgress: (d, t) => progress.update(d, t),
     });
     progress.finish();
@@ -217,7 +217,9 @@ export function registerBenchCommand(program: Command): void {
       'transform specs separated by commas or spaces, "default" for the standard set (see docs/transforms.md)',
     )
     .action(runAction(robustnessCommand));
-  common(bench.command('fpr').description('distances between all (or a sample of) pairs of unrelated images'))
+  addShardOption(
+    common(bench.command('fpr').description('distances between all (or a sample of) pairs of unrelated images')),
+  )
     .option('--max-pairs <n>', 'enumerate all pairs up to N, sample N above (default 5000000)')
     .option('--keep-duplicates', 'keep pairs of duplicate images across groups (default: leave them out)')
     .action(runAction(fprCommand));

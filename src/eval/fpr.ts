@@ -7,7 +7,7 @@ import { siblingModule } from '../util/worker-pool.js';
 import type { Hash } from '../hash/types.js';
 import { dofOrProblem, type DofFit } from './dof-fit.js';
 import { failedHashItems, type FailedItem } from './failed-items.js';
-import { completeRun, prepareRun, type ExperimentOptions } from './experiment.js';
+import { completeRun, prepareRun, storedShard, type ExperimentOptions } from './experiment.js';
 import { hashUnit, type HashUnitInput, type HashUnitResult } from './hash-unit.js';
 import { IMAGE_HISTOGRAM_LIMIT, imageHistograms, type ImageHistograms } from './image-histograms.js';
 import { groupHashes } from './pair-distances.js';
@@ -109,6 +109,7 @@ export async function runFpr(
   const { store } = options;
   return completeRun(store, run.id, async () => {
     const hashers = createHashers(cfg.algos);
+    const shard = storedShard(store, run.id);
     const inputs: HashUnitInput[] = dataset.items.map((i) => ({ id: i.id, path: i.path }));
     const digestOf = new Map(dataset.items.map((item, k) => [item.id, digests[k]!]));
     const flattenAlpha = cfg.flattenAlpha ?? undefined;
@@ -162,6 +163,7 @@ export async function runFpr(
         seed: cfg.seed,
         jobs: options.jobs,
         exclude,
+        blocks: { store, runId: run.id, table: `pairs:${hasher.id}`, shard },
       });
       summary.algos[hasher.id] = {
         ...hist,

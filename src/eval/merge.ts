@@ -7,6 +7,7 @@ import { loadDataset } from '../dataset/load.js';
 import type { Dataset } from '../dataset/types.js';
 import type { Shard } from '../util/shard.js';
 import { SHARD_ARTIFACT, storedShard } from './experiment.js';
+import { runFpr } from './fpr.js';
 import { storeRobustnessSummary, type RobustnessConfig } from './robustness.js';
 import { StoreError, type RunRecord, type RunStore } from './store.js';
 
@@ -16,6 +17,11 @@ export type Resummarise = (store: RunStore, run: RunRecord, dataset: Dataset) =>
 export const RESUMMARISERS: Record<string, Resummarise> = {
   robustness: (store, run, dataset) => {
     storeRobustnessSummary(store, run.id, run.config as RobustnessConfig, dataset);
+  },
+  // Every shard hashed every image and stored its blocks of the pair matrix: resuming the merged run as a whole
+  // finds all of it stored, adds the blocks and summarises.
+  fpr: async (store, run) => {
+    await runFpr(undefined, { store, resume: run.id });
   },
 };
 
@@ -154,7 +160,8 @@ export async function mergeRuns(sources: readonly RunStore[], into: RunStore): P
   const covered = shards.filter((s) => s.status === 'done').map((s) => s.index);
   const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !covered.includes(i));
   const merged = into.getRun(target.id);
-  await RESUMMARISERS[merged.kind]!(into, merged, await checkedDataset(merged));
+  // A partial merge has no summary: an FPR summary would need the missing shards' blocks of the pair matrix.
+  if (missing.length === 0) await RESUMMARISERS[merged.kind]!(into, merged, await checkedDataset(merged));
   into.setStatus(target.id, missing.length === 0 ? 'done' : 'running');
   return { run: into.getRun(target.id), count, covered, missing, rowsAdded, complete: missing.length === 0 };
 }

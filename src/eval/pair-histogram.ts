@@ -1,6 +1,7 @@
 // The unrelated-pair histogram of one algorithm: all cross-group pairs (split across workers) or a seeded sample,
 // less the pairs flagged as duplicates.
 import { orderedPool, siblingModule } from '../util/worker-pool.js';
+import { blockedAllPairs, type PairBlockTarget } from './pair-blocks.js';
 import {
   allPairsHistogram,
   balancedRanges,
@@ -25,6 +26,8 @@ export interface PairHistogramOptions {
   readonly jobs?: number;
   /** Row index pairs to leave out (known duplicates across groups). */
   readonly exclude?: readonly (readonly [number, number])[];
+  /** Store the all-pairs histogram in the run as blocks (resumable, shardable) instead of computing it in one go. */
+  readonly blocks?: PairBlockTarget;
 }
 
 /** Runs the all-pairs kernel over balanced row ranges in `jobs` workers and adds the histograms. */
@@ -49,6 +52,13 @@ export async function unrelatedPairHistogram(
   const nbits = hashes.packed.nbits;
   const population = crossGroupPairCount(hashes);
   const exclude = options.exclude ?? [];
+  if (population <= options.maxPairs && options.blocks) {
+    const { counts, covered } = await blockedAllPairs(hashes, options.blocks, options.jobs ?? 1);
+    const inCovered = (row: number): boolean => covered.some(([from, to]) => row >= from && row < to);
+    const dropped = exclude.filter(([i, j]) => inCovered(Math.min(i, j)));
+    for (const [i, j] of dropped) counts[rowDistance(hashes, i, j)]!--;
+    return { nbits, counts, population, sampled: false, excluded: dropped.length };
+  }
   if (population <= options.maxPairs) {
     const counts = await parallelAllPairs(hashes, options.jobs ?? 1);
     for (const [i, j] of exclude) counts[rowDistance(hashes, i, j)]!--;
