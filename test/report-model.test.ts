@@ -168,8 +168,11 @@ describe('report model', () => {
 
   it('population: per-photo and per-account probabilities follow from the FPR interval by the binomial formulas', () => {
     const measured = table(section(report, 'population'), 'population-measured');
-    // Rows whose interval spans nearly [0, 1] at every t are collapsed into the note, one scenario each.
-    const collapsed = (measured.notes ?? []).join(' ').match(/\(D = /g)?.length ?? 0;
+    // Rows whose interval spans nearly [0, 1] at every t are collapsed into the note.
+    const note = (measured.notes ?? []).join(' ');
+    const collapsed =
+      (note.match(/D = /g)?.length ?? 0) +
+      [...note.matchAll(/\(all (\d+) scenarios\)/g)].reduce((s, m) => s + Number(m[1]), 0);
     expect(measured.rows.length + collapsed).toBe(FIXTURE_ALGOS.length * 2);
     expect(measured.rows.length).toBeGreaterThan(0);
     const photo = (f: number): number => 1 - (1 - f) ** 100;

@@ -17,6 +17,25 @@ interface ReportCommandOptions {
   format: string;
   thresholds?: string;
   title?: string;
+  dbSize?: string;
+  photosPerYear?: string;
+  accountThreshold?: string;
+  correlation?: string;
+}
+
+/** A comma-separated list of numbers for a scenario option; each must pass `ok`. */
+function numberList(
+  name: string,
+  text: string | undefined,
+  ok: (x: number) => boolean,
+  what: string,
+): number[] | undefined {
+  if (text === undefined) return undefined;
+  return parseList(text).map((item) => {
+    const x = Number(item);
+    if (!Number.isFinite(x) || !ok(x)) throw new UsageError(`--${name} takes ${what}, not "${item}"`);
+    return x;
+  });
 }
 
 export function parseFormats(text: string): ReportFormat[] {
@@ -40,7 +59,24 @@ async function reportCommand(refs: string[], o: ReportCommandOptions): Promise<v
   try {
     const inputs = await loadReportInputs(store, refs);
     const outDir = o.out ?? join('reports', inputs[0]!.run.id);
-    const report = buildReport(inputs, { thresholds, title: o.title });
+    const report = buildReport(inputs, {
+      thresholds,
+      title: o.title,
+      dbSizes: numberList('db-size', o.dbSize, (x) => x >= 1, 'database sizes ≥ 1, e.g. 1e6,5e7'),
+      photoVolumes: numberList(
+        'photos-per-year',
+        o.photosPerYear,
+        (x) => Number.isInteger(x) && x >= 1,
+        'positive integers',
+      ),
+      accountThresholds: numberList(
+        'account-threshold',
+        o.accountThreshold,
+        (x) => Number.isInteger(x) && x >= 1,
+        'positive integers',
+      ),
+      correlations: numberList('correlation', o.correlation, (x) => x >= 0 && x < 1, 'correlations in [0, 1)'),
+    });
     for (const i of inputs) {
       if (i.artifacts.summary === undefined)
         process.stderr.write(
@@ -68,5 +104,9 @@ export function registerReportCommand(program: Command): void {
       "operating thresholds (Hamming distances), e.g. pdq=31,phash=8 (default: each algorithm's standard threshold)",
     )
     .option('--title <text>', 'report title')
+    .option('--db-size <list>', 'database sizes D for the population tables (default 1e6,1e7,1e8)')
+    .option('--photos-per-year <list>', 'photos per account per year n (default 1000,10000)')
+    .option('--account-threshold <list>', 'account thresholds t tabulated (default 1,3,10,30)')
+    .option('--correlation <list>', 'intra-account correlations ρ of false matches (default 0: independent photos)')
     .action(runAction(reportCommand));
 }

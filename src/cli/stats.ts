@@ -40,8 +40,9 @@ function positive(name: string, text: string | undefined, integer: boolean): num
 
 const sci = (x: number): string => (x === 0 ? '0' : x >= 0.001 ? x.toPrecision(3) : x.toExponential(2));
 
+/** An estimate with its interval; with no event seen, only its upper bound (a "0" is never a point estimate). */
 const interval = (e: { estimate: number; lower: number; upper: number }): string =>
-  `${sci(e.estimate)} [${sci(e.lower)}, ${sci(e.upper)}]`;
+  e.estimate === 0 ? `≤ ${sci(e.upper)} (none seen)` : `${sci(e.estimate)} [${sci(e.lower)}, ${sci(e.upper)}]`;
 
 export function formatPopulation(r: PopulationReport): string {
   const rho = r.correlation ?? 0;

@@ -22,7 +22,7 @@ export interface TailModel {
 export const TAIL_MODEL_ASSUMPTIONS: Record<TailModelId, string> = {
   'dof-binomial': DOF_ASSUMPTION,
   'beta-binomial':
-    'each unrelated pair flips its bits with its own probability q ~ Beta (a mixture over pairs and images), all nbits bits independent given q; mean and variance matched to the sample: same first two moments as the DoF binomial, heavier tails',
+    'each unrelated pair flips its bits with its own probability q ~ Beta (a mixture over pairs and images), all nbits bits independent given q; mean and variance matched to the sample: the same first two moments as the DoF binomial, a different tail',
   'image-mixture':
     "a mixture over images: each image has its own effective-DoF binomial (mean and spread of its own unrelated pairs), and FPR is the pair-weighted average of the images' tails, so images that sit close to many others (flat, dark, low-detail) carry the tail",
   'lower-tail-power':

@@ -54,6 +54,9 @@ export function populationScenarios(summary: FprSummary, options: ResolvedReport
   return out;
 }
 
+/** Probabilities at or above this are shown as "certain" (rows of them collapse into a note). */
+const CERTAIN = 0.999;
+
 /** An interval that spans (nearly) everything: the sample says nothing about this scenario. */
 const uninformative = (e: Estimate): boolean => e.lower <= 1e-6 && e.upper >= 0.5;
 
@@ -109,8 +112,9 @@ function populationSection(
     ...ts.map((t) => ({ key: `t${t}`, label: `P(flag) per year, t = ${t}${models ? ' (band)' : ''}`, numeric: true })),
   ];
   const measuredRows: TableRow[] = [];
-  const collapsed: string[] = [];
   const modelRows: TableRow[] = [];
+  const measuredLeftOut = { nothing: [] as PopulationScenario[], certain: [] as PopulationScenario[] };
+  const modelLeftOut = { certain: [] as PopulationScenario[] };
   for (const s of scenarios) {
     const first = s.tabulated[0] ?? s.byAccountThreshold[0]!;
     const scenario: Cell[] = [
@@ -118,10 +122,8 @@ function populationSection(
       numberCell(s.photosPerYear, formatCount(s.photosPerYear)),
       numberCell(s.correlation, String(s.correlation)),
     ];
-    if (s.tabulated.every((r) => uninformative(r.perAccount)))
-      collapsed.push(
-        `${s.algo} (D = ${formatCount(s.dbSize)}, n = ${formatCount(s.photosPerYear)}, ρ = ${s.correlation})`,
-      );
+    if (s.tabulated.every((r) => uninformative(r.perAccount))) measuredLeftOut.nothing.push(s);
+    else if (s.tabulated.every((r) => r.perAccount.lower >= CERTAIN)) measuredLeftOut.certain.push(s);
     else
       measuredRows.push({
         runIds,
@@ -135,27 +137,47 @@ function populationSection(
         ],
       });
     const x = first.extrapolation;
-    if (x) {
-      const validated = x.validation.models.length > 0;
-      modelRows.push({
-        runIds,
-        cells: [
-          textCell(s.algo),
-          numberCell(first.threshold),
-          {
-            text: `${bandText(x.fpr.log10Lower, x.fpr.log10Upper)}${validated ? '' : ' (not validated)'}`,
-            value: { log10Lower: x.fpr.log10Lower, log10Upper: x.fpr.log10Upper },
-          },
-          ...scenario,
-          ...s.tabulated.map((r) =>
-            r.extrapolation
-              ? bandCell(r.extrapolation.log10PerAccount[0], r.extrapolation.log10PerAccount[1])
-              : emptyCell(),
-          ),
-        ],
-      });
+    if (!x) continue;
+    if (s.tabulated.every((r) => (r.extrapolation?.log10PerAccount[0] ?? -Infinity) >= Math.log10(CERTAIN))) {
+      modelLeftOut.certain.push(s);
+      continue;
     }
+    const validated = x.validation.models.length > 0;
+    modelRows.push({
+      runIds,
+      cells: [
+        textCell(s.algo),
+        numberCell(first.threshold),
+        {
+          text: `${bandText(x.fpr.log10Lower, x.fpr.log10Upper)}${validated ? '' : ' (not validated)'}`,
+          value: { log10Lower: x.fpr.log10Lower, log10Upper: x.fpr.log10Upper },
+        },
+        ...scenario,
+        ...s.tabulated.map((r) =>
+          r.extrapolation
+            ? bandCell(r.extrapolation.log10PerAccount[0], r.extrapolation.log10PerAccount[1])
+            : emptyCell(),
+        ),
+      ],
+    });
   }
+  /** Scenarios left out of a table, per algorithm: "pdq (all 6 scenarios)" or the scenarios themselves. */
+  const leftOut = (what: string, list: readonly PopulationScenario[]): string[] =>
+    list.length === 0
+      ? []
+      : [
+          `Left out because ${what}: ` +
+            [...new Set(list.map((c) => c.algo))]
+              .map((algo) => {
+                const mine = list.filter((c) => c.algo === algo);
+                const all = scenarios.filter((c) => c.algo === algo).length;
+                return mine.length === all
+                  ? `${algo} (all ${all} scenarios)`
+                  : `${algo} (${mine.map((c) => `D = ${formatCount(c.dbSize)}, n = ${formatCount(c.photosPerYear)}, ρ = ${c.correlation}`).join('; ')})`;
+              })
+              .join(', ') +
+            '.',
+        ];
   const validationRows: TableRow[] = [];
   const seen = new Set<string>();
   for (const s of scenarios) {
@@ -196,6 +218,31 @@ function populationSection(
   const rho0 = options.correlations[0] ?? 0;
   const anyCorrelation = options.correlations.some((r) => r > 0);
   const clustered = scenarios.some((s) => s.byAccountThreshold[0]?.fprClustered);
+  const measuredNotes = [
+    ...leftOut(
+      'the measured interval spans nearly [0, 1] at every t (the sample says nothing there; see the model band)',
+      measuredLeftOut.nothing,
+    ),
+    ...leftOut(
+      `every tabulated t is flagged with probability ≥ ${CERTAIN} even at the interval's lower end`,
+      measuredLeftOut.certain,
+    ),
+  ];
+  const measuredBlock: Block =
+    measuredRows.length > 0
+      ? {
+          kind: 'table',
+          id: `${id}-measured`,
+          caption: 'Per-photo and per-account false-flag probabilities from the measured FPR, with 95% intervals',
+          runIds,
+          columns: head(false),
+          rows: measuredRows,
+          notes: measuredNotes,
+        }
+      : {
+          kind: 'text',
+          paragraphs: ['No scenario has a measured per-account probability worth a table row.', ...measuredNotes],
+        };
   const blocks: Block[] = [
     {
       kind: 'text',
@@ -237,21 +284,9 @@ function populationSection(
         );
       return accountFlagChart(`${id}-accounts-n${n}`, runIds, n, algos, options.dbSizes, points);
     }),
-    {
-      kind: 'table',
-      id: `${id}-measured`,
-      caption: 'Per-photo and per-account false-flag probabilities from the measured FPR, with 95% intervals',
-      runIds,
-      columns: head(false),
-      rows: measuredRows,
-      notes: collapsed.length
-        ? [
-            `Left out because the measured interval spans nearly [0, 1] at every t (the sample says nothing there; see the model band): ${collapsed.join('; ')}.`,
-          ]
-        : [],
-    },
+    measuredBlock,
   ];
-  if (modelRows.length) {
+  if (modelRows.length || modelLeftOut.certain.length) {
     blocks.push(
       {
         kind: 'table',
@@ -261,6 +296,7 @@ function populationSection(
         runIds,
         columns: head(true),
         rows: modelRows,
+        notes: leftOut(`every model gives a probability ≥ ${CERTAIN} at every tabulated t`, modelLeftOut.certain),
       },
       {
         kind: 'table',
