@@ -19,11 +19,6 @@ export function histogramOf(nbits: number, distances: Iterable<number>): Distanc
   return { nbits, counts };
 }
 
-export function mergeHistograms(a: DistanceHistogram, b: DistanceHistogram): DistanceHistogram {
-  if (a.nbits !== b.nbits) throw new RangeError(`cannot merge histograms of ${a.nbits} and ${b.nbits} bits`);
-  return { nbits: a.nbits, counts: a.counts.map((c, i) => c + b.counts[i]!) };
-}
-
 export function total(h: DistanceHistogram): number {
   return h.counts.reduce((s, c) => s + c, 0);
 }

@@ -62,11 +62,6 @@ export function betaInc(x: number, a: number, b: number): number {
   return 1 - (Math.exp(logFront) * betaContinuedFraction(1 - x, b, a)) / b;
 }
 
-/** The complement 1 − I_x(a, b) = I_{1−x}(b, a), computed without cancellation. */
-export function betaIncComplement(x: number, a: number, b: number): number {
-  return betaInc(1 - x, b, a);
-}
-
 /**
  * The x with I_x(a, b) = q: bisection to full double precision, on a log scale below 1e-3 so that tiny
  * quantiles (Clopper–Pearson bounds for rare events) keep their relative precision.

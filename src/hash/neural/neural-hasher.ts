@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { Image } from '../../image/types.js';
 import { packMsbFirst } from '../bits.js';
+import { defineHasher } from '../define.js';
 import type { Hash, Hasher } from '../types.js';
 import { loadModelCard, ModelCardError, type CardBits, type ModelCard } from './card.js';
 import { preprocessBatch } from './preprocess.js';
@@ -74,14 +75,11 @@ export function neuralHasher(
     const values = hashValues(await embedBatch(images), images.length, projection);
     return images.map((_, i) => valuesToHash(id, values, i * card.bits.nbits, card.bits));
   };
-  return {
+  const hasher = defineHasher({
     id,
     nbits: card.bits.nbits,
     decode: { applyExifOrientation: false, applyIccProfile: false },
-    hasQuality: false,
-    card,
-    embedBatch,
-    hashBatch,
-    hash: async (image) => (await hashBatch([image]))[0]!,
-  };
+    hash: async (image: Image) => (await hashBatch([image]))[0]!,
+  });
+  return { ...hasher, card, embedBatch, hashBatch };
 }
