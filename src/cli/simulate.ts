@@ -22,6 +22,7 @@ interface PopulationOptions {
   algo?: string;
   maxDistance?: string;
   dbSize?: string;
+  fprEstimate: string;
   tpr: string;
   knownShare: string;
   knownPerAccount: string;
@@ -126,6 +127,11 @@ export function registerSimulateCommand(program: Command): void {
       .option('--algo <algo>', 'algorithm of the stored runs')
       .option('--max-distance <n>', 'Hamming distance that counts as a match')
       .option('--db-size <n>', 'hashes in the database')
+      .option(
+        '--fpr-estimate <how>',
+        'from --fpr-run: measured (the 95% upper bound when no pair is within τ) or dof-fit (a model)',
+        'measured',
+      )
       .option('--tpr <q>', 'per-image detection rate of known images', '0.9')
       .option('--known-share <f>', 'share of accounts that hold known images', '0')
       .option('--known-per-account <dist>', 'known images per holder (a distribution)', 'fixed:10')

@@ -14,6 +14,7 @@ import { hashFiles } from '../hash/batch.js';
 import { builtinAlgorithms } from '../hash/registry.js';
 import { CSV_HEADER, formatRow } from '../hash/row-format.js';
 import { buildReport } from '../report/build.js';
+import { demoPipeline, demoSimulation } from './pipeline-steps.js';
 import { loadReportInputs } from '../report/inputs.js';
 import { writeReport } from '../report/write.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -167,6 +168,21 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     options,
   );
   log(`${hashes.outcome === 'reused' ? 'reused' : 'wrote'} ${hashes.path}`);
+
+  log(
+    'pipeline: 24 sample photos of 3 accounts through devices, relay, matcher, reviewer and 2 recipients (tpsi-ad, t = 3)',
+  );
+  const pipelineRun = await demoPipeline(
+    store,
+    loaded.items.map((i) => i.path),
+    outDir,
+  );
+  runs.push({ run: pipelineRun, outcome: 'new' });
+  const fprRun = runs.find((r) => r.run.kind === 'fpr');
+  if (fprRun) {
+    log('simulate: 10^6 accounts × one year, per-photo false matches from the FPR run, costs from the pipeline run');
+    runs.push({ run: demoSimulation(store, fprRun.run.id, pipelineRun.id), outcome: 'new' });
+  }
 
   log('writing the report (population-scale estimates, charts, tables)');
   options.onProgress?.('report', 0, 1);

@@ -3,6 +3,7 @@
 // a pipeline run.
 import { clopperPearson } from '../eval/binomial.js';
 import type { FprSummary } from '../eval/fpr.js';
+import { fittedFpr } from '../eval/dof-fit.js';
 import { countAtMost } from '../eval/histogram.js';
 import { perPhotoFalseMatch } from '../eval/population.js';
 import type { RobustnessSummary } from '../eval/robustness-summary.js';
@@ -27,9 +28,15 @@ export interface PhotoFprFromRun {
 }
 
 /**
- * Per-photo false-match probability 1 − (1 − FPR)^D from a stored FPR run at distance τ. With no pair at or below τ
- * the measured rate is no estimate: the upper end of its 95% Clopper–Pearson interval is used (conservative), and the
- * source says so; otherwise the point estimate, with its interval in the source.
+ * How the per-pair FPR at τ is read from an FPR run: measured (point estimate, or the 95% upper bound when no pair is
+ * within τ), or the effective-degrees-of-freedom fit extrapolated to τ (a model, for samples too small to measure).
+ */
+export type FprEstimate = 'measured' | 'dof-fit';
+
+/**
+ * Per-photo false-match probability 1 − (1 − FPR)^D from a stored FPR run at distance τ. Measured: with no pair at or
+ * below τ the rate is no estimate, so the upper end of its 95% Clopper–Pearson interval is used (conservative) and the
+ * source says so; otherwise the point estimate, with its interval in the source. dof-fit: the run's fit at τ.
  */
 export function photoFprFromRun(
   store: RunStore,
@@ -37,6 +44,7 @@ export function photoFprFromRun(
   algo: string,
   maxDistance: number,
   dbSize: number,
+  estimate: FprEstimate = 'measured',
 ): PhotoFprFromRun {
   const { id, summary } = summaryOf<FprSummary>(store, ref, 'fpr');
   const a = summary.algos[algo];
@@ -46,6 +54,15 @@ export function photoFprFromRun(
     );
   const n = a.counts.reduce((s, c) => s + c, 0);
   const k = countAtMost(a, maxDistance);
+  if (estimate === 'dof-fit') {
+    if (!a.dof || !Number.isFinite(a.dof.dof)) throw new SimulationUsageError(`run ${id} has no DoF fit for ${algo}`);
+    const fitted = fittedFpr(a.dof, a.nbits, maxDistance);
+    return {
+      photoFpr: perPhotoFalseMatch(fitted, dbSize),
+      source: `fpr run ${id}, ${algo}: effective-DoF fit (N = ${a.dof.dof.toFixed(1)}) extrapolated to distance ${maxDistance}, per-pair FPR ${fitted.toExponential(2)} — a model, not a measurement (${k} of ${n} pairs within ${maxDistance}); database of ${dbSize}`,
+      pairs: { k, n },
+    };
+  }
   const ci = clopperPearson(k, n);
   const fpr = k === 0 ? ci.upper : ci.estimate;
   const how =
