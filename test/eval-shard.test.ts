@@ -201,3 +201,22 @@ describe('merging shards of an FPR run (blocks of the pair matrix)', () => {
     store.close();
   });
 });
+
+describe('scanlab hash --shard', () => {
+  it('three shards hash every file exactly once, in input order, with the same rows as one process', () => {
+    const args = ['hash', dataDir, '--algo', 'ahash,dhash', '--jobs', '1'];
+    const whole = runCli(args);
+    expect(whole.status, whole.stderr).toBe(0);
+    const [header, ...wholeRows] = whole.stdout.trim().split('\n');
+    const parts = [0, 1, 2].map((i) => runCli([...args, '--shard', `${i}/3`]));
+    for (const p of parts) expect(p.status, p.stderr).toBe(0);
+    const shardRows = parts.map((p) => p.stdout.trim().split('\n'));
+    for (const rows of shardRows) expect(rows[0]).toBe(header);
+    const union = shardRows.flatMap((rows) => rows.slice(1));
+    expect([...union].sort()).toEqual([...wholeRows].sort());
+    for (const rows of shardRows) {
+      const body = rows.slice(1);
+      expect(body).toEqual(wholeRows.filter((r) => body.includes(r)));
+    }
+  });
+});

@@ -8,6 +8,8 @@ import { parseAlgos, parseJobs, parseNumberOption } from './options.js';
 import { withLineOutput } from './output.js';
 import { createProgress } from './progress.js';
 import { runAction } from './run-action.js';
+import { addShardOption, shardFromOption } from './shard-option.js';
+import { itemsOfShard } from '../util/shard.js';
 
 export const DEFAULT_HASH_ALGOS = ['ahash', 'dhash', 'phash', 'whash', 'colorhash', 'blockhash'];
 
@@ -21,6 +23,7 @@ interface HashOptions {
   maxPixels?: string;
   minQuality?: string;
   icc?: boolean;
+  shard?: string;
 }
 
 async function hashCommand(inputs: string[], opts: HashOptions): Promise<void> {
@@ -35,7 +38,10 @@ async function hashCommand(inputs: string[], opts: HashOptions): Promise<void> {
   const minQuality = opts.minQuality === undefined ? undefined : parseNumberOption('--min-quality', opts.minQuality);
   if (minQuality !== undefined && !(Number.isInteger(minQuality) && minQuality >= 0 && minQuality <= 100))
     throw new UsageError(`--min-quality must be an integer from 0 to 100, not "${opts.minQuality}"`);
-  const { files, unreadable } = await walkImages(inputs);
+  const shard = shardFromOption(opts.shard);
+  const walked = await walkImages(inputs);
+  const files = itemsOfShard(walked.files, (f) => f, shard);
+  const unreadable = itemsOfShard(walked.unreadable, (u) => u.path, shard);
   const progress = createProgress('hashing');
   const { failed, rows } = await withLineOutput(opts.out, async (out) => {
     let failed = 0;
@@ -71,8 +77,7 @@ async function hashCommand(inputs: string[], opts: HashOptions): Promise<void> {
 }
 
 export function registerHashCommand(program: Command): void {
-  program
-    .command('hash')
+  addShardOption(program.command('hash'))
     .description('compute perceptual hashes of image files and folders (folders walked recursively)')
     .argument('<inputs...>', 'image files or folders')
     .option('--algo <list>', `comma-separated algorithms (default ${DEFAULT_HASH_ALGOS.join(',')})`)
