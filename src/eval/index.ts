@@ -6,6 +6,7 @@ export { runRobustness, robustnessConfig, type RobustnessConfig } from './robust
 export { summariseRobustness, type RobustnessSummary, type AlgoRobustness } from './robustness-summary.js';
 export { runFpr, fprConfig, type FprConfig, type FprSummary, type AlgoFpr } from './fpr.js';
 export { exportRows, type ExportRow } from './export.js';
+export { recordPsiRun, readPsiList, type PsiList, type StoredPhotoResult } from './psi-run.js';
 export { countAtMost, mean, variance, total, type DistanceHistogram } from './histogram.js';
 export { defaultThreshold, parseThresholds } from './thresholds.js';
 export { wilson, clopperPearson, proportion, type Proportion } from './binomial.js';

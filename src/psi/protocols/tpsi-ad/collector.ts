@@ -112,18 +112,14 @@ export class AccountCollector {
     throw new ProtocolError('invalid-field', `account ${this.account}: ${message}`);
   }
 
-  /** Interpolates from the first t real shares with distinct x once there are t, and checks every other real share. */
+  /**
+   * Interpolates from the first t real shares once there are t (their x are distinct: a repeated x is a replay and
+   * never opened), and checks every other real share.
+   */
   private reconstruct(): void {
     if (this.detector.realCount < this.params.threshold) return;
-    const byX = new Map<bigint, ShamirShare>();
-    for (const [row, v] of this.opened.entries()) {
-      if (!this.detector.isReal(row)) continue;
-      const known = byX.get(v.payload.share.x);
-      if (known && known.y !== v.payload.share.y) this.fail('two real shares at the same x disagree');
-      byX.set(v.payload.share.x, v.payload.share);
-    }
-    if (byX.size < this.params.threshold) return;
-    const polynomial = interpolatePolynomial([...byX.values()].slice(0, this.params.threshold));
+    const real: ShamirShare[] = this.opened.flatMap((v, row) => (this.detector.isReal(row) ? [v.payload.share] : []));
+    const polynomial = interpolatePolynomial(real.slice(0, this.params.threshold));
     this.polynomial = polynomial;
     this.adKey = adKeyFromSecret(polynomial[0]!);
   }
