@@ -9,8 +9,8 @@ import { decodeImage } from '../src/image/decode.js';
 import { createGroup } from '../src/psi/group/create.js';
 import { SenderDevice } from '../src/pipeline/device.js';
 import { generateRecipientKeys } from '../src/pipeline/envelope.js';
-import { PipelineError } from '../src/pipeline/errors.js';
-import { getScanProtocol } from '../src/pipeline/protocols/registry.js';
+import { PipelineError, PipelineUsageError } from '../src/pipeline/errors.js';
+import { getScanProtocol, registerScanProtocol, scanProtocolNames } from '../src/pipeline/protocols/registry.js';
 import { Recipient } from '../src/pipeline/recipient.js';
 import { decodeRecord, encodeRecord } from '../src/pipeline/record.js';
 import { Relay } from '../src/pipeline/relay.js';
@@ -124,6 +124,14 @@ describe('pipeline protocols', () => {
     expect(result.reviewer).toEqual([]);
     expect(result.messages.map((m) => m.deviceLearned)).toEqual([false, false, true, false, false, true]);
     for (const [i, r] of result.relayRecords.entries()) expect(contains(r.bytes, hashes[i]!.bits)).toBe(false);
+  });
+});
+
+describe('protocol registry', () => {
+  it('names what it carries and refuses ecdh-psi (a whole-set protocol) and unknown names', () => {
+    expect(scanProtocolNames()).toEqual(expect.arrayContaining(['plaintext', 'oprf-membership', 'tpsi-ad']));
+    expect(() => getScanProtocol('ecdh-psi')).toThrow(PipelineUsageError);
+    expect(() => registerScanProtocol(getScanProtocol('plaintext'))).toThrow(PipelineUsageError);
   });
 });
 
