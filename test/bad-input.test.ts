@@ -22,7 +22,10 @@ import { loadDataset } from '../src/dataset/load.js';
 import { generateSyntheticDataset } from '../src/dataset/synthetic.js';
 import { dofOrProblem, MIN_DOF_PAIRS } from '../src/eval/dof-fit.js';
 import { RunStore, StoreError, STORE_APPLICATION_ID } from '../src/eval/store.js';
+import { hashFiles } from '../src/hash/batch.js';
+import { createHashers } from '../src/hash/hash-image.js';
 import { getHasher } from '../src/hash/registry.js';
+import { hashUnit } from '../src/eval/hash-unit.js';
 import { walkImages } from '../src/image/files.js';
 import { openDatabase } from '../src/match/database.js';
 import { checkStoredTranscript } from '../src/psi/transcript-check.js';
@@ -223,6 +226,35 @@ describe('databases, indexes and transcripts (library)', () => {
     };
     expect(checkStoredTranscript(forged)).toMatchObject({ ok: true, mismatched: [0] });
     expect(checkStoredTranscript({ rows: [] })).toMatchObject({ ok: false });
+  });
+});
+
+describe('hashes.csv of the demo (library)', () => {
+  it("hashing with the runs' --flatten-alpha gives the FPR run's hashes, in workers too, unlike plain hashing", async () => {
+    // A transparent PNG whose hidden pixels differ from what shows: flattening changes its hashes.
+    const w = 64;
+    const rgba = Buffer.alloc(w * w * 4);
+    for (let i = 0; i < w * w; i++) {
+      const x = i % w;
+      const y = Math.floor(i / w);
+      rgba.set([(x * 4) & 255, (y * 4) & 255, ((x ^ y) * 8) & 255, x < w / 2 ? 0 : 255], i * 4);
+    }
+    const files = [join(dir, 't1.png'), join(dir, 't2.png')];
+    for (const f of files)
+      await sharp(rgba, { raw: { width: w, height: w, channels: 4 } })
+        .png()
+        .toFile(f);
+    const algos = ['ahash', 'pdq'];
+    const rows = async (flattenAlpha?: string): Promise<string[]> => {
+      const out: string[] = [];
+      for await (const r of hashFiles(files, { algos, jobs: 2, flattenAlpha })) out.push(`${r.algo}:${r.hash}`);
+      return out;
+    };
+    const unit = await hashUnit({ id: 't1', path: files[0]! }, createHashers(algos), 'ffffff');
+    const fromRun = algos.map((a) => `${a}:${unit[a]!.hash}`);
+    const flattened = await rows('ffffff');
+    expect(flattened).toEqual([...fromRun, ...fromRun]);
+    expect((await rows()).slice(0, 2)).not.toEqual(fromRun);
   });
 });
 
