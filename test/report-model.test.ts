@@ -76,6 +76,7 @@ describe('report model', () => {
       'fpr',
       'roc',
       'population',
+      'claims',
       'methods',
     ]);
     expect(report.runs.map((r) => r.id)).toEqual([fx.robustness.run.id, fx.fpr.run.id]);
@@ -91,7 +92,8 @@ describe('report model', () => {
     for (const s of report.sections) {
       for (const b of s.blocks) {
         if (b.kind !== 'table' && b.kind !== 'chart') continue;
-        expect(b.runIds.length, b.id).toBeGreaterThan(0);
+        // The published-claims blocks are arithmetic on stated inputs and name no run; every other block names its runs.
+        if (!b.id.startsWith('claims-apple')) expect(b.runIds.length, b.id).toBeGreaterThan(0);
         for (const id of b.runIds) expect(known.has(id) && s.runIds.includes(id), `${b.id}: ${id}`).toBe(true);
         if (b.kind === 'table') for (const row of b.rows) for (const id of row.runIds) expect(b.runIds).toContain(id);
       }
@@ -274,7 +276,7 @@ describe('report model', () => {
 
   it('a report of one FPR run has no robustness or ROC section', () => {
     const only = buildReport(inputs.filter((i) => i.run.kind === 'fpr'));
-    expect(only.sections.map((s) => s.id)).toEqual(['key-numbers', 'fpr', 'population', 'methods']);
+    expect(only.sections.map((s) => s.id)).toEqual(['key-numbers', 'fpr', 'population', 'claims', 'methods']);
   });
 
   it('takes new contributors through the same registry; runs no contributor covers are listed in the methods', async () => {
@@ -321,7 +323,14 @@ describe('report model', () => {
       REPORT_CONTRIBUTORS[REPORT_CONTRIBUTORS.length - 1]!,
     ];
     const extended = buildReport(withPsi, {}, contributors);
-    expect(extended.sections.map((s) => s.id)).toEqual(['key-numbers', 'fpr', 'population', 'psi-costs', 'methods']);
+    expect(extended.sections.map((s) => s.id)).toEqual([
+      'key-numbers',
+      'fpr',
+      'population',
+      'claims',
+      'psi-costs',
+      'methods',
+    ]);
     expect(notes(extended).join('\n')).not.toContain('no report section exists');
     const plain = table(section(extended, 'key-numbers'), 'key-numbers-other');
     expect(plain.rows[0]!.cells.map((c) => c.text)).toEqual(['Bytes per photo', '96', run.id]);
@@ -357,6 +366,7 @@ describe('report model', () => {
       'roc-curves',
       'roc-histograms',
       'population-accounts-n10',
+      'claims-apple-correlation',
     ]);
     for (const c of all) {
       expect(c.title.length).toBeGreaterThan(5);

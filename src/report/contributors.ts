@@ -1,6 +1,8 @@
 // The registry of report section contributors, in the order their sections appear. A new capability (PSI costs,
 // leakage, attacks, ...) adds its contributor here; see docs/reports.md.
 import type { SectionContributor } from './context.js';
+import { attackContributor } from './sections/attack.js';
+import { claimsContributor } from './sections/claims.js';
 import { fprContributor } from './sections/fpr.js';
 import { methodsContributor } from './sections/methods.js';
 import { pipelineContributor } from './sections/pipeline.js';
@@ -14,8 +16,10 @@ export const REPORT_CONTRIBUTORS: readonly SectionContributor[] = Object.freeze(
   fprContributor,
   rocContributor,
   populationContributor,
+  claimsContributor,
   pipelineContributor,
   simulationContributor,
+  attackContributor,
   // Keep methods last: it lists every run, including those no other contributor covers.
   methodsContributor,
 ]);

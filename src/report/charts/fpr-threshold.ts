@@ -1,6 +1,7 @@
-// FPR against the threshold per algorithm: the measured rate with its 95% band, and the effective-DoF binomial fit
-// that extrapolates below what the sample resolves.
+// FPR against the threshold per algorithm: the measured rate with its 95% band, and the band across validated tail
+// models that extrapolates below what the sample resolves.
 import type { Proportion } from '../../eval/binomial.js';
+import { formatLog10 } from '../../eval/tail-models.js';
 import { formatSci } from '../format.js';
 import type { ChartBlock, Datum } from '../model.js';
 import { bandFloor, chartBlock, facetByAlgo, LOG_FLOOR, onLogAxis, PANEL } from './common.js';
@@ -11,12 +12,12 @@ export interface FprCurve {
   readonly operatingThreshold: number;
   /** Measured FPR at every threshold 0..nbits. */
   readonly measured: readonly Proportion[];
-  /** FPR from the DoF fit at every threshold 0..nbits, when the fit exists. */
-  readonly fitted: readonly number[] | null;
+  /** log10 bounds of the tail-model band at every threshold 0..nbits, when there are models. */
+  readonly band: readonly { readonly log10Lower: number; readonly log10Upper: number }[] | null;
 }
 
 export const MEASURED = 'measured (95% CI band)';
-export const FITTED = 'effective-DoF fit';
+export const FITTED = 'tail-model band (upper end dashed)';
 
 export function fprThresholdChart(id: string, runIds: readonly string[], curves: readonly FprCurve[]): ChartBlock {
   const data: Datum[] = [];
@@ -34,14 +35,14 @@ export function fprThresholdChart(id: string, runIds: readonly string[], curves:
         tau: c.operatingThreshold,
       });
     });
-    c.fitted?.forEach((f, threshold) => {
+    c.band?.forEach((b, threshold) => {
       data.push({
         algo: c.algo,
         threshold,
         series: FITTED,
-        fpr: onLogAxis(f),
-        lower: null,
-        upper: null,
+        fpr: onLogAxis(10 ** b.log10Upper),
+        lower: bandFloor(10 ** b.log10Lower),
+        upper: bandFloor(10 ** b.log10Upper),
         pairs: null,
         matched: null,
         tau: c.operatingThreshold,
@@ -50,14 +51,15 @@ export function fprThresholdChart(id: string, runIds: readonly string[], curves:
   }
   const at = (c: FprCurve): string => {
     const m = c.measured[c.operatingThreshold]!;
-    const fit = c.fitted ? `, fit ${formatSci(c.fitted[c.operatingThreshold]!)}` : '';
+    const b = c.band?.[c.operatingThreshold];
+    const fit = b ? `, tail models [${formatLog10(b.log10Lower, 1)}, ${formatLog10(b.log10Upper, 1)}]` : '';
     return `${c.algo} at τ = ${c.operatingThreshold}: measured ${m.k === 0 ? `0 of ${m.n} pairs (upper bound ${formatSci(m.upper)})` : formatSci(m.estimate)}${fit}`;
   };
   const description =
     `For each algorithm, the false-positive rate (share of unrelated pairs at distance ≤ threshold, log scale, axis from ${formatSci(LOG_FLOOR)}) ` +
-    `against the threshold in bits: the measured rate with its 95% Clopper–Pearson band, and the effective-degrees-of-freedom binomial fit ` +
-    `(dashed) that extrapolates below the sample's resolution; the vertical line is the operating threshold. ${curves.map(at).join('; ')}.`;
-  const title = 'FPR vs threshold, with 95% bands and the effective-DoF extrapolation';
+    `against the threshold in bits: the measured rate with its 95% Clopper–Pearson band, and the band across validated tail models ` +
+    `(lighter, upper end dashed) that extrapolates below the sample's resolution; the vertical line is the operating threshold. ${curves.map(at).join('; ')}.`;
+  const title = 'FPR vs threshold, with 95% bands and the tail-model band';
   const y = {
     type: 'quantitative',
     scale: { type: 'log', domain: [LOG_FLOOR, 1], clamp: true },
@@ -77,6 +79,11 @@ export function fprThresholdChart(id: string, runIds: readonly string[], curves:
             {
               transform: [{ filter: `datum.series === '${MEASURED}'` }],
               mark: { type: 'area', opacity: 0.25, color: '#1f77b4' },
+              encoding: { y: { field: 'lower', ...y }, y2: { field: 'upper' } },
+            },
+            {
+              transform: [{ filter: `datum.series === '${FITTED}'` }],
+              mark: { type: 'area', opacity: 0.12, color: '#ff7f0e' },
               encoding: { y: { field: 'lower', ...y }, y2: { field: 'upper' } },
             },
             {

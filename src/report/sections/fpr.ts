@@ -2,10 +2,9 @@
 // the duplicates left out, and FPR against the threshold.
 import { clopperPearson, type Proportion } from '../../eval/binomial.js';
 import { clusteredFprCurve, CLUSTER_METHOD, type ClusteredProportion } from '../../eval/cluster.js';
-import { fittedFpr } from '../../eval/dof-fit.js';
 import type { AlgoFpr, FprSummary } from '../../eval/fpr.js';
 import { countAtMost, total } from '../../eval/histogram.js';
-import { fitTailModels, formatBand, fprBand, validateTailModels } from '../../eval/tail-models.js';
+import { fitTailModels, formatLog10, fprBand, validateTailModels } from '../../eval/tail-models.js';
 import { fprThresholdChart, type FprCurve } from '../charts/fpr-threshold.js';
 import { runSectionId, runTitle, summariesOf, type RunWithSummary, type SectionContributor } from '../context.js';
 import { emptyCell, formatFixed, formatSci, numberCell, proportionCell, textCell } from '../format.js';
@@ -29,11 +28,16 @@ function clusterCell(c: ClusteredProportion): Cell {
   return { text: `${head} (n_eff ${Math.round(c.effectiveN)})`, value: { ...c } };
 }
 
-/** The DoF fit's FPR at every threshold, when the run has a finite fit. */
-export function fittedCurve(a: AlgoFpr): number[] | null {
-  const dof = a.dof;
-  if (!dof || !Number.isFinite(dof.dof)) return null;
-  return Array.from({ length: a.nbits + 1 }, (_, t) => fittedFpr(dof, a.nbits, t));
+/** The tail-model band at every threshold, when the run's histogram supports any model. */
+export function bandCurve(a: AlgoFpr): { log10Lower: number; log10Upper: number }[] | null {
+  if (total(a) === 0) return null;
+  const models = fitTailModels(a, a.images);
+  if (models.length === 0) return null;
+  const validation = validateTailModels(a, a.images);
+  return Array.from({ length: a.nbits + 1 }, (_, t) => {
+    const b = fprBand(models, validation, t)!;
+    return { log10Lower: b.log10Lower, log10Upper: b.log10Upper };
+  });
 }
 
 function pairsSentence(summary: FprSummary, runId: string, seed: string | null): string {
@@ -75,8 +79,8 @@ function fprSection(
     const measured = fprCurve(a);
     const fpr = measured?.[Math.min(tau, a.nbits)];
     const clustered = a.images ? clusteredFprCurve(a.images)[Math.min(tau, a.nbits)] : undefined;
-    const models = fpr ? fitTailModels(a, a.images) : [];
-    const band = fprBand(models, validateTailModels(a, a.images), Math.min(tau, a.nbits));
+    const bands = bandCurve(a);
+    const band = bands?.[Math.min(tau, a.nbits)];
     rows.push({
       runIds,
       cells: [
@@ -89,14 +93,14 @@ function fprSection(
         fpr ? proportionCell(fpr) : emptyCell('no pairs'),
         clustered ? clusterCell(clustered) : emptyCell('not kept'),
         band
-          ? { text: formatBand(band), value: { log10Lower: band.log10Lower, log10Upper: band.log10Upper } }
+          ? { text: `[${formatLog10(band.log10Lower, 1)}, ${formatLog10(band.log10Upper, 1)}]`, value: { ...band } }
           : emptyCell(),
         a.dof ? numberCell(a.dof.dof, formatFixed(a.dof.dof, 1)) : emptyCell(),
         a.dof ? numberCell(a.dof.p, formatFixed(a.dof.p, 3)) : emptyCell(),
         a.dof ? numberCell(a.dof.ks, formatFixed(a.dof.ks, 3)) : emptyCell(),
       ],
     });
-    if (measured) curves.push({ algo, nbits: a.nbits, operatingThreshold: tau, measured, fitted: fittedCurve(a) });
+    if (measured) curves.push({ algo, nbits: a.nbits, operatingThreshold: tau, measured, band: bands });
     if (fpr)
       keyNumbers.push({
         label: `FPR at τ, unrelated pairs${clustered ? ' (cluster interval)' : ' (raw pairs, assumes independent pairs)'}${suffix}`,
