@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../src/dataset/load.js';
 import { generateSyntheticDataset } from '../src/dataset/synthetic.js';
 import { dofOrProblem, MIN_DOF_PAIRS } from '../src/eval/dof-fit.js';
+import { fprConfig, runFpr } from '../src/eval/fpr.js';
 import { RunStore, StoreError, STORE_APPLICATION_ID } from '../src/eval/store.js';
 import { hashFiles } from '../src/hash/batch.js';
 import { createHashers } from '../src/hash/hash-image.js';
@@ -161,6 +162,30 @@ describe('walking folders and folder datasets (library)', () => {
       ['x.jpg', 'x.jpg'],
       ['x.png', 'x.png'],
     ]);
+  });
+
+  it('counts a folder exactly as a manifest of the same files: same items, same FPR histogram', async () => {
+    const folder = await loadDataset(ds);
+    const manifest = join(dir, 'same-files.json');
+    writeFileSync(
+      manifest,
+      JSON.stringify({
+        name: 'same',
+        version: 1,
+        items: folder.items.map((i) => ({ id: i.id, group: i.group, file: join('ds', i.id) })),
+      }),
+    );
+    const store = RunStore.open(join(dir, 'same.sqlite'));
+    try {
+      const run = (dataset: string) => runFpr(fprConfig({ dataset, algos: ['ahash'], seed: 1 }), { store, jobs: 1 });
+      const a = (await run(ds)).summary;
+      const b = (await run(manifest)).summary;
+      expect([a.items, a.algos.ahash!.hashed]).toEqual([6, 5]);
+      expect([b.items, b.algos.ahash!.hashed, b.algos.ahash!.counts]).toEqual([6, 5, a.algos.ahash!.counts]);
+      expect(a.failedItems).toEqual(b.failedItems);
+    } finally {
+      store.close();
+    }
   });
 
   it('reports a DoF fit on too few or identical distances as degenerate, never NaN', () => {
