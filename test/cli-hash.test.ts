@@ -39,9 +39,13 @@ describe('scanlab hash', () => {
     expect(lines[2]).toMatch(/,blockhash:8,[0-9a-f]{16},,$/);
     expect(lines[3]).toContain('/a, ""quoted"".jpg",blockhash,');
     expect(lines[5]).toMatch(/broken\.jpg,blockhash,,,unsupported or unrecognised image format$/);
-    expect(lines[7]).toBe(
-      `${join(dir, 'sub', 'deeper', 'c.png')},blockhash,fe7ffe7ffe7ffc7ffc7ffc7ffc000000e107e187f89fe007c00ff81ff81ff83f,,`,
-    );
+    // The reference's own expected hash for this image (blockhash-js, method 2 = bmvbhash; test/vectors/blockhash).
+    const reference = readFileSync(join(repoRoot, 'test', 'vectors', 'blockhash', 'expected.csv'), 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Babylonian.png,2,'))
+      ?.split(',')[2];
+    expect(reference).toMatch(/^[0-9a-f]{64}$/);
+    expect(lines[7]).toBe(`${join(dir, 'sub', 'deeper', 'c.png')},blockhash,${reference},,`);
     expect(r.status).toBe(1);
     expect(r.stderr.trim().split('\n')).toEqual(['scanlab: 2 of 8 hashes failed (see the error column)']);
   });

@@ -185,6 +185,14 @@ describe('false-positive experiment', () => {
 });
 
 describe('CLI: bench, runs, stats', () => {
+  // The later tests read an FPR run named `tiny` from a store of their own, made here, not by an earlier test.
+  const sharedStore = join(scratch.dir, 'shared.sqlite');
+  beforeAll(async () => {
+    const store = RunStore.open(sharedStore);
+    await runFpr(fprConfig({ dataset: data, algos: ['phash'], seed: 1 }), { store, name: 'tiny', jobs: 1 });
+    store.close();
+  });
+
   it('runs an FPR experiment, lists and exports it, and computes population estimates', () => {
     const storePath = join(scratch.dir, 'cli.sqlite');
     const bench = runCli([
@@ -237,7 +245,7 @@ describe('CLI: bench, runs, stats', () => {
   });
 
   it('computes ROC statistics from a robustness run and an FPR run', () => {
-    const storePath = join(scratch.dir, 'cli.sqlite');
+    const storePath = sharedStore;
     const rob = runCli([
       'bench',
       'robustness',
@@ -279,7 +287,7 @@ describe('CLI: bench, runs, stats', () => {
   });
 
   it('gives one-line errors for usage mistakes and missing runs', () => {
-    const storePath = join(scratch.dir, 'cli.sqlite');
+    const storePath = sharedStore;
     const cases: [string[], number, RegExp][] = [
       [['bench', 'fpr', '--algo', 'phash', '--store', storePath], 2, /--dataset PATH is required/],
       [['bench', 'fpr', '--dataset', data, '--seed', 'x', '--store', storePath], 2, /--seed must be an integer/],

@@ -1,14 +1,16 @@
-import { describe, it, expect } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, it, expect, afterAll } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
+import { scratchDir } from './helpers/images.js';
 import { RunStore } from '../src/eval/store.js';
 import type { StoredTranscript } from '../src/psi/transcript.js';
 import type { PsiSummary } from '../src/psi/summary.js';
 import { createPrng, randomBytesFrom } from '../src/util/prng.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'scanlab-psi-cli-'));
+const scratch = scratchDir('psi-cli');
+afterAll(scratch.cleanup);
+const dir = scratch.dir;
 const next = createPrng(77);
 const hex = (): string => Buffer.from(randomBytesFrom(next, 32)).toString('hex');
 const database = Array.from({ length: 60 }, hex);

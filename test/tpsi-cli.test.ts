@@ -1,15 +1,17 @@
-import { describe, it, expect } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, it, expect, afterAll } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
+import { scratchDir } from './helpers/images.js';
 import { RunStore } from '../src/eval/store.js';
 import type { PsiSummary } from '../src/psi/summary.js';
 import type { StoredTranscript } from '../src/psi/transcript.js';
 import type { TpsiRunReport } from '../src/psi/protocols/tpsi-ad/report.js';
 import { createPrng, randomBytesFrom } from '../src/util/prng.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'scanlab-tpsi-cli-'));
+const scratch = scratchDir('tpsi-cli');
+afterAll(scratch.cleanup);
+const dir = scratch.dir;
 const next = createPrng(99);
 const hex = (): string => Buffer.from(randomBytesFrom(next, 32)).toString('hex');
 const database = Array.from({ length: 40 }, hex);
