@@ -18,6 +18,7 @@ import { buildOprfFilter } from '../src/psi/oprf-database.js';
 import { ecdhParty } from '../src/psi/protocols/ecdh-psi.js';
 import { plaintextServer } from '../src/psi/protocols/plaintext.js';
 import { defaultPsiConfig, type ProtocolName } from '../src/psi/protocols/registry.js';
+import type { FuzzyProtocolName } from '../src/psi/protocols/fuzzy/session.js';
 import { runPsi, type PsiRunResult } from '../src/psi/run.js';
 import { createPrng, randomBytesFrom } from '../src/util/prng.js';
 import { argValue, fmt, printTable } from './_util.js';
@@ -133,7 +134,7 @@ async function timed(f: () => Promise<unknown> | unknown): Promise<SetupCell> {
 }
 
 const setupMeasure: Record<
-  Exclude<ProtocolName, 'tpsi-ad'>,
+  Exclude<ProtocolName, 'tpsi-ad' | FuzzyProtocolName>,
   (group: PrimeOrderGroup) => (inputs: Uint8Array[]) => Promise<SetupCell>
 > = {
   plaintext: () => (inputs) => timed(() => plaintextServer(inputs).prepare()),

@@ -15,6 +15,8 @@ import {
 } from '../psi/protocols/registry.js';
 import { DEFAULT_TPSI_PARAMS, checkTpsiParams, type TpsiParams } from '../psi/protocols/tpsi-ad/params.js';
 import { formatTpsiReport } from '../psi/protocols/tpsi-ad/report.js';
+import { DEFAULT_FUZZY_PARAMS, checkFuzzyParams } from '../psi/protocols/fuzzy/params.js';
+import { FUZZY_PROTOCOL_NAMES } from '../psi/protocols/fuzzy/session.js';
 import type { PsiProgress } from '../psi/run.js';
 import { formatSummary, type PsiSummary } from '../psi/summary.js';
 import type { StoredConfidential, StoredTranscript } from '../psi/transcript.js';
@@ -36,6 +38,9 @@ interface RunOptions {
   fpr?: string;
   learner?: string;
   cardinalityOnly?: boolean;
+  maxDistance?: string;
+  chunks?: string;
+  minChunks?: string;
   accountThreshold?: string;
   syntheticRate?: string;
   accounts?: string;
@@ -64,13 +69,19 @@ function parseConfig(o: RunOptions): PsiConfig {
   const backend = o.backend ?? (o.group === 'p256' ? 'noble' : 'sodium');
   if (!isBackendName(backend)) throw new UsageError(`--backend must be noble or sodium, not "${backend}"`);
   if (o.group === 'p256' && backend === 'sodium') throw new UsageError('--group p256 runs only on --backend noble');
-  const only = (protocol: string, given: boolean, names: string): void => {
-    if (given && o.protocol !== protocol) throw new UsageError(`${names} apply to ${protocol} only`);
+  const only = (protocols: readonly string[], given: boolean, names: string): void => {
+    if (given && !protocols.includes(o.protocol))
+      throw new UsageError(`${names} apply to ${protocols.join(', ')} only`);
   };
-  only('oprf-membership', o.fpr !== undefined, '--fpr');
-  only('ecdh-psi', o.learner !== undefined || o.cardinalityOnly === true, '--learner and --cardinality-only');
+  only(['oprf-membership', 'ball-expansion', 'chunked'], o.fpr !== undefined, '--fpr');
+  only(['ecdh-psi'], o.learner !== undefined || o.cardinalityOnly === true, '--learner and --cardinality-only');
   only(
-    'tpsi-ad',
+    FUZZY_PROTOCOL_NAMES,
+    [o.maxDistance, o.chunks, o.minChunks].some((v) => v !== undefined),
+    '--max-distance, --chunks and --min-chunks',
+  );
+  only(
+    ['tpsi-ad', 'chunked-tpsi'],
     [o.accountThreshold, o.syntheticRate, o.accounts, o.cuckooEpsilon, o.dhfCapacity].some((v) => v !== undefined),
     '--account-threshold, --synthetic-rate, --accounts, --cuckoo-epsilon and --dhf-capacity',
   );
@@ -101,6 +112,35 @@ function parseConfig(o: RunOptions): PsiConfig {
         tpsi: parseTpsiParams(o),
         accounts: o.accounts === undefined ? 1 : integerOption('--accounts', o.accounts, 1),
       });
+    case 'ball-expansion':
+    case 'chunked':
+    case 'chunked-tpsi': {
+      const fpr = o.fpr === undefined ? 1e-6 : Number(o.fpr);
+      if (!(fpr > 0 && fpr < 1)) throw new UsageError(`--fpr must be a number between 0 and 1, not "${o.fpr}"`);
+      if (o.maxDistance === undefined) throw new UsageError(`--protocol ${o.protocol} needs --max-distance`);
+      const chunks = o.chunks === undefined ? DEFAULT_FUZZY_PARAMS.chunks : integerOption('--chunks', o.chunks, 1);
+      const fuzzy = {
+        ...DEFAULT_FUZZY_PARAMS,
+        maxDistance: integerOption('--max-distance', o.maxDistance, 0),
+        chunks,
+        minChunks:
+          o.minChunks === undefined
+            ? Math.min(DEFAULT_FUZZY_PARAMS.minChunks, chunks)
+            : integerOption('--min-chunks', o.minChunks, 1),
+      };
+      try {
+        checkFuzzyParams(fuzzy);
+      } catch (e) {
+        throw new UsageError(e instanceof PsiError ? e.message : String(e));
+      }
+      const specific = { ...common, fuzzy, falsePositiveRate: fpr };
+      if (o.protocol !== 'chunked-tpsi') return defaultPsiConfig(o.protocol, specific);
+      return defaultPsiConfig('chunked-tpsi', {
+        ...specific,
+        tpsi: parseTpsiParams(o),
+        accounts: o.accounts === undefined ? 1 : integerOption('--accounts', o.accounts, 1),
+      });
+    }
   }
 }
 
@@ -288,9 +328,24 @@ export function registerPsiCommand(program: Command): void {
         '--max-queries <n>',
         `most queries the server answers in one session (OPRF evaluations, ECDH set size, vouchers; default ${DEFAULT_MAX_QUERIES})`,
       )
-      .option('--fpr <rate>', 'oprf-membership: false-positive rate of the membership filter (default 1e-6)')
+      .option(
+        '--fpr <rate>',
+        'oprf-membership, ball-expansion (per photo), chunked (per chunk query): false-positive rate of the filter (default 1e-6)',
+      )
       .option('--learner <party>', 'ecdh-psi: client or server learns the intersection (default client)')
       .option('--cardinality-only', 'ecdh-psi: the learner gets only the intersection size')
+      .option(
+        '--max-distance <r>',
+        'ball-expansion, chunked, chunked-tpsi: match photos within r bits (required for these; see docs/fuzzy-psi.md)',
+      )
+      .option(
+        '--chunks <m>',
+        `chunked, chunked-tpsi: cut each hash into m chunks (default ${DEFAULT_FUZZY_PARAMS.chunks})`,
+      )
+      .option(
+        '--min-chunks <k>',
+        `chunked-tpsi: chunks that must match before the server opens a voucher (default ${DEFAULT_FUZZY_PARAMS.minChunks})`,
+      )
       .option(
         '--account-threshold <t>',
         `tpsi-ad: real matches before the server learns any ad (default ${DEFAULT_TPSI_PARAMS.threshold})`,

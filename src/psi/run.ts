@@ -18,6 +18,9 @@ import type { Transcript } from './transcript.js';
 import { compareWithTruth, intersectionTruth, type Accuracy } from './truth.js';
 import { tpsiPartiesReport, type TpsiRunReport } from './protocols/tpsi-ad/report.js';
 import type { TpsiParties } from './protocols/tpsi-ad/session.js';
+import { hammingTruth } from './protocols/fuzzy/hamming-truth.js';
+import { fuzzyRunReport, type FuzzyRunReport } from './protocols/fuzzy/report.js';
+import { evaluationsPerPhoto } from './protocols/fuzzy/session.js';
 
 export interface FilterInfo {
   readonly bits: number;
@@ -52,6 +55,8 @@ export interface PsiRunResult {
   readonly filter: FilterInfo | null;
   /** tpsi-ad: per account, matches, synthetic and opened vouchers, key reconstruction and revealed ad; null otherwise. */
   readonly tpsi: TpsiRunReport | null;
+  /** Near-duplicate protocols: parameters, evaluations per photo, and what each party observed about non-matches. */
+  readonly fuzzy: FuzzyRunReport | null;
   readonly transcripts: { readonly client: Transcript; readonly server: Transcript };
 }
 
@@ -165,7 +170,11 @@ export async function runPsi(
       expectedFalsePositiveRate: expectedFalsePositiveRate(params, dbInputs.length),
     };
   }
-  const truth = intersectionTruth(dbInputs, queryInputs);
+  // Near-duplicate protocols are judged against plaintext Hamming matching at their radius.
+  const truth =
+    'fuzzy' in config
+      ? hammingTruth(dbInputs, queryInputs, config.fuzzy.maxDistance)
+      : intersectionTruth(dbInputs, queryInputs);
   const tpsi =
     parties.tpsi && config.protocol === 'tpsi-ad'
       ? {
@@ -189,6 +198,16 @@ export async function runPsi(
     costs,
     filter,
     tpsi: tpsi?.report ?? null,
+    fuzzy:
+      'fuzzy' in config
+        ? fuzzyRunReport(
+            config.protocol,
+            config.fuzzy,
+            evaluationsPerPhoto(config.protocol, queries[0]?.nbits ?? 0, config.fuzzy),
+            { client: client.transcript, server: server.transcript },
+            truth.queryMatches,
+          )
+        : null,
     transcripts: { client: client.transcript, server: server.transcript },
   };
 }

@@ -1,5 +1,6 @@
 // The headline numbers of a PSI run, as a JSON-able object: what the `summary` artifact of a stored run holds.
 import type { Accuracy } from './truth.js';
+import { formatFuzzyReport, type FuzzyRunReport } from './protocols/fuzzy/report.js';
 import type { FilterInfo, PsiRunResult } from './run.js';
 import type { PsiConfig } from './protocols/registry.js';
 
@@ -14,6 +15,8 @@ export interface PsiSummary {
   readonly clientMsPerPhoto: number;
   readonly serverMsPerPhoto: number;
   readonly bytesPerPhoto: { readonly clientToServer: number; readonly serverToClient: number };
+  /** Near-duplicate protocols: parameters and leakage counts (absent from older stored summaries). */
+  readonly fuzzy?: FuzzyRunReport | null;
 }
 
 export function summarizeRun(r: PsiRunResult): PsiSummary {
@@ -28,6 +31,7 @@ export function summarizeRun(r: PsiRunResult): PsiSummary {
     clientMsPerPhoto: r.costs.client.msPerPhoto,
     serverMsPerPhoto: r.costs.server.msPerPhoto,
     bytesPerPhoto: r.costs.bytesPerPhoto,
+    fuzzy: r.fuzzy,
   };
 }
 
@@ -52,7 +56,9 @@ export function formatSummary(runId: string, s: PsiSummary): string {
       : a.outcome === 'database-matches'
         ? 'matching database entries'
         : 'matching photos';
-  lines.push(`${a.learner} learns ${what}: ${a.found}, plaintext truth ${a.expected}${items}`);
+  const truth = 'fuzzy' in c ? `plaintext Hamming truth (distance ≤ ${c.fuzzy.maxDistance})` : 'plaintext truth';
+  lines.push(`${a.learner} learns ${what}: ${a.found}, ${truth} ${a.expected}${items}`);
+  if (s.fuzzy) lines.push(...formatFuzzyReport(s.fuzzy));
   const filter = s.filter
     ? `, filter ${s.filter.bitsPerEntry.toFixed(2)} bits/entry, expected false-positive rate ${s.filter.expectedFalsePositiveRate.toExponential(1)}`
     : '';

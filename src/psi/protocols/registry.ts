@@ -9,8 +9,10 @@ import type { PsiParty } from './party.js';
 import { plaintextClient, plaintextServer } from './plaintext.js';
 import { createTpsiParties, type TpsiParties, type TpsiSessionOptions } from './tpsi-ad/session.js';
 import { DEFAULT_TPSI_PARAMS, type TpsiParams } from './tpsi-ad/params.js';
+import { DEFAULT_FUZZY_PARAMS, type FuzzyParams } from './fuzzy/params.js';
+import { FUZZY_PROTOCOL_NAMES, createFuzzyParties } from './fuzzy/session.js';
 
-export const PROTOCOL_NAMES = ['plaintext', 'oprf-membership', 'ecdh-psi', 'tpsi-ad'] as const;
+export const PROTOCOL_NAMES = ['plaintext', 'oprf-membership', 'ecdh-psi', 'tpsi-ad', ...FUZZY_PROTOCOL_NAMES] as const;
 export type ProtocolName = (typeof PROTOCOL_NAMES)[number];
 export const isProtocolName = (s: string): s is ProtocolName => (PROTOCOL_NAMES as readonly string[]).includes(s);
 
@@ -28,6 +30,13 @@ interface PsiCommonConfig {
   readonly seed: number;
   /** Keys and blinds from a DRBG seeded by `seed`: reproducible runs, NOT FOR DEPLOYMENT. */
   readonly deterministicKeys: boolean;
+}
+
+/** The near-duplicate protocols (docs/fuzzy-psi.md): radius r, chunks m, chunks k, per-photo budget. */
+interface FuzzyConfigFields {
+  readonly fuzzy: FuzzyParams;
+  /** ball-expansion: false-positive rate per photo; chunked: per chunk query (unused by chunked-tpsi). */
+  readonly falsePositiveRate: number;
 }
 
 export type PsiConfig =
@@ -50,7 +59,16 @@ export type PsiConfig =
       readonly tpsi: TpsiParams;
       /** Simulated accounts the photos are split across (round-robin). */
       readonly accounts: number;
-    });
+    })
+  | (PsiCommonConfig & FuzzyConfigFields & { readonly protocol: 'ball-expansion' })
+  | (PsiCommonConfig & FuzzyConfigFields & { readonly protocol: 'chunked' })
+  | (PsiCommonConfig &
+      FuzzyConfigFields & {
+        readonly protocol: 'chunked-tpsi';
+        /** Account threshold t and the rest of tpsi-ad's parameters. */
+        readonly tpsi: TpsiParams;
+        readonly accounts: number;
+      });
 
 export type PsiConfigOf<P extends ProtocolName> = Extract<PsiConfig, { protocol: P }>;
 
@@ -72,6 +90,9 @@ export function defaultPsiConfig<P extends ProtocolName>(
     'oprf-membership': { falsePositiveRate: 1e-6 },
     'ecdh-psi': { learner: 'client', cardinalityOnly: false },
     'tpsi-ad': { tpsi: DEFAULT_TPSI_PARAMS, accounts: 1 },
+    'ball-expansion': { fuzzy: DEFAULT_FUZZY_PARAMS, falsePositiveRate: 1e-6 },
+    chunked: { fuzzy: DEFAULT_FUZZY_PARAMS, falsePositiveRate: 1e-6 },
+    'chunked-tpsi': { fuzzy: DEFAULT_FUZZY_PARAMS, falsePositiveRate: 1e-6, tpsi: DEFAULT_TPSI_PARAMS, accounts: 1 },
   };
   return { ...DEFAULT_PSI_COMMON, ...specific[protocol], ...overrides, protocol } as PsiConfigOf<P>;
 }
@@ -81,8 +102,11 @@ export function learnerOf(config: PsiConfig): PartyRole {
   switch (config.protocol) {
     case 'plaintext':
     case 'tpsi-ad':
+    case 'chunked-tpsi':
       return 'server';
     case 'oprf-membership':
+    case 'ball-expansion':
+    case 'chunked':
       return 'client';
     case 'ecdh-psi':
       return config.learner;
@@ -142,5 +166,14 @@ export function createParties(
       });
       return { client: tpsi.client, server: tpsi.server, tpsi };
     }
+    case 'ball-expansion':
+    case 'chunked':
+    case 'chunked-tpsi':
+      return createFuzzyParties(config.protocol, group, database, queries, {
+        fuzzy: config.fuzzy,
+        falsePositiveRate: config.falsePositiveRate,
+        tpsi: config.protocol === 'chunked-tpsi' ? config.tpsi : DEFAULT_TPSI_PARAMS,
+        accounts: config.protocol === 'chunked-tpsi' ? config.accounts : 1,
+      });
   }
 }

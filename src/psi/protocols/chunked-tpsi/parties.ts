@@ -217,7 +217,7 @@ export function chunkedTpsiClient(
         }
         const synthetic = account.synthetic < dhfCapacity(data.dhfDimension) && randomUnit() < params.syntheticRate;
         if (synthetic) account.synthetic++;
-        transcript.computed('voucher', { account: photo.account, photo: index, synthetic });
+        transcript.confidential('voucher', { account: photo.account, photo: index, synthetic });
         return encodeChunkVoucher(
           group,
           createChunkVoucher({

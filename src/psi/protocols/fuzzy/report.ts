@@ -1,7 +1,6 @@
 // What a near-duplicate run leaked, counted from the parties' transcripts and split by the plaintext truth: the events
 // each party observes about photos that match nothing (the ones a protocol should say nothing about) and about matches.
 import type { JsonValue, Transcript } from '../../transcript.js';
-import type { ChunkVoucherView } from '../chunked-tpsi/parties.js';
 import type { FuzzyParams } from './params.js';
 import type { FuzzyProtocolName } from './session.js';
 
@@ -51,13 +50,21 @@ function perPhoto(t: Transcript, what: string, field: string, photos: number): n
   return out;
 }
 
+/** chunked-tpsi: per voucher in arrival order (the photo order of a run), how many chunks opened. */
+function openedChunksInArrivalOrder(t: Transcript): number[] {
+  return t.events.flatMap((e) => {
+    if (e.kind !== 'computed' || e.what !== 'voucher') return [];
+    const opened = (e.value as { [k: string]: JsonValue }).chunksOpened;
+    return Array.isArray(opened) ? [opened.length] : [];
+  });
+}
+
 export function fuzzyRunReport(
   protocol: FuzzyProtocolName,
   params: FuzzyParams,
   evaluationsPerPhoto: number,
   transcripts: { readonly client: Transcript; readonly server: Transcript },
   truth: readonly boolean[],
-  vouchers?: readonly ChunkVoucherView[],
 ): FuzzyRunReport {
   const photos = truth.length;
   const base = {
@@ -97,10 +104,32 @@ export function fuzzyRunReport(
         ...base,
         server: count(
           'a chunk whose outer layer opened (the photo’s chunk j equals some entry’s chunk j)',
-          (vouchers ?? []).map((v) => v.chunksOpened.length),
+          openedChunksInArrivalOrder(transcripts.server),
           truth,
         ),
         client: null,
       };
   }
+}
+
+/** The report as summary lines: parameters, then what each party observed about photos matching nothing. */
+export function formatFuzzyReport(r: FuzzyRunReport): string[] {
+  const p = r.params;
+  const cut =
+    r.protocol === 'ball-expansion'
+      ? `ball of ${r.evaluationsPerPhoto} hashes per photo`
+      : r.protocol === 'chunked'
+        ? `${p.chunks} chunks, each searched within ${Math.floor(p.maxDistance / p.chunks)} bits: ${r.evaluationsPerPhoto} OPRF evaluations per photo`
+        : `${p.chunks} chunks, ${p.minChunks} must match`;
+  const lines = [`near-duplicate: r = ${p.maxDistance}, ${cut}`];
+  for (const [party, c] of [
+    ['server', r.server],
+    ['client', r.client],
+  ] as const)
+    if (c)
+      lines.push(
+        `${party} observes per non-matching photo ${c.perNonMatchingPhoto.toFixed(2)} × ${c.event} ` +
+          `(${(100 * c.nonMatchingPhotosWithEvents).toFixed(1)}% of ${r.nonMatchingPhotos} photos; ${c.perMatchingPhoto.toFixed(2)} per match)`,
+      );
+  return lines;
 }
