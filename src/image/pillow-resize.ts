@@ -5,6 +5,7 @@
 // and rounded to 22-bit fixed point (PRECISION_BITS = 32 - 8 - 2); a horizontal pass over only the source rows the
 // vertical pass reads, rounded and clipped to 8 bits, then a vertical pass. NEAREST follows _imaging.c's `_resize`
 // (an affine scale, ImagingScaleAffine in Geometry.c). Same-size requests return a copy, as `Image.resize` does.
+import { wasmHorizontalPass, wasmVerticalPass } from './pillow-resample-wasm.js';
 import type { GreyImage } from './types.js';
 
 /** Pillow's resampling filters (`Image.Resampling`). `lanczos` is imagehash's ANTIALIAS. */
@@ -125,6 +126,8 @@ function horizontalPass(
   c: ResampleCoefficients,
   outWidth: number,
 ): Uint8Array {
+  const fast = wasmHorizontalPass(src, srcWidth, rowFirst, rows, c, outWidth);
+  if (fast) return fast;
   const out = new Uint8Array(outWidth * rows);
   const { ksize, first, count, weights } = c;
   for (let y = 0; y < rows; y++) {
@@ -159,6 +162,8 @@ function verticalPass(
   c: ResampleCoefficients,
   outHeight: number,
 ): Uint8Array {
+  const fast = wasmVerticalPass(src, width, rowShift, c, outHeight);
+  if (fast) return fast;
   const out = new Uint8Array(width * outHeight);
   const acc = new Int32Array(width);
   const { ksize, first, count, weights } = c;

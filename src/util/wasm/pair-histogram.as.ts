@@ -2,16 +2,7 @@
 // pairs of packed hashes, the inner loop of FPR experiments. Hamming distance is XOR then popcount, here the
 // machine's 64-bit popcount instruction; the JavaScript kernel in src/eval/pair-distances.ts is its oracle.
 
-/**
- * A scratch area of at least `bytes` bytes, 16-byte aligned, at the start of the free heap (the same area on every
- * call): the caller lays out hashes, group ends and the histogram in it. Returns 0 when memory cannot grow.
- */
-export function reserve(bytes: usize): usize {
-  const base = (__heap_base + 15) & ~(<usize>15);
-  const pages = <i32>((base + bytes + 0xffff) >>> 16) - memory.size();
-  if (pages > 0 && memory.grow(pages) < 0) return 0;
-  return base;
-}
+export { reserve } from './lib/scratch.as';
 
 /**
  * Adds to the u64 histogram at `hist` the distance of every pair (i, j) with from <= i < to and ends[i] <= j < count,

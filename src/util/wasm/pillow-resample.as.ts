@@ -1,0 +1,97 @@
+// WebAssembly kernels (AssemblyScript, v128 SIMD) for Pillow's 8-bit resampling passes, bit for bit: the same 32-bit
+// wrapping multiply-adds as Resample.c, reordered freely because wrapping addition is associative. The JavaScript
+// passes in src/image/pillow-resize.ts are their oracle and fallback.
+export { reserve } from './lib/scratch.as';
+
+const PRECISION_BITS = 22;
+const HALF: i32 = 1 << (PRECISION_BITS - 1);
+
+function clip8(acc: i32): u8 {
+  const v = acc >> PRECISION_BITS;
+  return <u8>(v < 0 ? 0 : v > 255 ? 255 : v);
+}
+
+/** Sum of the four lanes of an i32x4, wrapping. */
+function lanes(v: v128): i32 {
+  return i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1) + i32x4.extract_lane(v, 2) + i32x4.extract_lane(v, 3);
+}
+
+/**
+ * Horizontal pass: for `rows` source rows from `rowFirst`, output pixel x of each row is the clipped fixed-point sum
+ * of count[x] source pixels from first[x] times weights[x*ksize ...]. Weights are read in groups of 8 (the caller
+ * pads each window with zero weights up to a multiple of 8 inside ksize, and the source row with 8 spare bytes).
+ */
+export function horizontal(
+  src: usize,
+  srcWidth: i32,
+  rowFirst: i32,
+  rows: i32,
+  first: usize,
+  count: usize,
+  weights: usize,
+  ksize: i32,
+  outWidth: i32,
+  out: usize,
+): void {
+  for (let y = 0; y < rows; y++) {
+    const row = src + <usize>(y + rowFirst) * <usize>srcWidth;
+    const outRow = out + <usize>y * <usize>outWidth;
+    for (let xx = 0; xx < outWidth; xx++) {
+      const base = row + <usize>load<i32>(first + ((<usize>xx) << 2));
+      const n = load<i32>(count + ((<usize>xx) << 2));
+      const w = weights + ((<usize>xx * <usize>ksize) << 2);
+      let acc = i32x4.splat(0);
+      for (let x = 0; x < n; x += 8) {
+        const px = v128.load8x8_u(base + <usize>x);
+        const lo = i32x4.extend_low_i16x8_u(px);
+        const hi = i32x4.extend_high_i16x8_u(px);
+        acc = i32x4.add(acc, i32x4.mul(lo, v128.load(w + ((<usize>x) << 2))));
+        acc = i32x4.add(acc, i32x4.mul(hi, v128.load(w + ((<usize>x) << 2), 16)));
+      }
+      store<u8>(outRow + <usize>xx, clip8(HALF + lanes(acc)));
+    }
+  }
+}
+
+/**
+ * Vertical pass: output row yy is the clipped fixed-point sum of count[yy] source rows from first[yy] - rowShift,
+ * each times its weight; eight pixels of a row at a time, the rest one by one.
+ */
+export function vertical(
+  src: usize,
+  width: i32,
+  rowShift: i32,
+  first: usize,
+  count: usize,
+  weights: usize,
+  ksize: i32,
+  outHeight: i32,
+  out: usize,
+  acc: usize,
+): void {
+  const vectorWidth = width & ~7;
+  for (let yy = 0; yy < outHeight; yy++) {
+    for (let xx = 0; xx < width; xx++) store<i32>(acc + ((<usize>xx) << 2), HALF);
+    const top = load<i32>(first + ((<usize>yy) << 2)) - rowShift;
+    const n = load<i32>(count + ((<usize>yy) << 2));
+    const w = weights + ((<usize>yy * <usize>ksize) << 2);
+    for (let y = 0; y < n; y++) {
+      const weight = load<i32>(w + ((<usize>y) << 2));
+      const wv = i32x4.splat(weight);
+      const row = src + <usize>(top + y) * <usize>width;
+      let xx = 0;
+      for (; xx < vectorWidth; xx += 8) {
+        const px = v128.load8x8_u(row + <usize>xx);
+        const a = acc + ((<usize>xx) << 2);
+        v128.store(a, i32x4.add(v128.load(a), i32x4.mul(i32x4.extend_low_i16x8_u(px), wv)));
+        v128.store(a, i32x4.add(v128.load(a, 16), i32x4.mul(i32x4.extend_high_i16x8_u(px), wv)), 16);
+      }
+      for (; xx < width; xx++) {
+        const a = acc + ((<usize>xx) << 2);
+        store<i32>(a, load<i32>(a) + <i32>load<u8>(row + <usize>xx) * weight);
+      }
+    }
+    const outRow = out + <usize>yy * <usize>width;
+    for (let xx = 0; xx < width; xx++) store<u8>(outRow + <usize>xx, clip8(load<i32>(acc + ((<usize>xx) << 2))));
+  }
+}
