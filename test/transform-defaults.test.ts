@@ -138,8 +138,14 @@ describe('watermark', () => {
 
   it('fits the mark inside small images', async () => {
     const tiny: Image = { width: 9, height: 5, channels: 3, data: new Uint8Array(9 * 5 * 3) };
+    const before = tiny.data.slice();
     const out = await parseTransform('watermark(size=1,opacity=1)').apply(tiny, 0);
-    expect([out.width, out.height]).toEqual([9, 5]);
+    expect([out.width, out.height, out.channels]).toEqual([9, 5, 3]);
+    // The mark is drawn (scaled down to fit), not dropped, and the input is left as it was.
+    const changed = changedPixels(tiny, out);
+    expect(changed.length).toBeGreaterThan(0);
+    expect(changed.every((p) => p.x < 9 && p.y < 5)).toBe(true);
+    expect(sameBytes(tiny, { ...tiny, data: before })).toBe(true);
   });
 
   it.skipIf(!fonts.available)(titled('draws text with the installed fonts when kind=text', fonts), async () => {
