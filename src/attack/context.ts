@@ -50,7 +50,7 @@ function psnrOfSse(sse: number, samples: number): number {
 }
 
 /** source + clamp(scale · delta, ±bound) on all three channels, rounded and clipped, with its squared error. */
-function applyScaled(
+export function applyScaled(
   source: RgbImage,
   delta: Float32Array,
   scale: number,

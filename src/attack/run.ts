@@ -9,6 +9,7 @@ import { createHashers } from '../hash/hash-image.js';
 import { itemsOfShard } from '../util/shard.js';
 import { siblingModule } from '../util/worker-pool.js';
 import { AttackError, supportsMode, type AttackMode, type BlackBoxMethod } from './attack-image.js';
+import { writeContactSheet } from './contact-sheet.js';
 import { summariseAttack, type AttackSummary } from './summary.js';
 import { loadTargets, targetFor } from './targets.js';
 import { runAttackUnit, type AttackUnitConfig, type AttackUnitInput, type AttackUnitResult } from './unit.js';
@@ -115,6 +116,8 @@ export async function runAttack(
       batchSize: 1,
       onProgress: options.onProgress,
     });
+    const units = store.getResults<AttackUnitResult>(run.id, ATTACK_TABLE).map((r) => r.value);
+    await writeContactSheet(units, inputs, cfg.out);
     return { run: store.getRun(run.id), summary: storeAttackSummary(options.store, run.id, cfg) };
   });
 }

@@ -1,9 +1,11 @@
 // Black-box random search with hill climbing: smooth low-frequency grey patterns (a few control points per side,
-// bilinearly upsampled) at the full distortion budget, keeping the best one and perturbing it; only hash queries.
+// bilinearly upsampled) at the full distortion budget, keeping the best one and perturbing it; then, for the images
+// that resist, a coordinate search in a cosine basis (coordinate.ts). Only hash queries.
 import { hamming } from '../hash/hamming.js';
 import { checkUpload, candidateAt, normalGrid, type AttackContext } from './context.js';
 import { goalHash, progress, reaches, type AttackResult } from './goal.js';
 import { axisBasis, upsample } from './pixels.js';
+import { coordinateSearch } from './coordinate.js';
 
 /** Control points per side the search draws from: low frequencies only. */
 const GRIDS = [2, 3, 4, 5, 6, 8, 10, 12, 16] as const;
@@ -11,12 +13,16 @@ const GRIDS = [2, 3, 4, 5, 6, 8, 10, 12, 16] as const;
 const EXPLOIT = 0.75;
 /** Relative size of a hill-climbing step. */
 const STEP = 0.6;
+/** Queries of the random phase before the coordinate search takes over. */
+const RANDOM_QUERIES = 40;
 /** PSNR kept in hand for the JPEG re-encode, dB; raised when an upload misses the PSNR limit. */
 export const PSNR_HEADROOM = 0.4;
 
 export interface SearchOptions {
   /** PSNR the candidates are built at (the limit plus headroom; collisions may choose a higher one). */
   readonly targetPsnr?: number;
+  /** Random search and hill climbing only, without the coordinate-search phase. */
+  readonly randomOnly?: boolean;
 }
 
 export async function randomSearch(ctx: AttackContext, options: SearchOptions = {}): Promise<AttackResult> {
@@ -33,7 +39,9 @@ export async function randomSearch(ctx: AttackContext, options: SearchOptions = 
   }
   let margin = 0;
   let psnrMisses = 0;
-  while (oracle.remaining >= 2) {
+  // Random patterns win within a few queries on most images; the rest go to the coordinate search.
+  const randomPhase = Math.min(RANDOM_QUERIES, Math.floor(oracle.budget / 4));
+  while (oracle.remaining >= 2 && (oracle.queries < randomPhase || options.randomOnly)) {
     let grid: number;
     let theta: Float64Array;
     if (best && prng.nextOpenUnit() < EXPLOIT) {
@@ -56,5 +64,15 @@ export async function randomSearch(ctx: AttackContext, options: SearchOptions = 
     if (verdict.miss === 'distortion') targetPsnr += 0.5 * ++psnrMisses;
     else margin++;
   }
-  return { status: 'failure', reason: 'budget', queries: oracle.queries, bestDistance };
+  if (options.randomOnly || oracle.remaining < 2)
+    return { status: 'failure', reason: 'budget', queries: oracle.queries, bestDistance };
+  // Each coordinate search ends when it has spent the PSNR budget; restart it (new order, finer first step) while
+  // queries remain.
+  const start = hamming(await oracle.hash(ctx.source), goalHash(goal));
+  let last: AttackResult = { status: 'failure', reason: 'budget', queries: oracle.queries, bestDistance };
+  for (let restart = 0; oracle.remaining >= 2; restart++) {
+    last = await coordinateSearch(ctx, targetPsnr, start, Math.pow(0.6, restart));
+    if (last.status === 'success') return last;
+  }
+  return last;
 }

@@ -148,6 +148,7 @@ async function attackCommand(
     });
     progress.finish();
     const defences = o.fprRun ? await attackDefences(store, run.id, o.fprRun) : undefined;
+    if (defences) store.putArtifact(run.id, 'defences', defences);
     if (o.json)
       process.stdout.write(JSON.stringify({ run: run.id, ...summary, ...(defences ? { defences } : {}) }) + '\n');
     else {

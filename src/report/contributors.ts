@@ -1,6 +1,7 @@
 // The registry of report section contributors, in the order their sections appear. A new capability (PSI costs,
 // leakage, attacks, ...) adds its contributor here; see docs/reports.md.
 import type { SectionContributor } from './context.js';
+import { attackContributor } from './sections/attack.js';
 import { claimsContributor } from './sections/claims.js';
 import { fprContributor } from './sections/fpr.js';
 import { methodsContributor } from './sections/methods.js';
@@ -18,6 +19,7 @@ export const REPORT_CONTRIBUTORS: readonly SectionContributor[] = Object.freeze(
   claimsContributor,
   pipelineContributor,
   simulationContributor,
+  attackContributor,
   // Keep methods last: it lists every run, including those no other contributor covers.
   methodsContributor,
 ]);

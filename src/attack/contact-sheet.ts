@@ -1,0 +1,70 @@
+// A small contact sheet of an attack run: originals on the top row, their adversarial JPEGs below, one column per
+// success (up to six, taken in turn from each hasher), written as DIR/contact-sheet.jpg.
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import type { AttackUnitInput, AttackUnitResult } from './unit.js';
+
+const CELL = 160;
+const MAX_COLUMNS = 6;
+
+/** The (source path, adversarial file) pairs shown: successes taken round-robin over hashers. */
+export function contactPairs(
+  units: readonly AttackUnitResult[],
+  inputs: readonly AttackUnitInput[],
+  out: string,
+): { source: string; adversarial: string }[] {
+  const pathOf = new Map(inputs.map((i) => [i.id, i.path]));
+  const perAlgo = new Map<string, { source: string; adversarial: string }[]>();
+  for (const u of units) {
+    const source = pathOf.get(u.id);
+    if (!source) continue;
+    for (const [algo, o] of Object.entries(u.algos)) {
+      if (o.status !== 'success') continue;
+      const list = perAlgo.get(algo) ?? [];
+      list.push({ source, adversarial: join(out, o.file) });
+      perAlgo.set(algo, list);
+    }
+  }
+  const pairs: { source: string; adversarial: string }[] = [];
+  for (let round = 0; pairs.length < MAX_COLUMNS; round++) {
+    const before = pairs.length;
+    for (const list of perAlgo.values()) {
+      const pair = list[round];
+      if (pair && pairs.length < MAX_COLUMNS) pairs.push(pair);
+    }
+    if (pairs.length === before) break;
+  }
+  return pairs;
+}
+
+/** Writes the sheet; returns its path, or undefined when there is no success to show. */
+export async function writeContactSheet(
+  units: readonly AttackUnitResult[],
+  inputs: readonly AttackUnitInput[],
+  out: string,
+): Promise<string | undefined> {
+  const pairs = contactPairs(units, inputs, out);
+  if (pairs.length === 0) return undefined;
+  const thumb = (path: string): Promise<Buffer> =>
+    sharp(path)
+      .resize(CELL, CELL, { fit: 'contain', background: '#ffffff' })
+      .flatten({ background: '#ffffff' })
+      .png()
+      .toBuffer();
+  const tiles = await Promise.all(
+    pairs.flatMap((p, column) => [
+      thumb(p.source).then((input) => ({ input, left: column * CELL, top: 0 })),
+      thumb(p.adversarial).then((input) => ({ input, left: column * CELL, top: CELL })),
+    ]),
+  );
+  const sheet = await sharp({
+    create: { width: pairs.length * CELL, height: 2 * CELL, channels: 3, background: '#ffffff' },
+  })
+    .composite(tiles)
+    .jpeg({ quality: 85 })
+    .toBuffer();
+  const path = join(out, 'contact-sheet.jpg');
+  await writeFileAtomic(path, sheet);
+  return path;
+}
