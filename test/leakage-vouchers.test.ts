@@ -233,7 +233,16 @@ describe('the synthetic-voucher leakage study', () => {
     expect(text.status).toBe(0);
     expect(text.stdout).toMatch(/RMSE posterior/);
     expect(text.stdout.split('\n')[3]).toMatch(/^0\.02\s+30\s+1000\s+64\s+20\.0/);
-    const bad = runCli(['leakage', 'vouchers', '--synthetic-rate', '1.5', '--account-threshold', '30', '--photos', '10']);
+    const bad = runCli([
+      'leakage',
+      'vouchers',
+      '--synthetic-rate',
+      '1.5',
+      '--account-threshold',
+      '30',
+      '--photos',
+      '10',
+    ]);
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim()).toBe('scanlab: --synthetic-rate takes rates in [0, 1), not "1.5"');
   }, 60_000);
