@@ -5,6 +5,7 @@ import { DEFAULT_TPSI_PARAMS } from '../psi/protocols/tpsi-ad/params.js';
 import { runVoucherStudy, type ErrorSummary, type VoucherStudyRow } from '../leakage/voucher-study.js';
 import { UsageError } from './errors.js';
 import { registerHashLeakageCommands } from './leakage-hash.js';
+import { registerProtocolLeakageCommand } from './leakage-protocols.js';
 import { parseList } from './options.js';
 import { runAction } from './run-action.js';
 import { formatTable } from '../util/table.js';
@@ -121,4 +122,5 @@ export function registerLeakageCommand(program: Command): void {
     .option('--json', 'rows as JSON, with the error distribution per true match count')
     .action(runAction(vouchersCommand));
   registerHashLeakageCommands(leakage);
+  registerProtocolLeakageCommand(leakage);
 }
