@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { aucInterval } from '../src/eval/auc-interval.js';
 import { betaBinomialTail } from '../src/eval/beta-binomial.js';
 import { binomialTailAtLeast } from '../src/eval/binomial.js';
 import { clusteredFprCurve } from '../src/eval/cluster.js';
@@ -64,6 +65,34 @@ describe('cluster-jackknife FPR intervals', () => {
       expect(c.lower).toBeLessThanOrEqual(p);
       expect(c.upper).toBeGreaterThanOrEqual(p);
     }
+  });
+
+  it('the AUC interval matches a brute-force jackknife over images plus the related-pair variance', () => {
+    const relatedCounts = new Array<number>(65).fill(0);
+    [3, 5, 8, 8, 12, 20, 25, 27, 30, 31].forEach((d) => relatedCounts[d]!++);
+    const related = { nbits: 64, counts: relatedCounts };
+    const rel = relatedCounts.flatMap((c, d) => new Array<number>(c).fill(d));
+    const pairs: [number, number, number][] = [];
+    for (let i = 0; i < hashes.length; i++)
+      for (let j = i + 1; j < hashes.length; j++) pairs.push([i, j, hammingOf(hashes[i]!, hashes[j]!)]);
+    const psi = (r: number, u: number): number => (r < u ? 1 : r === u ? 0.5 : 0);
+    const aucOf = (us: readonly number[]): number =>
+      rel.reduce((s, r) => s + us.reduce((t, u) => t + psi(r, u), 0), 0) / (rel.length * us.length);
+    const all = pairs.map(([, , d]) => d);
+    const G = hashes.length;
+    const loo = Array.from({ length: G }, (_, c) =>
+      aucOf(pairs.filter(([i, j]) => i !== c && j !== c).map(([, , d]) => d)),
+    );
+    const m = loo.reduce((s, v) => s + v, 0) / G;
+    const varU = ((G - 1) / G) * loo.reduce((s, v) => s + (v - m) ** 2, 0);
+    const a = aucOf(all);
+    const place = rel.map((r) => all.reduce((t, u) => t + psi(r, u), 0) / all.length);
+    const varR = place.reduce((s, v) => s + (v - a) ** 2, 0) / (rel.length - 1) / rel.length;
+    const got = aucInterval(related, { nbits: 64, counts: allPairsHistogram(g) }, imageHistograms(g))!;
+    expect(got.estimate).toBeCloseTo(a, 12);
+    expect(got.standardError).toBeCloseTo(Math.sqrt(varU + varR), 10);
+    expect(got.lower).toBeLessThan(a);
+    expect(got.upper).toBeGreaterThan(a);
   });
 
   it('a hub image close to everyone inflates the design effect well above 1', () => {

@@ -173,17 +173,21 @@ async function populationCommand(o: PopulationOptions): Promise<void> {
 }
 
 /** A run's summary artifact, checking the run's kind. */
-function summaryOf<T>(store: RunStore, ref: string, kind: string): { id: string; summary: T } {
+function summaryOf<T>(
+  store: RunStore,
+  ref: string,
+  kind: string,
+): { id: string; summary: T; datasetHash: string | null } {
   const run = store.getRun(ref);
   if (run.kind !== kind) throw new StoreError(`run ${run.id} is a ${run.kind} run, not a ${kind} run`);
   const summary = store.getArtifact<T>(run.id, 'summary');
   if (!summary) throw new StoreError(`run ${run.id} has no summary yet (resume it to finish)`);
-  return { id: run.id, summary };
+  return { id: run.id, summary, datasetHash: run.datasetHash };
 }
 
 export function formatRoc(r: RocReport): string {
   const lines = [
-    `${r.algo}: ${r.relatedPairs} related pairs, ${r.unrelatedPairs} unrelated pairs; AUC ${r.auc.toFixed(4)}; EER ${(100 * r.eer.rate).toFixed(2)}% at threshold ${r.eer.threshold.toFixed(1)}`,
+    `${r.algo}: ${r.relatedPairs} related pairs, ${r.unrelatedPairs} unrelated pairs; AUC ${r.auc.toFixed(3)}${r.aucInterval ? ` [${r.aucInterval.lower.toFixed(3)}, ${r.aucInterval.upper.toFixed(3)}]` : ' (no interval: the FPR run kept no per-image histograms)'}; EER ${(100 * r.eer.rate).toFixed(2)}% at threshold ${r.eer.threshold.toFixed(1)}`,
     ...r.atFpr.map((a) =>
       a.supported && a.tpr
         ? `  TPR at FPR ≤ ${a.targetFpr}: ${formatProportion(a.tpr)} (threshold ${a.threshold}, FPR ${formatProportion(a.fpr!)})`
@@ -205,6 +209,11 @@ async function rocCommand(o: {
   try {
     const rob = summaryOf<RobustnessSummary>(store, o.robustnessRun, 'robustness');
     const fpr = summaryOf<FprSummary>(store, o.fprRun, 'fpr');
+    const sameDataset = rob.datasetHash !== null && rob.datasetHash === fpr.datasetHash;
+    if (!sameDataset)
+      process.stderr.write(
+        `scanlab: warning: runs ${rob.id} and ${fpr.id} come from different datasets (fingerprints differ); the ROC mixes two samples\n`,
+      );
     const algos = o.algo ? o.algo.split(',') : Object.keys(rob.summary.algos).filter((a) => fpr.summary.algos[a]);
     let reports: RocReport[];
     try {
@@ -212,7 +221,8 @@ async function rocCommand(o: {
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
-    if (o.json) process.stdout.write(JSON.stringify({ robustnessRun: rob.id, fprRun: fpr.id, reports }) + '\n');
+    if (o.json)
+      process.stdout.write(JSON.stringify({ robustnessRun: rob.id, fprRun: fpr.id, sameDataset, reports }) + '\n');
     else
       process.stdout.write(
         `robustness run ${rob.id}, fpr run ${fpr.id}${o.transform ? `, transform ${o.transform}` : ''}\n${reports.map(formatRoc).join('')}`,

@@ -8,6 +8,7 @@ import {
   type OperatingPoint,
   type TprAtFpr,
 } from './roc.js';
+import { aucInterval, type AucInterval } from './auc-interval.js';
 import type { FprSummary } from './fpr.js';
 import type { RobustnessSummary } from './robustness-summary.js';
 
@@ -17,6 +18,8 @@ export interface RocReport {
   readonly relatedPairs: number;
   readonly unrelatedPairs: number;
   readonly auc: number;
+  /** Present when the FPR run kept per-image histograms (see auc-interval.ts for the method). */
+  readonly aucInterval: AucInterval | null;
   readonly eer: { readonly rate: number; readonly threshold: number };
   readonly atFpr: readonly TprAtFpr[];
   readonly points: readonly OperatingPoint[];
@@ -41,6 +44,7 @@ export function rocReport(algo: string, robustness: RobustnessSummary, fpr: FprS
     relatedPairs: counts.reduce((s, c) => s + c, 0),
     unrelatedPairs: unrel.counts.reduce((s, c) => s + c, 0),
     auc: auc(related, unrelated),
+    aucInterval: unrel.images ? aucInterval(related, unrelated, unrel.images) : null,
     eer: equalErrorRate(related, unrelated),
     atFpr: STANDARD_FPR_TARGETS.map((t) => tprAtFpr(points, t)),
     points,
