@@ -146,6 +146,9 @@ describe('bindings', () => {
       scan,
     );
     const published = matcher.publish();
+    // The device's threshold is its own: a provider publishing a lower one is refused.
+    const lowered = { ...scan, tpsi: { ...scan.tpsi, threshold: scan.tpsi.threshold + 1 } };
+    expect(() => protocol.createDevice(group, published, 5, lowered)).toThrow(/parameter-mismatch/);
     const keys = await generateRecipientKeys();
     const recipient = new Recipient(0, keys);
     const device = new SenderDevice(5, [keys.publicKey], {

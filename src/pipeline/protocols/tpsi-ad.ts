@@ -4,10 +4,9 @@
 import { bytesToHex, equalBytes } from '@noble/curves/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ProtocolError } from '../../psi/errors.js';
-import { createAccountSecrets } from '../../psi/protocols/tpsi-ad/account.js';
+import { createAccountSecrets, noCoordinatesUsed } from '../../psi/protocols/tpsi-ad/account.js';
 import { dhfCapacity } from '../../psi/protocols/tpsi-ad/dhf.js';
-import { dhfDimensionOf } from '../../psi/protocols/tpsi-ad/params.js';
-import { tpsiServer } from '../../psi/protocols/tpsi-ad/parties.js';
+import { checkPublication, tpsiServer } from '../../psi/protocols/tpsi-ad/parties.js';
 import { PublishedTable, createVoucher } from '../../psi/protocols/tpsi-ad/voucher.js';
 import { VOUCHER_ID_BYTES } from '../../psi/protocols/tpsi-ad/wire-format.js';
 import { decodeExpected, encodeTpsiVoucher } from '../../psi/wire.js';
@@ -100,15 +99,13 @@ export const tpsiAdScan: ScanProtocol = {
     if (published.length !== 1 || !first)
       throw new PipelineError('protocol-message-rejected', `tpsi-ad publishes one message, got ${published.length}`);
     const { data } = rejected(() => decodeExpected('tpsi-public-data', first, group));
-    // The threshold is the device's own setting; a provider publishing another one is refused, not followed.
-    if (data.threshold !== config.tpsi.threshold || data.dhfDimension !== dhfDimensionOf(config.tpsi))
-      throw new PipelineError(
-        'protocol-message-rejected',
-        `the provider published threshold ${data.threshold}, the device is set to ${config.tpsi.threshold}`,
-      );
+    // Threshold, DHF dimension and ad size are the device's own settings: a provider publishing others (or a table
+    // with a repeated entry) is refused, not followed.
+    rejected(() => checkPublication(group, data, config.tpsi));
     const table = new PublishedTable(group, data);
     const secrets = createAccountSecrets(account, config.tpsi.threshold, data.dhfDimension);
     const capacity = dhfCapacity(data.dhfDimension);
+    const used = noCoordinatesUsed();
     let synthetic = 0;
     const decoys = new Map<string, boolean[]>();
     return {
@@ -124,7 +121,7 @@ export const tpsiAdScan: ScanProtocol = {
           if (isSynthetic) synthetic++;
           flags.push(isSynthetic);
           const photo = { account, input, id: voucherIdOf(request.messageId, k), ad: request.ad };
-          return encodeTpsiVoucher(group, createVoucher(table, secrets, photo, isSynthetic));
+          return encodeTpsiVoucher(group, createVoucher(table, secrets, photo, isSynthetic, { used }));
         });
       },
       receive() {

@@ -169,7 +169,7 @@ export interface TpsiClientOptions {
 }
 
 /** Refuses published data whose parameters differ from the client's own, or whose table repeats an entry. */
-function checkPublication(group: PrimeOrderGroup, data: TpsiPublicData, params: TpsiClientParams): void {
+export function checkPublication(group: PrimeOrderGroup, data: TpsiPublicData, params: TpsiClientParams): void {
   const fixed: [string, number, number][] = [
     ['threshold', data.threshold, params.threshold],
     ['DHF dimension', data.dhfDimension, dhfDimensionOf(params)],
