@@ -13,7 +13,8 @@ function checkQuery(hashes: PackedHashes, query: Int32Array, offset = 0): void {
     throw new MatchError('argument', `query has ${query.length - offset} words, the database ${hashes.words}`);
 }
 
-function scanRange256(
+/** A radius scan over packed words: entries [from, to) of `data` against the query words at `q[j..]`. */
+type RangeKernel = (
   data: Int32Array,
   q: Int32Array,
   j: number,
@@ -21,7 +22,9 @@ function scanRange256(
   from: number,
   to: number,
   out: MatchBuffer,
-): void {
+) => void;
+
+const scanRange256: RangeKernel = (data, q, j, radius, from, to, out) => {
   const q0 = q[j]!,
     q1 = q[j + 1]!,
     q2 = q[j + 2]!,
@@ -38,40 +41,26 @@ function scanRange256(
       );
     if (d <= radius) out.push(i, d);
   }
-}
+};
 
-function scanRange64(
-  data: Int32Array,
-  q: Int32Array,
-  j: number,
-  radius: number,
-  from: number,
-  to: number,
-  out: MatchBuffer,
-): void {
+const scanRange64: RangeKernel = (data, q, j, radius, from, to, out) => {
   const q0 = q[j]!,
     q1 = q[j + 1]!;
   for (let i = from, b = from * 2; i < to; i++, b += 2) {
     const d = byteSum(pairByteCounts(data[b]! ^ q0, data[b + 1]! ^ q1));
     if (d <= radius) out.push(i, d);
   }
-}
+};
 
-function scanRangeAny(
-  hashes: PackedHashes,
-  q: Int32Array,
-  j: number,
-  radius: number,
-  from: number,
-  to: number,
-  out: MatchBuffer,
-): void {
-  const { data, words } = hashes;
+/** The radius scan for any other number of words per hash. */
+function scanRangeAny(words: number): RangeKernel {
   const distance = distanceKernel(words);
-  for (let i = from, b = from * words; i < to; i++, b += words) {
-    const d = distance(data, b, q, j);
-    if (d <= radius) out.push(i, d);
-  }
+  return (data, q, j, radius, from, to, out) => {
+    for (let i = from, b = from * words; i < to; i++, b += words) {
+      const d = distance(data, b, q, j);
+      if (d <= radius) out.push(i, d);
+    }
+  };
 }
 
 /**
@@ -90,7 +79,7 @@ export function scanRadiusRange(
   checkQuery(hashes, query, offset);
   if (hashes.words === 8) scanRange256(hashes.data, query, offset, radius, from, to, out);
   else if (hashes.words === 2) scanRange64(hashes.data, query, offset, radius, from, to, out);
-  else scanRangeAny(hashes, query, offset, radius, from, to, out);
+  else scanRangeAny(hashes.words)(hashes.data, query, offset, radius, from, to, out);
 }
 
 /** Every entry within `radius` of the query, nearest first (ties by position). */
