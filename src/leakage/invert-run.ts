@@ -1,9 +1,10 @@
 // `leakage invert` as a stored run: prepare the dataset's images, run the inversion study, write each reconstruction
 // and a contact sheet, and store the summary (with the sheet) so that reports can show it.
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { completeRun, prepareRun } from '../eval/experiment.js';
 import type { RunStore } from '../eval/store.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { makeDir } from '../util/make-dir.js';
 import { algoDirName, contactSheet, encodePng, picturePng } from './contact-sheet.js';
 import { runInversionStudy, type InversionMethod, type InversionStudyResult } from './inversion-study.js';
 import { hasherIds, prepareStudyImages } from './study-images.js';
@@ -90,16 +91,16 @@ export async function runInversionExperiment(
     store.putArtifact(prepared.run.id, 'contact-sheet', artifact);
     const files: string[] = [];
     if (options.out) {
-      await mkdir(options.out, { recursive: true });
+      await makeDir(options.out);
       const sheetPath = join(options.out, 'contact-sheet.png');
-      await writeFile(sheetPath, sheet);
+      await writeFileAtomic(sheetPath, sheet);
       files.push(sheetPath);
       for (const a of ids) {
         const dir = join(options.out, algoDirName(a));
-        await mkdir(dir, { recursive: true });
+        await makeDir(dir);
         for (const [i, p] of reconstructions.get(a)?.get(primaryOf.get(a) ?? 'learned') ?? []) {
           const path = join(dir, `${algoDirName(images[i]!.id)}.png`);
-          await writeFile(path, await picturePng(p));
+          await writeFileAtomic(path, await picturePng(p));
           files.push(path);
         }
       }
