@@ -1,5 +1,5 @@
 // scanlab's main entry point (`scanlab`): the union of the documented entry points `scanlab/hash`, `scanlab/match`,
-// `scanlab/transform`, `scanlab/dataset`, `scanlab/psi`, `scanlab/eval` and `scanlab/report` (docs/api.md).
+// `scanlab/transform`, `scanlab/dataset`, `scanlab/psi`, `scanlab/eval`, `scanlab/report` and `scanlab/attack` (docs/api.md).
 export * from './hash/index.js';
 export * from './match/index.js';
 export * from './transform/index.js';
@@ -7,3 +7,4 @@ export * from './dataset/index.js';
 export * from './psi/index.js';
 export * from './eval/index.js';
 export * from './report/index.js';
+export * from './attack/index.js';
