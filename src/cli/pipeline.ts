@@ -30,6 +30,7 @@ interface PipelineRunOptions {
   recipients: string;
   adBytes: string;
   fpr: string;
+  maxDistance: string;
   seed: string;
   out: string;
   name?: string;
@@ -62,6 +63,7 @@ function parseConfig(o: PipelineRunOptions): PipelineConfig {
     recipients: integer('recipients', o.recipients, 1),
     adBytes: integer('ad-bytes', o.adBytes, 0),
     falsePositiveRate: fpr,
+    maxDistance: integer('max-distance', o.maxDistance, 0),
     seed: integer('seed', o.seed, 0),
   };
 }
@@ -121,6 +123,7 @@ export function registerPipelineCommand(program: Command): void {
       .option('--synthetic-rate <s>', 'tpsi-ad: probability of a synthetic voucher', '0.02')
       .option('--ad-bytes <n>', 'tpsi-ad: associated-data bytes per voucher (message id + derivative)', '1024')
       .option('--fpr <p>', 'oprf-membership: target false-positive rate of the filter', '1e-6')
+      .option('--max-distance <n>', 'fuzzy protocols: Hamming distance that counts as a match', '0')
       .option('--recipients <n>', 'recipients per message (one envelope each)', '1')
       .option('--seed <n>', 'seed of the message ids (keys and coins always come from the system CSPRNG)', '1')
       .option('--name <name>', 'run name in the store')

@@ -36,6 +36,8 @@ export interface PipelineConfig {
   readonly falsePositiveRate: number;
   /** tpsi-ad: bytes of associated data per voucher (message id + visual derivative). */
   readonly adBytes: number;
+  /** Fuzzy protocols registered later: the Hamming distance that counts as a match (exact protocols ignore it). */
+  readonly maxDistance: number;
 }
 
 export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
@@ -50,6 +52,7 @@ export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
   backend: 'sodium',
   falsePositiveRate: 1e-6,
   adBytes: 1024,
+  maxDistance: 0,
 };
 
 export interface PipelinePhoto {
@@ -152,6 +155,7 @@ export interface PipelineResult {
 export function scanConfigOf(config: PipelineConfig): ScanConfig {
   return {
     falsePositiveRate: config.falsePositiveRate,
+    maxDistance: config.maxDistance,
     tpsi: checkTpsiParams({
       ...DEFAULT_TPSI_PARAMS,
       threshold: config.accountThreshold,
@@ -159,6 +163,23 @@ export function scanConfigOf(config: PipelineConfig): ScanConfig {
       adBytes: config.adBytes,
     }),
   };
+}
+
+/** Bits that differ between two PSI inputs of the same length (their algorithm prefixes are equal then too). */
+function inputDistance(a: Uint8Array, b: Uint8Array): number {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) {
+    let x = a[i]! ^ b[i]!;
+    for (; x !== 0; x &= x - 1) d++;
+  }
+  return d;
+}
+
+/** Ground truth of a match: exact membership, or (fuzzy protocols) an entry within `maxDistance` bits. */
+function matchTruth(dbInputs: readonly Uint8Array[], maxDistance: number): (x: Uint8Array) => boolean {
+  const exact = new Set(dbInputs.map(bytesToHex));
+  if (maxDistance === 0) return (x) => exact.has(bytesToHex(x));
+  return (x) => dbInputs.some((y) => y.length === x.length && inputDistance(x, y) <= maxDistance);
 }
 
 /** Message i's id: SHA-256("scanlab pipeline message" || seed || i), first 16 bytes (ids are not secret). */
@@ -190,7 +211,7 @@ export async function runPipeline(
   const hasher = getHasher(config.algo);
   const group = await createGroup(config.group, config.backend);
   const dbInputs = database.map(psiInput);
-  const dbSet = new Set(dbInputs.map(bytesToHex));
+  const isMatch = matchTruth(dbInputs, config.maxDistance);
 
   const matcher = protocol.createMatcher(group, dbInputs, scanConfig);
   const [published, publishMs] = timeMs(() => matcher.publish());
@@ -254,7 +275,7 @@ export async function runPipeline(
       photo: photo.name,
       account: photo.account,
       messageId: bytesToHex(messageId),
-      realMatch: sent.inputs.some((x) => dbSet.has(bytesToHex(x))),
+      realMatch: sent.inputs.some(isMatch),
       timings: sent.timings,
       plainMs: plain.timings.totalMs,
       plainCpuMs: plain.timings.cpuMs,
@@ -278,7 +299,7 @@ export async function runPipeline(
   const truth = messages.map((m) => {
     const flags = decoys.get(m.messageId) ?? [];
     const inputs = inputsOf.get(m.messageId) ?? [];
-    const realVouchers = inputs.filter((x, k) => dbSet.has(bytesToHex(x)) && flags[k] !== true).length;
+    const realVouchers = inputs.filter((x, k) => isMatch(x) && flags[k] !== true).length;
     return { ...m, realVouchers, decoy: flags.some(Boolean) };
   });
   const realPerAccount = new Map<number, number>();

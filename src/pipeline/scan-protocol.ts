@@ -58,6 +58,8 @@ export interface ScanConfig {
   readonly falsePositiveRate: number;
   /** tpsi-ad: threshold, synthetic rate, cuckoo ε, DHF capacity and ad size (the device fixes its own copy). */
   readonly tpsi: TpsiParams;
+  /** Fuzzy protocols: the Hamming distance that counts as a match (0 for the exact protocols, which ignore it). */
+  readonly maxDistance: number;
 }
 
 export interface ScanProtocol {
