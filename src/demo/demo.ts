@@ -15,6 +15,7 @@ import { builtinAlgorithms } from '../hash/registry.js';
 import { CSV_HEADER, formatRow } from '../hash/row-format.js';
 import { buildReport } from '../report/build.js';
 import { demoPipeline, demoSimulation } from './pipeline-steps.js';
+import { demoInversion, demoInversionConfig, demoProtocolLeakage } from './leakage-steps.js';
 import { loadReportInputs } from '../report/inputs.js';
 import { writeReport } from '../report/write.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -183,6 +184,18 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     log('simulate: 10^6 accounts × one year, per-photo false matches from the FPR run, costs from the pipeline run');
     runs.push({ run: demoSimulation(store, fprRun.run.id, pipelineRun.id), outcome: 'new' });
   }
+
+  const inversion = demoInversionConfig(dataset);
+  log('leakage: PDQ and pHash inverted from the hash alone, re-identified among 10 and 100 candidates');
+  const inverted = await demoInversion(
+    store,
+    inversion,
+    outDir,
+    findReusableRun(store, 'leakage-invert', inversion, fingerprint),
+  );
+  runs.push({ run: inverted.run, outcome: inverted.reused ? 'reused' : 'new' });
+  log('leakage: who learns what in plaintext, oprf-membership, ecdh-psi and tpsi-ad (16 session pairs each)');
+  runs.push({ run: await demoProtocolLeakage(store), outcome: 'new' });
 
   log('writing the report (population-scale estimates, charts, tables)');
   options.onProgress?.('report', 0, 1);

@@ -4,6 +4,7 @@ import type { SectionContributor } from './context.js';
 import { attackContributor } from './sections/attack.js';
 import { claimsContributor } from './sections/claims.js';
 import { fprContributor } from './sections/fpr.js';
+import { leakageContributor } from './sections/leakage.js';
 import { methodsContributor } from './sections/methods.js';
 import { pipelineContributor } from './sections/pipeline.js';
 import { populationContributor } from './sections/population.js';
@@ -20,6 +21,7 @@ export const REPORT_CONTRIBUTORS: readonly SectionContributor[] = Object.freeze(
   pipelineContributor,
   simulationContributor,
   attackContributor,
+  leakageContributor,
   // Keep methods last: it lists every run, including those no other contributor covers.
   methodsContributor,
 ]);

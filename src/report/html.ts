@@ -39,7 +39,7 @@ function numberBlocks(report: Report): Numbering {
   for (const s of report.sections) {
     for (const b of s.blocks) {
       if (b.kind === 'table') table.set(b.id, table.size + 1);
-      if (b.kind === 'chart') figure.set(b.id, figure.size + 1);
+      if (b.kind === 'chart' || b.kind === 'image') figure.set(b.id, figure.size + 1);
     }
   }
   return { table, figure };
@@ -75,13 +75,15 @@ async function blockHtml(b: Block, numbering: Numbering): Promise<string> {
       return tableHtml(b, numbering.table.get(b.id)!);
     case 'chart':
       return figureHtml(b, numbering.figure.get(b.id)!);
+    case 'image':
+      return `<figure id="${esc(b.id)}">\n<img src="data:image/png;base64,${b.pngBase64}" alt="${esc(b.description)}">\n<figcaption><strong>Figure ${numbering.figure.get(b.id)!}.</strong> ${esc(b.title)}. ${esc(b.description)} ${sourceOf(b.runIds)}</figcaption>\n</figure>`;
   }
 }
 
 function tocHtml(report: Report, numbering: Numbering): string {
   const items = report.sections.map((s) => {
     const parts = s.blocks.flatMap((b) =>
-      b.kind === 'chart'
+      b.kind === 'chart' || b.kind === 'image'
         ? [`<li><a href="#${esc(b.id)}">Figure ${numbering.figure.get(b.id)}: ${esc(b.title)}</a></li>`]
         : b.kind === 'table'
           ? [`<li><a href="#${esc(b.id)}">Table ${numbering.table.get(b.id)}: ${esc(b.caption)}</a></li>`]

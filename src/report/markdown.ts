@@ -29,6 +29,10 @@ function blockMarkdown(b: Block, counters: { table: number; figure: number }): s
       const n = ++counters.figure;
       return `<a id="${b.id}"></a>**Figure ${n}.** ${b.title} (chart in index.html). ${b.description} ${source(b.runIds)}`;
     }
+    case 'image': {
+      const n = ++counters.figure;
+      return `<a id="${b.id}"></a>**Figure ${n}.** ${b.title} (image in index.html). ${b.description} ${source(b.runIds)}`;
+    }
   }
 }
 

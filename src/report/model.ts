@@ -78,7 +78,18 @@ export interface ListBlock {
   readonly items: readonly string[];
 }
 
-export type Block = TextBlock | ListBlock | TableBlock | ChartBlock;
+/** A picture (e.g. a contact sheet) embedded in the report as PNG bytes. */
+export interface ImageBlock {
+  readonly kind: 'image';
+  readonly id: string;
+  readonly title: string;
+  /** The text alternative: what the picture shows. */
+  readonly description: string;
+  readonly runIds: readonly string[];
+  readonly pngBase64: string;
+}
+
+export type Block = TextBlock | ListBlock | TableBlock | ChartBlock | ImageBlock;
 
 /** A number worth putting at the top of the report. */
 export interface KeyNumber {
