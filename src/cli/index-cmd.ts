@@ -21,8 +21,7 @@ interface BuildOptions {
 async function buildCommand(opts: BuildOptions): Promise<void> {
   const nbits = parseBits(opts.algo, opts.bits);
   const format = parseListFormat(opts.inFormat);
-  const radius =
-    opts.maxDistance === undefined ? undefined : parseNonNegativeInt('--max-distance', opts.maxDistance);
+  const radius = opts.maxDistance === undefined ? undefined : parseNonNegativeInt('--max-distance', opts.maxDistance);
   if (opts.in === opts.out) throw new UsageError('--in and --out must be different files');
   const { list, invalid } = await readHashList(opts.in, {
     algo: canonicalSpec(opts.algo),
