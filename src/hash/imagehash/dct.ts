@@ -111,9 +111,30 @@ class BackwardRealFft {
   }
 }
 
+/** FFTPACK's output layout of a backward pass: element (a, b, c) of `ch` with ido × l1 × ip extents. */
+const outputIndex =
+  (ido: number, l1: number) =>
+  (a: number, b: number, c: number): number =>
+    a + ido * (b + l1 * c);
+
+/** Twiddle x of position i in a pass's table (`ido − 1` values per twiddle). */
+const twiddleAt =
+  (wa: Float64Array, ido: number) =>
+  (x: number, i: number): number =>
+    wa[i + x * (ido - 1)]!;
+
+/**
+ * pocketfft's twiddle step: (cr + i·ci) times the conjugate twiddle (w0 − i·w1), real part stored at `re` and
+ * imaginary part at `im`, with the reference's operations in its order.
+ */
+function rotateInto(ch: Float64Array, re: number, im: number, w0: number, w1: number, cr: number, ci: number): void {
+  ch[im] = w0 * ci + w1 * cr;
+  ch[re] = w0 * cr - w1 * ci;
+}
+
 function radb2(ido: number, l1: number, cc: Float64Array, ch: Float64Array, wa: Float64Array): void {
   const CC = (a: number, b: number, c: number): number => a + ido * (b + 2 * c);
-  const CH = (a: number, b: number, c: number): number => a + ido * (b + l1 * c);
+  const CH = outputIndex(ido, l1);
   for (let k = 0; k < l1; k++) {
     const a = cc[CC(0, 0, k)]!,
       b = cc[CC(ido - 1, 1, k)]!;
@@ -144,8 +165,8 @@ function radb2(ido: number, l1: number, cc: Float64Array, ch: Float64Array, wa: 
 
 function radb3(ido: number, l1: number, cc: Float64Array, ch: Float64Array, wa: Float64Array): void {
   const CC = (a: number, b: number, c: number): number => a + ido * (b + 3 * c);
-  const CH = (a: number, b: number, c: number): number => a + ido * (b + l1 * c);
-  const WA = (x: number, i: number): number => wa[i + x * (ido - 1)]!;
+  const CH = outputIndex(ido, l1);
+  const WA = twiddleAt(wa, ido);
   for (let k = 0; k < l1; k++) {
     const tr2 = 2 * cc[CC(ido - 1, 1, k)]!;
     const cr2 = cc[CC(0, 0, k)]! + TAUR * tr2;
@@ -169,18 +190,16 @@ function radb3(ido: number, l1: number, cc: Float64Array, ch: Float64Array, wa: 
         dr2 = cr2 - ci3;
       const di2 = ci2 + cr3,
         di3 = ci2 - cr3;
-      ch[CH(i, k, 1)] = WA(0, i - 2) * di2 + WA(0, i - 1) * dr2;
-      ch[CH(i - 1, k, 1)] = WA(0, i - 2) * dr2 - WA(0, i - 1) * di2;
-      ch[CH(i, k, 2)] = WA(1, i - 2) * di3 + WA(1, i - 1) * dr3;
-      ch[CH(i - 1, k, 2)] = WA(1, i - 2) * dr3 - WA(1, i - 1) * di3;
+      rotateInto(ch, CH(i - 1, k, 1), CH(i, k, 1), WA(0, i - 2), WA(0, i - 1), dr2, di2);
+      rotateInto(ch, CH(i - 1, k, 2), CH(i, k, 2), WA(1, i - 2), WA(1, i - 1), dr3, di3);
     }
   }
 }
 
 function radb4(ido: number, l1: number, cc: Float64Array, ch: Float64Array, wa: Float64Array): void {
   const CC = (a: number, b: number, c: number): number => a + ido * (b + 4 * c);
-  const CH = (a: number, b: number, c: number): number => a + ido * (b + l1 * c);
-  const WA = (x: number, i: number): number => wa[i + x * (ido - 1)]!;
+  const CH = outputIndex(ido, l1);
+  const WA = twiddleAt(wa, ido);
   for (let k = 0; k < l1; k++) {
     const a = cc[CC(0, 0, k)]!,
       b = cc[CC(ido - 1, 3, k)]!;
@@ -229,20 +248,17 @@ function radb4(ido: number, l1: number, cc: Float64Array, ch: Float64Array, wa: 
         cr2 = tr1 - tr4;
       const ci2 = ti1 + ti4,
         ci4 = ti1 - ti4;
-      ch[CH(i, k, 1)] = WA(0, i - 2) * ci2 + WA(0, i - 1) * cr2;
-      ch[CH(i - 1, k, 1)] = WA(0, i - 2) * cr2 - WA(0, i - 1) * ci2;
-      ch[CH(i, k, 2)] = WA(1, i - 2) * ci3 + WA(1, i - 1) * cr3;
-      ch[CH(i - 1, k, 2)] = WA(1, i - 2) * cr3 - WA(1, i - 1) * ci3;
-      ch[CH(i, k, 3)] = WA(2, i - 2) * ci4 + WA(2, i - 1) * cr4;
-      ch[CH(i - 1, k, 3)] = WA(2, i - 2) * cr4 - WA(2, i - 1) * ci4;
+      rotateInto(ch, CH(i - 1, k, 1), CH(i, k, 1), WA(0, i - 2), WA(0, i - 1), cr2, ci2);
+      rotateInto(ch, CH(i - 1, k, 2), CH(i, k, 2), WA(1, i - 2), WA(1, i - 1), cr3, ci3);
+      rotateInto(ch, CH(i - 1, k, 3), CH(i, k, 3), WA(2, i - 2), WA(2, i - 1), cr4, ci4);
     }
   }
 }
 
 function radb5(ido: number, l1: number, cc: Float64Array, ch: Float64Array, wa: Float64Array): void {
   const CC = (a: number, b: number, c: number): number => a + ido * (b + 5 * c);
-  const CH = (a: number, b: number, c: number): number => a + ido * (b + l1 * c);
-  const WA = (x: number, i: number): number => wa[i + x * (ido - 1)]!;
+  const CH = outputIndex(ido, l1);
+  const WA = twiddleAt(wa, ido);
   for (let k = 0; k < l1; k++) {
     const ti5 = cc[CC(0, 2, k)]! + cc[CC(0, 2, k)]!;
     const ti4 = cc[CC(0, 4, k)]! + cc[CC(0, 4, k)]!;
@@ -290,14 +306,10 @@ function radb5(ido: number, l1: number, cc: Float64Array, ch: Float64Array, wa: 
         dr2 = cr2 - ci5;
       const di2 = ci2 + cr5,
         di5 = ci2 - cr5;
-      ch[CH(i, k, 1)] = WA(0, i - 2) * di2 + WA(0, i - 1) * dr2;
-      ch[CH(i - 1, k, 1)] = WA(0, i - 2) * dr2 - WA(0, i - 1) * di2;
-      ch[CH(i, k, 2)] = WA(1, i - 2) * di3 + WA(1, i - 1) * dr3;
-      ch[CH(i - 1, k, 2)] = WA(1, i - 2) * dr3 - WA(1, i - 1) * di3;
-      ch[CH(i, k, 3)] = WA(2, i - 2) * di4 + WA(2, i - 1) * dr4;
-      ch[CH(i - 1, k, 3)] = WA(2, i - 2) * dr4 - WA(2, i - 1) * di4;
-      ch[CH(i, k, 4)] = WA(3, i - 2) * di5 + WA(3, i - 1) * dr5;
-      ch[CH(i - 1, k, 4)] = WA(3, i - 2) * dr5 - WA(3, i - 1) * di5;
+      rotateInto(ch, CH(i - 1, k, 1), CH(i, k, 1), WA(0, i - 2), WA(0, i - 1), dr2, di2);
+      rotateInto(ch, CH(i - 1, k, 2), CH(i, k, 2), WA(1, i - 2), WA(1, i - 1), dr3, di3);
+      rotateInto(ch, CH(i - 1, k, 3), CH(i, k, 3), WA(2, i - 2), WA(2, i - 1), dr4, di4);
+      rotateInto(ch, CH(i - 1, k, 4), CH(i, k, 4), WA(3, i - 2), WA(3, i - 1), dr5, di5);
     }
   }
 }
@@ -315,7 +327,7 @@ function radbg(
   const ipph = (ip + 1) >> 1;
   const idl1 = ido * l1;
   const CC = (a: number, b: number, c: number): number => a + ido * (b + ip * c);
-  const CH = (a: number, b: number, c: number): number => a + ido * (b + l1 * c);
+  const CH = outputIndex(ido, l1);
   const C1 = CH; // same layout, applied to cc
   const C2 = (a: number, b: number): number => a + idl1 * b;
 
