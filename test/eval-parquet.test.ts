@@ -3,9 +3,14 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { exportRows, type ExportRow } from '../src/eval/export.js';
 import { EXPORT_COLUMN_TYPES, parquetColumnType, rowsToParquet } from '../src/eval/parquet.js';
+import { getHasher } from '../src/hash/registry.js';
+import { decodeImage } from '../src/image/decode.js';
+import { pipelineExportRows } from '../src/pipeline/export.js';
+import { DEFAULT_PIPELINE_CONFIG, runPipeline } from '../src/pipeline/run.js';
+import { storePipelineRun } from '../src/pipeline/store-run.js';
 import { runCli } from './helpers/cli.js';
 import { scratchDir } from './helpers/images.js';
 import { buildReportFixture, type ReportFixture } from './helpers/report-fixture.js';
@@ -61,6 +66,37 @@ describe('Parquet exports', () => {
     expect(back.types).toEqual(columns.map((c) => DUCK_TYPES[EXPORT_COLUMN_TYPES[c]!]));
     expect(back.rows).toEqual(rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c] ?? null]))));
     expect((await metadataOf(path))['scanlab.run']).toBe('r1');
+  });
+
+  it('pipeline runs: one row per message with timings as DOUBLE and bytes as INT64, read back by DuckDB', async () => {
+    const dir = new URL('../datasets/sample/images/', import.meta.url).pathname;
+    const names = readdirSync(dir)
+      .filter((f) => f.endsWith('.jpg'))
+      .sort()
+      .slice(0, 4);
+    const photos = names.map((name, i) => ({
+      name,
+      bytes: new Uint8Array(readFileSync(join(dir, name))),
+      account: i % 2,
+    }));
+    const pdq = getHasher('pdq');
+    const database = [await pdq.hash(await decodeImage(photos[0]!.bytes))];
+    const result = await runPipeline({ ...DEFAULT_PIPELINE_CONFIG, protocol: 'plaintext' }, photos, database);
+    const { runId } = storePipelineRun(fx.store, result);
+    const { columns, rows } = pipelineExportRows(fx.store, runId);
+    expect(rows.map((r) => r.photo)).toEqual(names);
+    expect(rows.map((r) => r.real_match)).toEqual([1, 0, 0, 0]);
+    const path = join(scratch.dir, 'pipeline.parquet');
+    writeFileSync(path, rowsToParquet(columns, rows));
+    const back = await readParquet(path);
+    expect(back.rows).toEqual(rows);
+    const typeOf = (c: string) => back.types[columns.indexOf(c)];
+    expect([typeOf('total_ms'), typeOf('record_bytes'), typeOf('photo'), typeOf('revealed')]).toEqual([
+      'DOUBLE',
+      'BIGINT',
+      'VARCHAR',
+      'BIGINT',
+    ]);
   });
 
   it('infers the type of a column it does not document, and refuses a value that does not fit', () => {

@@ -1,6 +1,8 @@
 // `scanlab runs list|show|export`: what the run store holds.
 import type { Command } from 'commander';
 import { exportRows } from '../eval/export.js';
+import { pipelineExportRows } from '../pipeline/export.js';
+import { PIPELINE_RUN_KIND } from '../pipeline/store-run.js';
 import { rowsToParquet } from '../eval/parquet.js';
 import { mergeRuns } from '../eval/merge.js';
 import { RunStore } from '../eval/store.js';
@@ -40,7 +42,10 @@ async function exportCommand(ref: string, o: ExportOptions): Promise<void> {
     throw new UsageError('--what must be histogram or hashes');
   const { run, payload } = withStore(o.store, (store) => {
     const run = store.getRun(ref);
-    const { columns, rows } = exportRows(store, run.id, o.what === 'hashes' ? 'hashes' : 'histogram');
+    const { columns, rows } =
+      run.kind === PIPELINE_RUN_KIND
+        ? pipelineExportRows(store, run.id)
+        : exportRows(store, run.id, o.what === 'hashes' ? 'hashes' : 'histogram');
     if (o.format === 'parquet')
       return { run, payload: rowsToParquet(columns, rows, { 'scanlab.run': run.id, 'scanlab.kind': run.kind }) };
     const out: string[] = [];

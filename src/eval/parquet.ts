@@ -6,8 +6,8 @@ import type { ExportRow } from './export.js';
 export type ParquetColumnType = 'STRING' | 'INT64' | 'DOUBLE';
 
 /**
- * The type of each column that scanlab's exports name. A column not listed here is INT64 when every value is an
- * integer, DOUBLE when every value is a number, and STRING otherwise; nulls are allowed in every column.
+ * The type of each column that scanlab's exports name. Other columns: `*_ms` DOUBLE, `*_bytes` INT64, else INT64
+ * when every value is an integer, DOUBLE when every value is a number, and STRING otherwise; nulls are allowed.
  */
 export const EXPORT_COLUMN_TYPES: Readonly<Record<string, ParquetColumnType>> = {
   run: 'STRING',
@@ -32,6 +32,8 @@ export function parquetColumnType(
 ): ParquetColumnType {
   const known = EXPORT_COLUMN_TYPES[name];
   if (known) return known;
+  if (name.endsWith('_ms')) return 'DOUBLE';
+  if (name.endsWith('_bytes')) return 'INT64';
   const present = values.filter((v) => v !== null && v !== undefined);
   if (present.length > 0 && present.every((v) => typeof v === 'number'))
     return present.every((v) => Number.isSafeInteger(v)) ? 'INT64' : 'DOUBLE';
