@@ -1,5 +1,6 @@
 // scanlab's main entry point (`scanlab`): the union of the documented entry points `scanlab/hash`, `scanlab/match`,
-// `scanlab/transform`, `scanlab/dataset`, `scanlab/psi`, `scanlab/eval`, `scanlab/report` and `scanlab/attack` (docs/api.md).
+// `scanlab/transform`, `scanlab/dataset`, `scanlab/psi`, `scanlab/eval`, `scanlab/report`, `scanlab/attack`,
+// `scanlab/pipeline` and `scanlab/simulate` (docs/api.md).
 export * from './hash/index.js';
 export * from './match/index.js';
 export * from './transform/index.js';
@@ -8,3 +9,5 @@ export * from './psi/index.js';
 export * from './eval/index.js';
 export * from './report/index.js';
 export * from './attack/index.js';
+export * from './pipeline/index.js';
+export * from './simulate/index.js';
