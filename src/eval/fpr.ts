@@ -9,6 +9,7 @@ import { dofOrProblem, type DofFit } from './dof-fit.js';
 import { failedHashItems, type FailedItem } from './failed-items.js';
 import { completeRun, prepareRun, storedShard, type ExperimentOptions } from './experiment.js';
 import { hashUnit, type HashUnitInput, type HashUnitResult } from './hash-unit.js';
+import { PDQ_DIHEDRAL_ROW, pdqDihedralHistogram } from './dihedral-fpr.js';
 import { IMAGE_HISTOGRAM_LIMIT, imageHistograms, type ImageHistograms } from './image-histograms.js';
 import { groupHashes } from './pair-distances.js';
 import { unrelatedPairHistogram, type PairHistogram } from './pair-histogram.js';
@@ -26,7 +27,15 @@ export interface FprConfig {
   readonly keepDuplicates?: boolean;
   /** As in robustness runs: composite transparent images onto this colour (default white), or keep alpha (null). */
   readonly flattenAlpha?: string | null;
+  /**
+   * Leave out images whose hash quality is below this, for algorithms with a quality score (PDQ); Meta's tools use 50.
+   * Absent in runs stored before it existed (no filter).
+   */
+  readonly minQuality?: number;
 }
+
+/** PDQ's quality filter as ThreatExchange's tools apply it: hashes of quality below 50 are not matched. */
+export const DEFAULT_MIN_QUALITY = 50;
 
 export interface AlgoFpr extends PairHistogram {
   readonly hashed: number;
@@ -38,6 +47,8 @@ export interface AlgoFpr extends PairHistogram {
    * pair was compared and there are at most IMAGE_HISTOGRAM_LIMIT images; absent in older runs).
    */
   readonly images?: ImageHistograms;
+  /** Images left out by the quality filter (algorithms with a quality score), with the filter's threshold. */
+  readonly lowQuality?: { readonly minQuality: number; readonly images: number };
 }
 
 export interface FprSummary {
@@ -60,6 +71,7 @@ export function fprConfig(c: Partial<FprConfig> & Pick<FprConfig, 'dataset' | 'a
     seed: c.seed ?? 1,
     keepDuplicates: c.keepDuplicates ?? false,
     flattenAlpha: c.flattenAlpha === undefined ? DEFAULT_FLATTEN : c.flattenAlpha,
+    minQuality: c.minQuality ?? DEFAULT_MIN_QUALITY,
   };
 }
 
@@ -146,7 +158,9 @@ export async function runFpr(
       algos: {},
     };
     for (const hasher of hashers) {
-      const rows = ordered.filter((item) => hashes.get(item.id)?.[hasher.id]?.hash);
+      const minQuality = hasher.hasQuality ? (cfg.minQuality ?? 0) : 0;
+      const hashed = ordered.filter((item) => hashes.get(item.id)?.[hasher.id]?.hash);
+      const rows = hashed.filter((item) => (hashes.get(item.id)?.[hasher.id]?.quality ?? 100) >= minQuality);
       const groupIndex = new Map<string, number>();
       const grouped = groupHashes(
         rows.map((item): Hash => fromHex(hasher.id, hasher.nbits, hashes.get(item.id)![hasher.id]!.hash!)),
@@ -170,7 +184,21 @@ export async function runFpr(
         hashed: rows.length,
         ...dofOrProblem({ nbits: hist.nbits, counts: hist.counts }),
         ...(!hist.sampled && rows.length <= IMAGE_HISTOGRAM_LIMIT ? { images: imageHistograms(grouped, exclude) } : {}),
+        ...(hasher.hasQuality ? { lowQuality: { minQuality, images: hashed.length - rows.length } } : {}),
       };
+      if (hasher.id === 'pdq' && shard.count === 1) {
+        const dihedral = await pdqDihedralHistogram(
+          rows.map((item) => ({ id: item.id, path: item.path, group: groupIndex.get(item.group)! })),
+          flattenAlpha,
+          exclude,
+        );
+        if (dihedral)
+          summary.algos[PDQ_DIHEDRAL_ROW] = {
+            ...dihedral,
+            ...dofOrProblem({ nbits: dihedral.nbits, counts: dihedral.counts }),
+            lowQuality: { minQuality, images: hashed.length - rows.length },
+          };
+      }
     }
     store.putArtifact(run.id, 'summary', summary);
     return { run: store.getRun(run.id), summary };

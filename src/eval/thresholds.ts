@@ -6,6 +6,8 @@ import { getHasher } from '../hash/registry.js';
 const DEFAULTS: Record<string, number> = {
   // ThreatExchange's PDQ matching threshold (pdq/README: 31 of 256 bits).
   pdq: PDQ_DEFAULT_MATCH_THRESHOLD,
+  // PDQ matched in all eight rotations and mirror images (the FPR run's pdq-dihedral row): the same threshold.
+  'pdq-dihedral': PDQ_DEFAULT_MATCH_THRESHOLD,
   // For 64-bit imagehash-family hashes, 10 bits (about 15%) is the threshold most often used in published comparisons.
   ahash: 10,
   dhash: 10,

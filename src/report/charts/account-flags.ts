@@ -59,9 +59,10 @@ export function accountFlagChart(
     `(log scale, axis from ${formatSci(ACCOUNT_LOG_FLOOR)}): bands are the 95% interval carried through from the measured FPR, solid lines its point ` +
     `estimate, hatched bands and dashed lines (their upper end) the band across validated tail models. At t = 1 and D = ${formatCount(largest)}: ` +
     atOne
-      .map(
-        (p) =>
-          `${p.algo} ${formatSci(p.measured.estimate)} [${formatSci(p.measured.lower)}, ${formatSci(p.measured.upper)}]`,
+      .map((p) =>
+        p.measured.estimate === 0
+          ? `${p.algo} ≤ ${formatSci(p.measured.upper)} (none seen)`
+          : `${p.algo} ${formatSci(p.measured.estimate)} [${formatSci(p.measured.lower)}, ${formatSci(p.measured.upper)}]`,
       )
       .join('; ') +
     '.';
