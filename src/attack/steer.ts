@@ -65,8 +65,10 @@ export async function linearSteer(ctx: AttackContext, model: LinearHashModel): P
     }
   };
   choose();
-  // Collisions may leave some bits wrong: the most expensive ones, keeping a quarter of τ in hand for the JPEG.
-  const allowWrong = goal.kind === 'collide' ? Math.max(0, tau - Math.ceil(0.25 * tau) - 1) : 0;
+  // Collisions may leave some bits wrong: the most expensive ones, keeping about one bit in 32 of the hash (at least
+  // two) in hand for the bits the JPEG re-encode flips.
+  const reserve = Math.max(2, Math.round(ref.length / 32));
+  const allowWrong = goal.kind === 'collide' ? Math.max(0, tau - reserve) : 0;
   let mu = 0.05 * median(c0.map((v, k) => Math.abs(v - thr0[k]!)));
   let theta = new Float64Array(gm.gy * gm.gx);
   let lastFail = theta;
