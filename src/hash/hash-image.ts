@@ -33,7 +33,7 @@ export interface HashImageOptions {
 }
 
 /** The note for a hash under the quality gate, or undefined when it passes (or has no quality). */
-export function qualityNote(quality: number | undefined, minQuality: number | undefined): string | undefined {
+function qualityNote(quality: number | undefined, minQuality: number | undefined): string | undefined {
   if (quality === undefined || minQuality === undefined || quality >= minQuality) return undefined;
   return `low quality: ${quality} < ${minQuality}${quality === 0 ? ' (flat or nearly flat image)' : ''}`;
 }

@@ -18,10 +18,10 @@ interface AlgorithmEntry {
 }
 
 /** Largest size parameter accepted (e.g. `ahash:64`, 4096 bits): beyond it thumbnails and hashes stop being useful. */
-export const MAX_SIZE_PARAM = 64;
+const MAX_SIZE_PARAM = 64;
 
 /** Parses an integer parameter such as a hash size, with a clear error naming what was given. */
-export function intParam(spec: string, param: string | undefined, fallback: number, max = MAX_SIZE_PARAM): number {
+function intParam(spec: string, param: string | undefined, fallback: number, max = MAX_SIZE_PARAM): number {
   if (param === undefined) return fallback;
   const n = Number(param);
   if (param.trim() === '' || !Number.isInteger(n) || n <= 0 || n > max)

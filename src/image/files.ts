@@ -24,7 +24,7 @@ export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
   '.pnm',
 ]);
 
-export function isImagePath(path: string): boolean {
+function isImagePath(path: string): boolean {
   return IMAGE_EXTENSIONS.has(extname(path).toLowerCase());
 }
 

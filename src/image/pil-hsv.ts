@@ -9,7 +9,7 @@ import type { Image } from './types.js';
 const f32 = Math.fround;
 
 /** PIL's saturation byte of one RGB pixel: trunc(255 · (max − min) / max), 0 for grey. */
-export function pilSaturation(r: number, g: number, b: number): number {
+function pilSaturation(r: number, g: number, b: number): number {
   const maxc = r > g ? (r > b ? r : b) : g > b ? g : b;
   const minc = r < g ? (r < b ? r : b) : g < b ? g : b;
   if (maxc === minc) return 0;

@@ -55,7 +55,7 @@ export interface PnmHeader {
   readonly dataOffset: number;
 }
 
-export function readPnmHeader(buf: Uint8Array): PnmHeader {
+function readPnmHeader(buf: Uint8Array): PnmHeader {
   if (!isPnm(buf)) throw new ImageError('unsupported', 'not a Netpbm file');
   const kind = buf[1]! - 0x30;
   const c = new Cursor(buf);

@@ -29,7 +29,7 @@ export interface OpenedDatabase {
  * Whether the file at `path` is an index file (by its magic bytes). A folder, an empty file, or a file named
  * `.scanidx` without the magic bytes is a MatchError saying which, rather than being read as an empty hash list.
  */
-export async function isIndexFile(path: string): Promise<boolean> {
+async function isIndexFile(path: string): Promise<boolean> {
   let file;
   try {
     file = await open(path, 'r');

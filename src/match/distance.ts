@@ -19,12 +19,12 @@ export function byteSum(x: number): number {
 }
 
 /** Distance between 64-bit hash `data[i..i+2)` and `q[j..j+2)`. */
-export function distance64(data: Int32Array, i: number, q: Int32Array, j: number): number {
+function distance64(data: Int32Array, i: number, q: Int32Array, j: number): number {
   return byteSum(pairByteCounts(data[i]! ^ q[j]!, data[i + 1]! ^ q[j + 1]!));
 }
 
 /** Distance between 256-bit hash `data[i..i+8)` and `q[j..j+8)`. */
-export function distance256(data: Int32Array, i: number, q: Int32Array, j: number): number {
+function distance256(data: Int32Array, i: number, q: Int32Array, j: number): number {
   return (
     byteSum(
       pairByteCounts(data[i]! ^ q[j]!, data[i + 1]! ^ q[j + 1]!) +

@@ -20,7 +20,7 @@ import { StringColumn } from './string-column.js';
 import type { SubstringTable } from './substring-table.js';
 import { MAX_SUBSTRING_WIDTH } from './substring.js';
 
-export const INDEX_MAGIC = 'SCANIDX\0';
+const INDEX_MAGIC = 'SCANIDX\0';
 /** The extension of index files: a file so named must be one. */
 export const INDEX_EXTENSION = '.scanidx';
 export const INDEX_FORMAT_VERSION = 1;

@@ -37,7 +37,7 @@ export interface MatchQueriesOptions extends SearcherOptions {
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Orders rows by query, then distance, then database position. */
-export function compareMatchRows(a: MatchRow, b: MatchRow): number {
+function compareMatchRows(a: MatchRow, b: MatchRow): number {
   return compareText(a.query, b.query) || a.distance - b.distance || a.index - b.index;
 }
 

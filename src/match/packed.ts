@@ -24,7 +24,7 @@ export function allocateWords(length: number, shared = false): Int32Array {
 }
 
 /** Writes a hash's packed bytes into `out` at word `offset` (the hash's bytes are big-endian, padding on top). */
-export function packInto(bits: Uint8Array, nbits: number, out: Int32Array, offset: number): void {
+function packInto(bits: Uint8Array, nbits: number, out: Int32Array, offset: number): void {
   const words = wordsFor(nbits);
   const lead = words * 4 - bits.length;
   for (let w = 0; w < words; w++) out[offset + w] = 0;

@@ -7,7 +7,7 @@ export interface Match {
 }
 
 /** Orders matches by distance, then by database position. */
-export function compareMatches(a: Match, b: Match): number {
+function compareMatches(a: Match, b: Match): number {
   return a.distance - b.distance || a.index - b.index;
 }
 

@@ -41,7 +41,7 @@ function flipDistinct(
 }
 
 /** Flips `flips` distinct, uniformly chosen bits of the hash at word `offset`. */
-export function flipRandomBits(out: Int32Array, offset: number, nbits: number, flips: number, rng: RandomSource): void {
+function flipRandomBits(out: Int32Array, offset: number, nbits: number, flips: number, rng: RandomSource): void {
   if (!Number.isInteger(flips) || flips < 0 || flips > nbits)
     throw new MatchError('argument', `cannot flip ${flips} of ${nbits} bits`);
   flipDistinct(out, offset, wordsFor(nbits) * 32 - nbits, flips, bitPositions(nbits), rng);

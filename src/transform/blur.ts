@@ -8,7 +8,7 @@ export interface BlurParams {
   readonly sigma: number;
 }
 
-export function blurImage(image: Image, params: BlurParams): Promise<Image> {
+function blurImage(image: Image, params: BlurParams): Promise<Image> {
   return viaSharp(image, (p) => p.blur(params.sigma));
 }
 

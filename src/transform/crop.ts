@@ -5,7 +5,7 @@ import { scaledLength } from './resize.js';
 import { viaSharp } from './sharp-io.js';
 import { defineTransform } from './types.js';
 
-export const CROP_ANCHORS = ['center', 'tl', 'tr', 'bl', 'br', 'random'] as const;
+const CROP_ANCHORS = ['center', 'tl', 'tr', 'bl', 'br', 'random'] as const;
 export type CropAnchor = (typeof CROP_ANCHORS)[number];
 
 export interface CropParams {
@@ -43,7 +43,7 @@ export function cropRectangle(
   }
 }
 
-export function cropImage(image: Image, params: CropParams, seed: number): Promise<Image> {
+function cropImage(image: Image, params: CropParams, seed: number): Promise<Image> {
   const rect = cropRectangle(image.width, image.height, params, seed);
   return viaSharp(image, (p) => p.extract(rect));
 }

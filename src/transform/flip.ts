@@ -3,14 +3,14 @@ import type { Image } from '../image/types.js';
 import { viaSharp } from './sharp-io.js';
 import { defineTransform } from './types.js';
 
-export const FLIP_AXES = ['h', 'v'] as const;
+const FLIP_AXES = ['h', 'v'] as const;
 
 export interface FlipParams {
   /** h: mirror left–right; v: mirror top–bottom. */
   readonly axis: (typeof FLIP_AXES)[number];
 }
 
-export function flipImage(image: Image, params: FlipParams): Promise<Image> {
+function flipImage(image: Image, params: FlipParams): Promise<Image> {
   return viaSharp(image, (p) => (params.axis === 'h' ? p.flop() : p.flip()));
 }
 

@@ -4,7 +4,7 @@ import type { Image } from '../image/types.js';
 import { defineTransform } from './types.js';
 
 /** R = G = B = PIL's `convert("L")` luminance; alpha, if any, is kept. */
-export function greyscaleImage(image: Image): Image {
+function greyscaleImage(image: Image): Image {
   const luma = pilLuma(image).data;
   const channels = image.channels === 4 ? 4 : 3;
   const out = new Uint8Array(luma.length * channels);

@@ -8,7 +8,7 @@ export interface HueParams {
   readonly deg: number;
 }
 
-export function hueImage(image: Image, params: HueParams): Promise<Image> {
+function hueImage(image: Image, params: HueParams): Promise<Image> {
   return viaSharp(image, (p) => p.modulate({ hue: params.deg }));
 }
 

@@ -10,7 +10,7 @@ export interface NoiseParams {
 }
 
 /** Adds N(0, sigma²) to every R, G and B value, rounding and clamping to 0–255. Same seed, same noise. */
-export function noiseImage(image: Image, params: NoiseParams, seed: number): Image {
+function noiseImage(image: Image, params: NoiseParams, seed: number): Image {
   const out = writableColourCopy(image);
   const d = out.data;
   const pixels = out.width * out.height;

@@ -11,7 +11,7 @@ export interface PadParams {
 }
 
 /** The border widths for a w×h image: round(w·frac) left and right, round(h·frac) top and bottom. */
-export function padBorders(width: number, height: number, frac: number): { x: number; y: number } {
+function padBorders(width: number, height: number, frac: number): { x: number; y: number } {
   return { x: Math.round(width * frac), y: Math.round(height * frac) };
 }
 

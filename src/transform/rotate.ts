@@ -3,7 +3,7 @@ import type { Image } from '../image/types.js';
 import { sharpColour, viaSharp } from './sharp-io.js';
 import { defineTransform } from './types.js';
 
-export const ROTATE_MODES = ['fill', 'expand', 'crop'] as const;
+const ROTATE_MODES = ['fill', 'expand', 'crop'] as const;
 export type RotateMode = (typeof ROTATE_MODES)[number];
 
 export interface RotateParams {
@@ -52,7 +52,7 @@ function centreOnCanvas(image: Image, width: number, height: number, fill: strin
   });
 }
 
-export async function rotateImage(image: Image, params: RotateParams): Promise<Image> {
+async function rotateImage(image: Image, params: RotateParams): Promise<Image> {
   const quarterTurns = params.deg / 90;
   if (Number.isInteger(quarterTurns)) {
     const angle = (((quarterTurns % 4) + 4) % 4) * 90;

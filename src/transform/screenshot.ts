@@ -17,7 +17,7 @@ export interface ScreenshotParams {
 }
 
 /** resize(scale) then pad(frac=border, colour) then jpeg(q): equal to that chain, as one named transform. */
-export async function screenshotImage(image: Image, params: ScreenshotParams): Promise<Image> {
+async function screenshotImage(image: Image, params: ScreenshotParams): Promise<Image> {
   const scaled = await resizeImage(image, { scale: params.scale, restore: false });
   const framed = await padImage(scaled, { frac: params.border, colour: params.colour });
   return jpegReencode(framed, { q: params.q });

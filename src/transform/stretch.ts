@@ -12,7 +12,7 @@ export interface StretchParams {
 }
 
 /** Resizes to round(w·x) × round(h·y) with sharp's Lanczos-3 kernel, ignoring the aspect ratio. */
-export function stretchImage(image: Image, params: StretchParams): Promise<Image> {
+function stretchImage(image: Image, params: StretchParams): Promise<Image> {
   const w = scaledLength(image.width, params.x);
   const h = scaledLength(image.height, params.y);
   return viaSharp(image, (p) => p.resize(w, h, { fit: 'fill', kernel: 'lanczos3' }));

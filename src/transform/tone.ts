@@ -20,7 +20,7 @@ export interface GammaParams {
 }
 
 /** v ↦ v · factor, as PIL's `ImageEnhance.Brightness` (a blend with black). */
-export function brightnessImage(image: Image, params: BrightnessParams): Image {
+function brightnessImage(image: Image, params: BrightnessParams): Image {
   return applyLut(
     image,
     buildLut((v) => v * params.factor),
@@ -36,7 +36,7 @@ export function meanLuma(image: Image): number {
 }
 
 /** v ↦ m + factor · (v − m), m the mean luminance: PIL's `ImageEnhance.Contrast` (a blend with flat mean grey). */
-export function contrastImage(image: Image, params: ContrastParams): Image {
+function contrastImage(image: Image, params: ContrastParams): Image {
   const mean = meanLuma(image);
   return applyLut(
     image,
@@ -45,7 +45,7 @@ export function contrastImage(image: Image, params: ContrastParams): Image {
 }
 
 /** v ↦ 255 · (v / 255)^g, as scikit-image's `adjust_gamma` and imgaug's `GammaContrast`. */
-export function gammaImage(image: Image, params: GammaParams): Image {
+function gammaImage(image: Image, params: GammaParams): Image {
   return applyLut(
     image,
     buildLut((v) => 255 * Math.pow(v / 255, params.g)),

@@ -9,7 +9,7 @@ export interface VignetteParams {
 }
 
 /** Multiplies R, G, B by 1 − strength · ρ², ρ the distance from the centre over the centre-to-corner distance. */
-export function vignetteImage(image: Image, params: VignetteParams): Image {
+function vignetteImage(image: Image, params: VignetteParams): Image {
   const out = writableColourCopy(image);
   const { width, height, channels } = out;
   const d = out.data;

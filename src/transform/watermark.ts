@@ -6,8 +6,8 @@ import { createPrng } from '../util/prng.js';
 import { fromSharp, outputChannels, toSharp } from './sharp-io.js';
 import { defineTransform } from './types.js';
 
-export const WATERMARK_KINDS = ['logo', 'text'] as const;
-export const WATERMARK_POSITIONS = ['br', 'bl', 'tr', 'tl', 'center', 'random'] as const;
+const WATERMARK_KINDS = ['logo', 'text'] as const;
+const WATERMARK_POSITIONS = ['br', 'bl', 'tr', 'tl', 'center', 'random'] as const;
 
 export interface WatermarkParams {
   /** logo: a fixed vector shape; text: the word `text` in the system's bold sans-serif font. */
@@ -122,7 +122,7 @@ function markPosition(
 }
 
 /** Composites the mark, its alpha scaled by `opacity`, over the image ("over" blending by sharp). */
-export async function watermarkImage(image: Image, params: WatermarkParams, seed: number): Promise<Image> {
+async function watermarkImage(image: Image, params: WatermarkParams, seed: number): Promise<Image> {
   const mark = await renderMark(image, params);
   const overlay = new Uint8Array(mark.data);
   for (let i = 3; i < overlay.length; i += 4) overlay[i] = Math.round(overlay[i]! * params.opacity);

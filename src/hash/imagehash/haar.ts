@@ -16,7 +16,7 @@ export interface HaarDetails {
 }
 
 /** Approximation and details of one analysis level of an n × n array (n even). */
-export function haarAnalyze(x: Float64Array, n: number): { approx: Float64Array; details: HaarDetails } {
+function haarAnalyze(x: Float64Array, n: number): { approx: Float64Array; details: HaarDetails } {
   const h = n >> 1;
   const lowRows = new Float64Array(h * n);
   const highRows = new Float64Array(h * n);
@@ -61,7 +61,7 @@ export function haarApproximation(x: Float64Array, n: number): Float64Array {
 }
 
 /** One synthesis level: rebuilds the 2h × 2h array from an h × h approximation and its details (pywt idwt2). */
-export function haarSynthesize(approx: Float64Array, details: HaarDetails, h: number): Float64Array {
+function haarSynthesize(approx: Float64Array, details: HaarDetails, h: number): Float64Array {
   const n = 2 * h;
   const merge = (low: Float64Array, high: Float64Array): Float64Array => {
     const out = new Float64Array(h * n);

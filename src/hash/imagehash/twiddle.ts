@@ -45,7 +45,7 @@ function ddDivideByInteger(ah: number, al: number, d: number): [number, number] 
 }
 
 /** cos t and sin t for 0 ≤ t ≤ π/4, correctly rounded (Taylor series in double-double). */
-export function cosSinRounded(t: number): [number, number] {
+function cosSinRounded(t: number): [number, number] {
   const [t2h, t2l] = twoProduct(t, t);
   let cosH = 1,
     cosL = 0,

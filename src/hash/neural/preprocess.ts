@@ -75,7 +75,7 @@ export function inputTensorSize(card: ModelCard): number {
  * Writes resized pixels (from `resizeForModel`) as image `index` of a batch tensor: value = (pixel·scale − mean)/std
  * per tensor channel, in the card's layout (NCHW planes or NHWC interleaved) and channel order (BGR swaps planes).
  */
-export function writeInputTensor(pixels: Uint8Array, card: ModelCard, out: Float32Array, index: number): void {
+function writeInputTensor(pixels: Uint8Array, card: ModelCard, out: Float32Array, index: number): void {
   const { channels, layout, channelOrder } = card.input;
   const { scale, mean, std } = card.normalize;
   const area = card.input.height * card.input.width;

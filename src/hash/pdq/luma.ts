@@ -2,7 +2,7 @@
 import type { Image } from '../../image/types.js';
 
 /** The C++ tool (`pdq/cpp/io/pdqio.cpp`, DOWNSAMPLE_DIMS) shrinks any image wider or taller than this to exactly this square. */
-export const PDQ_PRE_RESIZE_DIM = 512;
+const PDQ_PRE_RESIZE_DIM = 512;
 
 /** ITU-R 601 luma weights as the reference stores them: C++ `float` constants (`pdq/cpp/hashing/pdqhashing.cpp`). */
 const LUMA_R = Math.fround(0.299);

@@ -14,7 +14,7 @@ import { defineHasher } from '../define.js';
 import type { Hasher, NamedHash } from '../types.js';
 
 /** The reference returns an all-zero hash with quality 0 for images under this many pixels on a side. */
-export const PDQ_MIN_HASHABLE_DIM = 5;
+const PDQ_MIN_HASHABLE_DIM = 5;
 
 export interface PdqOptions {
   /**
