@@ -13,7 +13,7 @@ import { decodeImage } from '../../src/image/decode.js';
 import type { Image } from '../../src/image/types.js';
 import { loadModelCard } from '../../src/hash/neural/card.js';
 import { resizeForModel } from '../../src/hash/neural/preprocess.js';
-import { createPrng, deriveSeed, type Prng } from '../../src/transform/prng.js';
+import { createPrng, deriveSeed, type Prng } from '../../src/util/prng.js';
 import { chainTransforms, createTransform } from '../../src/transform/spec.js';
 import type { Transform } from '../../src/transform/types.js';
 
