@@ -47,9 +47,10 @@ export async function demoPipeline(store: RunStore, imagePaths: readonly string[
 }
 
 /**
- * 200,000 accounts over a year (the CLI default is a million; kept small for the demo), per-photo false matches from the demo's FPR run (PDQ at distance 31 against a
- * database of 10^6 hashes, by the effective-DoF fit: the sample's ~10^4 pairs cannot measure rates this small), with
- * and without intra-account correlation and bursts; server costs from the demo's pipeline run.
+ * 200,000 accounts over a year (the CLI's default is a million; kept small for the demo), per-photo false matches
+ * from the demo's FPR run (PDQ at distance 31 against a database of 10^6 hashes, by the effective-DoF fit: the
+ * sample's ~10^4 pairs cannot measure rates this small), with and without intra-account correlation and bursts;
+ * server costs from the demo's pipeline run.
  */
 export function demoSimulation(store: RunStore, fprRunId: string, pipelineRunId: string): RunRecord {
   const fpr = photoFprFromRun(store, fprRunId, 'pdq', 31, 1_000_000, 'dof-fit');
