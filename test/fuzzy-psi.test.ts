@@ -201,7 +201,7 @@ describe('chunked', () => {
       chunks: 16,
     });
     const filter = encodeChunkFilter(group, 256, 8, 1, new BloomFilter({ bits: 64, hashes: 2 }));
-    expect(reasonOf(() => client.receive(filter))).toBe('invalid-field');
+    expect(reasonOf(() => client.receive(filter))).toBe('parameter-mismatch');
   });
 
   it('the server learns candidates, not hashes; the second phase needs the client key', () => {

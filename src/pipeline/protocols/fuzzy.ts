@@ -25,7 +25,8 @@ import { PipelineError } from '../errors.js';
 import type { MessageBinding, Reveal, ScanConfig, ScanProtocol } from '../scan-protocol.js';
 import { MAX_VOUCHERS_PER_MESSAGE, voucherIdOf } from './tpsi-ad.js';
 
-const fuzzyOf = (config: ScanConfig): FuzzyParams => config.fuzzy ?? DEFAULT_FUZZY_PARAMS;
+/** The run's radius r; chunks m and k at their defaults (8 and 2; the pipeline has no options for them yet). */
+const fuzzyOf = (config: ScanConfig): FuzzyParams => ({ ...DEFAULT_FUZZY_PARAMS, maxDistance: config.maxDistance });
 
 function rejected<T>(f: () => T): T {
   try {

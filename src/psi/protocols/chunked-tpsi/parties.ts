@@ -24,6 +24,7 @@ import { AccountCollector, type AccountView } from '../tpsi-ad/collector.js';
 import { slotContext, voucherContext } from '../tpsi-ad/context.js';
 import { dhfCapacity } from '../tpsi-ad/dhf.js';
 import { openSlot } from '../tpsi-ad/outer-layer.js';
+import { checkPublication } from '../tpsi-ad/parties.js';
 import { checkTpsiParams, dhfDimensionOf, type TpsiParams } from '../tpsi-ad/params.js';
 import { decodePayload } from '../tpsi-ad/payload.js';
 import { setupTpsiServer } from '../tpsi-ad/server-setup.js';
@@ -192,15 +193,12 @@ export function chunkedTpsiClient(
       if (received) throw new ProtocolError('unexpected-message', 'a second copy of the published data');
       const { data } = published;
       // The client's own parameters decide; published data that disagrees is refused.
-      if (
-        published.nbits !== nbits ||
-        published.chunks !== fuzzy.chunks ||
-        published.minChunks !== fuzzy.minChunks ||
-        data.threshold !== params.threshold ||
-        data.adBytes !== params.adBytes ||
-        data.dhfDimension !== dhfDimensionOf(params)
-      )
-        throw new ProtocolError('invalid-field', 'the published parameters differ from the client’s');
+      if (published.nbits !== nbits || published.chunks !== fuzzy.chunks || published.minChunks !== fuzzy.minChunks)
+        throw new ProtocolError(
+          'parameter-mismatch',
+          `the server published ${published.chunks} chunks (k = ${published.minChunks}) of ${published.nbits}-bit hashes; this client is fixed at ${fuzzy.chunks} (k = ${fuzzy.minChunks}) of ${nbits}`,
+        );
+      checkPublication(group, data, params);
       received = true;
       transcript.received('fuzzy-tpsi-public-data', message);
       const table = new PublishedTable(group, data);

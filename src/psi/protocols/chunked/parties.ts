@@ -241,7 +241,7 @@ export function chunkedClient(
         if (filter) throw new ProtocolError('unexpected-message', 'a second chunk filter');
         if (first && (decoded.nbits !== nbits || decoded.chunks !== params.chunks))
           throw new ProtocolError(
-            'invalid-field',
+            'parameter-mismatch',
             `the server cut ${decoded.nbits}-bit hashes into ${decoded.chunks} chunks; this client uses ${params.chunks} of ${nbits}`,
           );
         transcript.received(decoded.type, message);
