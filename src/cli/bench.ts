@@ -137,13 +137,18 @@ async function robustnessCommand(o: CommonOptions & { transforms?: string }): Pr
   }
 }
 
-async function fprCommand(o: CommonOptions & { maxPairs?: string; keepDuplicates?: boolean }): Promise<void> {
+async function fprCommand(
+  o: CommonOptions & { maxPairs?: string; keepDuplicates?: boolean; minQuality?: string },
+): Promise<void> {
   const dataset = requireDataset(o);
   const jobs = parseJobs(o.jobs);
   const thresholds = parseThresholdsOption(o.thresholds);
   const maxPairs = o.maxPairs === undefined ? undefined : Number(o.maxPairs);
   if (maxPairs !== undefined && !(o.maxPairs!.trim() !== '' && Number.isInteger(maxPairs) && maxPairs > 0))
     throw new UsageError(`--max-pairs must be a positive integer, not "${o.maxPairs}"`);
+  const minQuality = o.minQuality === undefined ? undefined : Number(o.minQuality);
+  if (minQuality !== undefined && !(o.minQuality!.trim() !== '' && minQuality >= 0 && minQuality <= 100))
+    throw new UsageError(`--min-quality must be a number from 0 to 100, not "${o.minQuality}"`);
   const config = o.resume
     ? undefined
     : fprConfig({
@@ -153,6 +158,7 @@ async function fprCommand(o: CommonOptions & { maxPairs?: string; keepDuplicates
         seed: parseSeed(o.seed),
         keepDuplicates: o.keepDuplicates,
         flattenAlpha: parseFlatten(o.flattenAlpha),
+        minQuality,
       });
   const store = RunStore.open(o.store);
   const progress = createProgress('hashing');
@@ -222,5 +228,9 @@ export function registerBenchCommand(program: Command): void {
   )
     .option('--max-pairs <n>', 'enumerate all pairs up to N, sample N above (default 5000000)')
     .option('--keep-duplicates', 'keep pairs of duplicate images across groups (default: leave them out)')
+    .option(
+      '--min-quality <q>',
+      'leave out images whose PDQ quality is below q, as ThreatExchange does (default 50; 0 keeps all)',
+    )
     .action(runAction(fprCommand));
 }
