@@ -11,6 +11,9 @@ import { attackConfig, runAttack } from '../src/attack/run.js';
 import { summariseAlgo } from '../src/attack/summary.js';
 import type { AttackUnitResult } from '../src/attack/unit.js';
 import { RunStore } from '../src/eval/store.js';
+import { buildReport } from '../src/report/build.js';
+import { loadReportInputs } from '../src/report/inputs.js';
+import { existsSync } from 'node:fs';
 import { fromHex } from '../src/hash/bits.js';
 import { hamming } from '../src/hash/hamming.js';
 import { getHasher } from '../src/hash/registry.js';
@@ -191,6 +194,13 @@ describe('attacks end to end', () => {
     expect(summary.algorithms.phash!.successes).toBe(2);
     expect(summary.algorithms.pdq!.successes).toBe(2);
     expect(summary.algorithms.pdq!.psnrMedian!).toBeGreaterThanOrEqual(30);
+    expect(existsSync(join(out, 'contact-sheet.jpg'))).toBe(true);
+    // The report section draws on the stored run: its table names both hashers and both curves are there.
+    const report = buildReport(await loadReportInputs(store, [run.id]));
+    const section = report.sections.find((x) => x.id === 'attack-evade')!;
+    expect(section.blocks.map((b) => b.kind)).toEqual(['text', 'table', 'chart', 'chart', 'text']);
+    const table = section.blocks[1]!;
+    expect(table.kind === 'table' && table.rows.map((r) => r.cells[0]!.text)).toEqual(['phash', 'pdq']);
     store.close();
   });
 
