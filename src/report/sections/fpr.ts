@@ -70,6 +70,19 @@ function fprSection(
             ? 'they were kept, so they count as false positives.'
             : 'they were left out, since a duplicate is not a false positive of the hash.'),
   );
+  const filtered = Object.entries(summary.algos).filter(([, a]) => a.lowQuality);
+  if (filtered.length)
+    paragraphs.push(
+      `Quality filter: ` +
+        filtered
+          .map(
+            ([algo, a]) =>
+              `${algo} left out ${a.lowQuality!.images} image(s) whose hash quality is below ${a.lowQuality!.minQuality}`,
+          )
+          .join('; ') +
+        ` (ThreatExchange's tools do not match such hashes: flat, dark or tiny images). The pdq-dihedral row is PDQ as deployed: ` +
+        `the smallest distance over the eight rotations and mirror images of one image against the other's plain hash.`,
+    );
   const rows: TableRow[] = [];
   const curves: FprCurve[] = [];
   const keyNumbers: KeyNumber[] = [];
