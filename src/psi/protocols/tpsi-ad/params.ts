@@ -33,17 +33,23 @@ export const DEFAULT_TPSI_PARAMS: TpsiParams = {
 
 export const dhfDimensionOf = (params: Pick<TpsiParams, 'dhfCapacity'>): number => params.dhfCapacity + DHF_SLACK;
 
-export function checkTpsiParams(p: TpsiParams): TpsiParams {
+/** Checks what a client fixes: threshold, synthetic rate, DHF capacity and ad size. */
+export function checkTpsiClientParams<P extends TpsiClientParams>(p: P): P {
   if (!Number.isInteger(p.threshold) || p.threshold < 1 || p.threshold > MAX_THRESHOLD)
     throw new PsiError(`threshold must be an integer in 1..${MAX_THRESHOLD}, got ${p.threshold}`);
   if (!(p.syntheticRate >= 0 && p.syntheticRate < 1))
     throw new PsiError(`synthetic rate must lie in [0, 1), got ${p.syntheticRate}`);
-  if (!(p.cuckooEpsilon >= 0) || !Number.isFinite(p.cuckooEpsilon))
-    throw new PsiError(`cuckoo ε must be a non-negative number, got ${p.cuckooEpsilon}`);
   if (!Number.isInteger(p.dhfCapacity) || p.dhfCapacity < 1 || dhfDimensionOf(p) > MAX_DHF_DIMENSION) {
     throw new PsiError(`DHF capacity must be an integer in 1..${MAX_DHF_DIMENSION - DHF_SLACK}, got ${p.dhfCapacity}`);
   }
   if (!Number.isInteger(p.adBytes) || p.adBytes < 0 || p.adBytes > MAX_AD_BYTES)
     throw new PsiError(`ad size must be an integer in 0..${MAX_AD_BYTES}, got ${p.adBytes}`);
+  return p;
+}
+
+export function checkTpsiParams(p: TpsiParams): TpsiParams {
+  checkTpsiClientParams(p);
+  if (!(p.cuckooEpsilon >= 0) || !Number.isFinite(p.cuckooEpsilon))
+    throw new PsiError(`cuckoo ε must be a non-negative number, got ${p.cuckooEpsilon}`);
   return p;
 }

@@ -17,7 +17,13 @@ import { AccountCollector, type AccountView, type OpenedVoucher } from './collec
 import { slotContext, voucherContext } from './context.js';
 import type { CuckooOptions } from './cuckoo.js';
 import { openSlot } from './outer-layer.js';
-import { checkTpsiParams, dhfDimensionOf, type TpsiClientParams, type TpsiParams } from './params.js';
+import {
+  checkTpsiClientParams,
+  checkTpsiParams,
+  dhfDimensionOf,
+  type TpsiClientParams,
+  type TpsiParams,
+} from './params.js';
 import { decodePayload } from './payload.js';
 import { setupTpsiServer } from './server-setup.js';
 import { PublishedTable, createVoucher, findDuplicateEntry, type TpsiPhoto } from './voucher.js';
@@ -195,7 +201,7 @@ export function tpsiClient(
   params: TpsiClientParams,
   options: TpsiClientOptions = {},
 ): TpsiClientParty {
-  checkTpsiParams({ ...params, cuckooEpsilon: 0 });
+  checkTpsiClientParams(params);
   const random = options.random ?? SYSTEM_RANDOMNESS;
   const { group, counts } = countingGroup(groupWithRandom(baseGroup, random.secret));
   const transcript = new Transcript('client');
