@@ -17,15 +17,15 @@ interface AlgorithmEntry {
   readonly create: (param: string | undefined) => Hasher;
 }
 
-/** Largest size parameter accepted (e.g. `ahash:64`, 4096 bits): beyond it thumbnails and hashes stop being useful. */
-const MAX_SIZE_PARAM = 64;
+/** Largest size parameter accepted (`ahash:256` is a 65,536-bit hash): beyond it a spec is a typo, not a hash. */
+const MAX_SIZE_PARAM = 256;
 
 /** Parses an integer parameter such as a hash size, with a clear error naming what was given. */
 function intParam(spec: string, param: string | undefined, fallback: number, max = MAX_SIZE_PARAM): number {
   if (param === undefined) return fallback;
   const n = Number(param);
   if (param.trim() === '' || !Number.isInteger(n) || n <= 0 || n > max)
-    throw new HashError(`bad parameter in algorithm "${spec}:${param}": expected an integer from 1 to ${max}`);
+    throw new HashError(`bad parameter in algorithm "${spec}:${param}": expected a positive integer up to ${max}`);
   return n;
 }
 
