@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { applyScaled } from '../src/attack/context.js';
 import { HashOracle } from '../src/attack/oracle.js';
-import { axisBasis, rms, rmsForPsnr, toRgb, upsample, type RgbImage } from '../src/attack/pixels.js';
+import { axisBasis, GREY_GAINS, rms, rmsForPsnr, toRgb, upsample, type RgbImage } from '../src/attack/pixels.js';
 import { encodeJpeg } from '../src/attack/upload.js';
 import { getHasher } from '../src/hash/registry.js';
 import { decodeImage } from '../src/image/decode.js';
@@ -36,7 +36,7 @@ function candidate(): RgbImage {
   const theta = new Float64Array(g * g);
   prng.fillNormals(theta);
   const delta = upsample(theta, axisBasis(512, g), axisBasis(512, g));
-  return applyScaled(source, delta, want / rms(delta), undefined).image;
+  return applyScaled(source, delta, want / rms(delta), undefined, GREY_GAINS).image;
 }
 
 /** Calls per second of `fn` over about `seconds` (after one warm-up call); `per` queries per call. */

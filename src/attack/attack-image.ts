@@ -8,7 +8,7 @@ import type { AttackGoal, AttackLimits, AttackResult } from './goal.js';
 import { linearModelFor } from './linear-model.js';
 import { nesAttack } from './nes.js';
 import { HashOracle } from './oracle.js';
-import type { RgbImage } from './pixels.js';
+import { gainsFor, type RgbImage } from './pixels.js';
 import { randomSearch, PSNR_HEADROOM } from './search.js';
 import { linearSteer } from './steer.js';
 
@@ -54,7 +54,14 @@ export async function attackImage(request: AttackRequest): Promise<AttackResult>
       ? { ...request.limits, minPsnr: COLLIDE_FLOOR_PSNR - PSNR_HEADROOM }
       : request.limits;
   const oracle = new HashOracle(hasher, limits.maxQueries);
-  const ctx: AttackContext = { source, oracle, goal, limits, prng: createPrng(request.seed) };
+  const ctx: AttackContext = {
+    source,
+    oracle,
+    goal,
+    limits,
+    prng: createPrng(request.seed),
+    gains: gainsFor(hasher.id),
+  };
   const bits = hasher.nbits;
   const nesOptions = {
     grid: bits >= 96 ? 16 : 8,

@@ -2,7 +2,7 @@
 // smooth cosine pattern with both signs and keep it when the hash distance moves toward the goal, growing the step
 // after every pass, until the PSNR budget is spent. Only hash queries; the hash's length bounds the frequencies.
 import { hamming } from '../hash/hamming.js';
-import { applyScaled, checkUpload, type AttackContext } from './context.js';
+import { applyScaled, checkUpload, gainRms, type AttackContext } from './context.js';
 import { goalHash, progress, reaches, type AttackResult } from './goal.js';
 import { rmsForPsnr } from './pixels.js';
 
@@ -29,7 +29,7 @@ export async function coordinateSearch(
   const cy = cosines(height, Math.min(f, height));
   const directions: [number, number][] = [];
   for (let v = 0; v < cy.length; v++) for (let u = 0; u < cx.length; u++) if (u + v > 0) directions.push([u, v]);
-  const budget = rmsForPsnr(targetPsnr) ** 2 * width * height;
+  const budget = (rmsForPsnr(targetPsnr) / gainRms(ctx.gains)) ** 2 * width * height;
   const need = goal.kind === 'evade' ? goal.maxDistance + 1 : Math.max(1, startDistance - goal.maxDistance);
   // Each direction's energy per unit amplitude (Σ pattern²): W·H/4, or W·H/2 along an axis.
   const energyOf = (u: number, v: number): number => (width * height) / (u === 0 || v === 0 ? 2 : 4);
@@ -68,7 +68,7 @@ export async function coordinateSearch(
         if (oracle.remaining < 2) break;
         const trial = delta.slice();
         addPattern(trial, u, v, sign * step);
-        const candidate = applyScaled(source, trial, 1, ctx.limits.maxLinf).image;
+        const candidate = applyScaled(source, trial, 1, ctx.limits.maxLinf, ctx.gains).image;
         const d = hamming(await oracle.hash(candidate), goalHash(goal));
         if (progress(goal, d) <= progress(goal, distance)) continue;
         delta.set(trial);

@@ -74,19 +74,41 @@ export function upsample(theta: ArrayLike<number>, ys: AxisBasis, xs: AxisBasis)
   return out;
 }
 
-/** The source with the grey perturbation added to all three channels, rounded and clipped to 0..255. */
-export function applyGrey(source: RgbImage, delta: Float32Array): RgbImage {
+/** How a perturbation of luma is spread over R, G and B. */
+export type ChannelGains = readonly [number, number, number];
+
+/** The same change on all three channels (for hashes that weigh them equally, or see colour). */
+export const GREY_GAINS: ChannelGains = [1, 1, 1];
+
+/**
+ * The change of least RGB energy that moves ITU-R 601 luma (0.299 R + 0.587 G + 0.114 B) by one: w / |w|². For a
+ * given luma change it costs 25% less mean squared error than a grey change (1.27 dB more PSNR).
+ */
+export const LUMA_GAINS: ChannelGains = (() => {
+  const w = [0.299, 0.587, 0.114] as const;
+  const n = w[0] * w[0] + w[1] * w[1] + w[2] * w[2];
+  return [w[0] / n, w[1] / n, w[2] / n];
+})();
+
+/** The gains for a hasher: luma-weighted for hashes of 601 luma, grey for blockhash (R + G + B), colour and learned hashes. */
+export function gainsFor(algo: string): ChannelGains {
+  const base = algo.split(':')[0] ?? algo;
+  return ['pdq', 'phash', 'ahash', 'dhash', 'whash'].includes(base) ? LUMA_GAINS : GREY_GAINS;
+}
+
+/** The source with the perturbation added (times each channel's gain), rounded and clipped to 0..255. */
+export function applyDelta(source: RgbImage, delta: Float32Array, gains: ChannelGains = GREY_GAINS): RgbImage {
   const n = source.width * source.height;
   const src = source.data;
-  const out = new Uint8Array(n * 3);
+  const out = new Uint8ClampedArray(n * 3);
+  const [gr, gg, gb] = gains;
   for (let i = 0, s = 0; i < n; i++, s += 3) {
     const d = delta[i]!;
-    for (let c = 0; c < 3; c++) {
-      const v = Math.round(src[s + c]! + d);
-      out[s + c] = v < 0 ? 0 : v > 255 ? 255 : v;
-    }
+    out[s] = src[s]! + gr * d;
+    out[s + 1] = src[s + 1]! + gg * d;
+    out[s + 2] = src[s + 2]! + gb * d;
   }
-  return { width: source.width, height: source.height, channels: 3, data: out };
+  return { width: source.width, height: source.height, channels: 3, data: new Uint8Array(out.buffer) };
 }
 
 /** Root mean square of a perturbation. */

@@ -6,7 +6,7 @@ import { checkUpload, type AttackContext } from './context.js';
 import { goalHash, type AttackResult } from './goal.js';
 import { gridModel, leastChange } from './least-change.js';
 import { coefficients, lumaPlane, thresholds, type LinearHashModel } from './linear-model.js';
-import { applyGrey, axisBasis, upsample, type AxisBasis, type RgbImage } from './pixels.js';
+import { applyDelta, axisBasis, upsample, type AxisBasis, type RgbImage } from './pixels.js';
 import { psnr } from './quality.js';
 
 /** Control points per side of the smooth perturbation (fewer on small images). */
@@ -48,8 +48,9 @@ export async function linearSteer(ctx: AttackContext, model: LinearHashModel): P
   const bound = limits.maxLinf;
   const build = (theta: Float64Array): RgbImage => {
     const d = upsample(theta, ys, xs);
-    if (bound !== undefined) for (let i = 0; i < d.length; i++) d[i] = Math.max(-bound, Math.min(bound, d[i]!));
-    return applyGrey(source, d);
+    const b = bound === undefined ? undefined : bound / Math.max(...ctx.gains);
+    if (b !== undefined) for (let i = 0; i < d.length; i++) d[i] = Math.max(-b, Math.min(b, d[i]!));
+    return applyDelta(source, d, ctx.gains);
   };
   // Wanted sign per bit (+1: above the threshold) and the bits that must get there.
   const sign = new Int8Array(ref.length);
