@@ -3,7 +3,12 @@
 export { RunStore, StoreError, DEFAULT_STORE, type RunRecord } from './store.js';
 export type { ExperimentOptions } from './experiment.js';
 export { runRobustness, robustnessConfig, type RobustnessConfig } from './robustness.js';
-export { summariseRobustness, type RobustnessSummary, type AlgoRobustness } from './robustness-summary.js';
+export {
+  summariseRobustness,
+  relatedHistogram,
+  type RobustnessSummary,
+  type AlgoRobustness,
+} from './robustness-summary.js';
 export { runFpr, fprConfig, type FprConfig, type FprSummary, type AlgoFpr } from './fpr.js';
 export { exportRows, type ExportRow } from './export.js';
 export { recordPsiRun, readPsiList, type PsiList, type StoredPhotoResult } from './psi-run.js';

@@ -4,7 +4,7 @@ import { fromHex } from '../hash/bits.js';
 import { hammingBytes } from '../hash/hamming.js';
 import { getHasher } from '../hash/registry.js';
 import type { Hash } from '../hash/types.js';
-import { emptyHistogram } from './histogram.js';
+import { emptyHistogram, type DistanceHistogram } from './histogram.js';
 import { recallAtPrecision, type RecallAtPrecision, type RetrievalQuery } from './retrieval.js';
 import type { RobustnessUnitResult } from './robustness-unit.js';
 
@@ -14,6 +14,15 @@ export interface AlgoRobustness {
   readonly overall: number[];
   readonly perTransform: Record<string, number[]>;
   readonly retrieval: Record<string, RecallAtPrecision>;
+}
+
+/**
+ * An algorithm's related-pair distances as a `DistanceHistogram` (what `countAtMost`, `total`, `mean` and the ROC
+ * helpers take): over all edits, or for one edit spec (empty when the run did not measure it).
+ */
+export function relatedHistogram(a: AlgoRobustness, transform?: string): DistanceHistogram {
+  const counts = transform === undefined ? a.overall : (a.perTransform[transform] ?? emptyHistogram(a.nbits));
+  return { nbits: a.nbits, counts };
 }
 
 export interface RobustnessSummary {
