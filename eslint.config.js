@@ -13,6 +13,7 @@ export default tseslint.config(
       'node_modules/**',
       'coverage/**',
       'test-output/**',
+      '.scratch/**',
       'datasets/**',
       'models/**',
       '**/*.js',
