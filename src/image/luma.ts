@@ -1,5 +1,24 @@
 // Colour to luminance conversions, each exactly as one reference computes it.
+import { wasmKernel, type WasmExports } from '../util/wasm.js';
 import type { GreyImage, Image } from './types.js';
+
+interface LumaKernel extends WasmExports {
+  reserve(bytes: number): number;
+  luma(src: number, n: number, step: number, out: number): void;
+}
+
+/** PIL's luma on the WebAssembly kernel (src/util/wasm/pil-luma.as.ts), or null when it is not built. */
+function wasmLuma(data: Uint8Array, n: number, step: number): Uint8Array | null {
+  const kernel = wasmKernel<LumaKernel>('pil-luma');
+  if (kernel === null) return null;
+  const outAt = (data.length + 15) & ~15;
+  if (outAt + n > 2 ** 31) return null;
+  const base = kernel.reserve(outAt + n);
+  if (base === 0) return null;
+  new Uint8Array(kernel.memory.buffer, base, data.length).set(data);
+  kernel.luma(base, n, step, base + outAt);
+  return new Uint8Array(kernel.memory.buffer, base + outAt, n).slice();
+}
 
 /**
  * PIL's `convert("L")`: L = (19595 R + 38470 G + 7471 B + 0x8000) >> 16 (ITU-R 601-2 in 16.16 fixed point).
@@ -8,6 +27,8 @@ import type { GreyImage, Image } from './types.js';
 export function pilLuma(img: Image): GreyImage {
   if (img.channels === 1) return img as GreyImage;
   const n = img.width * img.height;
+  const fast = wasmLuma(img.data, n, img.channels);
+  if (fast) return { width: img.width, height: img.height, channels: 1, data: fast };
   const out = new Uint8Array(n);
   const src = img.data;
   const step = img.channels;

@@ -1,8 +1,10 @@
-// The WebAssembly SIMD resampling passes against the JavaScript port of Pillow's Resample.c (itself checked byte for
-// byte against Pillow in pillow-resize.test.ts): identical pixels for every filter, odd sizes, up- and downscaling.
+// The WebAssembly image kernels against their JavaScript oracles (themselves checked byte for byte against Pillow in
+// pillow-resize.test.ts and imagehash.test.ts): Pillow's resampling passes for every filter, odd sizes, up- and
+// downscaling, and PIL's convert("L") for RGB and RGBA.
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GreyImage } from '../src/image/types.js';
+import { pilLuma } from '../src/image/luma.js';
 import { pillowResize, type PillowFilter } from '../src/image/pillow-resize.js';
 import { createPrng } from '../src/util/prng.js';
 import { wasmPath } from '../src/util/wasm.js';
@@ -56,5 +58,29 @@ describe('WebAssembly Pillow resampling', () => {
     expect(pillowResize(flat, 8, 8, 'lanczos').data.every((v) => v === 255)).toBe(true);
     const black = { ...flat, data: new Uint8Array(1200) };
     expect(pillowResize(black, 9, 8, 'bicubic').data.every((v) => v === 0)).toBe(true);
+  });
+
+  it('PIL convert("L") on the kernel equals the JavaScript formula for RGB and RGBA, every odd size', () => {
+    expect(existsSync(wasmPath('pil-luma')), 'run npm run build:wasm').toBe(true);
+    for (const channels of [3, 4] as const) {
+      for (const [w, h] of [
+        [1, 1],
+        [3, 5],
+        [257, 31],
+        [640, 480],
+      ] as const) {
+        const data = Uint8Array.from({ length: w * h * channels }, () => rng.nextInt(256));
+        const img = { width: w, height: h, channels, data };
+        const fast = pilLuma(img).data;
+        process.env.SCANLAB_NO_WASM = '1';
+        const slow = pilLuma(img).data;
+        delete process.env.SCANLAB_NO_WASM;
+        expect(Buffer.from(fast).equals(Buffer.from(slow)), `${channels} channels, ${w}x${h}`).toBe(true);
+        for (let i = 0; i < w * h; i += 97) {
+          const [r, g, b] = [data[i * channels]!, data[i * channels + 1]!, data[i * channels + 2]!];
+          expect(fast[i]).toBe(Math.floor((r * 19595 + g * 38470 + b * 7471 + 0x8000) / 65536));
+        }
+      }
+    }
   });
 });
