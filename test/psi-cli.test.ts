@@ -43,7 +43,7 @@ describe('scanlab psi', () => {
       '--name',
       'oprf-test',
     ]);
-    expect(r.stderr).toContain('skipped 1 query rows');
+    // The phash row of the `scanlab hash` output is not a pdq photo: 10 photos, not 11.
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('oprf-membership on ristretto255/sodium, 60 database entries, 10 photos');
     expect(r.stdout).toContain('client learns matching photos: 7, plaintext truth 7');
@@ -99,14 +99,14 @@ describe('scanlab psi', () => {
       } finally {
         s.close();
       }
-      if (extra.length > 0) {
+      if (transcripts.length === 1) {
         const text = runCli(['psi', 'inspect', run, '--party', 'server', '--store', store]);
         expect(text.stdout).toContain('DETERMINISTIC KEYS from seed 7: reproducible, NOT FOR DEPLOYMENT');
       }
     }
     expect(transcripts[1]).toBe(transcripts[0]);
     expect(transcripts[2]).not.toBe(transcripts[0]);
-  }, 60_000);
+  }, 120_000);
 
   it('--max-queries bounds what one session answers', () => {
     const capped = runCli([

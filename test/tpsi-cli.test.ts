@@ -136,7 +136,7 @@ describe('scanlab psi run --protocol tpsi-ad', () => {
       'run',
       '--protocol',
       'oprf-membership',
-      '--threshold',
+      '--account-threshold',
       '3',
       '--db',
       dbFile,
@@ -146,7 +146,7 @@ describe('scanlab psi run --protocol tpsi-ad', () => {
       store,
     ]);
     expect(other.status).toBe(2);
-    expect(other.stderr).toContain('apply to tpsi-ad only');
+    expect(other.stderr).toMatch(/apply to tpsi-ad(, [a-z-]+)* only/);
     const rate = runCli([
       'psi',
       'run',
