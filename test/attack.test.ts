@@ -9,6 +9,8 @@ import { axisBasis, toRgb, upsample, type RgbImage } from '../src/attack/pixels.
 import { psnr, ssim } from '../src/attack/quality.js';
 import { attackConfig, runAttack } from '../src/attack/run.js';
 import { summariseAlgo } from '../src/attack/summary.js';
+import { readTargetHashes, targetFor } from '../src/attack/targets.js';
+import { writeFileSync } from 'node:fs';
 import type { AttackUnitResult } from '../src/attack/unit.js';
 import { RunStore } from '../src/eval/store.js';
 import { buildReport } from '../src/report/build.js';
@@ -108,6 +110,32 @@ describe('pixels and distortion', () => {
     expect(variants[0]).toBe('3,2,0,1,2,3,4,5');
     expect(variants).toContain('2,3,2,5,1,4,0,3');
     expect(variants).toContain('2,3,0,3,1,4,2,5');
+  });
+});
+
+describe('collision targets', () => {
+  it('reads hashes CSVs as scanlab hash writes them and never targets the source group', async () => {
+    const csv = join(scratch.dir, 'targets.csv');
+    writeFileSync(
+      csv,
+      'file,algo,hash,quality,error\n"a,1.jpg",phash,8f373714acfcf4d0,,\n"a,1.jpg",pdq,' +
+        'f'.repeat(64) +
+        ',100,\nb.jpg,phash,,,unreadable\n',
+    );
+    const pool = await readTargetHashes(csv);
+    expect(pool.targets).toEqual([
+      { kind: 'hashes', id: 'a,1.jpg', hashes: { phash: '8f373714acfcf4d0', pdq: 'f'.repeat(64) } },
+    ]);
+    const images = {
+      targets: ['g1', 'g1', 'g2'].map((group, i) => ({
+        kind: 'image' as const,
+        id: `t${i}`,
+        path: `/x/t${i}.png`,
+        group,
+      })),
+    };
+    for (let seed = 0; seed < 20; seed++)
+      expect(targetFor({ id: 's', group: 'g1', path: '/x/s.png' }, images, seed)?.id).toBe('t2');
   });
 });
 
