@@ -84,6 +84,7 @@ for (const protocol of protocols) {
     p(d.decodeMs),
     p(d.hashMs),
     p(d.protocolMs),
+    p(d.derivativeMs),
     p(d.envelopeMs),
     p(d.totalMs),
     p(d.plainE2eeMs),

@@ -21,6 +21,8 @@ export interface DeviceTimings {
   readonly decodeMs: number;
   readonly hashMs: number;
   readonly protocolMs: number;
+  /** The part of protocolMs spent making the visual derivative. */
+  readonly derivativeMs: number;
   readonly envelopeMs: number;
   readonly totalMs: number;
   /** CPU milliseconds of the whole process over the send (all threads): close to the work done on a busy machine. */
@@ -60,6 +62,7 @@ export class SenderDevice {
     let t1 = t0;
     let t2 = t0;
     let t3 = t0;
+    let derivativeMs = 0;
     if (this.scan) {
       const image = await decodeImage(photo.bytes);
       t1 = performance.now();
@@ -74,6 +77,7 @@ export class SenderDevice {
         this.scan.adCapacity > MESSAGE_ID_BYTES
           ? concat(photo.messageId, await visualDerivative(image, this.scan.adCapacity - MESSAGE_ID_BYTES))
           : new Uint8Array(0);
+      derivativeMs = performance.now() - t2;
       protocolMessages = this.scan.scanner.scan({ account: this.account, messageId: photo.messageId, inputs, ad });
       t3 = performance.now();
     }
@@ -91,6 +95,7 @@ export class SenderDevice {
         decodeMs: t1 - t0,
         hashMs: t2 - t1,
         protocolMs: t3 - t2,
+        derivativeMs,
         envelopeMs: t4 - t3,
         totalMs: t4 - t0,
         cpuMs: (cpu.user + cpu.system) / 1000,

@@ -99,6 +99,8 @@ export interface PipelineCosts {
     readonly decodeMs: Spread;
     readonly hashMs: Spread;
     readonly protocolMs: Spread;
+    /** The visual derivative's share of protocolMs. */
+    readonly derivativeMs: Spread;
     readonly envelopeMs: Spread;
     readonly totalMs: Spread;
     /** Plain end-to-end encryption of the same photo (same envelopes, no scan), measured in the same run. */
@@ -336,6 +338,7 @@ export async function runPipeline(
       decodeMs: spread(outcomes.map((m) => m.timings.decodeMs)),
       hashMs: spread(outcomes.map((m) => m.timings.hashMs)),
       protocolMs: spread(outcomes.map((m) => m.timings.protocolMs)),
+      derivativeMs: spread(outcomes.map((m) => m.timings.derivativeMs)),
       envelopeMs: spread(outcomes.map((m) => m.timings.envelopeMs)),
       totalMs: spread(outcomes.map((m) => m.timings.totalMs)),
       plainE2eeMs: spread(outcomes.map((m) => m.plainMs)),

@@ -60,6 +60,7 @@ export function formatPipelineSummary(runId: string, s: PipelineSummary): string
       ['decode', ...ms(d.decodeMs)],
       ['hash', ...ms(d.hashMs)],
       ['protocol (incl. derivative)', ...ms(d.protocolMs)],
+      ['  of which visual derivative', ...ms(d.derivativeMs)],
       ['envelope', ...ms(d.envelopeMs)],
       ['total', ...ms(d.totalMs)],
       ['plain E2EE (same run)', ...ms(d.plainE2eeMs)],

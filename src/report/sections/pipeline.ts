@@ -50,6 +50,7 @@ function pipelineSection(r: RunWithSummary<PipelineSummary>, several: boolean): 
         row('device: decode', ms(d.decodeMs), d.decodeMs.p50),
         row('device: hash', ms(d.hashMs), d.hashMs.p50),
         row('device: protocol message (incl. visual derivative)', ms(d.protocolMs), d.protocolMs.p50),
+        ...(d.derivativeMs ? [row('device: of which visual derivative', ms(d.derivativeMs), d.derivativeMs.p50)] : []),
         row('device: envelopes', ms(d.envelopeMs), d.envelopeMs.p50),
         row('device: total', ms(d.totalMs), d.totalMs.p50),
         row('plain E2EE of the same photo (same run)', ms(d.plainE2eeMs), d.plainE2eeMs.p50),
