@@ -6,7 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSyntheticDataset } from '../src/dataset/synthetic.js';
 import { exportRows } from '../src/eval/export.js';
 import { fprConfig, runFpr } from '../src/eval/fpr.js';
-import { mergeRuns } from '../src/eval/merge.js';
+import { MERGE_RULES, mergeRuns } from '../src/eval/merge.js';
+import { ATTACK_MERGE_RULES } from '../src/attack/merge.js';
+import { attackConfig, runAttack } from '../src/attack/run.js';
+import type { AttackUnitResult } from '../src/attack/unit.js';
 import { robustnessConfig, runRobustness } from '../src/eval/robustness.js';
 import { RunStore } from '../src/eval/store.js';
 import {
@@ -218,5 +221,36 @@ describe('scanlab hash --shard', () => {
       const body = rows.slice(1);
       expect(body).toEqual(wholeRows.filter((r) => body.includes(r)));
     }
+  });
+});
+
+describe('merging shards of an attack run', () => {
+  it('three shards merge into the unsharded run: same units and outcomes (timings aside), one summary', async () => {
+    const cfg = (out: string) =>
+      attackConfig({ kind: 'evade', dataset: dataDir, algos: ['dhash'], mode: 'blackbox', maxQueries: 80, out });
+    const outcome = (store: RunStore, id: string) =>
+      store
+        .getResults<AttackUnitResult>(id, 'attacks')
+        .map(({ key, value }) => [key, JSON.stringify(value, (k, v: unknown) => (k === 'seconds' ? undefined : v))]);
+    const whole = RunStore.open(join(scratch.dir, 'attack-whole.sqlite'));
+    const reference = await runAttack(cfg(join(scratch.dir, 'attack-whole')), { store: whole });
+    const shards = [];
+    for (let index = 0; index < 3; index++) {
+      const store = RunStore.open(join(scratch.dir, `attack-${index}.sqlite`));
+      await runAttack(cfg(join(scratch.dir, 'attack-whole')), { store, shard: { index, count: 3 } });
+      shards.push(store);
+    }
+    const into = RunStore.open(join(scratch.dir, 'attack-merged.sqlite'));
+    const rules = { ...MERGE_RULES, ...ATTACK_MERGE_RULES };
+    const report = await mergeRuns(shards, into, rules);
+    expect(report.complete).toBe(true);
+    expect(outcome(into, report.run.id)).toEqual(outcome(whole, reference.run.id));
+    const merged = into.getArtifact<typeof reference.summary>(report.run.id, 'summary')!;
+    expect(merged.algorithms.dhash!.successes).toBe(reference.summary.algorithms.dhash!.successes);
+    expect((await mergeRuns([shards[0]!, ...shards], into, rules)).rowsAdded).toBe(0);
+    await expect(mergeRuns(shards, RunStore.open(join(scratch.dir, 'attack-no-rule.sqlite')))).rejects.toThrow(
+      /cannot be merged/,
+    );
+    for (const s of [whole, into, ...shards]) s.close();
   });
 });

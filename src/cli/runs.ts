@@ -4,7 +4,8 @@ import { exportRows } from '../eval/export.js';
 import { pipelineExportRows } from '../pipeline/export.js';
 import { PIPELINE_RUN_KIND } from '../pipeline/store-run.js';
 import { rowsToParquet } from '../eval/parquet.js';
-import { mergeRuns } from '../eval/merge.js';
+import { MERGE_RULES, mergeRuns } from '../eval/merge.js';
+import { ATTACK_MERGE_RULES } from '../attack/merge.js';
 import { RunStore } from '../eval/store.js';
 import { csvField } from '../util/csv.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -77,7 +78,7 @@ export function registerRunsCommand(program: Command): void {
         const sources = paths.map((p) => RunStore.openExisting(p));
         const into = RunStore.open(o.into);
         try {
-          const r = await mergeRuns(sources, into);
+          const r = await mergeRuns(sources, into, { ...MERGE_RULES, ...ATTACK_MERGE_RULES });
           const summary = {
             run: r.run.id,
             kind: r.run.kind,

@@ -11,17 +11,33 @@ import { runFpr } from './fpr.js';
 import { storeRobustnessSummary, type RobustnessConfig } from './robustness.js';
 import { StoreError, type RunRecord, type RunStore } from './store.js';
 
-/** Recomputes a merged run's summary from its rows; one entry per kind of run that can be sharded. */
+/** Recomputes a merged run's summary from its rows. */
 export type Resummarise = (store: RunStore, run: RunRecord, dataset: Dataset) => Promise<void> | void;
 
-export const RESUMMARISERS: Record<string, Resummarise> = {
-  robustness: (store, run, dataset) => {
-    storeRobustnessSummary(store, run.id, run.config as RobustnessConfig, dataset);
+/** How runs of one kind merge: their summary, and whether two shards' copies of a row must be byte-identical. */
+export interface MergeRule {
+  readonly summarise: Resummarise;
+  /**
+   * Rows carry measurements of the machine (e.g. seconds per image), so overlapping shards hold different bytes for
+   * the same key: the row merged first is kept. Otherwise a differing copy means the shards computed different
+   * runs, and the merge is refused.
+   */
+  readonly rowsCarryTimings?: boolean;
+}
+
+/** The kinds of run that shard and merge in this layer; layers above add theirs (attacks) through `mergeRuns`. */
+export const MERGE_RULES: Readonly<Record<string, MergeRule>> = {
+  robustness: {
+    summarise: (store, run, dataset) => {
+      storeRobustnessSummary(store, run.id, run.config as RobustnessConfig, dataset);
+    },
   },
   // Every shard hashed every image and stored its blocks of the pair matrix: resuming the merged run as a whole
   // finds all of it stored, adds the blocks and summarises.
-  fpr: async (store, run) => {
-    await runFpr(undefined, { store, resume: run.id });
+  fpr: {
+    summarise: async (store, run) => {
+      await runFpr(undefined, { store, resume: run.id });
+    },
   },
 };
 
@@ -96,7 +112,11 @@ async function checkedDataset(run: RunRecord): Promise<Dataset> {
  * Merges every run held in `sources` into `into`. All runs must be shards (or earlier merges) of one logical run
  * with the same shard count; anything else is refused before the target is written.
  */
-export async function mergeRuns(sources: readonly RunStore[], into: RunStore): Promise<MergeReport> {
+export async function mergeRuns(
+  sources: readonly RunStore[],
+  into: RunStore,
+  rules: Readonly<Record<string, MergeRule>> = MERGE_RULES,
+): Promise<MergeReport> {
   const parts = sources.flatMap((store) => store.listRuns().map((run) => describeSource(store, run)));
   if (parts.length === 0) throw new StoreError('the stores to merge hold no runs');
   const first = parts[0]!;
@@ -112,10 +132,9 @@ export async function mergeRuns(sources: readonly RunStore[], into: RunStore): P
         `run ${p.run.id} in ${p.store.path} was split into ${p.shard.count} shards, ${first.run.id} into ${first.shard.count}`,
       );
   }
-  if (!RESUMMARISERS[first.run.kind])
-    throw new StoreError(
-      `${first.run.kind} runs cannot be merged (shardable kinds: ${Object.keys(RESUMMARISERS).join(', ')})`,
-    );
+  const rule = rules[first.run.kind];
+  if (!rule)
+    throw new StoreError(`${first.run.kind} runs cannot be merged (shardable kinds: ${Object.keys(rules).join(', ')})`);
   const count = first.shard.count;
   const earliest = parts.map((p) => p.run).reduce((a, b) => (b.startedAt < a.startedAt ? b : a));
   const target =
@@ -136,7 +155,7 @@ export async function mergeRuns(sources: readonly RunStore[], into: RunStore): P
     for (const table of p.store.resultTables(p.run.id)) {
       const rows = p.store.rawResults(p.run.id, table);
       const before = into.resultKeys(target.id, table).size;
-      const conflict = into.putRawResults(target.id, table, rows);
+      const conflict = into.putRawResults(target.id, table, rows, rule.rowsCarryTimings ? 'keep-first' : 'identical');
       if (conflict !== null)
         throw new StoreError(
           `run ${p.run.id} in ${p.store.path} disagrees with the merged rows on ${table}/${conflict}; the shards did not compute the same run`,
@@ -161,7 +180,7 @@ export async function mergeRuns(sources: readonly RunStore[], into: RunStore): P
   const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !covered.includes(i));
   const merged = into.getRun(target.id);
   // A partial merge has no summary: an FPR summary would need the missing shards' blocks of the pair matrix.
-  if (missing.length === 0) await RESUMMARISERS[merged.kind]!(into, merged, await checkedDataset(merged));
+  if (missing.length === 0) await rule.summarise(into, merged, await checkedDataset(merged));
   into.setStatus(target.id, missing.length === 0 ? 'done' : 'running');
   return { run: into.getRun(target.id), count, covered, missing, rowsAdded, complete: missing.length === 0 };
 }

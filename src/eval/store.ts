@@ -320,14 +320,20 @@ export class RunStore {
   }
 
   /**
-   * Copies rows as stored into a run; a key present already must hold the same bytes (shards of one run compute
-   * identical rows), else nothing is written and the conflicting key is returned.
+   * Copies rows as stored into a run, keeping a key's first copy. With `identical`, a key present already must hold
+   * the same bytes (shards of one run compute identical rows), else nothing is written and the key is returned.
    */
-  putRawResults(runId: string, table: string, rows: readonly { key: string; value: string }[]): string | null {
+  putRawResults(
+    runId: string,
+    table: string,
+    rows: readonly { key: string; value: string }[],
+    duplicates: 'identical' | 'keep-first' = 'identical',
+  ): string | null {
     const existing = this.db.prepare('SELECT value FROM results WHERE run_id = ? AND tbl = ? AND key = ?').pluck();
     const insert = this.db.prepare('INSERT OR IGNORE INTO results (run_id, tbl, key, value) VALUES (?, ?, ?, ?)');
     return this.db.transaction((): string | null => {
       for (const r of rows) {
+        if (duplicates === 'keep-first') break;
         const old = existing.get(runId, table, r.key) as string | undefined;
         if (old !== undefined && old !== r.value) return r.key;
       }
