@@ -248,5 +248,5 @@ describe('scanlab leakage invert|attributes', () => {
     const bad = runCli(['leakage', 'invert', '--dataset', data, '--algo', 'nope', '--store', store]);
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
-  }, 120_000);
+  }, 240_000);
 });

@@ -46,7 +46,8 @@ export function addTrainingPair(ne: NormalEquations, algo: string, signs: ArrayL
   if (target.side !== LEARNED_SIDE || target.channels !== 3)
     throw new RangeError(`learned-inverse targets are ${LEARNED_SIDE}² RGB pictures`);
   const prior = priorPicture(algo, signs);
-  const residual = prior ? target.data.map((v, i) => v - (shrinkPicture(prior).data[i] ?? 0)) : target.data;
+  const base = prior && shrinkPicture(prior).data;
+  const residual = base ? target.data.map((v, i) => v - (base[i] ?? 0)) : target.data;
   addRow(ne, features(signs), residual);
 }
 
