@@ -18,6 +18,7 @@ import { slotContext, voucherContext } from './context.js';
 import type { CuckooOptions } from './cuckoo.js';
 import { openSlot } from './outer-layer.js';
 import {
+  DEFAULT_TPSI_PARAMS,
   checkTpsiClientParams,
   checkTpsiParams,
   dhfDimensionOf,
@@ -198,7 +199,7 @@ export function checkPublication(group: PrimeOrderGroup, data: TpsiPublicData, p
 export function tpsiClient(
   baseGroup: PrimeOrderGroup,
   photos: readonly TpsiPhoto[],
-  params: TpsiClientParams,
+  params: TpsiClientParams = DEFAULT_TPSI_PARAMS,
   options: TpsiClientOptions = {},
 ): TpsiClientParty {
   checkTpsiClientParams(params);
