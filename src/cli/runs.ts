@@ -121,8 +121,9 @@ export function registerRunsCommand(program: Command): void {
   addStoreOption(
     runs
       .command('show')
-      .description('a run: configuration, provenance, artifacts')
-      .argument('<run>', 'run id, id prefix or name'),
+      .description('a run: configuration, provenance, artifacts (JSON)')
+      .argument('<run>', 'run id, id prefix or name')
+      .option('--json', 'accepted for the CLI grammar: the output is JSON either way'),
   ).action(
     runAction((ref: string, o: { store: string }) =>
       withStore(o.store, (store) => {
