@@ -181,7 +181,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   runs.push({ run: pipelineRun, outcome: 'new' });
   const fprRun = runs.find((r) => r.run.kind === 'fpr');
   if (fprRun) {
-    log('simulate: 10^6 accounts × one year, per-photo false matches from the FPR run, costs from the pipeline run');
+    log('simulate: 200,000 accounts × one year, per-photo false matches from the FPR run, costs from the pipeline run');
     runs.push({ run: demoSimulation(store, fprRun.run.id, pipelineRun.id), outcome: 'new' });
   }
 
