@@ -294,151 +294,178 @@ describe('option values (library)', () => {
   });
 });
 
+// Each case starts the CLI several times (a few seconds each on a loaded machine).
+const CLI_TIMEOUT = 300_000;
+
 describe('the CLI on bad input', () => {
-  it('bench fpr/robustness count, list, print and report failed items with the real n, and exit 1', () => {
-    const store = join(dir, 'runs.sqlite');
-    const check = runCli(['dataset', 'check', ds, '--json']);
-    expect(check.status, check.stderr).toBe(0);
-    expect(JSON.parse(check.stdout).items).toBe(6);
+  it(
+    'bench fpr/robustness count, list, print and report failed items with the real n, and exit 1',
+    () => {
+      const store = join(dir, 'runs.sqlite');
+      const check = runCli(['dataset', 'check', ds, '--json']);
+      expect(check.status, check.stderr).toBe(0);
+      expect(JSON.parse(check.stdout).items).toBe(6);
 
-    const fpr = runCli(['bench', 'fpr', '--dataset', ds, '--algo', 'ahash', '--store', store, '--jobs', '1']);
-    expect(fpr.status, fpr.stderr).toBe(1);
-    oneLine(fpr.stderr);
-    expect(fpr.stderr).toMatch(/^scanlab: x\.jpg: ahash: .+$/m);
-    expect(fpr.stderr).toContain('fpr: 1 of 6 images failed and are not counted (n = 5)');
-    expect(fpr.stdout).toMatch(/\(fpr, 5 of 6 images\)/);
-    expect(fpr.stdout).toMatch(/ahash: no DoF fit: too few pairs for a fit/);
-    const runId = /^run (\S+)/.exec(fpr.stdout)![1]!;
+      const fpr = runCli(['bench', 'fpr', '--dataset', ds, '--algo', 'ahash', '--store', store, '--jobs', '1']);
+      expect(fpr.status, fpr.stderr).toBe(1);
+      oneLine(fpr.stderr);
+      expect(fpr.stderr).toMatch(/^scanlab: x\.jpg: ahash: .+$/m);
+      expect(fpr.stderr).toContain('fpr: 1 of 6 images failed and are not counted (n = 5)');
+      expect(fpr.stdout).toMatch(/\(fpr, 5 of 6 images\)/);
+      expect(fpr.stdout).toMatch(/ahash: no DoF fit: too few pairs for a fit/);
+      const runId = /^run (\S+)/.exec(fpr.stdout)![1]!;
 
-    const show = runCli(['runs', 'show', runId, '--store', store]);
-    expect(show.status, show.stderr).toBe(0);
-    const summary = JSON.parse(show.stdout).artifacts.summary;
-    expect(summary.items).toBe(6);
-    expect(summary.failedItems.map((f: { id: string }) => f.id)).toEqual(['x.jpg']);
-    expect(summary.algos.ahash.hashed).toBe(5);
+      const show = runCli(['runs', 'show', runId, '--store', store]);
+      expect(show.status, show.stderr).toBe(0);
+      const summary = JSON.parse(show.stdout).artifacts.summary;
+      expect(summary.items).toBe(6);
+      expect(summary.failedItems.map((f: { id: string }) => f.id)).toEqual(['x.jpg']);
+      expect(summary.algos.ahash.hashed).toBe(5);
 
-    const out = join(dir, 'report');
-    const report = runCli(['report', runId, '--store', store, '--out', out, '--format', 'md']);
-    expect(report.status, report.stderr).toBe(0);
-    const md = readFileSync(join(out, 'report.md'), 'utf8');
-    expect(md).toContain('hashed 5 of 6 images');
-    expect(md).toMatch(/measured n = 5 of the 6 images in its dataset; 1 failed and are not counted: x\.jpg/);
+      const out = join(dir, 'report');
+      const report = runCli(['report', runId, '--store', store, '--out', out, '--format', 'md']);
+      expect(report.status, report.stderr).toBe(0);
+      const md = readFileSync(join(out, 'report.md'), 'utf8');
+      expect(md).toContain('hashed 5 of 6 images');
+      expect(md).toMatch(/measured n = 5 of the 6 images in its dataset; 1 failed and are not counted: x\.jpg/);
 
-    const rob = runCli(
-      ['bench', 'robustness', '--dataset', ds, '--algo', 'ahash', '--transforms', 'jpeg(q=50)'].concat([
-        '--store',
-        store,
-        '--jobs',
-        '1',
-      ]),
-    );
-    expect(rob.status, rob.stderr).toBe(1);
-    expect(rob.stderr).toContain('robustness: 1 of 6 images failed and are not counted (n = 5)');
-    expect(rob.stdout).toMatch(/\(robustness, 5 of 6 images/);
-  });
+      const rob = runCli(
+        ['bench', 'robustness', '--dataset', ds, '--algo', 'ahash', '--transforms', 'jpeg(q=50)'].concat([
+          '--store',
+          store,
+          '--jobs',
+          '1',
+        ]),
+      );
+      expect(rob.status, rob.stderr).toBe(1);
+      expect(rob.stderr).toContain('robustness: 1 of 6 images failed and are not counted (n = 5)');
+      expect(rob.stdout).toMatch(/\(robustness, 5 of 6 images/);
+    },
+    CLI_TIMEOUT,
+  );
 
-  it('output problems are one line: --out onto a folder (2), a full stdout (1), report --out /proc/x (2)', () => {
-    const folder = runCli(['hash', goodImage, '--algo', 'ahash', '--out', dir]);
-    expect([folder.status, folder.stderr]).toEqual([2, `scanlab: ${dir}: is a folder; give a file name to write\n`]);
-    if (existsSync('/dev/full')) {
-      const full = openSync('/dev/full', 'w');
-      try {
-        const r = spawnSync(
-          process.execPath,
-          ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), 'hash', goodImage, '--algo', 'ahash'],
-          { cwd: repoRoot, stdio: ['ignore', full, 'pipe'], encoding: 'utf8', timeout: 120_000 },
-        );
-        expect([r.status, r.stderr]).toEqual([
-          1,
-          'scanlab: cannot write to standard output: no space left on the device\n',
-        ]);
-      } finally {
-        closeSync(full);
+  it(
+    'output problems are one line: --out onto a folder (2), a full stdout (1), report --out /proc/x (2)',
+    () => {
+      const folder = runCli(['hash', goodImage, '--algo', 'ahash', '--out', dir]);
+      expect([folder.status, folder.stderr]).toEqual([2, `scanlab: ${dir}: is a folder; give a file name to write\n`]);
+      if (existsSync('/dev/full')) {
+        const full = openSync('/dev/full', 'w');
+        try {
+          const r = spawnSync(
+            process.execPath,
+            ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), 'hash', goodImage, '--algo', 'ahash'],
+            { cwd: repoRoot, stdio: ['ignore', full, 'pipe'], encoding: 'utf8', timeout: 120_000 },
+          );
+          expect([r.status, r.stderr]).toEqual([
+            1,
+            'scanlab: cannot write to standard output: no space left on the device\n',
+          ]);
+        } finally {
+          closeSync(full);
+        }
       }
-    }
-    if (existsSync('/proc/self')) {
-      const store = join(dir, 'report-store.sqlite');
+      if (existsSync('/proc/self')) {
+        const store = join(dir, 'report-store.sqlite');
+        const s = RunStore.open(store);
+        s.createRun({ kind: 'fpr', name: 'r', config: {} });
+        s.close();
+        const proc = runCli(['report', 'r', '--store', store, '--out', '/proc/scanlab-x', '--format', 'md']);
+        expect(proc.status).toBe(2);
+        expect(proc.stderr).toMatch(/^scanlab: \/proc\/scanlab-x: cannot create folder \/proc\/scanlab-x there/m);
+        expect(proc.stderr).not.toMatch(/internal error/);
+      }
+    },
+    CLI_TIMEOUT,
+  );
+
+  it(
+    'hash missing.jpg good.jpg hashes the good one and reports the missing one (exit 1)',
+    () => {
+      const r = runCli(['hash', join(dir, 'missing.jpg'), goodImage, '--algo', 'PDQ']);
+      expect(r.status).toBe(1);
+      const rows = r.stdout.trim().split('\n');
+      expect(rows[1]).toBe(`${join(dir, 'missing.jpg')},pdq,,,no such file or folder`);
+      expect(rows[2]).toMatch(new RegExp(`^${goodImage},pdq,[0-9a-f]{64},\\d+,$`));
+    },
+    CLI_TIMEOUT,
+  );
+
+  it(
+    'match: --dihedral refuses a CSV without the eight variants (2); a broken JPEG gets the decoder reason',
+    () => {
+      const csv = join(dir, 'plain.csv');
+      const hashed = runCli(['hash', goodImage, join(ds, 'x.jpg'), '--algo', 'pdq', '--out', csv]);
+      expect(hashed.status).toBe(1);
+      const hashReason = readFileSync(csv, 'utf8').trim().split('\n')[2]!.split(',').slice(4).join(',');
+      expect(hashReason).toMatch(/^cannot decode image \(.+\)$/);
+      expect(hashReason).not.toContain('Unknown error');
+      writeFileSync(join(dir, 'list.txt'), readFileSync(csv, 'utf8').split('\n')[1]!.split(',')[2] + '\n');
+      const dihedral = runCli(['match', '--db', join(dir, 'list.txt'), '--algo', 'pdq', '--dihedral', csv]);
+      expect(dihedral.status).toBe(2);
+      expect(dihedral.stderr).toMatch(/^scanlab: .*plain\.csv: --dihedral needs the eight rotation\/flip rows .*\n$/);
+      const images = runCli(['match', '--db', join(dir, 'list.txt'), '--algo', 'pdq', goodImage, join(ds, 'x.jpg')]);
+      expect(images.status).toBe(1);
+      expect(images.stdout).toMatch(/good\.png,0,0\n$/);
+      expect(images.stderr).toContain(`scanlab: ${join(ds, 'x.jpg')}: ${hashReason}\n`);
+    },
+    CLI_TIMEOUT,
+  );
+
+  it(
+    'runs list refuses a foreign database untouched; runs export of an unfinished run says partial (exit 1)',
+    () => {
+      const foreign = join(dir, 'foreign.sqlite');
+      const db = new Database(foreign);
+      db.exec('CREATE TABLE notes (t TEXT)');
+      db.close();
+      const before = sha(foreign);
+      const list = runCli(['runs', 'list', '--store', foreign]);
+      expect(list.status).toBe(1);
+      expect(list.stderr).toMatch(/not a scanlab run store .*left untouched\n$/);
+      expect(sha(foreign)).toBe(before);
+
+      const store = join(dir, 'partial.sqlite');
       const s = RunStore.open(store);
-      s.createRun({ kind: 'fpr', name: 'r', config: {} });
+      const run = s.createRun({ kind: 'robustness', name: 'half', config: {} });
+      s.putResults(run.id, 'units', [{ key: 'a', value: { id: 'a', variants: [], error: 'x' } }]);
       s.close();
-      const proc = runCli(['report', 'r', '--store', store, '--out', '/proc/scanlab-x', '--format', 'md']);
-      expect(proc.status).toBe(2);
-      expect(proc.stderr).toMatch(/^scanlab: \/proc\/scanlab-x: cannot create folder \/proc\/scanlab-x there/m);
-      expect(proc.stderr).not.toMatch(/internal error/);
-    }
-  });
+      const out = join(dir, 'half.csv');
+      const exp = runCli(['runs', 'export', 'half', '--store', store, '--out', out]);
+      expect(exp.status).toBe(1);
+      expect(exp.stderr).toMatch(/is running, not done: the export is partial/);
+      expect(readFileSync(out, 'utf8').split('\n')[1]).toMatch(/^\S+,a,,,,,,x$/);
+    },
+    CLI_TIMEOUT,
+  );
 
-  it('hash missing.jpg good.jpg hashes the good one and reports the missing one (exit 1)', () => {
-    const r = runCli(['hash', join(dir, 'missing.jpg'), goodImage, '--algo', 'PDQ']);
-    expect(r.status).toBe(1);
-    const rows = r.stdout.trim().split('\n');
-    expect(rows[1]).toBe(`${join(dir, 'missing.jpg')},pdq,,,no such file or folder`);
-    expect(rows[2]).toMatch(new RegExp(`^${goodImage},pdq,[0-9a-f]{64},\\d+,$`));
-  });
-
-  it('match: --dihedral refuses a CSV without the eight variants (2); a broken JPEG gets the decoder reason', () => {
-    const csv = join(dir, 'plain.csv');
-    const hashed = runCli(['hash', goodImage, join(ds, 'x.jpg'), '--algo', 'pdq', '--out', csv]);
-    expect(hashed.status).toBe(1);
-    const hashReason = readFileSync(csv, 'utf8').trim().split('\n')[2]!.split(',').slice(4).join(',');
-    expect(hashReason).toMatch(/^cannot decode image \(.+\)$/);
-    expect(hashReason).not.toContain('Unknown error');
-    writeFileSync(join(dir, 'list.txt'), readFileSync(csv, 'utf8').split('\n')[1]!.split(',')[2] + '\n');
-    const dihedral = runCli(['match', '--db', join(dir, 'list.txt'), '--algo', 'pdq', '--dihedral', csv]);
-    expect(dihedral.status).toBe(2);
-    expect(dihedral.stderr).toMatch(/^scanlab: .*plain\.csv: --dihedral needs the eight rotation\/flip rows .*\n$/);
-    const images = runCli(['match', '--db', join(dir, 'list.txt'), '--algo', 'pdq', goodImage, join(ds, 'x.jpg')]);
-    expect(images.status).toBe(1);
-    expect(images.stdout).toMatch(/good\.png,0,0\n$/);
-    expect(images.stderr).toContain(`scanlab: ${join(ds, 'x.jpg')}: ${hashReason}\n`);
-  });
-
-  it('runs list refuses a foreign database untouched; runs export of an unfinished run says partial (exit 1)', () => {
-    const foreign = join(dir, 'foreign.sqlite');
-    const db = new Database(foreign);
-    db.exec('CREATE TABLE notes (t TEXT)');
-    db.close();
-    const before = sha(foreign);
-    const list = runCli(['runs', 'list', '--store', foreign]);
-    expect(list.status).toBe(1);
-    expect(list.stderr).toMatch(/not a scanlab run store .*left untouched\n$/);
-    expect(sha(foreign)).toBe(before);
-
-    const store = join(dir, 'partial.sqlite');
-    const s = RunStore.open(store);
-    const run = s.createRun({ kind: 'robustness', name: 'half', config: {} });
-    s.putResults(run.id, 'units', [{ key: 'a', value: { id: 'a', variants: [], error: 'x' } }]);
-    s.close();
-    const out = join(dir, 'half.csv');
-    const exp = runCli(['runs', 'export', 'half', '--store', store, '--out', out]);
-    expect(exp.status).toBe(1);
-    expect(exp.stderr).toMatch(/is running, not done: the export is partial/);
-    expect(readFileSync(out, 'utf8').split('\n')[1]).toMatch(/^\S+,a,,,,,,x$/);
-  });
-
-  it('psi inspect flags an altered stored message (exit 1) and a transcript of the wrong shape in one line', () => {
-    const store = join(dir, 'psi.sqlite');
-    const s = RunStore.open(store);
-    const bytes = Buffer.from('request bytes');
-    const event = {
-      kind: 'received',
-      type: 'oprf-request',
-      length: bytes.length,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-      base64: Buffer.from('REQUEST bytes').toString('base64'),
-    };
-    const altered = s.createRun({ kind: 'psi', name: 'altered', config: {} });
-    s.putArtifact(altered.id, 'transcript:server', { party: 'server', events: [event] });
-    const odd = s.createRun({ kind: 'psi', name: 'odd', config: {} });
-    s.putArtifact(odd.id, 'transcript:server', { rows: [1, 2] });
-    s.close();
-    const a = runCli(['psi', 'inspect', 'altered', '--party', 'server', '--store', store]);
-    expect(a.status).toBe(1);
-    expect(a.stdout).toContain('ALTERED: the stored bytes do not match this SHA-256');
-    expect(a.stderr).toMatch(/1 stored message\(s\) of the server transcript no longer match their SHA-256/);
-    const b = runCli(['psi', 'inspect', 'odd', '--party', 'server', '--store', store]);
-    expect(b.status).toBe(1);
-    oneLine(b.stderr);
-    expect(b.stderr).toMatch(/^scanlab: run \S+: the stored server transcript is damaged: not a transcript/);
-  });
+  it(
+    'psi inspect flags an altered stored message (exit 1) and a transcript of the wrong shape in one line',
+    () => {
+      const store = join(dir, 'psi.sqlite');
+      const s = RunStore.open(store);
+      const bytes = Buffer.from('request bytes');
+      const event = {
+        kind: 'received',
+        type: 'oprf-request',
+        length: bytes.length,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        base64: Buffer.from('REQUEST bytes').toString('base64'),
+      };
+      const altered = s.createRun({ kind: 'psi', name: 'altered', config: {} });
+      s.putArtifact(altered.id, 'transcript:server', { party: 'server', events: [event] });
+      const odd = s.createRun({ kind: 'psi', name: 'odd', config: {} });
+      s.putArtifact(odd.id, 'transcript:server', { rows: [1, 2] });
+      s.close();
+      const a = runCli(['psi', 'inspect', 'altered', '--party', 'server', '--store', store]);
+      expect(a.status).toBe(1);
+      expect(a.stdout).toContain('ALTERED: the stored bytes do not match this SHA-256');
+      expect(a.stderr).toMatch(/1 stored message\(s\) of the server transcript no longer match their SHA-256/);
+      const b = runCli(['psi', 'inspect', 'odd', '--party', 'server', '--store', store]);
+      expect(b.status).toBe(1);
+      oneLine(b.stderr);
+      expect(b.stderr).toMatch(/^scanlab: run \S+: the stored server transcript is damaged: not a transcript/);
+    },
+    CLI_TIMEOUT,
+  );
 });
