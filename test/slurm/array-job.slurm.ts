@@ -1,7 +1,8 @@
 // Opt-in (SCANLAB_SLURM_TEST=1 npm run test:slurm): starts a single-node Slurm cluster, submits the script that
 // `scanlab slurm script` prints for a sharded robustness run over the bundled sample, waits for the array and its
 // dependent merge job, and checks the merged run against an unsharded run of the same configuration.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,10 +27,13 @@ const TRANSFORMS = ['jpeg(q=50)', 'crop(frac=0.9)'];
 const sh = (file: string, args: string[], cwd = scratch.dir): string =>
   execFileSync(file, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
-beforeAll(() => {
+// Long steps run asynchronously: a blocked event loop makes vitest's own messages time out on a busy machine.
+const run = promisify(execFile);
+
+beforeAll(async () => {
   if (!slurm.available) return;
-  sh('bash', [join(repoRoot, 'test', 'slurm', 'single-node.sh'), 'start', stateDir]);
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: repoRoot, stdio: 'ignore' });
+  await run('bash', [join(repoRoot, 'test', 'slurm', 'single-node.sh'), 'start', stateDir], { env });
+  await run('npm', ['run', 'build', '--silent'], { cwd: repoRoot });
 });
 afterAll(() => {
   if (slurm.available) sh('bash', [join(repoRoot, 'test', 'slurm', 'single-node.sh'), 'stop', stateDir]);
@@ -57,7 +61,7 @@ describe.skipIf(!slurm.available)(titled('a real Slurm array job', slurm), () =>
     });
     writeFileSync(join(scratch.dir, 'submit.sh'), script);
     const started = Date.now();
-    const said = sh('bash', [join(scratch.dir, 'submit.sh')]);
+    const said = (await run('bash', [join(scratch.dir, 'submit.sh')], { cwd: scratch.dir, env })).stdout;
     const ids = [...said.matchAll(/job (\d+)/g)].map((m) => m[1]!);
     expect(ids).toHaveLength(2);
     await waitForJobs(ids, 240_000);
