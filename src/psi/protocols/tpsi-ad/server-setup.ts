@@ -1,7 +1,9 @@
 // Server setup: a cuckoo table over the distinct database hashes, each slot holding α·H(y) for the entry placed there
-// and a random element where empty; published with L = α·G and the system parameters.
+// and a random element where empty; published with L = α·G and the system parameters. The per-slot group work runs in
+// this thread or, split into chunks of slots, across worker threads; either way the same bytes are published.
 import { bytesToHex } from '@noble/curves/utils.js';
-import type { PrimeOrderGroup, Scalar } from '../../group/group.js';
+import { orderedPool, siblingModule } from '../../../util/worker-pool.js';
+import type { BackendName, GroupName, PrimeOrderGroup, Scalar } from '../../group/group.js';
 import { SYSTEM_RANDOMNESS, groupWithRandom, type PsiRandomness } from '../../random.js';
 import { CUCKOO_SEED_BYTES, buildCuckooTable, type CuckooOptions, type CuckooTable } from './cuckoo.js';
 import { tpsiDst, tpsiGenerator, tpsiHashToGroupDst } from './outer-layer.js';
@@ -30,16 +32,82 @@ export interface ServerSetupOptions {
   readonly cuckoo?: CuckooOptions;
   /** α from `secret`; cuckoo seeds and fill elements from `simulation` (the CSPRNG for both by default). */
   readonly random?: PsiRandomness;
-  /** Called after each table slot. */
+  /** Called after each chunk of table slots with the slots done so far. */
   readonly progress?: (done: number, total: number) => void;
 }
 
-export function setupTpsiServer(
+/** A run of consecutive table slots: per slot its input (a database entry, or the fill seed of an empty slot). */
+export interface SlotChunk {
+  /** The slots' inputs, concatenated; `ends[i]` is where slot i's input ends. */
+  readonly bytes: Uint8Array;
+  readonly ends: Uint32Array;
+  /** 1 where the slot holds a database entry (α·H(y)), 0 where it is filled (H_fill(seed)). */
+  readonly occupied: Uint8Array;
+}
+
+/** What each setup worker is given once: the group and α (a secret that stays inside this process). */
+export interface TpsiSetupWorkerConfig {
+  readonly group: GroupName;
+  readonly backend: BackendName;
+  readonly alpha: Uint8Array;
+}
+
+/** Slots per chunk sent to a worker: large enough that messaging is negligible next to the group work. */
+export const SETUP_CHUNK_SLOTS = 2048;
+
+/** The encoded table elements of one chunk of slots, concatenated (`group.elementBytes` each). */
+export function computeSlotChunk(group: PrimeOrderGroup, alpha: Scalar, chunk: SlotChunk): Uint8Array {
+  const hashDst = tpsiHashToGroupDst(group);
+  const fillDst = tpsiDst('fill-', group);
+  const out = new Uint8Array(chunk.ends.length * group.elementBytes);
+  let start = 0;
+  chunk.ends.forEach((end, i) => {
+    const input = chunk.bytes.subarray(start, end);
+    const element =
+      chunk.occupied[i] === 1
+        ? group.multiply(alpha, group.hashToGroup(input, hashDst))
+        : group.hashToGroup(input, fillDst);
+    out.set(group.encodeElement(element), i * group.elementBytes);
+    start = end;
+  });
+  return out;
+}
+
+/** The slots' inputs in chunks; fill seeds are drawn here, in slot order, so a seeded run does not depend on jobs. */
+function slotChunks(
+  table: CuckooTable,
+  entries: readonly Uint8Array[],
+  random: PsiRandomness,
+  chunkSlots: number,
+): SlotChunk[] {
+  const chunks: SlotChunk[] = [];
+  for (let first = 0; first < table.size; first += chunkSlots) {
+    const count = Math.min(chunkSlots, table.size - first);
+    const inputs: Uint8Array[] = [];
+    const occupied = new Uint8Array(count);
+    for (let i = 0; i < count; i++) {
+      const entry = table.slots[first + i]!;
+      occupied[i] = entry >= 0 ? 1 : 0;
+      inputs.push(entry >= 0 ? entries[entry]! : random.simulation.bytes(32));
+    }
+    const ends = new Uint32Array(count);
+    let total = 0;
+    inputs.forEach((x, i) => (ends[i] = total += x.length));
+    const bytes = new Uint8Array(total);
+    inputs.forEach((x, i) => bytes.set(x, ends[i]! - x.length));
+    chunks.push({ bytes, ends, occupied });
+  }
+  return chunks;
+}
+
+/** Everything of a setup but the table's elements: drawn in the same order whatever computes the elements. */
+function setupPlan(
   group: PrimeOrderGroup,
   database: readonly Uint8Array[],
   params: TpsiParams,
-  options: ServerSetupOptions = {},
-): TpsiServerSetup {
+  options: ServerSetupOptions,
+  chunkSlots: number,
+): { entries: Uint8Array[]; table: CuckooTable; alpha: Scalar; chunks: SlotChunk[] } {
   const random = options.random ?? SYSTEM_RANDOMNESS;
   const entries = distinctInputs(database);
   const table = buildCuckooTable(entries, params.cuckooEpsilon, {
@@ -47,31 +115,90 @@ export function setupTpsiServer(
     ...options.cuckoo,
   });
   const alpha = groupWithRandom(group, random.secret).randomScalar();
-  const blindingKey = group.multiply(alpha, tpsiGenerator(group));
-  const bytes = new Uint8Array(table.size * group.elementBytes);
-  const hashDst = tpsiHashToGroupDst(group);
-  const fillDst = tpsiDst('fill-', group);
-  for (let w = 0; w < table.size; w++) {
-    const entry = table.slots[w]!;
-    const element =
-      entry >= 0
-        ? group.multiply(alpha, group.hashToGroup(entries[entry]!, hashDst))
-        : group.hashToGroup(random.simulation.bytes(32), fillDst);
-    bytes.set(group.encodeElement(element), w * group.elementBytes);
-    options.progress?.(w + 1, table.size);
-  }
+  return { entries, table, alpha, chunks: slotChunks(table, entries, random, chunkSlots) };
+}
+
+function finishSetup(group: PrimeOrderGroup, params: TpsiParams, plan: SetupPlan, bytes: Uint8Array): TpsiServerSetup {
+  const { alpha, table } = plan;
   return {
     alpha,
     table,
-    distinctEntries: entries.length,
+    distinctEntries: plan.entries.length,
     publicData: {
       threshold: params.threshold,
       dhfDimension: dhfDimensionOf(params),
       adBytes: params.adBytes,
       cuckooSeed: table.seed,
       tableSize: table.size,
-      blindingKey,
+      blindingKey: group.multiply(alpha, tpsiGenerator(group)),
       table: bytes,
     },
   };
+}
+
+type SetupPlan = ReturnType<typeof setupPlan>;
+
+function setupInThisThread(
+  group: PrimeOrderGroup,
+  params: TpsiParams,
+  plan: SetupPlan,
+  options: ServerSetupOptions,
+): TpsiServerSetup {
+  const bytes = new Uint8Array(plan.table.size * group.elementBytes);
+  let done = 0;
+  for (const chunk of plan.chunks) {
+    bytes.set(computeSlotChunk(group, plan.alpha, chunk), done * group.elementBytes);
+    done += chunk.ends.length;
+    options.progress?.(done, plan.table.size);
+  }
+  return finishSetup(group, params, plan, bytes);
+}
+
+/** Builds the server's table in this thread. */
+export function setupTpsiServer(
+  group: PrimeOrderGroup,
+  database: readonly Uint8Array[],
+  params: TpsiParams,
+  options: ServerSetupOptions = {},
+): TpsiServerSetup {
+  return setupInThisThread(group, params, setupPlan(group, database, params, options, SETUP_CHUNK_SLOTS), options);
+}
+
+export interface ParallelSetupOptions extends ServerSetupOptions {
+  /** Worker threads (1: this thread). */
+  readonly jobs: number;
+  /** Slots per chunk sent to a worker (default SETUP_CHUNK_SLOTS). */
+  readonly chunkSlots?: number;
+}
+
+/**
+ * Builds the server's table with the per-slot group work (α·H(y), fill elements) split across `jobs` worker threads;
+ * publishes exactly the bytes `setupTpsiServer` publishes for the same randomness.
+ */
+export async function setupTpsiServerInWorkers(
+  group: PrimeOrderGroup,
+  database: readonly Uint8Array[],
+  params: TpsiParams,
+  options: ParallelSetupOptions,
+): Promise<TpsiServerSetup> {
+  const plan = setupPlan(group, database, params, options, options.chunkSlots ?? SETUP_CHUNK_SLOTS);
+  if (options.jobs <= 1 || plan.chunks.length <= 1) return setupInThisThread(group, params, plan, options);
+  const config: TpsiSetupWorkerConfig = {
+    group: group.name,
+    backend: group.backend,
+    alpha: group.encodeScalar(plan.alpha),
+  };
+  const bytes = new Uint8Array(plan.table.size * group.elementBytes);
+  let at = 0;
+  for await (const out of orderedPool<SlotChunk, Uint8Array>(
+    siblingModule(import.meta.url, 'server-setup-worker'),
+    config,
+    plan.chunks,
+    options.jobs,
+  )) {
+    bytes.set(out, at);
+    at += out.length;
+    options.progress?.(at / group.elementBytes, plan.table.size);
+  }
+  return finishSetup(group, params, plan, bytes);
 }

@@ -1,0 +1,61 @@
+import { describe, it, expect } from 'vitest';
+import { bytesToHex } from '@noble/curves/utils.js';
+import type { PrimeOrderGroup } from '../src/psi/group/group.js';
+import { p256Noble, ristretto255Noble } from '../src/psi/group/noble.js';
+import { loadRistretto255Sodium } from '../src/psi/group/sodium.js';
+import { CUCKOO_SEED_BYTES, buildCuckooTable } from '../src/psi/protocols/tpsi-ad/cuckoo.js';
+import { tpsiDst, tpsiHashToGroupDst } from '../src/psi/protocols/tpsi-ad/outer-layer.js';
+import { DEFAULT_TPSI_PARAMS } from '../src/psi/protocols/tpsi-ad/params.js';
+import { setupTpsiServer, setupTpsiServerInWorkers } from '../src/psi/protocols/tpsi-ad/server-setup.js';
+import { encodeTpsiPublicData } from '../src/psi/wire.js';
+import { groupWithRandom, runRandomness } from '../src/psi/random.js';
+import { createPrng, randomBytesFrom } from '../src/util/prng.js';
+
+const next = createPrng(21);
+const unique = Array.from({ length: 250 }, () => randomBytesFrom(next, 38));
+// Repeats must be dropped the same way by both paths.
+const database = [...unique, ...unique.slice(0, 20)];
+
+const backends: [string, () => Promise<PrimeOrderGroup>][] = [
+  ['ristretto255/sodium', loadRistretto255Sodium],
+  ['ristretto255/noble', async () => ristretto255Noble],
+  ['p256/noble', async () => p256Noble],
+];
+
+/** The table as the protocol defines it, slot by slot in one loop: the oracle both setups must reproduce. */
+function referenceTable(group: PrimeOrderGroup, seed: number): Uint8Array {
+  const random = runRandomness(seed, true);
+  const table = buildCuckooTable(unique, DEFAULT_TPSI_PARAMS.cuckooEpsilon, {
+    nextSeed: () => random.simulation.bytes(CUCKOO_SEED_BYTES),
+  });
+  const alpha = groupWithRandom(group, random.secret).randomScalar();
+  const out = new Uint8Array(table.size * group.elementBytes);
+  table.slots.forEach((entry, w) => {
+    const element =
+      entry >= 0
+        ? group.multiply(alpha, group.hashToGroup(unique[entry]!, tpsiHashToGroupDst(group)))
+        : group.hashToGroup(random.simulation.bytes(32), tpsiDst('fill-', group));
+    out.set(group.encodeElement(element), w * group.elementBytes);
+  });
+  return out;
+}
+
+describe('tpsi-ad server setup across worker threads', () => {
+  for (const [name, load] of backends)
+    it(`publishes the same bytes as the one-thread setup for the same seed (${name})`, async () => {
+      const group = await load();
+      const single = setupTpsiServer(group, database, DEFAULT_TPSI_PARAMS, { random: runRandomness(7, true) });
+      const progress: number[] = [];
+      const parallel = await setupTpsiServerInWorkers(group, database, DEFAULT_TPSI_PARAMS, {
+        random: runRandomness(7, true),
+        jobs: 2,
+        chunkSlots: 64,
+        progress: (done) => progress.push(done),
+      });
+      const published = bytesToHex(encodeTpsiPublicData(group, parallel.publicData));
+      expect(published).toBe(bytesToHex(encodeTpsiPublicData(group, single.publicData)));
+      expect(parallel.distinctEntries).toBe(unique.length);
+      expect(progress.at(-1)).toBe(parallel.table.size);
+      expect(bytesToHex(parallel.publicData.table)).toBe(bytesToHex(referenceTable(group, 7)));
+    }, 120_000);
+});
