@@ -9,6 +9,7 @@ import {
   perPhotoFalseMatch,
 } from '../src/eval/population.js';
 import { populationReport } from '../src/eval/population-report.js';
+import { runCli } from './helpers/cli.js';
 
 // Known answers from issue 15, checked independently with mpmath (test/vectors/beta-binomial/tails.json).
 describe('per-account false flags with stated rates', () => {
@@ -104,4 +105,40 @@ describe('population report from a histogram', () => {
     expect(Number.isFinite(lo)).toBe(true);
     expect(r.reverse?.maxPhotosPerYear).toBeGreaterThanOrEqual(29);
   });
+});
+
+describe('scanlab stats population with a stated rate', () => {
+  it('--photo-fpr --target --json gives accountFlagProbability and maxPhotosPerYear; bad input is one usage line', () => {
+    const r = runCli([
+      'stats',
+      'population',
+      '--photo-fpr',
+      '1e-6',
+      '--photos-per-year',
+      '10000',
+      '--account-threshold',
+      '30',
+      '--correlation',
+      '1e-3',
+      '--target',
+      '1e-12',
+      '--json',
+    ]);
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as { accountFlagProbability: number; maxPhotosPerYear: number };
+    expect(out.accountFlagProbability).toBeCloseTo(1.66091e-5, 9);
+    expect(out.maxPhotosPerYear).toBe(maxPhotosPerYear(1e-6, 30, 1e-12, 1e-3));
+    const bad = runCli([
+      'stats',
+      'population',
+      '--photo-fpr',
+      '2',
+      '--photos-per-year',
+      '10',
+      '--account-threshold',
+      '1',
+    ]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  }, 60_000);
 });
