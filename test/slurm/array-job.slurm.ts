@@ -28,12 +28,12 @@ const sh = (file: string, args: string[], cwd = scratch.dir): string =>
   execFileSync(file, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 // Long steps run asynchronously: a blocked event loop makes vitest's own messages time out on a busy machine.
-const run = promisify(execFile);
+const runAsync = promisify(execFile);
 
 beforeAll(async () => {
   if (!slurm.available) return;
-  await run('bash', [join(repoRoot, 'test', 'slurm', 'single-node.sh'), 'start', stateDir], { env });
-  await run('npm', ['run', 'build', '--silent'], { cwd: repoRoot });
+  await runAsync('bash', [join(repoRoot, 'test', 'slurm', 'single-node.sh'), 'start', stateDir], { env });
+  await runAsync('npm', ['run', 'build', '--silent'], { cwd: repoRoot });
 });
 afterAll(() => {
   if (slurm.available) sh('bash', [join(repoRoot, 'test', 'slurm', 'single-node.sh'), 'stop', stateDir]);
@@ -61,7 +61,7 @@ describe.skipIf(!slurm.available)(titled('a real Slurm array job', slurm), () =>
     });
     writeFileSync(join(scratch.dir, 'submit.sh'), script);
     const started = Date.now();
-    const said = (await run('bash', [join(scratch.dir, 'submit.sh')], { cwd: scratch.dir, env })).stdout;
+    const said = (await runAsync('bash', [join(scratch.dir, 'submit.sh')], { cwd: scratch.dir, env })).stdout;
     const ids = [...said.matchAll(/job (\d+)/g)].map((m) => m[1]!);
     expect(ids).toHaveLength(2);
     await waitForJobs(ids, 240_000);
