@@ -8,6 +8,7 @@ import { leakageContributor } from './sections/leakage.js';
 import { methodsContributor } from './sections/methods.js';
 import { pipelineContributor } from './sections/pipeline.js';
 import { populationContributor } from './sections/population.js';
+import { psiContributor } from './sections/psi.js';
 import { robustnessContributor } from './sections/robustness.js';
 import { rocContributor } from './sections/roc.js';
 import { simulationContributor } from './sections/simulation.js';
@@ -21,6 +22,7 @@ export const REPORT_CONTRIBUTORS: readonly SectionContributor[] = Object.freeze(
   pipelineContributor,
   simulationContributor,
   attackContributor,
+  psiContributor,
   leakageContributor,
   // Keep methods last: it lists every run, including those no other contributor covers.
   methodsContributor,
