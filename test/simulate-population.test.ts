@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { betaBinomialLogTail } from '../src/eval/beta-binomial.js';
 import { clopperPearson } from '../src/eval/binomial.js';
 import { countQuantile, formatCountDistribution, parseCountDistribution } from '../src/simulate/count-distribution.js';
 import { SimulationUsageError } from '../src/simulate/errors.js';
@@ -52,6 +53,20 @@ describe('population simulation against the analytic rate', () => {
     agrees({ ...base, burst: 3, accountThreshold: 12, photoFpr: 0.001, seed: 8 });
     agrees({ ...base, dihedral: true, photoFpr: 0.0006, seed: 9 });
     agrees({ ...base, syntheticRate: 0.2, seed: 10 });
+  });
+
+  it('an analytic rate below the smallest double is still given, as its log10', () => {
+    const tiny = { ...base, accounts: 1000, photoFpr: 1e-14, accountThreshold: 30 };
+    const fixed = simulatePopulation(tiny);
+    expect(fixed.analytic.falseFlagRate).toBe(0);
+    expect(fixed.analytic.log10FalseFlagRate).toBeCloseTo(betaBinomialLogTail(30, 1000, 1e-14, 0) / Math.LN10, 6);
+    expect(fixed.analytic.log10FalseFlagRate).toBeLessThan(-300);
+    const spread = simulatePopulation({
+      ...tiny,
+      photosPerYear: parseCountDistribution('lognormal:median=1000,sigma=1'),
+    });
+    expect(spread.analytic.log10FalseFlagRate).toBeGreaterThan(fixed.analytic.log10FalseFlagRate);
+    expect(Number.isFinite(spread.analytic.log10FalseFlagRate)).toBe(true);
   });
 
   it('correlation raises the false-flag rate at the same mean', () => {

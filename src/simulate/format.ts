@@ -8,6 +8,13 @@ const sci = (x: number): string => (x === 0 ? '0' : x >= 0.01 && x < 1e5 ? x.toP
 const pct = (p: Proportion | null): string =>
   p ? `${(100 * p.estimate).toFixed(1)}% [${(100 * p.lower).toFixed(1)}, ${(100 * p.upper).toFixed(1)}]` : '-';
 
+/** The analytic false flags per million, as 10^x where the rate underflows a double. */
+export function formatAnalyticPerMillion(r: PopulationResult): string {
+  const a = r.analytic;
+  if (a.falseFlagsPerMillion > 0 || a.log10FalseFlagRate === -Infinity) return sci(a.falseFlagsPerMillion);
+  return `10^${(a.log10FalseFlagRate + 6).toFixed(0)}`;
+}
+
 /** False flags per million: an interval, and never "0" as a point estimate. */
 export function formatPerMillion(r: PopulationResult): string {
   const s = r.simulated;
@@ -40,7 +47,7 @@ export function formatPopulation(runId: string | null, results: readonly Populat
         String(r.config.correlation),
         String(r.config.burst),
         formatPerMillion(r),
-        sci(r.analytic.falseFlagsPerMillion),
+        formatAnalyticPerMillion(r),
         `${r.simulated.accountsFlagged}/${r.simulated.innocentAccounts}`,
         pct(r.detection.rate),
         sci(r.reviewerLoad.photosPerYear),

@@ -4,7 +4,7 @@
 // TPR; against the account threshold t. Beside it the analytic false-flag rate (beta-binomial tail averaged over the
 // photo-count distribution, bracketed), detection by k, the reviewer's load and the server's cost at that volume.
 import { performance } from 'node:perf_hooks';
-import { betaBinomialShape, betaBinomialTail } from '../eval/beta-binomial.js';
+import { betaBinomialLogTail, betaBinomialShape, betaBinomialTail } from '../eval/beta-binomial.js';
 import { clopperPearson, type Proportion } from '../eval/binomial.js';
 import { createPrng, deriveSeed, type Prng } from '../util/prng.js';
 import { countQuantile, formatCountDistribution, sampleCount, type CountDistribution } from './count-distribution.js';
@@ -69,6 +69,8 @@ export interface PopulationResult {
     /** Lower and upper Riemann sums over the count quantiles (the tail probability grows with the count). */
     readonly bracket: readonly [number, number];
     readonly falseFlagsPerMillion: number;
+    /** log10 of falseFlagRate, finite where the rate itself underflows to 0 (−Infinity only for a rate of exactly 0). */
+    readonly log10FalseFlagRate: number;
     /** Per-photo false-match probability after dihedral checks and synthetic replacement. */
     readonly effectivePhotoFpr: number;
     /** False-matching photos needed: ⌈t / burst⌉. */
@@ -146,10 +148,11 @@ export function analyticRate(
   tEff: number,
   p: number,
   rho: number,
-): { mid: number; lo: number; hi: number } {
+): { mid: number; lo: number; hi: number; log10Mid: number } {
+  const logTail = (n: number): number => (n < tEff || p === 0 ? -Infinity : betaBinomialLogTail(tEff, n, p, rho));
   if (d.kind === 'fixed') {
     const v = accountTail(tEff, d.value, p, rho);
-    return { mid: v, lo: v, hi: v };
+    return { mid: v, lo: v, hi: v, log10Mid: logTail(d.value) / Math.LN10 };
   }
   const cache = new Map<number, number>();
   const tail = (n: number): number => {
@@ -160,12 +163,24 @@ export function analyticRate(
   let mid = 0;
   let lo = 0;
   let hi = 0;
+  const midLogs: number[] = [];
   for (let i = 0; i < CELLS; i++) {
-    mid += tail(countQuantile(d, (i + 0.5) / CELLS));
+    const n = countQuantile(d, (i + 0.5) / CELLS);
+    mid += tail(n);
+    if (mid === 0) midLogs.push(logTail(n));
     lo += tail(countQuantile(d, i / CELLS));
     hi += tail(countQuantile(d, (i + 1) / CELLS));
   }
-  return { mid: mid / CELLS, lo: lo / CELLS, hi: hi / CELLS };
+  // Below the smallest double the sum is kept in log space (log-sum-exp), so that the value is still shown.
+  let log10Mid = Math.log10(mid / CELLS);
+  if (mid === 0) {
+    const top = Math.max(...midLogs);
+    log10Mid =
+      top === -Infinity
+        ? -Infinity
+        : (top + Math.log(midLogs.reduce((s, x) => s + Math.exp(x - top), 0) / CELLS)) / Math.LN10;
+  }
+  return { mid: mid / CELLS, lo: lo / CELLS, hi: hi / CELLS, log10Mid };
 }
 
 const KNOWN_BINS: readonly [number, number][] = [
@@ -252,6 +267,7 @@ export function simulatePopulation(config: PopulationConfig): PopulationResult {
       falseFlagRate: analytic.mid,
       bracket: [analytic.lo, analytic.hi],
       falseFlagsPerMillion: perMillion(analytic.mid),
+      log10FalseFlagRate: analytic.log10Mid,
       effectivePhotoFpr: p,
       effectiveThreshold: tEff,
       model:

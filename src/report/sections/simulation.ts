@@ -1,7 +1,7 @@
 // Population-simulation sections: per stored simulation, false flags per year per million accounts (Monte Carlo
 // interval beside the analytic value) for each correlation/burst scenario, the analytic rate against the account
 // threshold and the photo volume, detection by known images held, the reviewer's load and the server's cost.
-import { formatPerMillion } from '../../simulate/format.js';
+import { formatAnalyticPerMillion, formatPerMillion } from '../../simulate/format.js';
 import { analyticRate } from '../../simulate/population.js';
 import type { SimulationSummary } from '../../simulate/store-run.js';
 import { runSectionId, runTitle, summariesOf, type RunWithSummary, type SectionContributor } from '../context.js';
@@ -49,7 +49,7 @@ function simulationSection(r: RunWithSummary<SimulationSummary>, several: boolea
           numberCell(s.config.correlation),
           numberCell(s.config.burst),
           { text: formatPerMillion(s), value: { ...s.simulated.falseFlagsPerMillion, ci: s.simulated.ci.join(',') } },
-          numberCell(s.analytic.falseFlagsPerMillion, formatSci(s.analytic.falseFlagsPerMillion)),
+          numberCell(s.analytic.falseFlagsPerMillion, formatAnalyticPerMillion(s)),
           textCell(rate(s.detection.rate)),
           numberCell(s.reviewerLoad.photosPerYear, formatSci(s.reviewerLoad.photosPerYear)),
           numberCell(s.serverCost.cpuSecondsPerDay, formatSci(s.serverCost.cpuSecondsPerDay)),
@@ -75,14 +75,17 @@ function simulationSection(r: RunWithSummary<SimulationSummary>, several: boolea
             textCell(`ρ = ${s.config.correlation}, b = ${s.config.burst}`),
             numberCell(t),
             ...VOLUMES.map((n) => {
-              const v =
-                analyticRate(
-                  { kind: 'fixed', value: n },
-                  Math.ceil(t / s.config.burst),
-                  s.analytic.effectivePhotoFpr,
-                  s.config.correlation,
-                ).mid * 1e6;
-              return numberCell(v, formatSci(v));
+              const a = analyticRate(
+                { kind: 'fixed', value: n },
+                Math.ceil(t / s.config.burst),
+                s.analytic.effectivePhotoFpr,
+                s.config.correlation,
+              );
+              const v = a.mid * 1e6;
+              return numberCell(
+                v,
+                v > 0 || a.log10Mid === -Infinity ? formatSci(v) : `10^${(a.log10Mid + 6).toFixed(0)}`,
+              );
             }),
           ],
         })),
