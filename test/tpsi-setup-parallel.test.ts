@@ -8,7 +8,11 @@ import { tpsiDst, tpsiHashToGroupDst } from '../src/psi/protocols/tpsi-ad/outer-
 import { DEFAULT_TPSI_PARAMS } from '../src/psi/protocols/tpsi-ad/params.js';
 import { setupTpsiServer, setupTpsiServerInWorkers } from '../src/psi/protocols/tpsi-ad/server-setup.js';
 import { encodeTpsiPublicData } from '../src/psi/wire.js';
+import { defaultPsiConfig } from '../src/psi/protocols/registry.js';
 import { groupWithRandom, runRandomness } from '../src/psi/random.js';
+import { runPsi } from '../src/psi/run.js';
+import type { Transcript } from '../src/psi/transcript.js';
+import type { Hash } from '../src/hash/types.js';
 import { createPrng, randomBytesFrom } from '../src/util/prng.js';
 
 const next = createPrng(21);
@@ -58,4 +62,32 @@ describe('tpsi-ad server setup across worker threads', () => {
       expect(progress.at(-1)).toBe(parallel.table.size);
       expect(bytesToHex(parallel.publicData.table)).toBe(bytesToHex(referenceTable(group, 7)));
     }, 120_000);
+});
+
+describe('a tpsi-ad run with setup jobs', () => {
+  it('publishes and reveals exactly what the one-thread run does for the same seed and deterministic keys', async () => {
+    // Over 2,048 slots, so the table is split into chunks and the workers really run.
+    const hashes: Hash[] = Array.from({ length: 2000 }, () => ({
+      algo: 'pdq',
+      nbits: 256,
+      bits: randomBytesFrom(next, 32),
+    }));
+    const queries = [...hashes.slice(0, 40), ...hashes.slice(1000, 1005).map((h) => ({ ...h, algo: 'x' }))];
+    const config = defaultPsiConfig('tpsi-ad', {
+      group: 'ristretto255',
+      backend: 'sodium',
+      seed: 11,
+      deterministicKeys: true,
+      tpsi: { ...DEFAULT_TPSI_PARAMS, threshold: 5 },
+    });
+    const one = await runPsi(config, hashes, queries, { setupJobs: 1 });
+    const two = await runPsi(config, hashes, queries, { setupJobs: 2 });
+    const messages = (t: Transcript): string[] =>
+      t.events.flatMap((e) => (e.kind === 'received' ? [bytesToHex(e.bytes)] : []));
+    expect(messages(two.transcripts.client)).toEqual(messages(one.transcripts.client));
+    expect(messages(two.transcripts.server)).toEqual(messages(one.transcripts.server));
+    expect(two.outcome).toEqual(one.outcome);
+    expect(two.costs.server.setupOps).toEqual(one.costs.server.setupOps);
+    expect(two.accuracy.found).toBeGreaterThan(0);
+  }, 120_000);
 });

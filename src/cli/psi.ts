@@ -363,7 +363,7 @@ export function registerPsiCommand(program: Command): void {
         '--dhf-capacity <n>',
         `tpsi-ad: most synthetic vouchers per account (default ${DEFAULT_TPSI_PARAMS.dhfCapacity})`,
       )
-      .option('--jobs <n>', 'oprf-membership: worker threads for the server setup (default 1)')
+      .option('--jobs <n>', 'oprf-membership, tpsi-ad: worker threads for the server setup (default 1)')
       .option(
         '--transcript-bytes <n>',
         'store received messages up to this size in full (larger: length, SHA-256, first bytes)',

@@ -17,6 +17,9 @@ import { groupWithRandom, runRandomness, type PsiRandomness } from './random.js'
 import type { Transcript } from './transcript.js';
 import { compareWithTruth, intersectionTruth, type Accuracy } from './truth.js';
 import { tpsiPartiesReport, type TpsiRunReport } from './protocols/tpsi-ad/report.js';
+import type { TpsiServerParty } from './protocols/tpsi-ad/parties.js';
+import type { TpsiParams } from './protocols/tpsi-ad/params.js';
+import { setupTpsiServerInWorkers, type TpsiServerSetup } from './protocols/tpsi-ad/server-setup.js';
 import type { TpsiParties } from './protocols/tpsi-ad/session.js';
 import { hammingTruth } from './protocols/fuzzy/hamming-truth.js';
 import { fuzzyRunReport, type FuzzyRunReport } from './protocols/fuzzy/report.js';
@@ -64,7 +67,7 @@ export interface PsiRunResult {
 export type PsiProgress = (stage: 'server setup' | 'client' | 'server', done: number, total: number) => void;
 
 export interface RunOptions {
-  /** Worker threads for the oprf-membership server's setup (default 1: all in this thread, as the parties run). */
+  /** Worker threads for the oprf-membership and tpsi-ad servers' setup (default 1: all in this thread, as the parties run). */
   readonly setupJobs?: number;
   readonly progress?: PsiProgress;
 }
@@ -89,6 +92,24 @@ async function prepareInWorkers(
   );
   const cpu = process.cpuUsage(cpu0);
   return { prepared: { key, filter }, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+/** Builds the tpsi-ad server's table in worker threads and hands it to the server party, timing it as setup. */
+async function prepareTpsiInWorkers(
+  group: PrimeOrderGroup,
+  params: TpsiParams,
+  dbInputs: readonly Uint8Array[],
+  jobs: number,
+  random: PsiRandomness,
+  server: TpsiServerParty,
+  progress?: (done: number, total: number) => void,
+): Promise<{ setup: TpsiServerSetup; ms: number; cpuMs: number }> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const setup = await setupTpsiServerInWorkers(group, dbInputs, params, { random, jobs, progress });
+  server.adopt(setup);
+  const cpu = process.cpuUsage(cpu0);
+  return { setup, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 /** Per-photo results, and for tpsi-ad the misses that the threshold or a synthetic voucher withholds by design. */
@@ -145,6 +166,19 @@ export async function runPsi(
       client: (done, total) => progress('client', done, total),
     },
   });
+  // tpsi-ad's setup draws its randomness after the parties are created, as `prepare` would, so the bytes match jobs 1.
+  const tpsiEarly =
+    parties.tpsi && config.protocol === 'tpsi-ad' && jobs > 1
+      ? await prepareTpsiInWorkers(
+          group,
+          config.tpsi,
+          dbInputs,
+          jobs,
+          random,
+          parties.tpsi.server,
+          progress && ((done, total) => progress('server setup', done, total)),
+        )
+      : undefined;
   const { client, server } = parties;
   const costs = runParties(
     client,
@@ -157,6 +191,17 @@ export async function runPsi(
     costs.server.setupCpuMs += early.cpuMs;
     costs.server.setupOps.hashToGroup += dbInputs.length;
     costs.server.setupOps.multiply += dbInputs.length;
+  }
+  if (tpsiEarly) {
+    costs.server.setupMs += tpsiEarly.ms;
+    costs.server.setupCpuMs += tpsiEarly.cpuMs;
+    // What the one-thread setup counts: per slot a hash to the group and an encoding, per entry a multiplication;
+    // the generator G (a hash), α (a hash to a scalar) and L = α·G once.
+    const ops = costs.server.setupOps;
+    ops.hashToGroup += tpsiEarly.setup.table.size + 1;
+    ops.encodeElement += tpsiEarly.setup.table.size;
+    ops.multiply += tpsiEarly.setup.distinctEntries + 1;
+    ops.hashToScalar += 1;
   }
   const learner = learnerOf(config);
   const outcome = (learner === 'client' ? client : server).outcome();

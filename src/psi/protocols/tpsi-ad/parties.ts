@@ -26,7 +26,7 @@ import {
   type TpsiParams,
 } from './params.js';
 import { decodePayload } from './payload.js';
-import { setupTpsiServer } from './server-setup.js';
+import { setupTpsiServer, type TpsiServerSetup } from './server-setup.js';
 import { PublishedTable, createVoucher, findDuplicateEntry, type TpsiPhoto } from './voucher.js';
 import type { TpsiPublicData } from './wire-format.js';
 
@@ -40,6 +40,11 @@ export interface TpsiSetupInfo {
 export interface TpsiServerParty extends PsiParty {
   /** The table built in `prepare` (null before). */
   setupInfo(): TpsiSetupInfo | null;
+  /**
+   * Hands over a setup built beforehand from this party's database, parameters and randomness (in worker threads),
+   * which `prepare` then publishes instead of building its own.
+   */
+  adopt(setup: TpsiServerSetup): void;
   accounts(): AccountView[];
   /** The opened vouchers of one account as the server holds them, for analyses of what it can compute. */
   openedVouchers(account: number): readonly OpenedVoucher[];
@@ -75,6 +80,7 @@ export function tpsiServer(
   const arrivals: { account: number; id: string }[] = [];
   let alpha: Scalar | undefined;
   let info: TpsiSetupInfo | null = null;
+  let adopted: TpsiServerSetup | undefined;
   const collectorParams = {
     threshold: params.threshold,
     dhfDimension: dhfDimensionOf(params),
@@ -133,11 +139,13 @@ export function tpsiServer(
     transcript,
     ops: counts,
     prepare() {
-      const setup = setupTpsiServer(group, database, params, {
-        cuckoo: options.cuckoo,
-        random: options.random,
-        progress: options.progress,
-      });
+      const setup =
+        adopted ??
+        setupTpsiServer(group, database, params, {
+          cuckoo: options.cuckoo,
+          random: options.random,
+          progress: options.progress,
+        });
       alpha = setup.alpha;
       const published = encodeTpsiPublicData(group, setup.publicData);
       info = {
@@ -161,6 +169,9 @@ export function tpsiServer(
       return { kind: 'membership', matches: arrivals.map((a) => revealed.has(`${a.account}:${a.id}`)) };
     },
     setupInfo: () => info,
+    adopt(setup) {
+      adopted = setup;
+    },
     accounts: () => [...collectors.values()].map((c) => c.view()).sort((a, b) => a.account - b.account),
     openedVouchers: (account) => collectors.get(account)?.openedVouchers() ?? [],
   };
