@@ -7,6 +7,7 @@ import { getHasher } from '../src/hash/registry.js';
 import type { Hash } from '../src/hash/types.js';
 import { decodeImage } from '../src/image/decode.js';
 import { createGroup } from '../src/psi/group/create.js';
+import { greyThumbnail } from '../src/pipeline/derivative.js';
 import { SenderDevice } from '../src/pipeline/device.js';
 import { generateRecipientKeys } from '../src/pipeline/envelope.js';
 import { PipelineError, PipelineUsageError } from '../src/pipeline/errors.js';
@@ -124,6 +125,28 @@ describe('pipeline protocols', () => {
     expect(result.reviewer).toEqual([]);
     expect(result.messages.map((m) => m.deviceLearned)).toEqual([false, false, true, false, false, true]);
     for (const [i, r] of result.relayRecords.entries()) expect(contains(r.bytes, hashes[i]!.bits)).toBe(false);
+  });
+});
+
+describe('visual derivative', () => {
+  it('averages BT.601 luma over the cells of a 64×64 grid', () => {
+    const width = 128;
+    const height = 64;
+    const data = new Uint8Array(width * height * 3);
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) {
+        const at = (y * width + x) * 3;
+        if (x >= 64) data.set([255, 255, 255], at);
+        else if (y >= 32) data.set([255, 0, 0], at);
+      }
+    const grey = greyThumbnail({ width, height, channels: 3, data }, 64);
+    expect(grey[0]).toBe(0);
+    expect(grey[40 * 64 + 5]).toBe(77); // pure red: 77/256 of full scale
+    expect(grey[10 * 64 + 40]).toBe(255);
+    // Odd sizes: a cell averages the pixels it covers; a cell with none (image smaller than the grid) takes the pixel
+    // under its centre.
+    const odd = greyThumbnail({ width: 3, height: 1, channels: 1, data: Uint8Array.of(10, 20, 30) }, 2);
+    expect([...odd]).toEqual([15, 30, 10, 30]);
   });
 });
 

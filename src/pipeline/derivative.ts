@@ -8,25 +8,45 @@ import { PipelineUsageError } from './errors.js';
 export const DERIVATIVE_SIZE = 64;
 const QUALITIES = [75, 60, 45, 30, 15, 5] as const;
 
-/** The image's luma averaged over `size`×`size` cells (each output pixel the mean of the input pixels it covers). */
+/**
+ * The image's luma (BT.601 in 8-bit fixed point: (77 R + 150 G + 29 B) / 256) averaged over `size`×`size` cells, each
+ * output pixel the mean of the input pixels it covers.
+ */
 export function greyThumbnail(image: Image, size: number): Uint8Array {
   const { width, height, channels, data } = image;
   const sums = new Float64Array(size * size);
-  const counts = new Float64Array(size * size);
   const colOf = new Int32Array(width);
-  for (let x = 0; x < width; x++) colOf[x] = Math.min(size - 1, Math.floor((x * size) / width));
+  const colCount = new Float64Array(size);
+  const rowCount = new Float64Array(size);
+  for (let x = 0; x < width; x++) {
+    const c = Math.min(size - 1, Math.floor((x * size) / width));
+    colOf[x] = c;
+    colCount[c]! += 1;
+  }
+  const rgb = channels >= 3;
   for (let y = 0; y < height; y++) {
-    const row = Math.min(size - 1, Math.floor((y * size) / height)) * size;
+    const r = Math.min(size - 1, Math.floor((y * size) / height));
+    rowCount[r]! += 1;
+    const row = r * size;
     let at = y * width * channels;
     for (let x = 0; x < width; x++, at += channels) {
-      const luma = channels >= 3 ? 0.299 * data[at]! + 0.587 * data[at + 1]! + 0.114 * data[at + 2]! : data[at]!;
-      const cell = row + colOf[x]!;
-      sums[cell]! += luma;
-      counts[cell]! += 1;
+      const luma = rgb ? 77 * data[at]! + 150 * data[at + 1]! + 29 * data[at + 2]! : 256 * data[at]!;
+      sums[row + colOf[x]!]! += luma;
     }
   }
   const out = new Uint8Array(size * size);
-  for (let i = 0; i < out.length; i++) out[i] = counts[i]! > 0 ? Math.round(sums[i]! / counts[i]!) : 0;
+  for (let r = 0; r < size; r++)
+    for (let c = 0; c < size; c++) {
+      const n = rowCount[r]! * colCount[c]!;
+      if (n > 0) out[r * size + c] = Math.min(255, Math.round(sums[r * size + c]! / (256 * n)));
+      else {
+        // An image smaller than the grid leaves cells with no pixel: they take the pixel under their centre.
+        const at =
+          (Math.floor(((r + 0.5) * height) / size) * width + Math.floor(((c + 0.5) * width) / size)) * channels;
+        const luma = rgb ? 77 * data[at]! + 150 * data[at + 1]! + 29 * data[at + 2]! : 256 * data[at]!;
+        out[r * size + c] = Math.round(luma / 256);
+      }
+    }
   return out;
 }
 
