@@ -7,6 +7,7 @@ import { clopperPearson } from '../eval/binomial.js';
 import { robustnessConfig, runRobustness } from '../eval/robustness.js';
 import type { RobustnessSummary } from '../eval/robustness-summary.js';
 import { RunStore } from '../eval/store.js';
+import { builtinAlgorithms } from '../hash/registry.js';
 import { parseTransformList } from '../transform/defaults.js';
 import { thresholdFor } from '../eval/thresholds.js';
 import { describeFailures, type FailedItem } from '../eval/failed-items.js';
@@ -18,7 +19,7 @@ import { addStoreOption } from './store-option.js';
 import { addShardOption, shardFromOption } from './shard-option.js';
 import { formatTable } from '../util/table.js';
 
-export const DEFAULT_BENCH_ALGOS = ['ahash', 'dhash', 'phash', 'whash', 'colorhash', 'blockhash', 'pdq'];
+export const DEFAULT_BENCH_ALGOS = builtinAlgorithms();
 
 interface CommonOptions {
   dataset?: string;
