@@ -64,35 +64,97 @@ async function rowsFor(file: string, image: Image, hasher: Hasher, options: Hash
   return [row(file, hasher.id, await hasher.hash(image), options.minQuality)];
 }
 
-/** Hashes one file with every hasher; a decode or hash failure yields error rows and never throws. */
-export async function hashFile(
+/** A hasher that can hash several images in one call (the neural hasher runs them as one model batch). */
+interface BatchHasher extends Hasher {
+  hashBatch(images: readonly Image[]): Promise<Hash[]>;
+}
+
+export const canBatch = (h: Hasher): h is BatchHasher => typeof (h as Partial<BatchHasher>).hashBatch === 'function';
+
+/** One file's bytes, decoded once per decoding rule on demand; or the error that stopped reading it. */
+async function openFile(
   file: string,
-  hashers: readonly Hasher[],
-  options: HashImageOptions = {},
-): Promise<HashRow[]> {
+  options: HashImageOptions,
+): Promise<{ readonly error: string } | { readonly image: (hasher: Hasher) => Promise<Image> }> {
   let bytes: Uint8Array;
   try {
     bytes = await readImageFile(file);
   } catch (e) {
-    return hashers.map((h) => ({ file, algo: h.id, hash: '', error: messageOf(e) }));
+    return { error: messageOf(e) };
   }
   const decoded = new Map<string, Promise<Image>>();
-  const rows: HashRow[] = [];
-  for (const hasher of hashers) {
-    const decode: DecodeOptions = {
-      applyExifOrientation: options.applyExifOrientation ?? hasher.decode.applyExifOrientation ?? false,
-      applyIccProfile: options.applyIccProfile ?? hasher.decode.applyIccProfile ?? false,
-      flattenAlpha: options.flattenAlpha ?? hasher.decode.flattenAlpha,
-      maxPixels: options.maxPixels,
-    };
-    const key = decodeKey(decode);
-    if (!decoded.has(key)) decoded.set(key, decodeImage(bytes, decode));
-    try {
-      const image = await decoded.get(key)!;
-      rows.push(...(await rowsFor(file, image, hasher, options)));
-    } catch (e) {
-      rows.push({ file, algo: hasher.id, hash: '', error: messageOf(e) });
+  return {
+    image: (hasher) => {
+      const decode: DecodeOptions = {
+        applyExifOrientation: options.applyExifOrientation ?? hasher.decode.applyExifOrientation ?? false,
+        applyIccProfile: options.applyIccProfile ?? hasher.decode.applyIccProfile ?? false,
+        flattenAlpha: options.flattenAlpha ?? hasher.decode.flattenAlpha,
+        maxPixels: options.maxPixels,
+      };
+      const key = decodeKey(decode);
+      const image = decoded.get(key) ?? decodeImage(bytes, decode);
+      decoded.set(key, image);
+      return image;
+    },
+  };
+}
+
+/** Hashes one file with every hasher; a decode or hash failure yields error rows and never throws. */
+export function hashFile(file: string, hashers: readonly Hasher[], options: HashImageOptions = {}): Promise<HashRow[]> {
+  return hashFileGroup([file], hashers, options);
+}
+
+/**
+ * Hashes a group of files with every hasher: the rows `hashFile` gives for each file, in file order, but each hasher
+ * that can batch (and is not asked for dihedral variants) gets the group's images in one `hashBatch` call. A failed
+ * batch is retried image by image, so a bad image yields its own error row.
+ */
+export async function hashFileGroup(
+  files: readonly string[],
+  hashers: readonly Hasher[],
+  options: HashImageOptions = {},
+): Promise<HashRow[]> {
+  const errorRow = (file: string, hasher: Hasher, e: unknown): HashRow[] => [
+    { file, algo: hasher.id, hash: '', error: messageOf(e) },
+  ];
+  // cells[f][k]: the rows of file f and hasher k, filled now or after the batches.
+  const cells: HashRow[][][] = files.map(() => hashers.map(() => []));
+  const pending: { file: number; image: Image }[][] = hashers.map(() => []);
+  for (const [f, file] of files.entries()) {
+    const opened = await openFile(file, options);
+    for (const [k, hasher] of hashers.entries()) {
+      const cell = cells[f]!;
+      if ('error' in opened) {
+        cell[k] = errorRow(file, hasher, opened.error);
+        continue;
+      }
+      try {
+        const image = await opened.image(hasher);
+        if (canBatch(hasher) && !(options.dihedral && hasher.dihedral)) pending[k]!.push({ file: f, image });
+        else cell[k] = await rowsFor(file, image, hasher, options);
+      } catch (e) {
+        cell[k] = errorRow(file, hasher, e);
+      }
     }
   }
-  return rows;
+  for (const [k, hasher] of hashers.entries()) {
+    const group = pending[k]!;
+    if (group.length === 0 || !canBatch(hasher)) continue;
+    const place = (at: number, hash: Hash): void => {
+      const f = group[at]!.file;
+      cells[f]![k] = [row(files[f]!, hasher.id, hash, options.minQuality)];
+    };
+    try {
+      (await hasher.hashBatch(group.map((g) => g.image))).forEach((hash, at) => place(at, hash));
+    } catch {
+      for (const [at, g] of group.entries()) {
+        try {
+          place(at, await hasher.hash(g.image));
+        } catch (e) {
+          cells[g.file]![k] = errorRow(files[g.file]!, hasher, e);
+        }
+      }
+    }
+  }
+  return cells.flat(2);
 }

@@ -1,0 +1,71 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hashFiles, type HashRow } from '../src/hash/batch.js';
+import { createHashers, hashFile, hashFileGroup } from '../src/hash/hash-image.js';
+import { neuralHasher } from '../src/hash/neural/neural-hasher.js';
+import type { Image } from '../src/image/types.js';
+
+const root = join(import.meta.dirname, '..');
+const card = join(root, 'models', 'scanlab-tiny.json');
+const spec = `neural:${card}`;
+const sample = join(root, 'datasets', 'sample', 'images');
+let dir: string;
+let files: string[];
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'scanlab-batching-'));
+  writeFileSync(join(dir, 'broken.jpg'), 'not an image');
+  const images = readdirSync(sample)
+    .sort()
+    .slice(0, 18)
+    .map((f) => join(sample, f));
+  // A file that does not decode and one that does not exist, inside a batch: each must keep its own error row.
+  files = [
+    ...images.slice(0, 5),
+    join(dir, 'broken.jpg'),
+    ...images.slice(5, 12),
+    join(dir, 'missing.png'),
+    ...images.slice(12),
+  ];
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function collect(rows: AsyncGenerator<HashRow>): Promise<HashRow[]> {
+  const out: HashRow[] = [];
+  for await (const r of rows) out.push(r);
+  return out;
+}
+
+describe('hash batching for neural:CARD', () => {
+  it('gives the rows of file-by-file hashing, in input order, in this thread and in workers', async () => {
+    const algos = [spec, 'phash'];
+    const hashers = createHashers(algos);
+    const oneByOne: HashRow[] = [];
+    for (const f of files) oneByOne.push(...(await hashFile(f, hashers)));
+    expect(oneByOne.filter((r) => r.error).map((r) => r.file)).toEqual([files[5], files[5], files[13], files[13]]);
+    expect(oneByOne.filter((r) => !r.error && r.algo === spec)).toHaveLength(files.length - 2);
+    const here = await collect(hashFiles(files, { algos, jobs: 1, batchFiles: 8 }));
+    expect(here).toEqual(oneByOne);
+    const progress: number[] = [];
+    const workers = await collect(
+      hashFiles(files, { algos, jobs: 2, batchFiles: 4, onProgress: (done) => progress.push(done) }),
+    );
+    expect(workers).toEqual(oneByOne);
+    expect(progress).toEqual([4, 8, 12, 16, 20]);
+  }, 120_000);
+
+  it('hands the neural hasher the decodable images of a group in one call', async () => {
+    const hasher = neuralHasher(card);
+    const calls: number[] = [];
+    const counted = {
+      ...hasher,
+      hashBatch: (images: readonly Image[]) => (calls.push(images.length), hasher.hashBatch(images)),
+    };
+    const rows = await hashFileGroup(files.slice(0, 8), [counted]);
+    expect(calls).toEqual([7]);
+    expect(rows.map((r) => r.file)).toEqual(files.slice(0, 8));
+    expect(rows[5]!.error).toBeDefined();
+  }, 60_000);
+});
