@@ -1,6 +1,7 @@
 // Benchmark: the neural hasher's images per second on 1 and 2 cores, a batch-size sweep, and the share of time spent
 // in preprocessing (sharp resize + normalisation) versus inference (onnxruntime), plus end-to-end `hashFiles` with
-// 1 and 2 workers beside PDQ and pHash. Each core count runs in a child process pinned with taskset where available.
+// 1 and 2 workers beside PDQ and pHash, batched (as `scanlab hash` runs) and one image per model call (as it ran
+// before). Each core count runs in a child process pinned with taskset where available.
 //
 //   npm run bench -- neural [--card models/scanlab-tiny.json] [--dir FOLDER] [--count 64] [--repeats 3]
 //   (--count: images in the batch sweep; the end-to-end rows hash every image in the folder)
@@ -67,15 +68,22 @@ async function sweep(images: readonly Image[], cores: number, batch: number): Pr
   return { cores, batch, ...best };
 }
 
-async function endToEnd(files: readonly string[], cores: number, algo: string): Promise<EndToEndRow> {
+/** `batchFiles` 1 is `scanlab hash` before it grouped files: one image per model call. */
+async function endToEnd(
+  files: readonly string[],
+  cores: number,
+  algo: string,
+  batchFiles?: number,
+): Promise<EndToEndRow> {
   let best = Infinity;
   for (let r = 0; r <= repeats; r++) {
     const t0 = performance.now();
-    for await (const row of hashFiles(files, { algos: [algo], jobs: cores }))
+    for await (const row of hashFiles(files, { algos: [algo], jobs: cores, batchFiles }))
       if (row.error) throw new Error(`${row.file}: ${row.error}`);
     if (r > 0) best = Math.min(best, performance.now() - t0);
   }
-  return { cores, algo: algo.startsWith('neural:') ? 'neural' : algo, imagesPerSecond: (files.length * 1000) / best };
+  const name = algo.startsWith('neural:') ? `neural, ${batchFiles === 1 ? 'one image per call' : 'batched'}` : algo;
+  return { cores, algo: name, imagesPerSecond: (files.length * 1000) / best };
 }
 
 async function child(cores: number): Promise<void> {
@@ -85,6 +93,7 @@ async function child(cores: number): Promise<void> {
   const rows: SweepRow[] = [];
   for (const batch of BATCHES) rows.push(await sweep(images, cores, batch));
   const ends: EndToEndRow[] = [];
+  ends.push(await endToEnd(files, cores, `neural:${card}`, 1));
   for (const algo of [`neural:${card}`, 'pdq', 'phash']) ends.push(await endToEnd(files, cores, algo));
   process.stdout.write(JSON.stringify({ rows, ends, images: images.length, files: files.length }) + '\n');
 }
@@ -162,4 +171,9 @@ if (childCores !== undefined) {
     ]);
   }
   printTable(ends);
+  const [oneCore, twoCores] = results.map((r) => [r.ends[0]!, r.ends[1]!] as const);
+  process.stdout.write(
+    `\nscanlab hash --algo neural: batched / one image per call = ${fmt(oneCore![1].imagesPerSecond / oneCore![0].imagesPerSecond, 2)}x on 1 core, ` +
+      `${fmt(twoCores![1].imagesPerSecond / twoCores![0].imagesPerSecond, 2)}x on 2 cores (same run)\n`,
+  );
 }
