@@ -187,26 +187,7 @@ export class RunStore {
   }
 
   createRun(run: NewRun, now = new Date()): RunRecord {
-    const id = newRunId(now);
-    const row: RunRow = {
-      id,
-      kind: run.kind,
-      name: run.name ?? run.kind,
-      config: JSON.stringify(run.config ?? {}),
-      seed: run.seed === undefined ? null : String(run.seed),
-      dataset_hash: run.datasetHash ?? null,
-      provenance: JSON.stringify(provenance()),
-      started_at: now.toISOString(),
-      ended_at: null,
-      status: 'running',
-    };
-    this.db
-      .prepare(
-        `INSERT INTO runs (id, kind, name, config, seed, dataset_hash, provenance, started_at, ended_at, status)
-      VALUES (@id, @kind, @name, @config, @seed, @dataset_hash, @provenance, @started_at, @ended_at, @status)`,
-      )
-      .run(row);
-    return toRecord(row);
+    return this.insertRun({ ...run, id: newRunId(now), startedAt: now.toISOString(), provenance: provenance() });
   }
 
   /** A run by id, or by a unique prefix of its id, or by its name when exactly one run has it. */
