@@ -5,11 +5,11 @@
 #
 # Usage: PDQ_CPP_DIR=/tmp/ThreatExchange/pdq/cpp test/vectors/pdq-pixels/make-pixels.sh
 #   PDQ_CPP_DIR: ThreatExchange's pdq/cpp folder (for CImg.h); built in a temporary folder, nothing else is used.
-#   Needs g++, Debian's imagemagick (/usr/bin/convert) and node. Reads ../shared/vectors/pdq beside the repository.
+#   Needs g++, Debian's imagemagick (/usr/bin/convert) and node. Reads the PDQ photos in test/vectors/pdq.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
-vectors="$repo/../shared/vectors/pdq"
+vectors="$repo/test/vectors/pdq"
 : "${PDQ_CPP_DIR:?set PDQ_CPP_DIR to ThreatExchange pdq/cpp}"
 [ -x /usr/bin/convert ] || { echo "needs ImageMagick at /usr/bin/convert (apt-get install imagemagick)" >&2; exit 1; }
 
