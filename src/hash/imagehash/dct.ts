@@ -358,26 +358,21 @@ function radbg(
       cc[C2(ik, lc)] = csarr[2 * l + 1]! * ch[C2(ik, ip - 1)]! + csarr[4 * l + 1]! * ch[C2(ik, ip - 2)]!;
     }
     let iang = 2 * l;
-    let j = 3,
-      jc = ip - 3;
-    const step = (): number => {
+    /** The next twiddle's offset in `csarr`: pocketfft's iang, stepped by l modulo ip. */
+    const next = (): number => {
       iang += l;
       if (iang > ip) iang -= ip;
-      return iang;
+      return 2 * iang;
     };
+    let j = 3,
+      jc = ip - 3;
     for (; j < ipph - 3; j += 4, jc -= 4) {
-      const a1 = step(),
-        ar1 = csarr[2 * a1]!,
-        ai1 = csarr[2 * a1 + 1]!;
-      const a2 = step(),
-        ar2 = csarr[2 * a2]!,
-        ai2 = csarr[2 * a2 + 1]!;
-      const a3 = step(),
-        ar3 = csarr[2 * a3]!,
-        ai3 = csarr[2 * a3 + 1]!;
-      const a4 = step(),
-        ar4 = csarr[2 * a4]!,
-        ai4 = csarr[2 * a4 + 1]!;
+      const t1 = next();
+      const t2 = next();
+      const t3 = next();
+      const t4 = next();
+      const [ar1, ar2, ar3, ar4] = [csarr[t1]!, csarr[t2]!, csarr[t3]!, csarr[t4]!];
+      const [ai1, ai2, ai3, ai4] = [csarr[t1 + 1]!, csarr[t2 + 1]!, csarr[t3 + 1]!, csarr[t4 + 1]!];
       for (let ik = 0; ik < idl1; ik++) {
         cc[C2(ik, l)]! +=
           ar1 * ch[C2(ik, j)]! + ar2 * ch[C2(ik, j + 1)]! + ar3 * ch[C2(ik, j + 2)]! + ar4 * ch[C2(ik, j + 3)]!;
@@ -386,21 +381,17 @@ function radbg(
       }
     }
     for (; j < ipph - 1; j += 2, jc -= 2) {
-      const a1 = step(),
-        ar1 = csarr[2 * a1]!,
-        ai1 = csarr[2 * a1 + 1]!;
-      const a2 = step(),
-        ar2 = csarr[2 * a2]!,
-        ai2 = csarr[2 * a2 + 1]!;
+      const t1 = next();
+      const t2 = next();
+      const [ar1, ar2, ai1, ai2] = [csarr[t1]!, csarr[t2]!, csarr[t1 + 1]!, csarr[t2 + 1]!];
       for (let ik = 0; ik < idl1; ik++) {
         cc[C2(ik, l)]! += ar1 * ch[C2(ik, j)]! + ar2 * ch[C2(ik, j + 1)]!;
         cc[C2(ik, lc)]! += ai1 * ch[C2(ik, jc)]! + ai2 * ch[C2(ik, jc - 1)]!;
       }
     }
     for (; j < ipph; j++, jc--) {
-      const a1 = step(),
-        war = csarr[2 * a1]!,
-        wai = csarr[2 * a1 + 1]!;
+      const t = next();
+      const [war, wai] = [csarr[t]!, csarr[t + 1]!];
       for (let ik = 0; ik < idl1; ik++) {
         cc[C2(ik, l)]! += war * ch[C2(ik, j)]!;
         cc[C2(ik, lc)]! += wai * ch[C2(ik, jc)]!;
