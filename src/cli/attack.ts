@@ -5,14 +5,13 @@ import { AttackError } from '../attack/attack-image.js';
 import { attackDefences, type DefenceRow } from '../attack/defences.js';
 import { attackConfig, runAttack, type AttackRunConfig } from '../attack/run.js';
 import type { AttackSummary } from '../attack/summary.js';
-import { RunStore } from '../eval/store.js';
 import { formatTable } from '../util/table.js';
 import { PartialFailure, UsageError } from './errors.js';
 import { parseAlgos, parseJobs, parseNumberOption, parseThresholdsOption } from './options.js';
-import { createProgress } from './progress.js';
 import { runAction } from './run-action.js';
-import { addShardOption, shardFromOption } from './shard-option.js';
+import { addShardOption } from './shard-option.js';
 import { addStoreOption } from './store-option.js';
+import { runStoredExperiment } from './stored-run.js';
 
 interface AttackOptions {
   algo?: string;
@@ -135,33 +134,25 @@ async function attackCommand(
 ): Promise<void> {
   const config = buildConfig(kind, dataset, targets, o);
   const jobs = o.jobs === undefined ? 1 : parseJobs(o.jobs);
-  const store = RunStore.open(o.store);
-  const progress = createProgress(`attack ${kind}`);
-  try {
-    const { run, summary } = await runAttack(config, {
-      store,
-      name: o.name,
-      jobs,
-      resume: o.resume,
-      shard: shardFromOption(o.shard),
-      onProgress: (d, t) => progress.update(d, t),
-    });
-    progress.finish();
-    const defences = o.fprRun ? await attackDefences(store, run.id, o.fprRun) : undefined;
-    if (defences) store.putArtifact(run.id, 'defences', defences);
-    if (o.json)
-      process.stdout.write(JSON.stringify({ run: run.id, ...summary, ...(defences ? { defences } : {}) }) + '\n');
-    else {
-      process.stdout.write(`run ${run.id} (attack ${kind}, ${summary.items} images)\n${attackTable(summary)}`);
-      if (defences) process.stdout.write(`\ndefences (FPR from run ${o.fprRun})\n${defenceTable(defences)}`);
-    }
-    if (summary.failedItems.length > 0) {
-      for (const f of summary.failedItems) process.stderr.write(`scanlab: ${f.id}: ${f.error}\n`);
-      throw new PartialFailure(`${summary.failedItems.length} of ${summary.items} images could not be attacked`);
-    }
-  } finally {
-    store.close();
-  }
+  await runStoredExperiment(
+    o,
+    { label: `attack ${kind}`, jobs },
+    (options) => runAttack(config, options),
+    async ({ run, summary }, store) => {
+      const defences = o.fprRun ? await attackDefences(store, run.id, o.fprRun) : undefined;
+      if (defences) store.putArtifact(run.id, 'defences', defences);
+      if (o.json)
+        process.stdout.write(JSON.stringify({ run: run.id, ...summary, ...(defences ? { defences } : {}) }) + '\n');
+      else {
+        process.stdout.write(`run ${run.id} (attack ${kind}, ${summary.items} images)\n${attackTable(summary)}`);
+        if (defences) process.stdout.write(`\ndefences (FPR from run ${o.fprRun})\n${defenceTable(defences)}`);
+      }
+      if (summary.failedItems.length > 0) {
+        for (const f of summary.failedItems) process.stderr.write(`scanlab: ${f.id}: ${f.error}\n`);
+        throw new PartialFailure(`${summary.failedItems.length} of ${summary.items} images could not be attacked`);
+      }
+    },
+  );
 }
 
 function common(cmd: Command): Command {

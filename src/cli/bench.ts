@@ -6,17 +6,16 @@ import { countAtMost, total } from '../eval/histogram.js';
 import { clopperPearson } from '../eval/binomial.js';
 import { robustnessConfig, runRobustness } from '../eval/robustness.js';
 import type { RobustnessSummary } from '../eval/robustness-summary.js';
-import { RunStore } from '../eval/store.js';
 import { builtinAlgorithms } from '../hash/registry.js';
 import { parseTransformList } from '../transform/defaults.js';
 import { thresholdFor } from '../eval/thresholds.js';
 import { describeFailures, type FailedItem } from '../eval/failed-items.js';
 import { PartialFailure, UsageError } from './errors.js';
 import { parseAlgos, parseJobs, parseThresholdsOption } from './options.js';
-import { createProgress } from './progress.js';
 import { runAction } from './run-action.js';
 import { addStoreOption } from './store-option.js';
-import { addShardOption, shardFromOption } from './shard-option.js';
+import { addShardOption } from './shard-option.js';
+import { runStoredExperiment } from './stored-run.js';
 import { formatTable } from '../util/table.js';
 
 export const DEFAULT_BENCH_ALGOS = builtinAlgorithms();
@@ -115,27 +114,19 @@ async function robustnessCommand(o: CommonOptions & { transforms?: string }): Pr
         seed: parseSeed(o.seed),
         flattenAlpha: parseFlatten(o.flattenAlpha),
       });
-  const store = RunStore.open(o.store);
-  const progress = createProgress('robustness');
-  try {
-    const { run, summary } = await runRobustness(config, {
-      store,
-      name: o.name,
-      jobs,
-      resume: o.resume,
-      shard: shardFromOption(o.shard),
-      onProgress: (d, t) => progress.update(d, t),
-    });
-    progress.finish();
-    if (o.json) process.stdout.write(JSON.stringify({ run: run.id, summary }) + '\n');
-    else
-      process.stdout.write(
-        `run ${run.id} (robustness, ${summary.items - summary.failedItems.length} of ${summary.items} images, ${summary.transforms.length} transforms)\n${robustnessTable(summary, thresholds)}`,
-      );
-    reportFailures('robustness', run.id, summary.items, summary.failedItems);
-  } finally {
-    store.close();
-  }
+  await runStoredExperiment(
+    o,
+    { label: 'robustness', jobs },
+    (options) => runRobustness(config, options),
+    ({ run, summary }) => {
+      if (o.json) process.stdout.write(JSON.stringify({ run: run.id, summary }) + '\n');
+      else
+        process.stdout.write(
+          `run ${run.id} (robustness, ${summary.items - summary.failedItems.length} of ${summary.items} images, ${summary.transforms.length} transforms)\n${robustnessTable(summary, thresholds)}`,
+        );
+      reportFailures('robustness', run.id, summary.items, summary.failedItems);
+    },
+  );
 }
 
 async function fprCommand(
@@ -161,36 +152,28 @@ async function fprCommand(
         flattenAlpha: parseFlatten(o.flattenAlpha),
         minQuality,
       });
-  const store = RunStore.open(o.store);
-  const progress = createProgress('hashing');
-  try {
-    const { run, summary } = await runFpr(config, {
-      store,
-      name: o.name,
-      jobs,
-      resume: o.resume,
-      shard: shardFromOption(o.shard),
-      onProgress: (d, t) => progress.update(d, t),
-    });
-    progress.finish();
-    const failed = summary.failedItems ?? [];
-    if (o.json) process.stdout.write(JSON.stringify({ run: run.id, summary }) + '\n');
-    else {
-      const dups = summary.duplicates.length
-        ? `${summary.duplicates.length} duplicate pair(s) across groups ${summary.duplicates.length && !config?.keepDuplicates ? 'left out' : 'kept'}\n`
-        : 'no duplicates across groups\n';
-      const problems = Object.entries(summary.algos)
-        .filter(([, a]) => a.dofProblem)
-        .map(([algo, a]) => `${algo}: no DoF fit: ${a.dofProblem}\n`)
-        .join('');
-      process.stdout.write(
-        `run ${run.id} (fpr, ${summary.items - failed.length} of ${summary.items} images${summary.synthetic ? ', SYNTHETIC' : ''})\n${dups}${fprTable(summary, thresholds)}${problems}`,
-      );
-    }
-    reportFailures('fpr', run.id, summary.items, failed);
-  } finally {
-    store.close();
-  }
+  await runStoredExperiment(
+    o,
+    { label: 'hashing', jobs },
+    (options) => runFpr(config, options),
+    ({ run, summary }) => {
+      const failed = summary.failedItems ?? [];
+      if (o.json) process.stdout.write(JSON.stringify({ run: run.id, summary }) + '\n');
+      else {
+        const dups = summary.duplicates.length
+          ? `${summary.duplicates.length} duplicate pair(s) across groups ${summary.duplicates.length && !config?.keepDuplicates ? 'left out' : 'kept'}\n`
+          : 'no duplicates across groups\n';
+        const problems = Object.entries(summary.algos)
+          .filter(([, a]) => a.dofProblem)
+          .map(([algo, a]) => `${algo}: no DoF fit: ${a.dofProblem}\n`)
+          .join('');
+        process.stdout.write(
+          `run ${run.id} (fpr, ${summary.items - failed.length} of ${summary.items} images${summary.synthetic ? ', SYNTHETIC' : ''})\n${dups}${fprTable(summary, thresholds)}${problems}`,
+        );
+      }
+      reportFailures('fpr', run.id, summary.items, failed);
+    },
+  );
 }
 
 function common(cmd: Command): Command {
