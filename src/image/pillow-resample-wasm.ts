@@ -1,7 +1,7 @@
 // Pillow's two resampling passes on the WebAssembly SIMD kernel (src/util/wasm/pillow-resample.as.ts): inputs copied
 // into the module's memory, weights padded to groups of eight, results copied out; null when the kernel is absent.
 import { wasmKernel, type WasmExports } from '../util/wasm.js';
-import type { ResampleCoefficients } from './pillow-resize.js';
+import type { HorizontalPassArgs, ResampleCoefficients } from './pillow-resize.js';
 
 interface ResampleKernel extends WasmExports {
   reserve(bytes: number): number;
@@ -84,12 +84,7 @@ function coefficientSizes(c: ResampleCoefficients): number[] {
 
 /** The horizontal pass over `rows` source rows from `rowFirst`, or null without the kernel. */
 export function wasmHorizontalPass(
-  src: Uint8Array,
-  srcWidth: number,
-  rowFirst: number,
-  rows: number,
-  c: ResampleCoefficients,
-  outWidth: number,
+  ...[src, srcWidth, rowFirst, rows, c, outWidth]: HorizontalPassArgs
 ): Uint8Array | null {
   const kernel = wasmKernel<ResampleKernel>('pillow-resample');
   if (kernel === null) return null;

@@ -68,6 +68,16 @@ export interface ResampleCoefficients {
   readonly weights: Int32Array;
 }
 
+/** The horizontal pass's arguments: `rows` rows from `rowFirst` of a plane `srcWidth` wide, resampled to `outWidth`. */
+export type HorizontalPassArgs = [
+  src: Uint8Array,
+  srcWidth: number,
+  rowFirst: number,
+  rows: number,
+  c: ResampleCoefficients,
+  outWidth: number,
+];
+
 const CACHE_LIMIT = 256;
 const coefficientCache = new Map<string, ResampleCoefficients>();
 
@@ -118,16 +128,10 @@ function clip8(acc: number): number {
   return v < 0 ? 0 : v > 255 ? 255 : v;
 }
 
-function horizontalPass(
-  src: Uint8Array,
-  srcWidth: number,
-  rowFirst: number,
-  rows: number,
-  c: ResampleCoefficients,
-  outWidth: number,
-): Uint8Array {
-  const fast = wasmHorizontalPass(src, srcWidth, rowFirst, rows, c, outWidth);
+function horizontalPass(...args: HorizontalPassArgs): Uint8Array {
+  const fast = wasmHorizontalPass(...args);
   if (fast) return fast;
+  const [src, srcWidth, rowFirst, rows, c, outWidth] = args;
   const out = new Uint8Array(outWidth * rows);
   const { ksize, first, count, weights } = c;
   for (let y = 0; y < rows; y++) {
