@@ -6,6 +6,7 @@ import type { Image } from '../image/types.js';
 import { packMsbFirst } from './bits.js';
 import type { Hash, Hasher } from './types.js';
 import { defineHasher } from './define.js';
+import { stageInput, wasmKernel, type ScratchKernel } from '../util/wasm.js';
 
 /** The reference's value of each pixel: r + g + b, or 765 (white) when fully transparent. */
 function pixelValues(img: Image): Uint16Array {
@@ -18,11 +19,16 @@ function pixelValues(img: Image): Uint16Array {
   return out;
 }
 
+/** Along one axis, per coordinate: the two blocks it contributes to and their weights. */
+interface AxisWeights {
+  readonly lo: Int32Array;
+  readonly hi: Int32Array;
+  readonly wLo: Float64Array;
+  readonly wHi: Float64Array;
+}
+
 /** For each coordinate along one axis: the two blocks it contributes to and their weights, as the reference computes them. */
-function axisWeights(
-  length: number,
-  bits: number,
-): { lo: Int32Array; hi: Int32Array; wLo: Float64Array; wHi: Float64Array } {
+function axisWeights(length: number, bits: number): AxisWeights {
   const lo = new Int32Array(length);
   const hi = new Int32Array(length);
   const wLo = new Float64Array(length);
@@ -68,6 +74,76 @@ function evenBlocks(values: Uint16Array, width: number, height: number, bits: nu
     blocks.set(rowSums, by * bits);
   }
   return blocks;
+}
+
+interface BlockKernel extends ScratchKernel {
+  blockSums(
+    src: number,
+    width: number,
+    height: number,
+    step: number,
+    bits: number,
+    xlo: number,
+    xhi: number,
+    xwlo: number,
+    xwhi: number,
+    ylo: number,
+    yhi: number,
+    ywlo: number,
+    ywhi: number,
+    evenX: number,
+    evenY: number,
+    blocks: number,
+  ): void;
+}
+
+/**
+ * The weighted block sums on the WebAssembly kernel (src/util/wasm/blockhash.as.ts), reading the decoded pixels in
+ * place of `pixelValues`; null when the kernel is not built.
+ */
+function wasmBlocks(img: Image, bits: number): Float64Array | null {
+  const kernel = wasmKernel<BlockKernel>('blockhash');
+  if (kernel === null) return null;
+  const { width, height } = img;
+  const xs = axisWeights(width, bits);
+  const ys = axisWeights(height, bits);
+  const blocksBytes = bits * bits * 8;
+  const at = stageInput(kernel, img.data, blocksBytes + 24 * (width + height));
+  if (at === null) return null;
+  const memory = kernel.memory.buffer;
+  const blocks = at.scratch;
+  new Float64Array(memory, blocks, bits * bits).fill(0);
+  let next = blocks + blocksBytes;
+  const put = (a: Int32Array | Float64Array): number => {
+    const where = next;
+    if (a instanceof Int32Array) new Int32Array(memory, where, a.length).set(a);
+    else new Float64Array(memory, where, a.length).set(a);
+    next += (a.byteLength + 7) & ~7;
+    return where;
+  };
+  const [xwlo, xwhi, ywlo, ywhi] = [xs.wLo, xs.wHi, ys.wLo, ys.wHi].map(put);
+  const [xlo, xhi, ylo, yhi] = [xs.lo, xs.hi, ys.lo, ys.hi].map(put);
+  const evenX = width % bits === 0 ? 1 : 0;
+  const evenY = height % bits === 0 ? 1 : 0;
+  kernel.blockSums(
+    at.input,
+    width,
+    height,
+    img.channels,
+    bits,
+    xlo!,
+    xhi!,
+    xwlo!,
+    xwhi!,
+    ylo!,
+    yhi!,
+    ywlo!,
+    ywhi!,
+    evenX,
+    evenY,
+    blocks,
+  );
+  return new Float64Array(memory, blocks, bits * bits).slice();
 }
 
 /**
@@ -125,6 +201,20 @@ function blocksToBits(blocks: Float64Array, pixelsPerBlock: number): Uint8Array 
   return bits;
 }
 
+/**
+ * The reference's bitsPerSide² block sums (row-major) of an image: on the WebAssembly kernel when it is built, else
+ * in JavaScript; the same bits either way.
+ */
+export function blockhashSums(image: Image, bitsPerSide: number): Float64Array {
+  const { width, height } = image;
+  const fast = wasmBlocks(image, bitsPerSide);
+  if (fast) return fast;
+  const values = pixelValues(image);
+  return width % bitsPerSide === 0 && height % bitsPerSide === 0
+    ? evenBlocks(values, width, height, bitsPerSide)
+    : weightedBlocks(values, width, height, bitsPerSide);
+}
+
 /** blockhash with `bitsPerSide` blocks per side (default 16, a 256-bit hash), on the full-resolution pixels. */
 export function blockhash(bitsPerSide = 16): Hasher<string> {
   if (!Number.isInteger(bitsPerSide) || bitsPerSide < 4 || bitsPerSide % 4 !== 0) {
@@ -137,11 +227,8 @@ export function blockhash(bitsPerSide = 16): Hasher<string> {
     nbits,
     hash(image: Image): Hash<string> {
       const { width, height } = image;
-      const values = pixelValues(image);
       const even = width % bitsPerSide === 0 && height % bitsPerSide === 0;
-      const blocks = even
-        ? evenBlocks(values, width, height, bitsPerSide)
-        : weightedBlocks(values, width, height, bitsPerSide);
+      const blocks = blockhashSums(image, bitsPerSide);
       const pixelsPerBlock = even
         ? Math.floor(width / bitsPerSide) * Math.floor(height / bitsPerSide)
         : (width / bitsPerSide) * (height / bitsPerSide);

@@ -1,23 +1,18 @@
 // Colour to luminance conversions, each exactly as one reference computes it.
-import { wasmKernel, type WasmExports } from '../util/wasm.js';
+import { stageInput, wasmKernel, type ScratchKernel } from '../util/wasm.js';
 import type { GreyImage, Image } from './types.js';
 
-interface LumaKernel extends WasmExports {
-  reserve(bytes: number): number;
+interface LumaKernel extends ScratchKernel {
   luma(src: number, n: number, step: number, out: number): void;
 }
 
 /** PIL's luma on the WebAssembly kernel (src/util/wasm/pil-luma.as.ts), or null when it is not built. */
 function wasmLuma(data: Uint8Array, n: number, step: number): Uint8Array | null {
   const kernel = wasmKernel<LumaKernel>('pil-luma');
-  if (kernel === null) return null;
-  const outAt = (data.length + 15) & ~15;
-  if (outAt + n > 2 ** 31) return null;
-  const base = kernel.reserve(outAt + n);
-  if (base === 0) return null;
-  new Uint8Array(kernel.memory.buffer, base, data.length).set(data);
-  kernel.luma(base, n, step, base + outAt);
-  return new Uint8Array(kernel.memory.buffer, base + outAt, n).slice();
+  const at = kernel && stageInput(kernel, data, n);
+  if (!kernel || !at) return null;
+  kernel.luma(at.input, n, step, at.scratch);
+  return new Uint8Array(kernel.memory.buffer, at.scratch, n).slice();
 }
 
 /**

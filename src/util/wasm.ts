@@ -38,3 +38,27 @@ export function wasmKernel<T extends WasmExports>(name: string): T | null {
   }
   return exports as T | null;
 }
+
+/** A kernel built on the shared scratch area (src/util/wasm/lib/scratch.as.ts). */
+export interface ScratchKernel extends WasmExports {
+  reserve(bytes: number): number;
+}
+
+const MAX_SCRATCH_BYTES = 2 ** 31;
+
+/**
+ * Copies `input` to the start of the kernel's scratch area and reserves `extra` bytes after it (16-byte aligned):
+ * returns where each starts, or null when memory cannot hold them (the caller then runs its JavaScript path).
+ */
+export function stageInput(
+  kernel: ScratchKernel,
+  input: Uint8Array,
+  extra: number,
+): { readonly input: number; readonly scratch: number } | null {
+  const offset = (input.length + 15) & ~15;
+  if (offset + extra > MAX_SCRATCH_BYTES) return null;
+  const base = kernel.reserve(offset + extra);
+  if (base === 0) return null;
+  new Uint8Array(kernel.memory.buffer, base, input.length).set(input);
+  return { input: base, scratch: base + offset };
+}

@@ -6,6 +6,7 @@ import { packMsbFirst } from '../bits.js';
 import { pilGrey } from './input.js';
 import type { Hash, Hasher } from '../types.js';
 import { defineHasher } from '../define.js';
+import { stageInput, wasmKernel, type ScratchKernel } from '../../util/wasm.js';
 
 const BLACK_BELOW = 256 >> 3; // intensity < 256 // 8
 const GREY_BELOW = Math.floor(256 / 3); // s < 256 // 3
@@ -15,6 +16,66 @@ const FAINT_BELOW = Math.floor((256 * 2) / 3); // s < 256 * 2 // 3; s > it is br
 function hueBin(h: number): number {
   const bin = Math.floor(h / 42.5);
   return bin > 5 ? 5 : bin;
+}
+
+/** The pixel counts colorhash quantises: black, grey, and faint and bright colours per hue bin. */
+export interface ColourCounts {
+  readonly black: number;
+  readonly greyish: number;
+  readonly faint: readonly number[];
+  readonly bright: readonly number[];
+}
+
+interface ColourKernel extends ScratchKernel {
+  colorCounts(src: number, n: number, step: number, counts: number): void;
+}
+
+/** The counts on the WebAssembly kernel (src/util/wasm/colorhash.as.ts), or null when it is not built. */
+function wasmCounts(image: Image, n: number): ColourCounts | null {
+  const kernel = wasmKernel<ColourKernel>('colorhash');
+  const at = kernel && stageInput(kernel, image.data, 14 * 4);
+  if (!kernel || !at) return null;
+  kernel.colorCounts(at.input, n, image.channels, at.scratch);
+  const c = Array.from(new Int32Array(kernel.memory.buffer, at.scratch, 14));
+  return { black: c[0]!, greyish: c[1]!, faint: c.slice(2, 8), bright: c.slice(8, 14) };
+}
+
+/** The counts in JavaScript, from PIL's "L" conversion and a saturation table (the kernel's oracle). */
+function jsCounts(image: Image, n: number): ColourCounts {
+  const intensity = pilGrey(image).data;
+  const saturation = saturationTable();
+  const src = image.data;
+  const step = image.channels;
+  const grey = step === 1;
+  let black = 0;
+  let greyish = 0;
+  const faint = [0, 0, 0, 0, 0, 0];
+  const bright = [0, 0, 0, 0, 0, 0];
+  for (let i = 0, s = 0; i < n; i++, s += step) {
+    if (intensity[i]! < BLACK_BELOW) {
+      black++;
+      continue;
+    }
+    const r = src[s]!;
+    const g = grey ? r : src[s + 1]!;
+    const b = grey ? r : src[s + 2]!;
+    const maxc = r > g ? (r > b ? r : b) : g > b ? g : b;
+    const minc = r < g ? (r < b ? r : b) : g < b ? g : b;
+    const sat = saturation[(maxc << 8) | (maxc - minc)]!;
+    if (sat < GREY_BELOW) {
+      greyish++;
+      continue;
+    }
+    if (sat < FAINT_BELOW) faint[hueBin(pilHue(r, g, b))]!++;
+    else if (sat > FAINT_BELOW) bright[hueBin(pilHue(r, g, b))]!++;
+  }
+  return { black, greyish, faint, bright };
+}
+
+/** colorhash's pixel counts of an image: on the WebAssembly kernel when it is built, else in JavaScript. */
+export function colorhashCounts(image: Image): ColourCounts {
+  const n = image.width * image.height;
+  return wasmCounts(image, n) ?? jsCounts(image, n);
 }
 
 /** imagehash's encoding of a quantised fraction v: bit i = (v // 2^(binbits−i−1)) % 2^(binbits−i) > 0. */
@@ -34,35 +95,8 @@ export function colorhash(binbits = 3): Hasher<string> {
     nbits,
     hash(image: Image): Hash<string> {
       const n = image.width * image.height;
-      const intensity = pilGrey(image).data;
-      const saturation = saturationTable();
-      const src = image.data;
-      const step = image.channels;
-      const grey = step === 1;
-      let black = 0;
-      let greyish = 0;
-      let colours = 0;
-      const faint = [0, 0, 0, 0, 0, 0];
-      const bright = [0, 0, 0, 0, 0, 0];
-      for (let i = 0, s = 0; i < n; i++, s += step) {
-        if (intensity[i]! < BLACK_BELOW) {
-          black++;
-          continue;
-        }
-        const r = src[s]!;
-        const g = grey ? r : src[s + 1]!;
-        const b = grey ? r : src[s + 2]!;
-        const maxc = r > g ? (r > b ? r : b) : g > b ? g : b;
-        const minc = r < g ? (r < b ? r : b) : g < b ? g : b;
-        const sat = saturation[(maxc << 8) | (maxc - minc)]!;
-        if (sat < GREY_BELOW) {
-          greyish++;
-          continue;
-        }
-        colours++;
-        if (sat < FAINT_BELOW) faint[hueBin(pilHue(r, g, b))]!++;
-        else if (sat > FAINT_BELOW) bright[hueBin(pilHue(r, g, b))]!++;
-      }
+      const { black, greyish, faint, bright } = colorhashCounts(image);
+      const colours = n - black - greyish;
       const c = Math.max(1, colours);
       const quantise = (fraction: number): number => Math.min(maxValue - 1, Math.trunc(fraction * maxValue));
       const bits: number[] = [];

@@ -9,6 +9,40 @@ import { antialiasedGrey, checkHashSize } from './input.js';
 import { median } from './median.js';
 import type { Hash, Hasher } from '../types.js';
 import { defineHasher } from '../define.js';
+import { stageInput, wasmKernel, type ScratchKernel } from '../../util/wasm.js';
+
+interface HaarKernel extends ScratchKernel {
+  whashLow(grey: number, n: number, levels: number, hashSize: number, work: number, out: number): void;
+}
+
+/** The hashSize² approximation on the WebAssembly kernel (src/util/wasm/whash-haar.as.ts), or null without it. */
+function wasmLow(grey: Uint8Array, scale: number, levels: number, hashSize: number): Float64Array | null {
+  const kernel = wasmKernel<HaarKernel>('whash-haar');
+  const workBytes = 28 * scale * scale + 16 * scale;
+  const at = kernel && stageInput(kernel, grey, workBytes + 8 * hashSize * hashSize);
+  if (!kernel || !at) return null;
+  const out = at.scratch + workBytes;
+  kernel.whashLow(at.input, scale, levels, hashSize, at.scratch, out);
+  return new Float64Array(kernel.memory.buffer, out, hashSize * hashSize).slice();
+}
+
+/** The same approximation in JavaScript (the kernel's oracle): pywt's transforms in src/hash/imagehash/haar.ts. */
+function jsLow(grey: Uint8Array, scale: number, levels: number, hashSize: number): Float64Array {
+  const unit = new Float64Array(scale * scale);
+  for (let i = 0; i < unit.length; i++) unit[i] = grey[i]! / 255;
+  let low = haarRemoveMean(unit, scale, levels);
+  for (let size = scale; size > hashSize; size >>= 1) low = haarApproximation(low, size);
+  return low;
+}
+
+/**
+ * whash's hashSize² values before the median: the scale × scale grey image in [0, 1] without its overall mean
+ * (full Haar decomposition, coarsest approximation zeroed, reconstruction), reduced by Haar approximations.
+ */
+export function whashLowFrequencies(grey: Uint8Array, scale: number, hashSize: number): Float64Array {
+  const levels = log2Floor(scale);
+  return wasmLow(grey, scale, levels, hashSize) ?? jsLow(grey, scale, levels, hashSize);
+}
 
 /** floor(log2(n)) for a positive integer. */
 function log2Floor(n: number): number {
@@ -27,12 +61,7 @@ export function whash(hashSize = 8): Hasher<string> {
     nbits,
     hash(image: Image): Hash<string> {
       const scale = Math.max(2 ** log2Floor(Math.min(image.width, image.height)), hashSize);
-      const maxLevel = log2Floor(scale);
-      const grey = antialiasedGrey(image, scale, scale).data;
-      const unit = new Float64Array(scale * scale);
-      for (let i = 0; i < unit.length; i++) unit[i] = grey[i]! / 255;
-      let low = haarRemoveMean(unit, scale, maxLevel);
-      for (let size = scale; size > hashSize; size >>= 1) low = haarApproximation(low, size);
+      const low = whashLowFrequencies(antialiasedGrey(image, scale, scale).data, scale, hashSize);
       const med = median(low);
       const bits = new Uint8Array(nbits);
       for (let i = 0; i < nbits; i++) bits[i] = low[i]! > med ? 1 : 0;

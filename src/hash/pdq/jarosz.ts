@@ -16,12 +16,17 @@ export function pdqJaroszWindowSize(oldDimension: number, newDimension: number):
   return Math.floor((oldDimension + 2 * newDimension - 1) / (2 * newDimension));
 }
 
+/** 1 / n for every window count n = 1..window (index 0 unused): the box passes multiply by these. */
+export function windowReciprocals(window: number): Float64Array {
+  const recip = new Float64Array(window + 1);
+  for (let n = 1; n <= window; n++) recip[n] = 1 / n;
+  return recip;
+}
+
 /** The box pass's phases for a window: samples summed before the first output, while growing, at full width. */
 function phases(window: number, length: number): { lead: number; growing: number; full: number; recip: Float64Array } {
   const half = (window + 2) >> 1;
-  const recip = new Float64Array(window + 1);
-  for (let n = 1; n <= window; n++) recip[n] = 1 / n;
-  return { lead: half - 1, growing: window - half + 1, full: length - window, recip };
+  return { lead: half - 1, growing: window - half + 1, full: length - window, recip: windowReciprocals(window) };
 }
 
 /**
@@ -141,7 +146,7 @@ function boxAlongCols(
 }
 
 /** The source index each of `outSize` outputs samples, trunc((i + 0.5) · inSize / outSize), as `decimateFloat`. */
-function centreIndices(inSize: number, outSize: number): Int32Array {
+export function centreIndices(inSize: number, outSize: number): Int32Array {
   const idx = new Int32Array(outSize);
   for (let i = 0; i < outSize; i++) idx[i] = Math.floor(((i + 0.5) * inSize) / outSize);
   return idx;

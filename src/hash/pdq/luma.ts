@@ -19,6 +19,9 @@ const TABLE_R = weightTable(LUMA_R);
 const TABLE_G = weightTable(LUMA_G);
 const TABLE_B = weightTable(LUMA_B);
 
+/** The three weight tables end to end (R, G, B; 256 floats each), as the WebAssembly kernel reads them. */
+export const PDQ_LUMA_TABLES: Float32Array = Float32Array.of(...TABLE_R, ...TABLE_G, ...TABLE_B);
+
 /** A row-major single-precision plane, as the reference's `float*` buffers. */
 export interface PdqLumaPlane {
   readonly width: number;
@@ -31,7 +34,7 @@ export interface PdqLumaPlane {
  * tool calls as `resize(512, 512)`: output i reads floor(i · from / to). Both dimensions are resized, so the aspect
  * ratio is not kept and a dimension under 512 is stretched.
  */
-function nearestIndices(from: number, to: number): Int32Array {
+export function nearestIndices(from: number, to: number): Int32Array {
   const idx = new Int32Array(to);
   for (let i = 0; i < to; i++) idx[i] = Math.floor((i * from) / to);
   return idx;

@@ -7,8 +7,9 @@ import type { Image } from '../../image/types.js';
 import { PDQ_ALGO, PDQ_BITS, pdqEmptyHash, pdqHashFromDct, type PdqHash } from './bits.js';
 import { pdqDct64To16 } from './dct.js';
 import { pdqDihedralDct, PDQ_DIHEDRAL_NAMES, type PdqDihedralName } from './dihedral.js';
-import { pdqDownsample64 } from './jarosz.js';
-import { pdqLuma } from './luma.js';
+import { PDQ_DOWNSAMPLE_DIM, pdqDownsample64 } from './jarosz.js';
+import { wasmPdqStages } from './kernel.js';
+import { pdqLuma, pdqWorkingSize } from './luma.js';
 import { pdqQualityMetric } from './quality.js';
 import { defineHasher } from '../define.js';
 import type { Hasher, NamedHash } from '../types.js';
@@ -38,9 +39,13 @@ function dctAndQuality(
   options: PdqOptions,
   copy64: boolean,
 ): { dct: Float32Array; quality: number } | undefined {
-  const luma = pdqLuma(image, options.preResize ?? true);
-  if (luma.width < PDQ_MIN_HASHABLE_DIM || luma.height < PDQ_MIN_HASHABLE_DIM) return undefined;
-  const downsampled = pdqDownsample64(luma, copy64);
+  const preResize = options.preResize ?? true;
+  const { width, height } = pdqWorkingSize(image.width, image.height, preResize);
+  if (width < PDQ_MIN_HASHABLE_DIM || height < PDQ_MIN_HASHABLE_DIM) return undefined;
+  const unfiltered = copy64 && width === PDQ_DOWNSAMPLE_DIM && height === PDQ_DOWNSAMPLE_DIM;
+  const fast = unfiltered ? null : wasmPdqStages(image, preResize);
+  if (fast) return fast;
+  const downsampled = pdqDownsample64(pdqLuma(image, preResize), copy64);
   return { dct: pdqDct64To16(downsampled), quality: pdqQualityMetric(downsampled) };
 }
 

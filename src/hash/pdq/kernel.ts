@@ -1,0 +1,121 @@
+// PDQ up to its DCT (float luminance of the pre-resized image, Jarosz tent filter, centre sampling to 64×64, the 16×16
+// DCT and the quality score) on the WebAssembly kernel src/util/wasm/pdq.as.ts: the decoded pixels go in, the small
+// results come out, no full-size plane is copied back. luma.ts, jarosz.ts, dct.ts and quality.ts are its oracle and
+// the fallback when the kernel is not built.
+import type { Image } from '../../image/types.js';
+import { stageInput, wasmKernel, type ScratchKernel } from '../../util/wasm.js';
+import { pdqDctMatrix, PDQ_DCT_DIM } from './dct.js';
+import { centreIndices, PDQ_DOWNSAMPLE_DIM, pdqJaroszWindowSize, windowReciprocals } from './jarosz.js';
+import { nearestIndices, PDQ_LUMA_TABLES, pdqWorkingSize } from './luma.js';
+
+interface PdqKernel extends ScratchKernel {
+  isGrey(src: number, n: number, step: number): number;
+  luma(
+    src: number,
+    rowBytes: number,
+    rows: number,
+    cols: number,
+    outWidth: number,
+    outHeight: number,
+    grey: number,
+    tables: number,
+    out: number,
+  ): void;
+  downsample64(
+    a: number,
+    b: number,
+    rows: number,
+    cols: number,
+    windowAlongRows: number,
+    recipRows: number,
+    windowAlongCols: number,
+    recipCols: number,
+    sampledRows: number,
+    sampledCols: number,
+    out: number,
+  ): void;
+  dct64To16(a: number, d: number, dt: number, t: number, out: number): void;
+  quality(a: number): number;
+}
+
+/** The DCT basis (16 × 64) and its transpose (64 × 16), as the kernel reads them. */
+const DCT_BASIS = pdqDctMatrix();
+const DCT_BASIS_T = Float32Array.from({ length: DCT_BASIS.length }, (_, i) => DCT_BASIS[(i % 16) * 64 + (i >> 4)]!);
+
+/** The 64×64 downsample, its 16×16 DCT block and the quality score. */
+export interface PdqStages {
+  readonly downsampled: Float32Array;
+  readonly dct: Float32Array;
+  readonly quality: number;
+}
+
+/** The kernel pads plane rows to whole groups of 16 floats. */
+const padded = (n: number): number => (n + 15) & ~15;
+
+/**
+ * On the kernel: the 64×64 floats `pdqDownsample64(pdqLuma(image, preResize), false)` returns, their
+ * `pdqDct64To16` and `pdqQualityMetric`; null when the kernel is not built or memory cannot hold the planes. The
+ * working size must be at least 5×5 (PDQ's minimum).
+ */
+export function wasmPdqStages(image: Image, preResize: boolean): PdqStages | null {
+  const kernel = wasmKernel<PdqKernel>('pdq');
+  if (kernel === null) return null;
+  const { width: cols, height: rows } = pdqWorkingSize(image.width, image.height, preResize);
+  const n = PDQ_DOWNSAMPLE_DIM;
+  const windowAlongRows = pdqJaroszWindowSize(cols, n);
+  const windowAlongCols = pdqJaroszWindowSize(rows, n);
+  const channels = image.channels;
+  const parts: (Float32Array | Int32Array | Float64Array)[] = [
+    PDQ_LUMA_TABLES,
+    nearestIndices(image.height, rows),
+    nearestIndices(image.width, cols).map((x) => x * channels),
+    windowReciprocals(windowAlongRows),
+    windowReciprocals(windowAlongCols),
+    centreIndices(rows, n),
+    centreIndices(cols, n),
+    DCT_BASIS,
+    DCT_BASIS_T,
+  ];
+  const planeBytes = padded(rows) * padded(cols) * 4;
+  const partBytes = parts.reduce((sum, p) => sum + padded(p.byteLength), 0);
+  const dctBytes = PDQ_DCT_DIM * PDQ_DCT_DIM * 4;
+  const dctScratchBytes = PDQ_DCT_DIM * n * 4;
+  const at = stageInput(kernel, image.data, partBytes + 2 * planeBytes + n * n * 4 + dctScratchBytes + dctBytes);
+  if (at === null) return null;
+  const memory = kernel.memory.buffer;
+  let next = at.scratch;
+  const [tables, rowIndex, colOffset, recipRows, recipCols, sampledRows, sampledCols, basis, basisT] = parts.map(
+    (p) => {
+      const where = next;
+      new Uint8Array(memory, where, p.byteLength).set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
+      next += padded(p.byteLength);
+      return where;
+    },
+  );
+  const a = next;
+  const b = a + planeBytes;
+  const out = b + planeBytes;
+  const dctScratch = out + n * n * 4;
+  const dct = dctScratch + dctScratchBytes;
+  const grey = kernel.isGrey(at.input, image.width * image.height, channels);
+  kernel.luma(at.input, image.width * channels, rowIndex!, colOffset!, cols, rows, grey, tables!, b);
+  kernel.downsample64(
+    a,
+    b,
+    rows,
+    cols,
+    windowAlongRows,
+    recipRows!,
+    windowAlongCols,
+    recipCols!,
+    sampledRows!,
+    sampledCols!,
+    out,
+  );
+  kernel.dct64To16(out, basis!, basisT!, dctScratch, dct);
+  return {
+    downsampled: new Float32Array(memory, out, n * n).slice(),
+    dct: new Float32Array(memory, dct, PDQ_DCT_DIM * PDQ_DCT_DIM).slice(),
+    quality: kernel.quality(out),
+  };
+}

@@ -1,0 +1,245 @@
+// WebAssembly kernel (AssemblyScript, f32x4 SIMD) for PDQ's input stage: the nearest-neighbour sample and float
+// luminance (src/hash/pdq/luma.ts), then the Jarosz tent filter and centre sampling to 64×64 (src/hash/pdq/jarosz.ts),
+// with the same single-precision operations in the same order per value, so every float is bit-identical to those
+// JavaScript functions (its oracle). Each box pass runs down columns, sixteen at a time in four f32x4 lanes groups,
+// one independent float chain per column; passes along rows run down the columns of the transposed plane.
+export { reserve } from './lib/scratch.as';
+
+/**
+ * 16 floats: planes keep rows padded to a whole number of these. The padding is filtered along with the image but
+ * never read back; it starts as zeros (so that it never holds denormals, which are slow) and holds only box averages.
+ */
+const LANES = 16;
+
+function padded(n: i32): i32 {
+  return (n + LANES - 1) & ~(LANES - 1);
+}
+
+/** True when every pixel has R = G = B (or the image is single-channel): the reference then hashes the grey values. */
+export function isGrey(src: usize, n: i32, step: i32): bool {
+  if (step == 1) return true;
+  const end = src + <usize>n * <usize>step;
+  for (let p = src; p < end; p += <usize>step) {
+    const r = load<u8>(p);
+    if (r != load<u8>(p, 1) || r != load<u8>(p, 2)) return false;
+  }
+  return true;
+}
+
+/**
+ * The float luminance of the nearest-neighbour sample (source row `rows[y]`, source byte offset `cols[x]` in it),
+ * row-major with rows padded: colour (R[r] + G[g]) + B[b] in f32 from the three 256-entry f32 tables at `tables`,
+ * grey the first byte.
+ */
+export function luma(
+  src: usize,
+  rowBytes: i32,
+  rows: usize,
+  cols: usize,
+  outWidth: i32,
+  outHeight: i32,
+  grey: bool,
+  tables: usize,
+  out: usize,
+): void {
+  const stride = (<usize>padded(outWidth)) << 2;
+  memory.fill(out, 0, <usize>padded(outHeight) * stride);
+  for (let y = 0; y < outHeight; y++) {
+    const row = src + <usize>load<i32>(rows + ((<usize>y) << 2)) * <usize>rowBytes;
+    const o = out + <usize>y * stride;
+    for (let x = 0; x < outWidth; x++) {
+      const p = row + <usize>load<i32>(cols + ((<usize>x) << 2));
+      let v: f32;
+      if (grey) {
+        v = <f32>load<u8>(p);
+      } else {
+        const r = load<f32>(tables + ((<usize>load<u8>(p)) << 2));
+        const g = load<f32>(tables + ((<usize>load<u8>(p, 1)) << 2), 1024);
+        const b = load<f32>(tables + ((<usize>load<u8>(p, 2)) << 2), 2048);
+        v = r + g + b;
+      }
+      store<f32>(o + ((<usize>x) << 2), v);
+    }
+  }
+}
+
+/** float(s · r) per lane, the product in f64: the JavaScript path's `Float32Array` store of `s * recip[n]`. */
+function scale(s: v128, r: v128): v128 {
+  const lo = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.promote_low_f32x4(s), r));
+  const hi = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.promote_low_f32x4(i32x4.shuffle(s, s, 2, 3, 0, 1)), r));
+  return i32x4.shuffle(lo, hi, 0, 1, 4, 5);
+}
+
+/**
+ * One box pass down every column of a `length`-row plane whose rows are `stride` floats: each output is the window
+ * sum (grown, slid, shrunk exactly as `box1DFloat`) times the f64 reciprocal of its count from `recip`.
+ */
+function boxDownColumns(input: usize, output: usize, length: i32, stride: i32, window: i32, recip: usize): void {
+  const half = (window + 2) >> 1;
+  const lead = half - 1;
+  const growing = window - half + 1;
+  const full = length - window;
+  const rowBytes = (<usize>stride) << 2;
+  const inv = f64x2.splat(load<f64>(recip + ((<usize>window) << 3)));
+  for (let c: usize = 0; c < rowBytes; c += 64) {
+    let s0 = f32x4.splat(0);
+    let s1 = f32x4.splat(0);
+    let s2 = f32x4.splat(0);
+    let s3 = f32x4.splat(0);
+    let ri = input + c;
+    let li = input + c;
+    let oi = output + c;
+    let count = 0;
+    for (let i = 0; i < lead; i++, ri += rowBytes, count++) {
+      s0 = f32x4.add(s0, v128.load(ri));
+      s1 = f32x4.add(s1, v128.load(ri, 16));
+      s2 = f32x4.add(s2, v128.load(ri, 32));
+      s3 = f32x4.add(s3, v128.load(ri, 48));
+    }
+    for (let i = 0; i < growing; i++, ri += rowBytes, oi += rowBytes) {
+      const r = f64x2.splat(load<f64>(recip + ((<usize>++count) << 3)));
+      s0 = f32x4.add(s0, v128.load(ri));
+      s1 = f32x4.add(s1, v128.load(ri, 16));
+      s2 = f32x4.add(s2, v128.load(ri, 32));
+      s3 = f32x4.add(s3, v128.load(ri, 48));
+      v128.store(oi, scale(s0, r));
+      v128.store(oi, scale(s1, r), 16);
+      v128.store(oi, scale(s2, r), 32);
+      v128.store(oi, scale(s3, r), 48);
+    }
+    for (let i = 0; i < full; i++, ri += rowBytes, li += rowBytes, oi += rowBytes) {
+      s0 = f32x4.sub(f32x4.add(s0, v128.load(ri)), v128.load(li));
+      s1 = f32x4.sub(f32x4.add(s1, v128.load(ri, 16)), v128.load(li, 16));
+      s2 = f32x4.sub(f32x4.add(s2, v128.load(ri, 32)), v128.load(li, 32));
+      s3 = f32x4.sub(f32x4.add(s3, v128.load(ri, 48)), v128.load(li, 48));
+      v128.store(oi, scale(s0, inv));
+      v128.store(oi, scale(s1, inv), 16);
+      v128.store(oi, scale(s2, inv), 32);
+      v128.store(oi, scale(s3, inv), 48);
+    }
+    for (let i = 0; i < lead; i++, li += rowBytes, oi += rowBytes) {
+      const r = f64x2.splat(load<f64>(recip + ((<usize>--count) << 3)));
+      s0 = f32x4.sub(s0, v128.load(li));
+      s1 = f32x4.sub(s1, v128.load(li, 16));
+      s2 = f32x4.sub(s2, v128.load(li, 32));
+      s3 = f32x4.sub(s3, v128.load(li, 48));
+      v128.store(oi, scale(s0, r));
+      v128.store(oi, scale(s1, r), 16);
+      v128.store(oi, scale(s2, r), 32);
+      v128.store(oi, scale(s3, r), 48);
+    }
+  }
+}
+
+/**
+ * out (cols × rows, rows padded) = the transpose of in (rows × cols, cols padded), in 32×32 tiles of 4×4 f32x4
+ * transposes. Tiles past the last row or column write only padding, or rows the planes' padded size leaves spare.
+ */
+function transpose(input: usize, output: usize, rows: i32, cols: i32): void {
+  const inRow = (<usize>padded(cols)) << 2;
+  const outRow = (<usize>padded(rows)) << 2;
+  for (let ty = 0; ty < rows; ty += 32) {
+    const yEnd = min(ty + 32, rows);
+    for (let tx = 0; tx < cols; tx += 32) {
+      const xEnd = min(tx + 32, cols);
+      for (let y = ty; y < yEnd; y += 4) {
+        const src = input + <usize>y * inRow;
+        for (let x = tx; x < xEnd; x += 4) {
+          const p = src + ((<usize>x) << 2);
+          const r0 = v128.load(p);
+          const r1 = v128.load(p + inRow);
+          const r2 = v128.load(p + 2 * inRow);
+          const r3 = v128.load(p + 3 * inRow);
+          const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+          const t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+          const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+          const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+          const q = output + <usize>x * outRow + ((<usize>y) << 2);
+          v128.store(q, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+          v128.store(q + outRow, i32x4.shuffle(t0, t2, 2, 3, 6, 7));
+          v128.store(q + 2 * outRow, i32x4.shuffle(t1, t3, 0, 1, 4, 5));
+          v128.store(q + 3 * outRow, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
+        }
+      }
+    }
+  }
+}
+
+/**
+ * PDQ's 64×64 downsample of the rows × cols luminance plane at `b` (as `luma` writes it):
+ * box passes along rows (window `windowAlongRows`, reciprocals at `recipRows`) and down columns (`windowAlongCols`,
+ * `recipCols`), twice, then the values at rows `sampledRows[i]` and columns `sampledCols[j]` to `out` (64 × 64 f32).
+ * `a` is a second plane of the same size; both are overwritten.
+ */
+export function downsample64(
+  a: usize,
+  b: usize,
+  rows: i32,
+  cols: i32,
+  windowAlongRows: i32,
+  recipRows: usize,
+  windowAlongCols: i32,
+  recipCols: usize,
+  sampledRows: usize,
+  sampledCols: usize,
+  out: usize,
+): void {
+  const rowsPadded = padded(rows);
+  const colsPadded = padded(cols);
+  memory.fill(a, 0, (<usize>rowsPadded * <usize>colsPadded) << 2);
+  transpose(b, a, rows, cols);
+  boxDownColumns(a, b, cols, rowsPadded, windowAlongRows, recipRows);
+  transpose(b, a, cols, rows);
+  boxDownColumns(a, b, rows, colsPadded, windowAlongCols, recipCols);
+  transpose(b, a, rows, cols);
+  boxDownColumns(a, b, cols, rowsPadded, windowAlongRows, recipRows);
+  transpose(b, a, cols, rows);
+  boxDownColumns(a, b, rows, colsPadded, windowAlongCols, recipCols);
+  for (let i: usize = 0; i < 64; i++) {
+    const row = b + ((<usize>load<i32>(sampledRows + (i << 2)) * <usize>colsPadded) << 2);
+    for (let j: usize = 0; j < 64; j++) {
+      store<f32>(out + ((i * 64 + j) << 2), load<f32>(row + ((<usize>load<i32>(sampledCols + (j << 2))) << 2)));
+    }
+  }
+}
+
+/**
+ * PDQ's partial DCT B = D · A · Dᵀ of the 64×64 `a` (src/hash/pdq/dct.ts): `d` is the 16×64 basis and `dt` its
+ * 64×16 transpose, `t` 16×64 scratch, `out` 16×16. Per output the same f32 products and sums, in the same order.
+ */
+export function dct64To16(a: usize, d: usize, dt: usize, t: usize, out: usize): void {
+  memory.fill(t, 0, 16 * 64 * 4);
+  for (let i: usize = 0; i < 16; i++) {
+    const tRow = t + i * 256;
+    for (let k: usize = 0; k < 64; k++) {
+      const dik = f32x4.splat(load<f32>(d + ((i * 64 + k) << 2)));
+      const aRow = a + k * 256;
+      for (let j: usize = 0; j < 256; j += 16) {
+        v128.store(tRow + j, f32x4.add(v128.load(tRow + j), f32x4.mul(dik, v128.load(aRow + j))));
+      }
+    }
+  }
+  for (let i: usize = 0; i < 16; i++) {
+    const tRow = t + i * 256;
+    for (let j: usize = 0; j < 64; j += 16) {
+      let sum = f32x4.splat(0);
+      for (let k: usize = 0; k < 64; k++) {
+        sum = f32x4.add(sum, f32x4.mul(f32x4.splat(load<f32>(tRow + (k << 2))), v128.load(dt + k * 64 + j)));
+      }
+      v128.store(out + i * 64 + j, sum);
+    }
+  }
+}
+
+/** PDQ's quality metric of the 64×64 `a` (src/hash/pdq/quality.ts): the same float steps, then the integer score. */
+export function quality(a: usize): i32 {
+  let sum = 0;
+  for (let i: usize = 0; i < 64; i++) {
+    for (let j: usize = 0; j < 64; j++) {
+      const u = load<f32>(a + ((i * 64 + j) << 2));
+      if (i < 63) sum += abs(<i32>(((u - load<f32>(a + (((i + 1) * 64 + j) << 2))) * 100) / 255));
+      if (j < 63) sum += abs(<i32>(((u - load<f32>(a + ((i * 64 + j + 1) << 2))) * 100) / 255));
+    }
+  }
+  return min(100, sum / 90);
+}
