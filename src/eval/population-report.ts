@@ -164,46 +164,29 @@ export function populationReport(
         validation,
       }
     : null;
-  const reverse =
-    params.target === undefined
-      ? null
-      : {
-          maxThresholdMeasured: maxHashThreshold(
-            upperAt,
-            histogram.nbits,
-            params.dbSize,
-            params.photosPerYear,
-            params.accountThreshold,
-            params.target,
-            rho,
-            comparisons,
-          ),
-          maxThresholdFitted:
-            models.length > 0
-              ? maxHashThreshold(
-                  (t) => 10 ** (fprBand(models, validation, t)?.log10Upper ?? 0),
-                  histogram.nbits,
-                  params.dbSize,
-                  params.photosPerYear,
-                  params.accountThreshold,
-                  params.target,
-                  rho,
-                  comparisons,
-                )
-              : null,
-          minAccountThreshold: minAccountThreshold(
-            perPhotoFalseMatch(carried.upper, params.dbSize, comparisons),
-            params.photosPerYear,
-            params.target,
-            rho,
-          ),
-          maxPhotosPerYear: maxPhotosPerYear(
-            perPhotoFalseMatch(carried.upper, params.dbSize, comparisons),
-            params.accountThreshold,
-            params.target,
-            rho,
-          ),
-        };
+  /** The reverse solves for a target per-account rate, from the measured upper bounds and from the fitted tail. */
+  const reverseSolves = (target: number): NonNullable<PopulationReport['reverse']> => {
+    const largestThreshold = (fprAt: (tau: number) => number): number | null =>
+      maxHashThreshold(
+        fprAt,
+        histogram.nbits,
+        params.dbSize,
+        params.photosPerYear,
+        params.accountThreshold,
+        target,
+        rho,
+        comparisons,
+      );
+    const pPhoto = perPhotoFalseMatch(carried.upper, params.dbSize, comparisons);
+    return {
+      maxThresholdMeasured: largestThreshold(upperAt),
+      maxThresholdFitted:
+        models.length > 0 ? largestThreshold((t) => 10 ** (fprBand(models, validation, t)?.log10Upper ?? 0)) : null,
+      minAccountThreshold: minAccountThreshold(pPhoto, params.photosPerYear, target, rho),
+      maxPhotosPerYear: maxPhotosPerYear(pPhoto, params.accountThreshold, target, rho),
+    };
+  };
+  const reverse = params.target === undefined ? null : reverseSolves(params.target);
   return {
     ...params,
     algo,
