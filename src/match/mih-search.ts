@@ -24,9 +24,9 @@ export const coveredRadius = (m: number, s: number): number => m * (s + 1) - 1;
  * Searches one database through its substring tables; holds per-search scratch, so one per thread.
  *
  * A search runs in phases, each a loop whose branches do not wait on the memory it loads: directory lookups
- * for every probe, then the candidate ids of every bucket, then deduplication, gathering and verification. Memory
- * latency dominates (every step is a random access into a large array), and separating the phases lets the
- * processor keep many of those loads in flight instead of stalling on each bucket's length.
+ * for every probe, then the candidate ids of every bucket, then a pass that loads each candidate's hash, then the
+ * distances. Memory latency dominates (every step is a random access into a large array), and separating the phases
+ * lets the processor keep many of those loads in flight instead of stalling on each bucket's length.
  */
 export class MihSearcher {
   private readonly seen: Int32Array;
@@ -34,7 +34,8 @@ export class MihSearcher {
   private bucketBegin: Int32Array = new Int32Array(1024);
   private bucketEnd: Int32Array = new Int32Array(1024);
   private readonly distance: (data: Int32Array, i: number, q: Int32Array, j: number) => number;
-  private gathered: Int32Array = new Int32Array(8 * 4096);
+  /** XOR of the words the touch pass loads, kept so that the compiler cannot drop those loads. */
+  private touched = 0;
 
   constructor(
     readonly hashes: PackedHashes,
@@ -92,40 +93,45 @@ export class MihSearcher {
   }
 
   /**
-   * Verifies each distinct candidate by its full distance, in three passes: drop repeats (the seen-bitset is
-   * small enough to stay cached); copy the remaining hashes into a contiguous buffer, a loop of independent loads
-   * whose cache and TLB misses overlap; then compute the distances from that buffer.
+   * Verifies every candidate by its full distance and reports each entry within the radius once. An entry lies near
+   * the query in several substrings mostly when it matches, so repeats are dropped among the few matches rather than
+   * among all candidates. Two passes: one that loads a word of each candidate's hash — a loop of a few instructions
+   * per candidate, so the processor keeps many cache misses in flight — then the distances, from hashes now cached.
    */
   private verify(query: Int32Array, radius: number, count: number, out: MatchBuffer): void {
     const { data, words } = this.hashes;
-    const { seen, candidates } = this;
-    let unique = 0;
-    for (let c = 0; c < count; c++) {
-      const id = candidates[c]!;
+    const candidates = this.candidates;
+    let touched = 0;
+    for (let c = 0; c < count; c++) touched ^= data[candidates[c]! * words]!;
+    this.touched ^= touched;
+    const first = out.length;
+    if (words === 8) verify256(data, query, candidates, count, radius, out);
+    else {
+      const distance = this.distance;
+      for (let c = 0; c < count; c++) {
+        const d = distance(data, candidates[c]! * words, query, 0);
+        if (d <= radius) out.push(candidates[c]!, d);
+      }
+    }
+    this.dropRepeats(out, first);
+  }
+
+  /** Keeps the first of each entry among the matches `out` holds from position `first` on. */
+  private dropRepeats(out: MatchBuffer, first: number): void {
+    const { seen } = this;
+    const { indices, distances } = out;
+    let kept = first;
+    for (let i = first; i < out.length; i++) {
+      const id = indices[i]!;
       const bit = 1 << (id & 31);
-      const slot = id >> 5;
+      const slot = id >>> 5;
       if (seen[slot]! & bit) continue;
       seen[slot]! |= bit;
-      candidates[unique++] = id;
+      indices[kept] = id;
+      distances[kept++] = distances[i]!;
     }
-    for (let c = 0; c < unique; c++) seen[candidates[c]! >> 5] = 0;
-    if (this.gathered.length < unique * words)
-      this.gathered = new Int32Array(Math.max(unique * words, this.gathered.length * 2));
-    const gathered = this.gathered;
-    if (words === 8) {
-      gather256(data, candidates, unique, gathered);
-      verify256(gathered, query, candidates, unique, radius, out);
-      return;
-    }
-    for (let c = 0; c < unique; c++) {
-      const from = candidates[c]! * words;
-      for (let w = 0; w < words; w++) gathered[c * words + w] = data[from + w]!;
-    }
-    const distance = this.distance;
-    for (let c = 0; c < unique; c++) {
-      const d = distance(gathered, c * words, query, 0);
-      if (d <= radius) out.push(candidates[c]!, d);
-    }
+    for (let i = first; i < kept; i++) seen[indices[i]! >>> 5] = 0;
+    out.length = kept;
   }
 
   /** Every entry within `radius` of the query, nearest first (ties by position). */
@@ -136,24 +142,9 @@ export class MihSearcher {
   }
 }
 
-/** Copies the 256-bit hashes of `ids` into `out`, one after another. */
-function gather256(data: Int32Array, ids: Int32Array, count: number, out: Int32Array): void {
-  for (let c = 0, o = 0; c < count; c++, o += 8) {
-    const b = ids[c]! * 8;
-    out[o] = data[b]!;
-    out[o + 1] = data[b + 1]!;
-    out[o + 2] = data[b + 2]!;
-    out[o + 3] = data[b + 3]!;
-    out[o + 4] = data[b + 4]!;
-    out[o + 5] = data[b + 5]!;
-    out[o + 6] = data[b + 6]!;
-    out[o + 7] = data[b + 7]!;
-  }
-}
-
-/** Distances of gathered 256-bit hashes to the query (held in locals); matches are reported by their ids. */
+/** Distances of the 256-bit hashes of `ids` to the query (held in locals); matches are reported by their ids. */
 function verify256(
-  gathered: Int32Array,
+  data: Int32Array,
   q: Int32Array,
   ids: Int32Array,
   count: number,
@@ -168,15 +159,12 @@ function verify256(
     q5 = q[5]!,
     q6 = q[6]!,
     q7 = q[7]!;
-  for (let c = 0, b = 0; c < count; c++, b += 8) {
+  for (let c = 0; c < count; c++) {
+    const b = ids[c]! * 8;
     const d =
+      byteSum(pairByteCounts(data[b]! ^ q0, data[b + 1]! ^ q1) + pairByteCounts(data[b + 2]! ^ q2, data[b + 3]! ^ q3)) +
       byteSum(
-        pairByteCounts(gathered[b]! ^ q0, gathered[b + 1]! ^ q1) +
-          pairByteCounts(gathered[b + 2]! ^ q2, gathered[b + 3]! ^ q3),
-      ) +
-      byteSum(
-        pairByteCounts(gathered[b + 4]! ^ q4, gathered[b + 5]! ^ q5) +
-          pairByteCounts(gathered[b + 6]! ^ q6, gathered[b + 7]! ^ q7),
+        pairByteCounts(data[b + 4]! ^ q4, data[b + 5]! ^ q5) + pairByteCounts(data[b + 6]! ^ q6, data[b + 7]! ^ q7),
       );
     if (d <= radius) out.push(ids[c]!, d);
   }
