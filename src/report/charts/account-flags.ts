@@ -3,7 +3,7 @@
 import type { Estimate } from '../../eval/population.js';
 import { formatCount, formatSci } from '../format.js';
 import type { ChartBlock, Datum } from '../model.js';
-import { ACCOUNT_LOG_FLOOR, bandFloor, chartBlock, facetByAlgo, onLogAxis, PANEL } from './common.js';
+import { ACCOUNT_LOG_FLOOR, bandFloor, facetedChartBlock, onLogAxis } from './common.js';
 
 export interface AccountFlagPoint {
   readonly algo: string;
@@ -74,48 +74,42 @@ export function accountFlagChart(
     axis: { format: '.0e', values: [1, 1e-20, 1e-40, 1e-60, 1e-80, 1e-100] },
   };
   const color = { field: 'db', type: 'nominal', sort: dbSizes.map(dbLabel), title: 'Database size' };
-  return chartBlock(
+  return facetedChartBlock(
     { id, title, description, runIds, data },
+    algos,
     {
-      ...facetByAlgo(
-        algos,
+      encoding: { x: { field: 't', type: 'quantitative', title: 'Account threshold t (matches)' }, color },
+      layer: [
         {
-          width: PANEL.width,
-          height: PANEL.height,
-          encoding: { x: { field: 't', type: 'quantitative', title: 'Account threshold t (matches)' }, color },
-          layer: [
-            {
-              transform: [{ filter: "datum.series === 'measured'" }],
-              mark: { type: 'area', opacity: 0.1 },
-              encoding: { y: { field: 'lower', ...y }, y2: { field: 'upper' } },
-            },
-            {
-              transform: [{ filter: "datum.series === 'model band'" }],
-              mark: { type: 'area', opacity: 0.05 },
-              encoding: { y: { field: 'lower', ...y }, y2: { field: 'upper' } },
-            },
-            {
-              mark: { type: 'line', strokeWidth: 1.4 },
-              encoding: {
-                y: { field: 'probability', ...y },
-                strokeDash: {
-                  field: 'series',
-                  type: 'nominal',
-                  sort: ['measured', 'model band'],
-                  title: 'Estimate',
-                  scale: {
-                    range: [
-                      [1, 0],
-                      [5, 3],
-                    ],
-                  },
-                },
+          transform: [{ filter: "datum.series === 'measured'" }],
+          mark: { type: 'area', opacity: 0.1 },
+          encoding: { y: { field: 'lower', ...y }, y2: { field: 'upper' } },
+        },
+        {
+          transform: [{ filter: "datum.series === 'model band'" }],
+          mark: { type: 'area', opacity: 0.05 },
+          encoding: { y: { field: 'lower', ...y }, y2: { field: 'upper' } },
+        },
+        {
+          mark: { type: 'line', strokeWidth: 1.4 },
+          encoding: {
+            y: { field: 'probability', ...y },
+            strokeDash: {
+              field: 'series',
+              type: 'nominal',
+              sort: ['measured', 'model band'],
+              title: 'Estimate',
+              scale: {
+                range: [
+                  [1, 0],
+                  [5, 3],
+                ],
               },
             },
-          ],
+          },
         },
-        [],
-      ),
+      ],
     },
+    [],
   );
 }

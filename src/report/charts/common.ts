@@ -7,7 +7,7 @@ export const LOG_FLOOR = 1e-20;
 /** The floor of per-account probability axes, low enough to show the steep fall of extrapolated rates with t. */
 export const ACCOUNT_LOG_FLOOR = 1e-100;
 
-export const PANEL = { width: 220, height: 170 } as const;
+const PANEL = { width: 220, height: 170 } as const;
 
 /** Chart title with the run ids as subtitle, so the figure names its source even when copied out of the report. */
 export function chartTitle(text: string, runIds: readonly string[]): Json {
@@ -42,7 +42,7 @@ export function bandFloor(x: number, floor = LOG_FLOOR): number {
 }
 
 /** Facet over algorithms in the given order, four panels a row, each panel with its own scales. */
-export function facetByAlgo(
+function facetByAlgo(
   algos: readonly string[],
   inner: Json,
   independent: readonly ('x' | 'y')[] = ['x'],
@@ -59,4 +59,14 @@ export function facetByAlgo(
     spec: inner,
     resolve: { scale: Object.fromEntries(independent.map((c) => [c, 'independent'])) },
   };
+}
+
+/** A chart block of one PANEL-sized panel per algorithm (in the given order, four a row), each drawing `panel`. */
+export function facetedChartBlock(
+  block: Parameters<typeof chartBlock>[0],
+  algos: readonly string[],
+  panel: { readonly [key: string]: Json },
+  independent?: readonly ('x' | 'y')[],
+): ChartBlock {
+  return chartBlock(block, facetByAlgo(algos, { width: PANEL.width, height: PANEL.height, ...panel }, independent));
 }

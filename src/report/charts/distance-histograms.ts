@@ -3,7 +3,7 @@
 import { mean, total, type DistanceHistogram } from '../../eval/histogram.js';
 import { formatFixed } from '../format.js';
 import type { ChartBlock, Datum } from '../model.js';
-import { chartBlock, facetByAlgo, PANEL } from './common.js';
+import { facetedChartBlock } from './common.js';
 
 export interface HistogramPair {
   readonly algo: string;
@@ -52,37 +52,31 @@ export function distanceHistogramChart(
       .join('; ') +
     '.';
   const title = 'Distance histograms: related vs unrelated pairs';
-  return chartBlock(
+  return facetedChartBlock(
     { id, title, description, runIds, data },
+    algos,
     {
-      ...facetByAlgo(
-        algos,
+      layer: [
         {
-          width: PANEL.width,
-          height: PANEL.height,
-          layer: [
-            {
-              mark: { type: 'area', interpolate: 'step', opacity: 0.55 },
-              encoding: {
-                x: { field: 'distance', type: 'quantitative', title: 'Hamming distance (bits)' },
-                y: { field: 'percent', type: 'quantitative', stack: null, title: 'Share of pairs (%)' },
-                color: {
-                  field: 'population',
-                  type: 'nominal',
-                  sort: [RELATED, UNRELATED],
-                  title: 'Pairs',
-                  scale: { range: ['#1b9e77', '#d95f02'] },
-                },
-              },
+          mark: { type: 'area', interpolate: 'step', opacity: 0.55 },
+          encoding: {
+            x: { field: 'distance', type: 'quantitative', title: 'Hamming distance (bits)' },
+            y: { field: 'percent', type: 'quantitative', stack: null, title: 'Share of pairs (%)' },
+            color: {
+              field: 'population',
+              type: 'nominal',
+              sort: [RELATED, UNRELATED],
+              title: 'Pairs',
+              scale: { range: ['#1b9e77', '#d95f02'] },
             },
-            {
-              mark: { type: 'rule', color: 'black', strokeDash: [4, 3] },
-              encoding: { x: { field: 'threshold', type: 'quantitative', aggregate: 'max' } },
-            },
-          ],
+          },
         },
-        ['x', 'y'],
-      ),
+        {
+          mark: { type: 'rule', color: 'black', strokeDash: [4, 3] },
+          encoding: { x: { field: 'threshold', type: 'quantitative', aggregate: 'max' } },
+        },
+      ],
     },
+    ['x', 'y'],
   );
 }

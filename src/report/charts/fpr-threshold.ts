@@ -4,7 +4,7 @@ import type { Proportion } from '../../eval/binomial.js';
 import { formatLog10 } from '../../eval/tail-models.js';
 import { formatSci } from '../format.js';
 import type { ChartBlock, Datum } from '../model.js';
-import { bandFloor, chartBlock, facetByAlgo, LOG_FLOOR, onLogAxis, PANEL } from './common.js';
+import { bandFloor, facetedChartBlock, LOG_FLOOR, onLogAxis } from './common.js';
 
 export interface FprCurve {
   readonly algo: string;
@@ -66,58 +66,52 @@ export function fprThresholdChart(id: string, runIds: readonly string[], curves:
     title: 'FPR (log scale)',
     axis: { format: '.0e', tickCount: 5 },
   };
-  return chartBlock(
+  return facetedChartBlock(
     { id, title, description, runIds, data },
+    curves.map((c) => c.algo),
     {
-      ...facetByAlgo(
-        curves.map((c) => c.algo),
+      encoding: { x: { field: 'threshold', type: 'quantitative', title: 'Threshold τ (bits)' } },
+      layer: [
         {
-          width: PANEL.width,
-          height: PANEL.height,
-          encoding: { x: { field: 'threshold', type: 'quantitative', title: 'Threshold τ (bits)' } },
-          layer: [
-            {
-              transform: [{ filter: `datum.series === '${MEASURED}'` }],
-              mark: { type: 'area', opacity: 0.25, color: '#1f77b4' },
-              encoding: { y: { field: 'lower', ...y }, y2: { field: 'upper' } },
+          transform: [{ filter: `datum.series === '${MEASURED}'` }],
+          mark: { type: 'area', opacity: 0.25, color: '#1f77b4' },
+          encoding: { y: { field: 'lower', ...y }, y2: { field: 'upper' } },
+        },
+        {
+          transform: [{ filter: `datum.series === '${FITTED}'` }],
+          mark: { type: 'area', opacity: 0.12, color: '#ff7f0e' },
+          encoding: { y: { field: 'lower', ...y }, y2: { field: 'upper' } },
+        },
+        {
+          mark: { type: 'line', strokeWidth: 1.5 },
+          encoding: {
+            y: { field: 'fpr', ...y },
+            color: {
+              field: 'series',
+              type: 'nominal',
+              sort: [MEASURED, FITTED],
+              title: 'FPR',
+              scale: { range: ['#1f77b4', '#ff7f0e'] },
             },
-            {
-              transform: [{ filter: `datum.series === '${FITTED}'` }],
-              mark: { type: 'area', opacity: 0.12, color: '#ff7f0e' },
-              encoding: { y: { field: 'lower', ...y }, y2: { field: 'upper' } },
-            },
-            {
-              mark: { type: 'line', strokeWidth: 1.5 },
-              encoding: {
-                y: { field: 'fpr', ...y },
-                color: {
-                  field: 'series',
-                  type: 'nominal',
-                  sort: [MEASURED, FITTED],
-                  title: 'FPR',
-                  scale: { range: ['#1f77b4', '#ff7f0e'] },
-                },
-                strokeDash: {
-                  field: 'series',
-                  type: 'nominal',
-                  sort: [MEASURED, FITTED],
-                  title: 'FPR',
-                  scale: {
-                    range: [
-                      [1, 0],
-                      [5, 3],
-                    ],
-                  },
-                },
+            strokeDash: {
+              field: 'series',
+              type: 'nominal',
+              sort: [MEASURED, FITTED],
+              title: 'FPR',
+              scale: {
+                range: [
+                  [1, 0],
+                  [5, 3],
+                ],
               },
             },
-            {
-              mark: { type: 'rule', color: 'black', strokeDash: [2, 2] },
-              encoding: { x: { field: 'tau', type: 'quantitative', aggregate: 'max' } },
-            },
-          ],
+          },
         },
-      ),
+        {
+          mark: { type: 'rule', color: 'black', strokeDash: [2, 2] },
+          encoding: { x: { field: 'tau', type: 'quantitative', aggregate: 'max' } },
+        },
+      ],
     },
   );
 }
