@@ -9,7 +9,7 @@
 //   ...    the sections in header order, each padded with zeros to a multiple of 8 bytes
 //   end-32 SHA-256 of every byte before it
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { MatchError } from './errors.js';
 import type { HashList, MetadataColumn } from './hash-list.js';
@@ -259,11 +259,34 @@ export function decodeIndex(file: Buffer, source = 'index'): MatchIndex {
   return { list, designRadius: header.designRadius, tables };
 }
 
+/** The bytes of a file on a SharedArrayBuffer, so that views onto them can be handed to worker threads. */
+async function readShared(path: string): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    const bytes = new Uint8Array(new SharedArrayBuffer(size));
+    let at = 0;
+    while (at < size) {
+      const { bytesRead } = await handle.read(bytes, at, Math.min(size - at, 1 << 30), at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+    }
+    return Buffer.from(bytes.buffer, 0, at);
+  } finally {
+    await handle.close();
+  }
+}
+
+export interface LoadIndexOptions {
+  /** Read the file into shared memory, so that `MatchWorkers` can search the index from worker threads. */
+  shared?: boolean;
+}
+
 /** Reads an index file. */
-export async function loadIndex(path: string): Promise<MatchIndex> {
+export async function loadIndex(path: string, options: LoadIndexOptions = {}): Promise<MatchIndex> {
   let file: Buffer;
   try {
-    file = await readFile(path);
+    file = options.shared ? await readShared(path) : await readFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new MatchError('unreadable', `${path}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);

@@ -5,7 +5,8 @@ export { hashListFromHashes, entryId, entryHash, type HashList } from './hash-li
 export { readHashList, type HashListFormat, type ReadHashListOptions, type ReadHashListResult } from './list-read.js';
 export { writeHashList } from './list-write.js';
 export { buildIndex, IndexSearcher, type MatchIndex, type BuildIndexOptions } from './match-index.js';
-export { saveIndex, loadIndex } from './index-file.js';
+export { saveIndex, loadIndex, type LoadIndexOptions } from './index-file.js';
+export { MatchWorkers } from './match-workers.js';
 export { openDatabase, type OpenedDatabase } from './database.js';
 export { scanRadius, scanNearest } from './linear-scan.js';
 export { matchQueries, MATCH_CSV_HEADER, type MatchRow, type MatchQueriesOptions } from './match-queries.js';

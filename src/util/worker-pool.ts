@@ -14,7 +14,7 @@ export function siblingModule(fromUrl: string, name: string): URL {
 }
 
 /** Starts a worker; a .ts module first registers tsx's loader, which Node does not pass on to worker threads. */
-function startWorker(module: URL, workerData: unknown): Worker {
+export function startWorker(module: URL, workerData: unknown): Worker {
   if (!module.pathname.endsWith('.ts')) return new Worker(module, { workerData });
   const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
   const tsx = pathToFileURL(join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;
