@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSyntheticDataset } from '../src/dataset/synthetic.js';
 import { exportRows } from '../src/eval/export.js';
 import { fprConfig, runFpr } from '../src/eval/fpr.js';
+import { mean, total } from '../src/eval/histogram.js';
 import { robustnessConfig, runRobustness } from '../src/eval/robustness.js';
 import { RunStore } from '../src/eval/store.js';
 import { runCli } from './helpers/cli.js';
@@ -44,11 +45,11 @@ describe('robustness experiment', () => {
     const one = await runRobustness(config, { store, jobs: 1 });
     const two = await runRobustness(config, { store, jobs: 2 });
     expect(one.summary.items).toBe(8);
-    expect(one.summary.algos.pdq!.overall.reduce((a, b) => a + b, 0)).toBe(8 * 3);
+    expect(one.summary.algos.pdq!.overall.nbits).toBe(256);
+    expect(total(one.summary.algos.pdq!.overall)).toBe(8 * 3);
     const strip = (id: string) => exportRows(store, id).rows.map(({ run: _run, ...r }) => r);
     expect(strip(two.run.id)).toEqual(strip(one.run.id));
     // PDQ is not flip-invariant, JPEG at q=50 barely moves it: the per-transform histograms must say so.
-    const mean = (c: number[]) => c.reduce((s, n, d) => s + n * d, 0) / c.reduce((s, n) => s + n, 0);
     expect(mean(one.summary.algos.pdq!.perTransform['flip(axis=h)']!)).toBeGreaterThan(
       3 * mean(one.summary.algos.pdq!.perTransform['jpeg(q=50)']!),
     );
@@ -75,7 +76,7 @@ describe('robustness experiment', () => {
     const base = { dataset: dir, algos: ['ahash', 'phash'], transforms: ['jpeg(q=95)'], seed: 1 };
     const flat = await runRobustness(robustnessConfig(base), { store, jobs: 1 });
     const kept = await runRobustness(robustnessConfig({ ...base, flattenAlpha: null }), { store, jobs: 1 });
-    const d = (s: typeof flat.summary, algo: string) => s.algos[algo]!.overall.findIndex((c) => c > 0);
+    const d = (s: typeof flat.summary, algo: string) => s.algos[algo]!.overall.counts.findIndex((c) => c > 0);
     expect(d(flat.summary, 'ahash')).toBeLessThanOrEqual(1);
     expect(d(flat.summary, 'phash')).toBeLessThanOrEqual(2);
     expect(d(kept.summary, 'ahash')).toBeGreaterThan(8);
@@ -275,7 +276,7 @@ describe('CLI: bench, runs, stats', () => {
     ]);
     expect(roc.status, roc.stderr).toBe(0);
     const { reports } = JSON.parse(roc.stdout);
-    const related: number[] = JSON.parse(rob.stdout).summary.algos.phash.overall;
+    const related: number[] = JSON.parse(rob.stdout).summary.algos.phash.overall.counts;
     const store = RunStore.open(storePath);
     const unrelated = store.getArtifact<{ algos: { phash: { counts: number[] } } }>(store.getRun('tiny').id, 'summary')!
       .algos.phash.counts;

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { formatProportion } from '../eval/binomial.js';
 import { runFpr, fprConfig, type FprSummary } from '../eval/fpr.js';
-import { countAtMost, total } from '../eval/histogram.js';
+import { countAtMost, mean, total } from '../eval/histogram.js';
 import { clopperPearson } from '../eval/binomial.js';
 import { robustnessConfig, runRobustness } from '../eval/robustness.js';
 import type { RobustnessSummary } from '../eval/robustness-summary.js';
@@ -64,17 +64,16 @@ export function robustnessTable(summary: RobustnessSummary, thresholds: Record<s
   const rows = [['algo', 'transform', 'tau', 'TPR [95% CI]', 'mean d', `recall@P${summary.retrievalPrecision}`]];
   for (const [algo, a] of Object.entries(summary.algos)) {
     const tau = thresholdFor(algo, thresholds);
-    for (const [t, counts] of [['(all)', a.overall] as const, ...Object.entries(a.perTransform)]) {
-      const n = total({ nbits: a.nbits, counts });
+    for (const [t, h] of [['(all)', a.overall] as const, ...Object.entries(a.perTransform)]) {
+      const n = total(h);
       if (n === 0) continue;
-      const mean = counts.reduce((s, c, d) => s + c * d, 0) / n;
       const r = t === '(all)' ? undefined : a.retrieval[t];
       rows.push([
         algo,
         t,
         String(tau),
-        formatProportion(clopperPearson(countAtMost({ nbits: a.nbits, counts }, tau), n)),
-        mean.toFixed(1),
+        formatProportion(clopperPearson(countAtMost(h, tau), n)),
+        mean(h).toFixed(1),
         r ? r.recall.toFixed(3) : '',
       ]);
     }

@@ -10,19 +10,17 @@ import type { RobustnessUnitResult } from './robustness-unit.js';
 
 export interface AlgoRobustness {
   readonly nbits: number;
-  /** Related-pair distance histogram over all transforms. */
-  readonly overall: number[];
-  readonly perTransform: Record<string, number[]>;
+  /** Related-pair distances over all edits. */
+  readonly overall: DistanceHistogram;
+  /** Related-pair distances per edit spec. */
+  readonly perTransform: Record<string, DistanceHistogram>;
   readonly retrieval: Record<string, RecallAtPrecision>;
 }
 
-/**
- * An algorithm's related-pair distances as a `DistanceHistogram` (what `countAtMost`, `total`, `mean` and the ROC
- * helpers take): over all edits, or for one edit spec (empty when the run did not measure it).
- */
+/** An algorithm's related-pair distances over all edits, or for one edit spec (empty when the run did not measure it). */
 export function relatedHistogram(a: AlgoRobustness, transform?: string): DistanceHistogram {
-  const counts = transform === undefined ? a.overall : (a.perTransform[transform] ?? emptyHistogram(a.nbits));
-  return { nbits: a.nbits, counts };
+  if (transform === undefined) return a.overall;
+  return a.perTransform[transform] ?? { nbits: a.nbits, counts: emptyHistogram(a.nbits) };
 }
 
 export interface RobustnessSummary {
@@ -85,7 +83,12 @@ export function summariseRobustness(
     const retrieval = Object.fromEntries(
       transforms.map((t) => [t, recallAtPrecision(queries[t]!, nbits, retrievalPrecision)]),
     );
-    summary.algos[algo] = { nbits, overall, perTransform, retrieval };
+    summary.algos[algo] = {
+      nbits,
+      overall: { nbits, counts: overall },
+      perTransform: Object.fromEntries(Object.entries(perTransform).map(([t, counts]) => [t, { nbits, counts }])),
+      retrieval,
+    };
   }
   return summary;
 }

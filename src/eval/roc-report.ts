@@ -10,6 +10,7 @@ import {
 } from './roc.js';
 import { aucInterval, type AucInterval } from './auc-interval.js';
 import type { FprSummary } from './fpr.js';
+import { total } from './histogram.js';
 import type { RobustnessSummary } from './robustness-summary.js';
 
 export interface RocReport {
@@ -33,15 +34,14 @@ export function rocReport(algo: string, robustness: RobustnessSummary, fpr: FprS
     throw new RangeError(
       `both runs must include ${algo} (robustness: ${Object.keys(robustness.algos).join(', ')}; fpr: ${Object.keys(fpr.algos).join(', ')})`,
     );
-  const counts = transform === undefined ? rel.overall : rel.perTransform[transform];
-  if (!counts) throw new RangeError(`the robustness run has no transform "${transform}"`);
-  const related = { nbits: rel.nbits, counts };
+  const related = transform === undefined ? rel.overall : rel.perTransform[transform];
+  if (!related) throw new RangeError(`the robustness run has no transform "${transform}"`);
   const unrelated = { nbits: unrel.nbits, counts: unrel.counts };
   const points = operatingPoints(related, unrelated);
   return {
     algo,
     nbits: rel.nbits,
-    relatedPairs: counts.reduce((s, c) => s + c, 0),
+    relatedPairs: total(related),
     unrelatedPairs: unrel.counts.reduce((s, c) => s + c, 0),
     auc: auc(related, unrelated),
     aucInterval: unrel.images ? aucInterval(related, unrelated, unrel.images) : null,

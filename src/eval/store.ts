@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { provenance, type Provenance } from './provenance.js';
+import { ARTIFACT_UPGRADES } from './stored-upgrades.js';
 
 export const DEFAULT_STORE = 'scanlab-runs.sqlite';
 const SCHEMA_VERSION = 1;
@@ -249,10 +250,15 @@ export class RunStore {
       .run(runId, key, JSON.stringify(value));
   }
 
+  /** A named artifact of a run (undefined if absent); one stored by an earlier version is read in its current form. */
   getArtifact<T = unknown>(runId: string, key: string): T | undefined {
     const v = this.db.prepare('SELECT value FROM artifacts WHERE run_id = ? AND key = ?').pluck().get(runId, key) as
       string | undefined;
-    return v === undefined ? undefined : (JSON.parse(v) as T);
+    if (v === undefined) return undefined;
+    const kind = this.db.prepare('SELECT kind FROM runs WHERE id = ?').pluck().get(runId) as string | undefined;
+    const upgrade = kind === undefined ? undefined : ARTIFACT_UPGRADES[kind]?.[key];
+    const stored: unknown = JSON.parse(v);
+    return (upgrade ? upgrade(stored as never) : stored) as T;
   }
 
   listArtifacts(runId: string): string[] {

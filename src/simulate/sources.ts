@@ -4,7 +4,7 @@
 import { clopperPearson } from '../eval/binomial.js';
 import type { FprSummary } from '../eval/fpr.js';
 import { fittedFpr } from '../eval/dof-fit.js';
-import { countAtMost } from '../eval/histogram.js';
+import { countAtMost, total } from '../eval/histogram.js';
 import { perPhotoFalseMatch } from '../eval/population.js';
 import type { RobustnessSummary } from '../eval/robustness-summary.js';
 import type { RunStore } from '../eval/store.js';
@@ -86,8 +86,8 @@ export function tprFromRun(
   const { id, summary } = summaryOf<RobustnessSummary>(store, ref, 'robustness');
   const a = summary.algos[algo];
   if (!a) throw new SimulationUsageError(`run ${id} has no ${algo} results`);
-  const n = a.overall.reduce((s, c) => s + c, 0);
-  const k = countAtMost({ nbits: a.nbits, counts: a.overall }, maxDistance);
+  const n = total(a.overall);
+  const k = countAtMost(a.overall, maxDistance);
   if (n === 0) throw new SimulationUsageError(`run ${id} has no ${algo} pairs`);
   return { tpr: k / n, source: `robustness run ${id}, ${algo}: ${k} of ${n} edited copies within ${maxDistance}` };
 }

@@ -1,8 +1,8 @@
 // Robustness sections: for each robustness run, TPR at the operating thresholds overall and per transform, the
 // heat map of TPR per transform × algorithm, and retrieval recall at the run's target precision.
 import { clopperPearson, formatProportion, type Proportion } from '../../eval/binomial.js';
-import { countAtMost, mean, total } from '../../eval/histogram.js';
-import type { RobustnessSummary } from '../../eval/robustness-summary.js';
+import { countAtMost, mean, total, type DistanceHistogram } from '../../eval/histogram.js';
+import { relatedHistogram, type RobustnessSummary } from '../../eval/robustness-summary.js';
 import { tprHeatmapChart, type HeatmapCell } from '../charts/tpr-heatmap.js';
 import { runSectionId, runTitle, summariesOf, type RunWithSummary, type SectionContributor } from '../context.js';
 import { emptyCell, formatFixed, numberCell, proportionCell, textCell } from '../format.js';
@@ -23,18 +23,18 @@ export interface AlgoTpr {
 export function robustnessRates(summary: RobustnessSummary, thresholdOf: (algo: string) => number): AlgoTpr[] {
   return Object.entries(summary.algos).map(([algo, a]) => {
     const threshold = thresholdOf(algo);
-    const rate = (counts: readonly number[]): Proportion | null => {
-      const n = total({ nbits: a.nbits, counts });
-      return n === 0 ? null : clopperPearson(countAtMost({ nbits: a.nbits, counts }, threshold), n);
+    const rate = (h: DistanceHistogram): Proportion | null => {
+      const n = total(h);
+      return n === 0 ? null : clopperPearson(countAtMost(h, threshold), n);
     };
-    const n = total({ nbits: a.nbits, counts: a.overall });
+    const n = total(a.overall);
     return {
       algo,
       nbits: a.nbits,
       threshold,
       overall: rate(a.overall),
-      meanDistance: n ? mean({ nbits: a.nbits, counts: a.overall }) : null,
-      perTransform: summary.transforms.map((transform) => ({ transform, tpr: rate(a.perTransform[transform] ?? []) })),
+      meanDistance: n ? mean(a.overall) : null,
+      perTransform: summary.transforms.map((transform) => ({ transform, tpr: rate(relatedHistogram(a, transform)) })),
     };
   });
 }

@@ -45,7 +45,7 @@ export function rocAnalysis(
   for (const [algo, r] of Object.entries(robustness.algos)) {
     const f = fpr.algos[algo];
     if (!f || f.nbits !== r.nbits) continue;
-    const related = { nbits: r.nbits, counts: r.overall };
+    const related = r.overall;
     const unrelated = { nbits: f.nbits, counts: f.counts };
     if (total(related) === 0 || total(unrelated) === 0) continue;
     const points = operatingPoints(related, unrelated);
