@@ -234,8 +234,11 @@ describe('scanlab leakage invert|attributes', () => {
     expect(p.n).toBe(14);
     expect(p.chance1).toBeCloseTo(0.1, 12);
     expect(p.rank1Interval[0]).toBeLessThanOrEqual(p.rank1);
-    expect(Object.keys(p.methods).sort()).toEqual(['analytic', 'learned']);
-    expect(Object.keys(j.algorithms.colorhash!.methods).sort()).toEqual(['learned', 'optimised']);
+    expect(Object.keys(p.methods).sort()).toEqual(['analytic', 'combined', 'learned', 'whitened']);
+    expect(Object.keys(j.algorithms.colorhash!.methods).sort()).toEqual(['learned', 'optimised', 'whitened']);
+    // The primary method is fixed by rule, not picked per run: combined where the transform is known, else whitened.
+    expect((p as unknown as { method: string }).method).toBe('combined');
+    expect((j.algorithms.colorhash as unknown as { method: string }).method).toBe('whitened');
     expect(existsSync(join(out, 'contact-sheet.png'))).toBe(true);
     expect(readFileSync(join(out, 'contact-sheet.png')).subarray(1, 4).toString()).toBe('PNG');
     expect(existsSync(join(out, 'phash'))).toBe(true);

@@ -52,6 +52,7 @@ function methodJson(m: MethodResult, n: number): Record<string, unknown> {
     bitAgreement: m.bitAgreement.mean,
     bitAgreementInterval: m.bitAgreement.interval,
     byCandidates: m.byCandidates,
+    ...(m.paired ? { paired: { against: m.paired.against, ...m.paired.byCandidates[String(n)] } } : {}),
   };
 }
 
@@ -73,6 +74,12 @@ export function inversionJson(result: InversionStudyResult, n: number): Record<s
   return { ...result, candidatesShown: n, algorithms };
 }
 
+/** `vs analytic +12/−3 p=0.035`: targets only this method / only the baseline ranks first, exact McNemar p. */
+export function pairedText(m: MethodResult, n: number): string {
+  const p = m.paired?.byCandidates[String(n)];
+  return m.paired && p ? `vs ${m.paired.against} +${p.better}/−${p.worse} p=${p.pValue.toPrecision(2)}` : '-';
+}
+
 export function formatInversion(result: InversionStudyResult, n: number): string {
   const rows = [
     [
@@ -84,6 +91,7 @@ export function formatInversion(result: InversionStudyResult, n: number): string
       'SSIM',
       'PSNR dB',
       'own-hash bits',
+      'paired vs baseline',
       `re-hash rank-1`,
     ],
   ];
@@ -100,6 +108,7 @@ export function formatInversion(result: InversionStudyResult, n: number): string
         m.ssim.mean.toFixed(3),
         m.psnr.mean.toFixed(1),
         pct(m.bitAgreement.mean),
+        pairedText(m, n),
         rh ? `${pct(rh.rank1)} ${ci(rh.rank1Interval)}` : '-',
       ]);
     }
@@ -107,7 +116,7 @@ export function formatInversion(result: InversionStudyResult, n: number): string
   const lines = [
     `re-identification by appearance: ${result.targets} targets (one image per group of ${result.groups}), each among ${n} candidates ranked by luma correlation of the reconstruction with the candidate's own 32×32 thumbnail`,
     formatTable(rows),
-    '* the method reported first (analytic where the transform is known, else search, else the learned map); own-hash bits = bits the reconstruction hashes back to; re-hash = ranking candidates by their own hashes (the hash is an identifier)',
+    "* the method reported first, by a fixed rule: combined (analytic + learned, whitened by the training photos' spectrum) where the transform is known, else whitened (learned, whitened); own-hash bits = bits the reconstruction hashes back to; paired = targets only this method / only the baseline (analytic, else learned) ranks first, with the exact McNemar p-value; re-hash = ranking candidates by their own hashes (the hash is an identifier)",
   ];
   for (const c of others) {
     lines.push(

@@ -1,12 +1,13 @@
 // The hash-inversion study: reconstruct every image from each of its hashes (analytic inverse where the transform is
-// known, search for the others, and a learned inverse cross-fitted by group), then measure how well the
+// known, search for the others, a learned inverse cross-fitted by group, and that inverse — alone or combined with the
+// analytic one — whitened by the training photos' spectrum), then measure how well the
 // reconstructions re-identify their photo among N candidates, how they score in SSIM/PSNR, and, separately, the
 // trivial baseline of re-hashing the candidates.
 import { hamming } from '../hash/hamming.js';
 import { getHasher } from '../hash/registry.js';
 import type { Hasher } from '../hash/types.js';
 import { hashSigns } from './hash-signs.js';
-import { analyticInverse } from './invert-analytic.js';
+import { analyticInverse, standardise } from './invert-analytic.js';
 import {
   addTrainingPair,
   applyLearnedInverse,
@@ -19,15 +20,22 @@ import { subtractNormalEquations, sumNormalEquations, type NormalEquations } fro
 import {
   candidateSeed,
   drawCandidates,
+  pairedRank1,
   rankOfTruth,
   reidentificationRates,
+  type PairedRank1,
   type ReidentificationRates,
 } from './reidentify.js';
 import { appearanceScore, psnr, ssim, withTypicalScale } from './similarity.js';
 import { groupFolds, groupRepresentatives, type StudyImage } from './study-images.js';
 import { lumaOf, pictureToSmoothImage, type Picture } from './thumbnail.js';
+import { lumaSpectrum, whitenPicture, type LumaSpectrum } from './whitening.js';
 
-export type InversionMethod = 'analytic' | 'learned' | 'optimised';
+/**
+ * `learned`: the ridge map's picture (least squares: the best PSNR); `whitened`: that picture whitened by the
+ * training spectrum (built to re-identify); `combined`: the analytic and learned pictures averaged, then whitened.
+ */
+export type InversionMethod = 'analytic' | 'learned' | 'whitened' | 'combined' | 'optimised';
 
 export interface InversionStudyConfig {
   readonly seed: number;
@@ -54,12 +62,17 @@ export interface MethodResult {
   readonly psnr: MeanWithInterval;
   /** Fraction of bits the reconstruction's own hash shares with the target hash. */
   readonly bitAgreement: MeanWithInterval;
+  /** Rank-1 against the baseline method on the same targets, per N (absent for the baseline itself). */
+  readonly paired?: { readonly against: InversionMethod; readonly byCandidates: Readonly<Record<string, PairedRank1>> };
 }
 
 export interface AlgorithmInversion {
   readonly algo: string;
   readonly nbits: number;
-  /** The method reported first: analytic where the transform is known, else the search, else the learned map. */
+  /**
+   * The method reported first, by a fixed rule (not chosen per run on the evaluated photos): `combined` where the
+   * transform is known, else `whitened` — the inverses built for re-identification.
+   */
   readonly primary: InversionMethod;
   readonly methods: Readonly<Partial<Record<InversionMethod, MethodResult>>>;
   /** Baseline: rank candidates by Hamming distance of their own hashes (anyone holding the candidates can). */
@@ -102,6 +115,36 @@ function typicalScale(images: readonly StudyImage[]): { mean: number; sd: number
   return { mean: mean / images.length, sd: sd / images.length };
 }
 
+/** What a fold's model knows of the training photos: their typical luma scale and their spectrum. */
+interface FoldStatistics {
+  readonly scale: { readonly mean: number; readonly sd: number };
+  readonly spectrum: LumaSpectrum;
+}
+
+function foldStatistics(images: readonly StudyImage[], folds: readonly number[], foldCount: number): FoldStatistics[] {
+  return Array.from({ length: foldCount }, (_, f) => {
+    const training = images.filter((_, i) => folds[i] !== f);
+    return { scale: typicalScale(training), spectrum: lumaSpectrum(training.map((img) => img.thumbnail)) };
+  });
+}
+
+/** Whitens (per fold, with that fold's training spectrum) the standardised sum of one or more pictures per image. */
+function whitened(
+  sources: readonly ReadonlyMap<number, Picture>[],
+  folds: readonly number[],
+  stats: readonly FoldStatistics[],
+): Map<number, Picture> {
+  const out = new Map<number, Picture>();
+  for (const [i, first] of sources[0] ?? []) {
+    const parts = sources.map((s) => standardise(lumaOf(s.get(i) ?? first).data));
+    const sum = parts.reduce((a, b) => a.map((v, k) => v + (b[k] ?? 0)));
+    const fold = stats[folds[i] ?? 0]!;
+    const w = whitenPicture({ side: first.side, channels: 1, data: sum }, fold.spectrum);
+    out.set(i, withTypicalScale(w, fold.scale.mean, fold.scale.sd));
+  }
+  return out;
+}
+
 /** Learned-inverse reconstructions of every image, each from a model trained on the other folds' images. */
 function crossFittedLearned(
   images: readonly StudyImage[],
@@ -139,9 +182,9 @@ async function evaluateMethod(
   pictures: ReadonlyMap<number, Picture>,
   candidateDraws: ReadonlyMap<number, readonly { candidates: number[]; truth: number }[]>,
   sizes: readonly number[],
-): Promise<MethodResult> {
+): Promise<{ result: MethodResult; ranks: number[][] }> {
   const byCandidates: Record<string, ReidentificationRates> = {};
-  sizes.forEach((n, s) => {
+  const ranksBySize = sizes.map((n, s) => {
     const ranks = targets.map((t) => {
       const draw = candidateDraws.get(t)![s]!;
       const rec = pictures.get(t)!;
@@ -149,6 +192,7 @@ async function evaluateMethod(
       return rankOfTruth(scores, draw.truth);
     });
     byCandidates[String(n)] = reidentificationRates(ranks, n);
+    return ranks;
   });
   const agreements: number[] = [];
   for (const t of targets) {
@@ -156,13 +200,14 @@ async function evaluateMethod(
     const own = await hasher.hash(pictureToSmoothImage(pictures.get(t)!, 128));
     agreements.push(1 - hamming(own, target) / target.nbits);
   }
-  return {
+  const result: MethodResult = {
     method,
     byCandidates,
     ssim: meanInterval(targets.map((t) => ssim(pictures.get(t)!, images[t]!.thumbnail))),
     psnr: meanInterval(targets.map((t) => psnr(pictures.get(t)!, images[t]!.thumbnail))),
     bitAgreement: meanInterval(agreements),
   };
+  return { result, ranks: ranksBySize };
 }
 
 /** Runs the study on prepared images for the algorithms given (hasher ids or specs). */
@@ -184,6 +229,7 @@ export async function runInversionStudy(
       return [t, sizes.map((n) => drawCandidates(t, pool, n, candidateSeed(config.seed, me.id, n)))] as const;
     }),
   );
+  const stats = foldStatistics(images, folds, config.folds);
   const reconstructions: Reconstructions = new Map();
   const algorithms: AlgorithmInversion[] = [];
   for (const spec of algos) {
@@ -200,18 +246,17 @@ export async function runInversionStudy(
       config.ridgeLambda ?? DEFAULT_RIDGE_LAMBDA,
     );
     pictures.set('learned', learned);
+    pictures.set('whitened', whitened([learned], folds, stats));
     const firstHash = images[0]?.hashes.get(algo);
     if (firstHash && analyticInverse(firstHash)) {
       const analytic = new Map<number, Picture>();
-      for (let f = 0; f < config.folds; f++) {
-        const scale = typicalScale(images.filter((_, i) => folds[i] !== f));
-        images.forEach((img, i) => {
-          if (folds[i] !== f) return;
-          const p = analyticInverse(img.hashes.get(algo)!);
-          if (p) analytic.set(i, withTypicalScale(p, scale.mean, scale.sd));
-        });
-      }
+      images.forEach((img, i) => {
+        const p = analyticInverse(img.hashes.get(algo)!);
+        const scale = stats[folds[i] ?? 0]!.scale;
+        if (p) analytic.set(i, withTypicalScale(p, scale.mean, scale.sd));
+      });
       pictures.set('analytic', analytic);
+      pictures.set('combined', whitened([analytic, learned], folds, stats));
     } else if (config.steps > 0) {
       const optimised = new Map<number, Picture>();
       for (const t of targets) {
@@ -223,9 +268,19 @@ export async function runInversionStudy(
       }
       pictures.set('optimised', optimised);
     }
-    const methods: Partial<Record<InversionMethod, MethodResult>> = {};
+    const evaluated = new Map<InversionMethod, { result: MethodResult; ranks: number[][] }>();
     for (const [method, pics] of pictures)
-      methods[method] = await evaluateMethod(method, hasher, images, targets, pics, candidateDraws, sizes);
+      evaluated.set(method, await evaluateMethod(method, hasher, images, targets, pics, candidateDraws, sizes));
+    // Every method is compared, target by target, with the analytic inverse where there is one, else the ridge map.
+    const against: InversionMethod = evaluated.has('analytic') ? 'analytic' : 'learned';
+    const base = evaluated.get(against)?.ranks;
+    const methods: Partial<Record<InversionMethod, MethodResult>> = {};
+    for (const [method, { result, ranks }] of evaluated) {
+      const byCandidates = Object.fromEntries(
+        sizes.map((n, s) => [String(n), pairedRank1(ranks[s] ?? [], base?.[s] ?? [])] as const),
+      );
+      methods[method] = method === against || !base ? result : { ...result, paired: { against, byCandidates } };
+    }
     const rehash: Record<string, ReidentificationRates> = {};
     sizes.forEach((n, s) => {
       const ranks = targets.map((t) => {
@@ -237,7 +292,7 @@ export async function runInversionStudy(
       rehash[String(n)] = reidentificationRates(ranks, n);
     });
     reconstructions.set(algo, pictures);
-    const primary: InversionMethod = methods.analytic ? 'analytic' : methods.optimised ? 'optimised' : 'learned';
+    const primary: InversionMethod = methods.combined ? 'combined' : 'whitened';
     algorithms.push({ algo, nbits: hasher.nbits, primary, methods, rehash });
   }
   return {

@@ -1,7 +1,7 @@
 // Re-identification by appearance: rank N candidate photos by how much each one's own thumbnail looks like a
 // reconstruction, and count how often the true photo comes first (rank-1) or among the first five (rank-5), against
 // chance (1/N, 5/N). Ties count against the true photo.
-import { wilson, type Proportion } from '../eval/binomial.js';
+import { binomialCdf, wilson, type Proportion } from '../eval/binomial.js';
 import { createPrng, deriveSeed } from '../util/prng.js';
 
 /** The 1-based rank of candidate `truth` when scores are sorted best first; every tie ranks it lower. */
@@ -70,3 +70,25 @@ export function reidentificationRates(ranks: readonly number[], candidates: numb
 /** The seed of one target's candidate draw: the same draw for every algorithm and method of a run. */
 export const candidateSeed = (runSeed: number, targetId: string, n: number): number =>
   deriveSeed(runSeed, 'candidates', targetId, n);
+
+/**
+ * Two methods ranked on the same targets: how many targets only the first ranks first (`better`), only the second
+ * (`worse`), and the exact two-sided McNemar p-value of that split (binomial, ½, over the discordant targets).
+ */
+export interface PairedRank1 {
+  readonly better: number;
+  readonly worse: number;
+  readonly pValue: number;
+}
+
+export function pairedRank1(ranks: readonly number[], baseline: readonly number[]): PairedRank1 {
+  let better = 0;
+  let worse = 0;
+  ranks.forEach((r, i) => {
+    const b = baseline[i];
+    if (r === 1 && b !== 1) better++;
+    else if (r !== 1 && b === 1) worse++;
+  });
+  const n = better + worse;
+  return { better, worse, pValue: n === 0 ? 1 : Math.min(1, 2 * binomialCdf(Math.min(better, worse), n, 0.5)) };
+}

@@ -1,7 +1,7 @@
 // Leakage sections: hash inversion (contact sheet inline, re-identification vs chance, SSIM/PSNR, the re-hash
 // baseline), attribute leakage vs the majority baseline, and the measured who-learns-what table of the protocols.
 import type { AttributesSummary } from '../../leakage/attributes-run.js';
-import type { InversionStudyResult } from '../../leakage/inversion-study.js';
+import type { InversionStudyResult, MethodResult } from '../../leakage/inversion-study.js';
 import type { ContactSheetArtifact } from '../../leakage/invert-run.js';
 import type { Measurement } from '../../leakage/protocol-attempts.js';
 import type { ProtocolLeakageSummary } from '../../leakage/protocol-leakage.js';
@@ -11,13 +11,22 @@ import { numberCell, textCell } from '../format.js';
 import type { Block, Cell, ReportSection } from '../model.js';
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
-const rateCell = (x: number, i: readonly [number, number]): Cell => ({
+export const rateCell = (x: number, i: readonly [number, number]): Cell => ({
   text: `${pct(x)} [${pct(i[0])}, ${pct(i[1])}]`,
   value: { estimate: x, lower: i[0], upper: i[1] },
 });
 
 /** The candidate-set size a report shows first: 100 where the run has it, else the largest. */
-const shownN = (r: InversionStudyResult): number => (r.candidates.includes(100) ? 100 : Math.max(...r.candidates, 0));
+export const shownN = (r: InversionStudyResult): number =>
+  r.candidates.includes(100) ? 100 : Math.max(...r.candidates, 0);
+
+/** Targets only this method / only the baseline ranks first, and the exact McNemar p-value of the split. */
+function pairedCell(m: MethodResult, n: number): Cell {
+  const p = m.paired?.byCandidates[String(n)];
+  return m.paired && p
+    ? { text: `vs ${m.paired.against} +${p.better}/−${p.worse}, p = ${p.pValue.toPrecision(2)}`, value: { ...p } }
+    : textCell('—');
+}
 
 function inversionBlocks(
   r: InversionStudyResult & { synthetic?: boolean },
@@ -41,6 +50,7 @@ function inversionBlocks(
           numberCell(m.ssim.mean, m.ssim.mean.toFixed(3)),
           numberCell(m.psnr.mean, m.psnr.mean.toFixed(1)),
           numberCell(m.bitAgreement.mean, pct(m.bitAgreement.mean)),
+          pairedCell(m, n),
           rh ? rateCell(rh.rank1, rh.rank1Interval) : textCell('—'),
         ],
       };
@@ -50,7 +60,7 @@ function inversionBlocks(
     {
       kind: 'text',
       paragraphs: [
-        `Each of ${r.targets} photos (one per near-duplicate group of ${r.images} images${r.synthetic ? '; SYNTHETIC dataset' : ''}) was reconstructed from its hash alone — analytically where the hash is a known transform (±1 per bit, transform inverted), by search with a smoothness prior for the others, and by a ridge map from bits to a 16×16 RGB picture trained on the other folds' images (cross-fitted by group, so no photo helps reconstruct itself). The reconstruction then ranks N candidate photos by the luma correlation with each candidate's own 32×32 thumbnail; rank-1 is how often the true photo comes first.`,
+        `Each of ${r.targets} photos (one per near-duplicate group of ${r.images} images${r.synthetic ? '; SYNTHETIC dataset' : ''}) was reconstructed from its hash alone — analytically where the hash is a known transform (±1 per bit, transform inverted), by search with a smoothness prior for the others, and by a ridge map from bits to a 16×16 RGB picture trained on the other folds' images (cross-fitted by group, so no photo helps reconstruct itself), and by that map's picture — alone (whitened) or averaged with the analytic one (combined) — whitened by the training photos' spectrum (each DCT coefficient divided by its typical amplitude in the training thumbnails), which weighs every frequency by the evidence it carries; the primary method is combined where the transform is known, else whitened. The reconstruction then ranks N candidate photos by the luma correlation with each candidate's own 32×32 thumbnail; rank-1 is how often the true photo comes first.`,
         `Re-hashing the candidates identifies the photo outright (last column): a perceptual hash is an identifier to anyone who holds the candidates. The reconstructions show what it reveals to someone who does not hash: what the photo looks like.`,
       ],
     },
@@ -67,7 +77,7 @@ function inversionBlocks(
   blocks.push({
     kind: 'table',
     id: `${id}-reid`,
-    caption: `Re-identification among N = ${n} candidates, SSIM/PSNR of reconstructions vs the originals' thumbnails, bits the reconstruction hashes back to, and the re-hash baseline (95% Wilson intervals, one target per group)`,
+    caption: `Re-identification among N = ${n} candidates, SSIM/PSNR of reconstructions vs the originals' thumbnails, bits the reconstruction hashes back to, each method against the baseline inverse on the same targets (analytic, else learned: targets only one of them ranks first, exact McNemar p), and the re-hash baseline (95% Wilson intervals, one target per group)`,
     runIds,
     columns: [
       { key: 'algo', label: 'Algorithm' },
@@ -78,6 +88,7 @@ function inversionBlocks(
       { key: 'ssim', label: 'SSIM', numeric: true },
       { key: 'psnr', label: 'PSNR dB', numeric: true },
       { key: 'bits', label: 'Own-hash bits', numeric: true },
+      { key: 'paired', label: 'Paired vs baseline' },
       { key: 'rehash', label: 'Re-hash rank-1', numeric: true },
     ],
     rows,
