@@ -5,6 +5,7 @@ import { datasetFingerprint, fileDigests } from '../dataset/fingerprint.js';
 import { loadDataset } from '../dataset/load.js';
 import type { Dataset } from '../dataset/types.js';
 import type { Shard } from '../util/shard.js';
+import { MODEL_CARDS_ARTIFACT, modelCardRecords } from './model-cards.js';
 import { StoreError, type RunRecord, type RunStore } from './store.js';
 
 export interface ExperimentOptions {
@@ -72,7 +73,12 @@ export async function prepareRun<C extends { readonly dataset: string; readonly 
         `run ${previous.id} is shard ${stored.index}/${stored.count}, not ${options.shard.index}/${options.shard.count}`,
       );
     options.store.setStatus(run.id, 'running');
-  } else if (options.shard && options.shard.count > 1) options.store.putArtifact(run.id, SHARD_ARTIFACT, options.shard);
+  } else {
+    if (options.shard && options.shard.count > 1) options.store.putArtifact(run.id, SHARD_ARTIFACT, options.shard);
+    const algos = (withPath as { readonly algos?: unknown }).algos;
+    const cards = Array.isArray(algos) ? modelCardRecords(algos.map(String)) : [];
+    if (cards.length > 0) options.store.putArtifact(run.id, MODEL_CARDS_ARTIFACT, cards);
+  }
   return { run, config: withPath, dataset, digests };
 }
 

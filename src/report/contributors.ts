@@ -6,6 +6,7 @@ import { claimsContributor } from './sections/claims.js';
 import { fprContributor } from './sections/fpr.js';
 import { leakageContributor } from './sections/leakage.js';
 import { methodsContributor } from './sections/methods.js';
+import { neuralContributor } from './sections/neural.js';
 import { pipelineContributor } from './sections/pipeline.js';
 import { populationContributor } from './sections/population.js';
 import { psiContributor } from './sections/psi.js';
@@ -24,6 +25,7 @@ export const REPORT_CONTRIBUTORS: readonly SectionContributor[] = Object.freeze(
   attackContributor,
   psiContributor,
   leakageContributor,
+  neuralContributor,
   // Keep methods last: it lists every run, including those no other contributor covers.
   methodsContributor,
 ]);
