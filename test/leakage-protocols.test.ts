@@ -4,7 +4,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { psiInput } from '../src/psi/hash-input.js';
 import type { Hash } from '../src/hash/types.js';
 import { calibrateThreshold, leakageAttempts, type Measurement } from '../src/leakage/protocol-attempts.js';
-import { getLeakageSubject, type LeakageSubject } from '../src/leakage/protocol-subjects.js';
+import { getLeakageSubject, partialMatchesSeen, type LeakageSubject } from '../src/leakage/protocol-subjects.js';
+import { Transcript } from '../src/psi/transcript.js';
 import { runTrials } from '../src/leakage/protocol-trials.js';
 import { runCountLeakage } from '../src/leakage/count-leakage.js';
 import { runCli } from './helpers/cli.js';
@@ -66,6 +67,57 @@ describe('protocol leakage attempts', () => {
     expect(oprf.get('membership')!.value).toBe(1);
     expect(oprf.get('membership')!.detail!.entriesTestedPerSession).toBe(4);
   }, 60_000);
+
+  it('find a planted size leak (length follows the photo) and give chance-level size linkability to fixed lengths', async () => {
+    // Random bytes whose length is the photo's first byte: only sizes carry anything.
+    const sized: LeakageSubject = {
+      id: 'toy-sized',
+      summary: 'toy-sized',
+      session: (_db, photos) =>
+        Promise.resolve({ server: photos.map((p) => randomBytes(40 + p.bits[0]!)), client: [] }),
+    };
+    const leak = await measure(sized);
+    expect(leak.get('size-linkability')!.interval[0]).toBeGreaterThan(0.75);
+    expect(leak.get('size-duplicate')!.interval[0]).toBeGreaterThan(0.75);
+    expect(leak.get('linkability')!.interval[0]).toBeLessThanOrEqual(0.5);
+    const m = await measure(fresh);
+    for (const id of ['size-linkability', 'size-duplicate']) {
+      expect(m.get(id)!.interval[0]).toBeLessThanOrEqual(0.5);
+      expect(m.get(id)!.interval[1]).toBeGreaterThanOrEqual(0.5);
+    }
+  });
+
+  it('tell a near miss from a fresh photo in hashes sent in the clear, and from the candidates chunked shows its server', async () => {
+    const plain = await measure(getLeakageSubject('plaintext')!, 12, 8);
+    expect(plain.get('near-miss')!.value).toBe(1);
+    // A transcript whose server recorded candidate entries per photo: the counts come back per photo.
+    const t = new Transcript('server');
+    t.computed('candidates', { photo: 1, entries: [3, 5] });
+    t.computed('candidates', { photo: 0, entries: [] });
+    t.computed('candidates', { photo: 1, entries: [7] });
+    expect(partialMatchesSeen(t, 3)).toEqual([0, 3, 0]);
+    const vouchers = new Transcript('server');
+    vouchers.computed('voucher', { chunksOpened: [0, 2] });
+    vouchers.computed('voucher', { chunksOpened: [] });
+    expect(partialMatchesSeen(vouchers, 2)).toEqual([2, 0]);
+    expect(partialMatchesSeen(new Transcript('server'), 2)).toBeUndefined();
+  }, 60_000);
+
+  it('the relay links repeated photos by envelope size, not by content; the reviewer sees nothing below t', async () => {
+    const relay = await measure(getLeakageSubject('pipeline:relay')!, 8, 8);
+    // Same photo, same bytes, same envelope size (distinct photos' PNGs rarely share a length).
+    expect(relay.get('size-linkability')!.value).toBeGreaterThanOrEqual(0.75);
+    expect(relay.get('size-duplicate')!.value).toBeGreaterThanOrEqual(0.75);
+    expect(relay.get('linkability')!.interval[1]).toBeGreaterThanOrEqual(0.5);
+    expect(relay.get('dictionary')!.value).toBeLessThan(0.5);
+    const reviewer = await runTrials(getLeakageSubject('pipeline:reviewer')!, {
+      seed: 3,
+      calibration: 2,
+      trials: 2,
+      database: 16,
+    });
+    expect(reviewer.trials.every((t) => t.a.server.length === 0 && t.b.server.length === 0)).toBe(true);
+  }, 240_000);
 
   it('calibrates a threshold rule in either direction', () => {
     const rule = calibrateThreshold([1, 2, 8, 9], [false, false, true, true]);

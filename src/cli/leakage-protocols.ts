@@ -93,7 +93,9 @@ export function registerProtocolLeakageCommand(leakage: Command): void {
   addStoreOption(
     leakage
       .command('protocols')
-      .description('who learns what: linkability, duplicates, dictionary, membership and count attempts per protocol')
+      .description(
+        'who learns what: linkability (bytes and sizes), duplicates, dictionary, membership, near misses and count attempts per protocol and pipeline party',
+      )
       .option('--protocol <list>', 'protocols to measure, comma-separated (default: all registered)')
       .option('--trials <n>', 'measured session pairs per protocol', String(d.trials))
       .option('--calibration <n>', 'session pairs the attacker simulates to calibrate its rule', String(d.calibration))

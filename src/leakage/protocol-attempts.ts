@@ -4,14 +4,17 @@
 import { wilson } from '../eval/binomial.js';
 import { psiInput } from '../psi/hash-input.js';
 import { createPrng, deriveSeed } from '../util/prng.js';
-import type { Trial, TrialPool } from './protocol-trials.js';
+import { hamming } from '../hash/hamming.js';
+import type { Hash } from '../hash/types.js';
+import { MEMBER_SLOTS, NEAR_MISS_BITS, type Trial, type TrialPool } from './protocol-trials.js';
 
 export type Party = 'server' | 'client';
 
 export interface Measurement {
   readonly subject: string;
   readonly attempt: string;
-  readonly party: Party;
+  /** The party that attempts it: `server`, `client`, or the subject's name for that role (e.g. `relay`). */
+  readonly party: string;
   /** What the party tries to learn. */
   readonly learns: string;
   /** How: the attempt in words. */
@@ -115,14 +118,15 @@ function measurement(
 /** A distinguisher from one feature per trial, calibrated on calibration trials and scored on the others. */
 function distinguisher(
   spec: Omit<LeakageAttempt, 'measure'>,
-  feature: (t: Trial) => number,
+  feature: (t: Trial, pool: TrialPool) => number,
   label: (t: Trial) => boolean,
 ): LeakageAttempt {
   return {
     ...spec,
     measure(pool) {
-      const rule = calibrateThreshold(pool.calibration.map(feature), pool.calibration.map(label));
-      const correct = pool.trials.filter((t) => rule(feature(t)) === label(t)).length;
+      const f = (t: Trial): number => feature(t, pool);
+      const rule = calibrateThreshold(pool.calibration.map(f), pool.calibration.map(label));
+      const correct = pool.trials.filter((t) => rule(f(t)) === label(t)).length;
       return measurement(pool, spec, correct, pool.trials.length, 0.5);
     },
   };
@@ -172,7 +176,7 @@ const clientMembershipAttempt: LeakageAttempt = {
     let n = 0;
     for (const t of pool.trials)
       t.membership.forEach((truth, i) => {
-        if (i < 2) return;
+        if (!MEMBER_SLOTS.includes(i)) return;
         n++;
         const guess = t.a.clientMembership?.[i] ?? false;
         if (guess === truth) correct++;
@@ -184,6 +188,53 @@ const clientMembershipAttempt: LeakageAttempt = {
     });
   },
 };
+
+/** Distinct message lengths of B's view that A's view also has. */
+function sharedLengths(t: Trial, party: Party): number {
+  const a = new Set(viewOf(t, 'a', party).map((m) => m.length));
+  return new Set(viewOf(t, 'b', party).flatMap((m) => (a.has(m.length) ? [m.length] : []))).size;
+}
+
+/** Distinct message lengths that occur more than once in A's view. */
+function repeatedLengths(t: Trial, party: Party): number {
+  const counts = new Map<number, number>();
+  for (const m of viewOf(t, 'a', party)) counts.set(m.length, (counts.get(m.length) ?? 0) + 1);
+  return [...counts.values()].filter((c) => c > 1).length;
+}
+
+/** The index of A's near-miss-or-fresh photo (its last). */
+const nearMissSlot = (t: Trial): number => t.membership.length - 1;
+
+/**
+ * Hash-sized windows of the received bytes that lie near a database entry but are not one (distance 1 to
+ * 2·NEAR_MISS_BITS): what a server holding its database reads from hashes sent in the clear; exact members (distance
+ * 0) are left out, and blinded or encrypted bytes are about half their bits from everything.
+ */
+function nearEntryWindows(messages: readonly Uint8Array[], database: readonly Hash[]): number {
+  let near = 0;
+  const size = database[0]?.bits.length ?? 0;
+  for (const m of messages)
+    for (let i = 0; size > 0 && i + size <= m.length; i++) {
+      const window = m.subarray(i, i + size);
+      const d = Math.min(...database.map((e) => hamming(e, { ...e, bits: window })));
+      if (d > 0 && d <= 2 * NEAR_MISS_BITS) near++;
+    }
+  return near;
+}
+
+const nearMissAttempt = distinguisher(
+  {
+    id: 'near-miss',
+    party: 'server',
+    learns: `whether a non-matching photo is a near miss (${NEAR_MISS_BITS} bits from an entry)`,
+    how: 'the partial matches the protocol shows the server for that photo (candidate entries, opened chunk layers) where it shows any, else the number of hash-sized windows of the received bytes within 1–64 bits of an entry; threshold calibrated on simulated sessions',
+  },
+  (t, pool) =>
+    t.a.serverObservations
+      ? (t.a.serverObservations[nearMissSlot(t)] ?? 0)
+      : nearEntryWindows(t.a.server, pool.database),
+  (t) => t.nearMiss,
+);
 
 const attempts = new Map<string, LeakageAttempt>(
   [
@@ -207,8 +258,29 @@ const attempts = new Map<string, LeakageAttempt>(
       (t) => repeatedWindows(t, 'server'),
       (t) => t.duplicate,
     ),
+    distinguisher(
+      {
+        id: 'size-linkability',
+        party: 'server',
+        learns: 'whether two sessions carry the same photo, from message sizes alone',
+        how: 'count message lengths the two sessions share; threshold calibrated on simulated sessions',
+      },
+      (t) => sharedLengths(t, 'server'),
+      (t) => t.linked,
+    ),
+    distinguisher(
+      {
+        id: 'size-duplicate',
+        party: 'server',
+        learns: 'whether one session sends the same photo twice, from message sizes alone',
+        how: 'count message lengths repeated within one session; threshold calibrated on simulated sessions',
+      },
+      (t) => repeatedLengths(t, 'server'),
+      (t) => t.duplicate,
+    ),
     dictionaryAttempt,
     clientMembershipAttempt,
+    nearMissAttempt,
   ].map((a) => [a.id, a]),
 );
 

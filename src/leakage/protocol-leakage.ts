@@ -59,7 +59,10 @@ export async function measureProtocolLeakage(
   const rows: Measurement[] = [];
   for (const subject of resolveSubjects(config.protocols)) {
     const pool = await runTrials(subject, config, (done, total) => onProgress?.(`${subject.id} ${done}/${total}`));
-    for (const attempt of leakageAttempts()) rows.push(attempt.measure(pool));
+    for (const attempt of leakageAttempts()) {
+      const name = subject.parties ? subject.parties[attempt.party] : attempt.party;
+      if (name !== undefined) rows.push({ ...attempt.measure(pool), party: name });
+    }
     const vm = subject.voucherModel;
     if (vm) {
       for (const epochs of config.epochs) {
