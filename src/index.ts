@@ -1,6 +1,6 @@
 // scanlab's main entry point (`scanlab`): the union of the documented entry points `scanlab/hash`, `scanlab/match`,
 // `scanlab/transform`, `scanlab/dataset`, `scanlab/psi`, `scanlab/eval`, `scanlab/report`, `scanlab/attack`,
-// `scanlab/pipeline` and `scanlab/simulate` (docs/api.md).
+// `scanlab/pipeline`, `scanlab/simulate` and `scanlab/leakage` (docs/api.md).
 export * from './hash/index.js';
 export * from './match/index.js';
 export * from './transform/index.js';
@@ -11,3 +11,4 @@ export * from './report/index.js';
 export * from './attack/index.js';
 export * from './pipeline/index.js';
 export * from './simulate/index.js';
+export * from './leakage/index.js';
