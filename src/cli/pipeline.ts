@@ -31,6 +31,8 @@ interface PipelineRunOptions {
   adBytes: string;
   fpr: string;
   maxDistance: string;
+  chunks?: string;
+  minChunks?: string;
   seed: string;
   out: string;
   name?: string;
@@ -53,6 +55,7 @@ function parseConfig(o: PipelineRunOptions): PipelineConfig {
     throw new UsageError(`--synthetic-rate must lie in [0, 1), not "${o.syntheticRate}"`);
   const fpr = Number(o.fpr);
   if (!(fpr > 0 && fpr < 1)) throw new UsageError(`--fpr must be a number between 0 and 1, not "${o.fpr}"`);
+  const chunks = o.chunks === undefined ? DEFAULT_PIPELINE_CONFIG.chunks : integer('chunks', o.chunks, 1);
   return {
     ...DEFAULT_PIPELINE_CONFIG,
     protocol: o.protocol,
@@ -64,6 +67,11 @@ function parseConfig(o: PipelineRunOptions): PipelineConfig {
     adBytes: integer('ad-bytes', o.adBytes, 0),
     falsePositiveRate: fpr,
     maxDistance: integer('max-distance', o.maxDistance, 0),
+    chunks,
+    minChunks:
+      o.minChunks === undefined
+        ? Math.min(DEFAULT_PIPELINE_CONFIG.minChunks, chunks)
+        : integer('min-chunks', o.minChunks, 1),
     seed: integer('seed', o.seed, 0),
   };
 }
@@ -124,6 +132,14 @@ export function registerPipelineCommand(program: Command): void {
       .option('--ad-bytes <n>', 'tpsi-ad: associated-data bytes per voucher (message id + derivative)', '1024')
       .option('--fpr <p>', 'oprf-membership: target false-positive rate of the filter', '1e-6')
       .option('--max-distance <n>', 'fuzzy protocols: Hamming distance that counts as a match', '0')
+      .option(
+        '--chunks <m>',
+        `chunked, chunked-tpsi: cut each hash into m chunks (default ${DEFAULT_PIPELINE_CONFIG.chunks})`,
+      )
+      .option(
+        '--min-chunks <k>',
+        `chunked-tpsi: chunks that must match before the provider opens a voucher (default ${DEFAULT_PIPELINE_CONFIG.minChunks})`,
+      )
       .option('--recipients <n>', 'recipients per message (one envelope each)', '1')
       .option('--seed <n>', 'seed of the message ids (keys and coins always come from the system CSPRNG)', '1')
       .option('--name <name>', 'run name in the store')

@@ -1,5 +1,5 @@
 // What a pipeline run leaves in its output folder: received/ (each recipient's decrypted files), relay/ (exactly the
-// bytes the relay stored, one file per message, replies beside them), reviewer.csv and reviewer/ (the visual
+// bytes the relay stored, one file per message, replies and the device's answers to them beside it), reviewer.csv and reviewer/ (the visual
 // derivatives the reviewer saw), costs.json. Every file is written atomically; a folder that cannot be made or written
 // is one OutputError line.
 import { dirname, join } from 'node:path';
@@ -21,6 +21,8 @@ export async function writePipelineOutputs(result: PipelineResult, out: string):
     await writeFileAtomic(join(out, 'relay', `${rec.messageId}.bin`), rec.bytes);
     for (const [j, reply] of rec.replies.entries())
       await writeFileAtomic(join(out, 'relay', `${rec.messageId}.reply-${j}.bin`), reply);
+    for (const [j, message] of rec.followUps.entries())
+      await writeFileAtomic(join(out, 'relay', `${rec.messageId}.answer-${j}.bin`), message);
   }
   await makeDir(join(out, 'reviewer'));
   for (const item of result.reviewer)

@@ -9,6 +9,8 @@ export interface StoredRecord {
   readonly bytes: Uint8Array;
   /** Replies the matcher sent back to the device for this message. */
   readonly replies: Uint8Array[];
+  /** Messages the device sent in answer to replies (chunked's distance query), forwarded to the matcher. */
+  readonly followUps: Uint8Array[];
 }
 
 export class Relay {
@@ -18,7 +20,13 @@ export class Relay {
   accept(bytes: Uint8Array): RelayRecord {
     const record = decodeRecord(bytes);
     const messageId = bytesToHex(record.messageId);
-    this.records.set(messageId, { messageId, account: record.account, bytes: bytes.slice(), replies: [] });
+    this.records.set(messageId, {
+      messageId,
+      account: record.account,
+      bytes: bytes.slice(),
+      replies: [],
+      followUps: [],
+    });
     return record;
   }
 
@@ -28,13 +36,20 @@ export class Relay {
     return reply;
   }
 
+  /** Stores a device's answer to a reply on its way to the matcher. */
+  forwardFollowUp(messageId: Uint8Array, message: Uint8Array): Uint8Array {
+    this.records.get(bytesToHex(messageId))?.followUps.push(message.slice());
+    return message;
+  }
+
   stored(): StoredRecord[] {
     return [...this.records.values()];
   }
 
   storedBytes(): number {
     let n = 0;
-    for (const r of this.records.values()) n += r.bytes.length + r.replies.reduce((s, x) => s + x.length, 0);
+    const sum = (xs: readonly Uint8Array[]): number => xs.reduce((s, x) => s + x.length, 0);
+    for (const r of this.records.values()) n += r.bytes.length + sum(r.replies) + sum(r.followUps);
     return n;
   }
 }

@@ -9,6 +9,7 @@ import type { Hash } from '../hash/types.js';
 import { createGroup } from '../psi/group/create.js';
 import type { BackendName, GroupName } from '../psi/group/group.js';
 import { psiInput } from '../psi/hash-input.js';
+import { DEFAULT_FUZZY_PARAMS } from '../psi/protocols/fuzzy/params.js';
 import { DEFAULT_TPSI_PARAMS, checkTpsiParams } from '../psi/protocols/tpsi-ad/params.js';
 import { SenderDevice, type DeviceTimings } from './device.js';
 import { generateRecipientKeys } from './envelope.js';
@@ -36,8 +37,11 @@ export interface PipelineConfig {
   readonly falsePositiveRate: number;
   /** tpsi-ad: bytes of associated data per voucher (message id + visual derivative). */
   readonly adBytes: number;
-  /** Fuzzy protocols registered later: the Hamming distance that counts as a match (exact protocols ignore it). */
+  /** Near-duplicate protocols: the Hamming distance that counts as a match (exact protocols ignore it). */
   readonly maxDistance: number;
+  /** chunked, chunked-tpsi: chunks m a hash is cut into; chunked-tpsi: chunks k of a photo that must match. */
+  readonly chunks: number;
+  readonly minChunks: number;
 }
 
 export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
@@ -53,6 +57,8 @@ export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
   falsePositiveRate: 1e-6,
   adBytes: 1024,
   maxDistance: 0,
+  chunks: DEFAULT_FUZZY_PARAMS.chunks,
+  minChunks: DEFAULT_FUZZY_PARAMS.minChunks,
 };
 
 export interface PipelinePhoto {
@@ -85,6 +91,11 @@ export interface MessageOutcome {
   readonly recordBytes: number;
   readonly plainRecordBytes: number;
   readonly protocolBytes: number;
+  /** Protocol bytes after the record: the matcher's replies, and what the device sent back in answer (chunked). */
+  readonly replyBytes: number;
+  readonly followUpBytes: number;
+  /** Device milliseconds handling the replies (finalising, chunked's distance check), outside `timings`. */
+  readonly replyMs: number;
   readonly envelopeBytes: number;
   readonly relayMs: number;
   readonly matcherMs: number;
@@ -111,6 +122,8 @@ export interface PipelineCosts {
     readonly cpuMs: Spread;
     readonly plainE2eeCpuMs: Spread;
     readonly addedCpuMs: Spread;
+    /** Handling the matcher's replies after the send (oprf-membership, ball-expansion, chunked); 0 for the others. */
+    readonly replyMs: Spread;
   };
   readonly bytesPerPhoto: {
     readonly record: number;
@@ -118,6 +131,9 @@ export interface PipelineCosts {
     readonly protocol: number;
     readonly added: number;
     readonly perRecipientEnvelope: number;
+    /** The matcher's replies, and the device's answers to them (chunked's distance query), per photo. */
+    readonly replies: number;
+    readonly followUps: number;
   };
   readonly server: {
     readonly publishMs: number;
@@ -158,6 +174,8 @@ export function scanConfigOf(config: PipelineConfig): ScanConfig {
   return {
     falsePositiveRate: config.falsePositiveRate,
     maxDistance: config.maxDistance,
+    chunks: config.chunks,
+    minChunks: config.minChunks,
     tpsi: checkTpsiParams({
       ...DEFAULT_TPSI_PARAMS,
       threshold: config.accountThreshold,
@@ -249,12 +267,24 @@ export async function runPipeline(
     let relayMs = 0;
     let matcherMs = 0;
     let recipientMs = 0;
+    let replyMs = 0;
+    let replyBytes = 0;
+    let followUpBytes = 0;
     try {
       const [record, rMs] = timeMs(() => relay.accept(sent.record));
       relayMs = rMs;
-      const [replies, mMs] = timeMs(() => matcher.receive(record, record.protocolMessages));
-      matcherMs = mMs;
-      for (const reply of replies) scanner.receive(messageId, relay.forwardReply(messageId, reply));
+      // Rounds until the device has nothing more to say: the record's messages, then its answers to the replies.
+      for (let messages = record.protocolMessages; messages.length > 0;) {
+        const [replies, mMs] = timeMs(() => matcher.receive(record, messages));
+        matcherMs += mMs;
+        const [next, dMs] = timeMs(() =>
+          replies.flatMap((reply) => scanner.receive(messageId, relay.forwardReply(messageId, reply))),
+        );
+        replyMs += dMs;
+        replyBytes += replies.reduce((n, m) => n + m.length, 0);
+        followUpBytes += next.reduce((n, m) => n + m.length, 0);
+        messages = next.map((m) => relay.forwardFollowUp(messageId, m));
+      }
     } catch (e) {
       if (!(e instanceof PipelineError)) throw e;
       rejected = e.message;
@@ -284,6 +314,9 @@ export async function runPipeline(
       recordBytes: sent.record.length,
       plainRecordBytes: plain.record.length,
       protocolBytes: sent.protocolBytes,
+      replyBytes,
+      followUpBytes,
+      replyMs,
       envelopeBytes: sent.envelopeBytes,
       relayMs,
       matcherMs,
@@ -346,6 +379,7 @@ export async function runPipeline(
       cpuMs: spread(outcomes.map((m) => m.timings.cpuMs)),
       plainE2eeCpuMs: spread(outcomes.map((m) => m.plainCpuMs)),
       addedCpuMs: spread(outcomes.map((m) => m.timings.cpuMs - m.plainCpuMs)),
+      replyMs: spread(outcomes.map((m) => m.replyMs)),
     },
     bytesPerPhoto: {
       record: mean((m) => m.recordBytes),
@@ -353,6 +387,8 @@ export async function runPipeline(
       protocol: mean((m) => m.protocolBytes),
       added: mean((m) => m.recordBytes - m.plainRecordBytes),
       perRecipientEnvelope: mean((m) => m.envelopeBytes),
+      replies: mean((m) => m.replyBytes),
+      followUps: mean((m) => m.followUpBytes),
     },
     server: {
       publishMs,

@@ -22,8 +22,11 @@ export interface ScanRequest extends MessageBinding {
 export interface DeviceScanner {
   /** The protocol messages to send beside one photo's envelope. */
   scan(request: ScanRequest): Uint8Array[];
-  /** A reply the matcher sent back through the relay for message `messageId` (oprf-membership). */
-  receive(messageId: Uint8Array, reply: Uint8Array): void;
+  /**
+   * A reply the matcher sent back through the relay for message `messageId` (oprf-membership, ball-expansion,
+   * chunked); returns the messages to send the matcher next for the same message (chunked's distance check), or none.
+   */
+  receive(messageId: Uint8Array, reply: Uint8Array): Uint8Array[];
   /** What the device learned: message id (hex) → matched, for protocols whose device learns the result. */
   learned(): ReadonlyMap<string, boolean>;
   /**
@@ -42,8 +45,9 @@ export interface Matcher {
   /** Messages published once and handed to every device (a filter, a blinded table); may be empty. */
   publish(): Uint8Array[];
   /**
-   * One photo's protocol messages with the binding the relay read; returns the replies for the device. Messages not
-   * bound to `binding`, or rejected by the protocol, throw PipelineError.
+   * One photo's protocol messages with the binding the relay read (those in its record, then any the device sent in
+   * answer to replies); returns the replies for the device. Messages not bound to `binding`, or rejected by the
+   * protocol, throw PipelineError.
    */
   receive(binding: MessageBinding, messages: readonly Uint8Array[]): Uint8Array[];
   /** What the provider has learned so far: the messages it knows to be matches. */
@@ -60,6 +64,9 @@ export interface ScanConfig {
   readonly tpsi: TpsiParams;
   /** Fuzzy protocols: the Hamming distance that counts as a match (0 for the exact protocols, which ignore it). */
   readonly maxDistance: number;
+  /** chunked, chunked-tpsi: chunks m a hash is cut into; chunked-tpsi: chunks k that must match. */
+  readonly chunks: number;
+  readonly minChunks: number;
 }
 
 export interface ScanProtocol {

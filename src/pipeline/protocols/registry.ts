@@ -1,15 +1,19 @@
-// The pipeline's protocol registry: plaintext, oprf-membership, tpsi-ad and the near-duplicate ball-expansion and
-// chunked-tpsi built in (src/pipeline/protocols/fuzzy.ts); other protocols add themselves with registerScanProtocol. ecdh-psi is not carried: its server keeps one session per client set,
-// while the pipeline streams one photo at a time.
+// The pipeline's protocol registry: plaintext, oprf-membership, tpsi-ad and the near-duplicate ball-expansion, chunked
+// and chunked-tpsi built in (src/pipeline/protocols/fuzzy.ts); other protocols add themselves with
+// registerScanProtocol. ecdh-psi is not carried: its server keeps one session per client set, while the pipeline
+// streams one photo at a time.
 import { PipelineUsageError } from '../errors.js';
 import type { ScanProtocol } from '../scan-protocol.js';
 import { oprfMembershipScan } from './oprf-membership.js';
 import { plaintextScan } from './plaintext.js';
 import { tpsiAdScan } from './tpsi-ad.js';
-import { ballExpansionScan, chunkedTpsiScan } from './fuzzy.js';
+import { ballExpansionScan, chunkedScan, chunkedTpsiScan } from './fuzzy.js';
 
 const registry = new Map<string, ScanProtocol>(
-  [plaintextScan, oprfMembershipScan, tpsiAdScan, ballExpansionScan, chunkedTpsiScan].map((p) => [p.name, p]),
+  [plaintextScan, oprfMembershipScan, tpsiAdScan, ballExpansionScan, chunkedScan, chunkedTpsiScan].map((p) => [
+    p.name,
+    p,
+  ]),
 );
 
 /** Adds a protocol to the pipeline (a second registration under the same name is a mistake). */

@@ -1,11 +1,12 @@
 // oprf-membership: the server publishes a Bloom filter of OPRF_k(y) over its database; per photo the client runs one
 // RFC 9497 OPRF round and tests the filter. The client learns membership; the server learns that a query happened.
 import { bytesToHex } from '@noble/curves/utils.js';
-import { BloomFilter, bloomParams } from '../bloom.js';
+import { bloomParams, type BloomFilter } from '../bloom.js';
 import { ProtocolError } from '../errors.js';
 import { countingGroup } from '../group/counting.js';
 import type { PrimeOrderGroup, Scalar } from '../group/group.js';
-import { oprfBlind, oprfBlindEvaluate, oprfEvaluate, oprfFinalize, oprfSuite } from '../oprf.js';
+import { oprfBlind, oprfBlindEvaluate, oprfFinalize, oprfSuite } from '../oprf.js';
+import { oprfFilterHere } from '../oprf-database.js';
 import { Transcript } from '../transcript.js';
 import {
   decodeExpected,
@@ -57,9 +58,8 @@ export function oprfMembershipServer(
         return [encodeOprfFilter(group, database.length, options.prepared.filter)];
       }
       key = options.key ?? group.randomScalar();
-      const filter = new BloomFilter(bloomParams(database.length, options.falsePositiveRate));
-      for (const y of database) filter.add(oprfEvaluate(suite, key, y));
-      return [encodeOprfFilter(group, database.length, filter)];
+      const params = bloomParams(database.length, options.falsePositiveRate);
+      return [encodeOprfFilter(group, database.length, oprfFilterHere(group, key, database, params))];
     },
     start: () => [],
     receive(message) {

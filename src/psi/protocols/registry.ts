@@ -5,7 +5,7 @@ import { SYSTEM_RANDOMNESS, groupWithRandom, type PsiRandomness } from '../rando
 import type { PartyRole } from '../transcript.js';
 import { ecdhParty } from './ecdh-psi.js';
 import { oprfMembershipClient, oprfMembershipServer, type PreparedOprfDatabase } from './oprf-membership.js';
-import type { PsiParty } from './party.js';
+import type { PsiParty, WorkerSetupParty } from './party.js';
 import { plaintextClient, plaintextServer } from './plaintext.js';
 import { createTpsiParties, type TpsiParties, type TpsiSessionOptions } from './tpsi-ad/session.js';
 import { DEFAULT_TPSI_PARAMS, type TpsiParams } from './tpsi-ad/params.js';
@@ -120,10 +120,14 @@ export interface CreatePartiesOptions {
   readonly progress?: TpsiSessionOptions['progress'];
 }
 
-/** Both parties; for tpsi-ad also the photos (with their voucher ids) that the report needs. */
+/**
+ * Both parties; for tpsi-ad also the photos (with their voucher ids) that the report needs; for the near-duplicate
+ * protocols the server whose setup can run in worker threads.
+ */
 export type CreatedParties =
-  | { readonly client: PsiParty; readonly server: PsiParty; readonly tpsi?: undefined }
-  | { readonly client: PsiParty; readonly server: PsiParty; readonly tpsi: TpsiParties };
+  | { readonly client: PsiParty; readonly server: PsiParty; readonly tpsi?: undefined; readonly fuzzy?: undefined }
+  | { readonly client: PsiParty; readonly server: PsiParty; readonly tpsi: TpsiParties; readonly fuzzy?: undefined }
+  | { readonly client: PsiParty; readonly server: WorkerSetupParty; readonly tpsi?: undefined; readonly fuzzy: true };
 
 export function createParties(
   config: PsiConfig,
@@ -169,11 +173,15 @@ export function createParties(
     case 'ball-expansion':
     case 'chunked':
     case 'chunked-tpsi':
-      return createFuzzyParties(config.protocol, group, database, queries, {
-        fuzzy: config.fuzzy,
-        falsePositiveRate: config.falsePositiveRate,
-        tpsi: config.protocol === 'chunked-tpsi' ? config.tpsi : DEFAULT_TPSI_PARAMS,
-        accounts: config.protocol === 'chunked-tpsi' ? config.accounts : 1,
-      });
+      return {
+        fuzzy: true,
+        ...createFuzzyParties(config.protocol, group, database, queries, {
+          fuzzy: config.fuzzy,
+          falsePositiveRate: config.falsePositiveRate,
+          tpsi: config.protocol === 'chunked-tpsi' ? config.tpsi : DEFAULT_TPSI_PARAMS,
+          accounts: config.protocol === 'chunked-tpsi' ? config.accounts : 1,
+          random,
+        }),
+      };
   }
 }

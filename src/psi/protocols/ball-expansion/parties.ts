@@ -5,17 +5,20 @@
 // is in the database — that is, the matching entry's full hash and its distance.
 import { bytesToHex } from '@noble/curves/utils.js';
 import { BloomFilter, bloomParams } from '../../bloom.js';
-import { ProtocolError, PsiError } from '../../errors.js';
+import { ProtocolError } from '../../errors.js';
 import { countingGroup } from '../../group/counting.js';
 import type { PrimeOrderGroup, Scalar } from '../../group/group.js';
 import { psiInput } from '../../hash-input.js';
-import { oprfBlind, oprfBlindEvaluate, oprfEvaluate, oprfFinalize, oprfSuite } from '../../oprf.js';
+import { oprfBlind, oprfBlindEvaluate, oprfFinalize, oprfSuite } from '../../oprf.js';
+import { countOprfEvaluations, evaluateOprfInWorkers, oprfFilterHere } from '../../oprf-database.js';
 import { Transcript } from '../../transcript.js';
-import { decodeExpected, decodeMessage, encodeOprfFilter, type WireLimits } from '../../wire.js';
+import { decodeExpected, encodeOprfFilter, type WireLimits } from '../../wire.js';
+import { filterClient } from '../fuzzy/filter.js';
 import { encodeFuzzyOprfBatch } from '../fuzzy/messages.js';
-import { ballOf, ballSize, hammingBytes, parsePsiInput } from '../fuzzy/hash-bits.js';
+import { ballOf, ballSize, hammingBytes, parsePsiInput, parseSameHashes } from '../fuzzy/hash-bits.js';
 import { requireWithinBudget, type FuzzyParams } from '../fuzzy/params.js';
-import type { PsiOutcome, PsiParty } from '../party.js';
+import type { PreparedOprfDatabase } from '../oprf-membership.js';
+import { partyBasics, type PsiParty, type WorkerSetupParty } from '../party.js';
 
 /** OPRF evaluations per photo for a hash of `nbits` bits at radius r. */
 export const ballExpansionQueriesPerPhoto = (nbits: number, maxDistance: number): number =>
@@ -31,20 +34,31 @@ export function ballExpansionServer(
   baseGroup: PrimeOrderGroup,
   database: readonly Uint8Array[],
   options: { readonly filterRate: number; readonly limits?: WireLimits },
-): PsiParty {
+): WorkerSetupParty {
   const { group, counts } = countingGroup(baseGroup);
   const suite = oprfSuite(group);
-  const transcript = new Transcript('server');
+  const basics = partyBasics('server', counts);
+  const { transcript } = basics;
+  const params = bloomParams(database.length, options.filterRate);
+  let prepared: PreparedOprfDatabase | undefined;
   let key: Scalar | undefined;
   return {
-    role: 'server',
-    transcript,
-    ops: counts,
+    ...basics,
+    async setupInWorkers(jobs) {
+      if (jobs <= 1) return;
+      const k = group.randomScalar();
+      const filter = new BloomFilter(params);
+      await evaluateOprfInWorkers(group, k, database, jobs, (output) => filter.add(output));
+      countOprfEvaluations(counts, database.length);
+      prepared = { key: k, filter };
+    },
     prepare() {
-      key = group.randomScalar();
-      const filter = new BloomFilter(bloomParams(database.length, options.filterRate));
-      for (const y of database) filter.add(oprfEvaluate(suite, key, y));
-      return [encodeOprfFilter(group, database.length, filter)];
+      if (!prepared) {
+        const k = group.randomScalar();
+        prepared = { key: k, filter: oprfFilterHere(group, k, database, params) };
+      }
+      key = prepared.key;
+      return [encodeOprfFilter(group, database.length, prepared.filter)];
     },
     start: () => [],
     receive(message) {
@@ -72,10 +86,7 @@ export function ballExpansionClient(
   params: FuzzyParams,
   limits?: WireLimits,
 ): PsiParty {
-  const hashes = queries.map((x) => parsePsiInput(x));
-  const nbits = hashes[0]?.nbits ?? 0;
-  if (hashes.some((h) => h.nbits !== nbits || h.algo !== hashes[0]?.algo))
-    throw new PsiError('ball-expansion needs photo hashes of one algorithm and length');
+  const { hashes, nbits } = parseSameHashes(queries, 'ball-expansion', 'photo hashes');
   requireWithinBudget(
     `ball-expansion at radius ${params.maxDistance} of a ${nbits}-bit hash`,
     ballExpansionQueriesPerPhoto(nbits, params.maxDistance),
@@ -84,8 +95,6 @@ export function ballExpansionClient(
   const { group, counts } = countingGroup(baseGroup);
   const suite = oprfSuite(group);
   const transcript = new Transcript('client');
-  const matches: boolean[] = [];
-  let filter: BloomFilter | undefined;
   let pending: { photo: number; inputs: Uint8Array[]; blinds: Scalar[] } | undefined;
 
   const request = (photo: number): Uint8Array[] => {
@@ -104,24 +113,17 @@ export function ballExpansionClient(
     ];
   };
 
-  return {
-    role: 'client',
+  return filterClient({
+    filterType: 'oprf-filter',
+    request,
+    group,
+    counts,
     transcript,
-    ops: counts,
-    prepare: () => [],
-    start: () => request(0),
-    receive(message) {
-      const decoded = decodeMessage(message, group, limits);
-      if (decoded.type === 'oprf-filter') {
-        if (filter) throw new ProtocolError('unexpected-message', 'a second membership filter');
-        transcript.received(decoded.type, message);
-        filter = decoded.filter;
-        transcript.computed('filter', { entries: decoded.entries, bits: filter.bits, hashes: filter.hashes });
-        return [];
-      }
+    limits,
+    photos: hashes.length,
+    answer(decoded, message, filter, matches) {
       if (decoded.type !== 'fuzzy-oprf-response')
         throw new ProtocolError('unexpected-message', `the ball-expansion client does not accept ${decoded.type}`);
-      if (!filter) throw new ProtocolError('unexpected-message', 'an OPRF response before the membership filter');
       if (!pending || decoded.photo !== pending.photo)
         throw new ProtocolError('unexpected-message', `a response for photo ${decoded.photo}, none pending`);
       if (decoded.elements.length !== pending.inputs.length)
@@ -131,10 +133,9 @@ export function ballExpansionClient(
         );
       transcript.received(decoded.type, message);
       const { photo, inputs, blinds } = pending;
-      const f = filter;
       const x = hashes[photo]!;
       const hits = inputs.flatMap((input, i) =>
-        f.has(oprfFinalize(suite, input, blinds[i]!, decoded.elements[i]!)) ? [parsePsiInput(input)] : [],
+        filter.has(oprfFinalize(suite, input, blinds[i]!, decoded.elements[i]!)) ? [parsePsiInput(input)] : [],
       );
       matches[photo] = hits.length > 0;
       // What the client learns beyond membership: each hit names a database hash exactly (a point it chose itself).
@@ -148,6 +149,5 @@ export function ballExpansionClient(
       pending = undefined;
       return request(photo + 1);
     },
-    outcome: (): PsiOutcome => ({ kind: 'membership', matches: hashes.map((_, i) => matches[i] ?? false) }),
-  };
+  });
 }

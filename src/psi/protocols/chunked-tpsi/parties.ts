@@ -5,36 +5,28 @@
 // approximation of "distance ≤ r": chunks may match different entries, and a photo within r may keep fewer than k
 // chunks intact (never when k ≤ m − r). Leaks, below t and for non-matching photos too: which chunks opened.
 import { bytesToHex } from '@noble/curves/utils.js';
-import { randomBytes } from '@noble/hashes/utils.js';
-import type { Hash } from '../../../hash/types.js';
-import { ProtocolError, PsiError } from '../../errors.js';
+import { ProtocolError } from '../../errors.js';
 import { countingGroup } from '../../group/counting.js';
 import type { PrimeOrderGroup, Scalar } from '../../group/group.js';
-import { Transcript } from '../../transcript.js';
 import { decodeExpected, type WireLimits } from '../../wire.js';
-import type { PsiOutcome, PsiParty } from '../party.js';
-import {
-  createAccountSecrets,
-  noCoordinatesUsed,
-  type AccountSecrets,
-  type UsedCoordinates,
-} from '../tpsi-ad/account.js';
+import { SYSTEM_RANDOMNESS, groupWithRandom, type PsiRandomness } from '../../random.js';
+import { partyBasics, type PsiOutcome, type PsiParty, type WorkerSetupParty } from '../party.js';
 import { openOnce } from '../tpsi-ad/aead.js';
-import { AccountCollector, type AccountView } from '../tpsi-ad/collector.js';
+import { AccountCollector, accountViews, revealedInArrivalOrder, type AccountView } from '../tpsi-ad/collector.js';
 import { slotContext, voucherContext } from '../tpsi-ad/context.js';
-import { dhfCapacity } from '../tpsi-ad/dhf.js';
 import { openSlot } from '../tpsi-ad/outer-layer.js';
 import { checkPublication } from '../tpsi-ad/parties.js';
 import { checkTpsiParams, dhfDimensionOf, type TpsiParams } from '../tpsi-ad/params.js';
 import { decodePayload } from '../tpsi-ad/payload.js';
-import { setupTpsiServer } from '../tpsi-ad/server-setup.js';
+import { setupTpsiServer, setupTpsiServerInWorkers, type TpsiServerSetup } from '../tpsi-ad/server-setup.js';
 import { fieldElementFromBytes, reconstructSecret, type ShamirShare } from '../tpsi-ad/shamir.js';
 import { tpsiPhotos } from '../tpsi-ad/session.js';
 import { PublishedTable } from '../tpsi-ad/voucher.js';
-import { chunkInputsOf, chunkRanges, parsePsiInput } from '../fuzzy/hash-bits.js';
+import { chunkInputsOf, chunkRanges, parseSameHashes } from '../fuzzy/hash-bits.js';
 import { encodeChunkVoucher, encodeFuzzyTpsiPublicData } from '../fuzzy/messages.js';
 import type { FuzzyParams } from '../fuzzy/params.js';
-import { SHARE_AD_INDEX, chunkContext, createChunkVoucher, photoKeyOf } from './voucher.js';
+import { ChunkVoucherSender } from './sender.js';
+import { SHARE_AD_INDEX, chunkContext, photoKeyOf } from './voucher.js';
 
 /** What the server saw of one voucher: the chunks whose outer layer opened, and whether the photo payload opened. */
 export interface ChunkVoucherView {
@@ -44,18 +36,18 @@ export interface ChunkVoucherView {
   readonly photoOpened: boolean;
 }
 
-export interface ChunkedTpsiServerParty extends PsiParty {
+export interface ChunkedTpsiServerParty extends WorkerSetupParty {
   vouchers(): readonly ChunkVoucherView[];
   accounts(): AccountView[];
   /** Distinct chunk values in the published table. */
   tableEntries(): number;
 }
 
-function sameHashes(hashes: readonly Hash[], what: string): number {
-  const nbits = hashes[0]?.nbits ?? 0;
-  if (hashes.some((h) => h.nbits !== nbits || h.algo !== hashes[0]?.algo))
-    throw new PsiError(`chunked-tpsi needs ${what} of one algorithm and length`);
-  return nbits;
+/** What the parties are built with besides their data and parameters. */
+export interface ChunkedTpsiOptions {
+  readonly limits?: WireLimits;
+  /** Keys, blinds and nonces from `secret`; voucher ids, synthetic coins and the cuckoo table's seeds from `simulation`. */
+  readonly random?: PsiRandomness;
 }
 
 export function chunkedTpsiServer(
@@ -63,14 +55,15 @@ export function chunkedTpsiServer(
   database: readonly Uint8Array[],
   fuzzy: FuzzyParams,
   params: TpsiParams,
-  limits?: WireLimits,
+  options: ChunkedTpsiOptions = {},
 ): ChunkedTpsiServerParty {
+  const { limits, random } = options;
   checkTpsiParams(params);
-  const entries = database.map((y) => parsePsiInput(y));
-  const nbits = sameHashes(entries, 'database hashes');
+  const { hashes: entries, nbits } = parseSameHashes(database, 'chunked-tpsi', 'database hashes');
   if (nbits > 0) chunkRanges(nbits, fuzzy.chunks);
   const { group, counts } = countingGroup(baseGroup);
-  const transcript = new Transcript('server');
+  const basics = partyBasics('server', counts);
+  const { transcript } = basics;
   const collectors = new Map<number, AccountCollector>();
   const views: ChunkVoucherView[] = [];
   const collectorParams = {
@@ -80,8 +73,10 @@ export function chunkedTpsiServer(
   };
   let alpha: Scalar | undefined;
   let distinct = 0;
+  let adopted: TpsiServerSetup | undefined;
+  const chunkInputs = (): Uint8Array[] => entries.flatMap((y) => chunkInputsOf(y, fuzzy.chunks));
 
-  const receive = (message: Uint8Array): void => {
+  const receiveVoucher = (message: Uint8Array): void => {
     if (!alpha) throw new ProtocolError('unexpected-message', 'a voucher before the server published its table');
     const key = alpha;
     const { voucher } = decodeExpected('fuzzy-tpsi-voucher', message, group, limits);
@@ -129,12 +124,21 @@ export function chunkedTpsiServer(
   };
 
   return {
-    role: 'server',
-    transcript,
-    ops: counts,
+    ...basics,
+    async setupInWorkers(jobs) {
+      if (jobs <= 1) return;
+      // Built on the uncounted group; what the one-thread setup counts: per slot a hash to the group and an encoding,
+      // per entry a multiplication; the generator G (a hash), L = α·G, and α (a seeded hash to a scalar, or a draw).
+      const setup = await setupTpsiServerInWorkers(baseGroup, chunkInputs(), params, { random, jobs });
+      counts.hashToGroup += setup.table.size + 1;
+      counts.encodeElement += setup.table.size;
+      counts.multiply += setup.distinctEntries + 1;
+      if (random?.secret.seeded) counts.hashToScalar++;
+      else counts.randomScalar++;
+      adopted = setup;
+    },
     prepare() {
-      const chunkInputs = entries.flatMap((y) => chunkInputsOf(y, fuzzy.chunks));
-      const setup = setupTpsiServer(group, chunkInputs, params);
+      const setup = adopted ?? setupTpsiServer(group, chunkInputs(), params, { random });
       alpha = setup.alpha;
       distinct = setup.distinctEntries;
       return [
@@ -142,29 +146,16 @@ export function chunkedTpsiServer(
       ];
     },
     start: () => [],
-    receive(message) {
-      receive(message);
+    receive: (message): Uint8Array[] => {
+      receiveVoucher(message);
       return [];
     },
     /** Per voucher in arrival order: whether the server revealed its ad (≥ k chunks and ≥ t real matches). */
-    outcome(): PsiOutcome {
-      const revealed = new Set<string>();
-      for (const c of collectors.values())
-        for (const r of c.view().revealed) revealed.add(`${c.account}:${bytesToHex(r.id)}`);
-      return { kind: 'membership', matches: views.map((v) => revealed.has(`${v.account}:${v.id}`)) };
-    },
+    outcome: (): PsiOutcome => revealedInArrivalOrder(collectors.values(), views),
     vouchers: () => views,
-    accounts: () => [...collectors.values()].map((c) => c.view()).sort((a, b) => a.account - b.account),
+    accounts: () => accountViews(collectors.values()),
     tableEntries: () => distinct,
   };
-}
-
-/** A uniform number in [0, 1) from 53 random bits of the system CSPRNG. */
-function randomUnit(): number {
-  const b = randomBytes(7);
-  let v = b[0]! & 0x1f;
-  for (let i = 1; i < 7; i++) v = v * 256 + b[i]!;
-  return v / 2 ** 53;
 }
 
 export function chunkedTpsiClient(
@@ -173,19 +164,19 @@ export function chunkedTpsiClient(
   fuzzy: FuzzyParams,
   params: TpsiParams,
   accounts: number,
-  limits?: WireLimits,
+  options: ChunkedTpsiOptions = {},
 ): PsiParty {
-  const hashes = queries.map((x) => parsePsiInput(x));
-  const nbits = sameHashes(hashes, 'photo hashes');
+  const { limits } = options;
+  const random = options.random ?? SYSTEM_RANDOMNESS;
+  const { hashes, nbits } = parseSameHashes(queries, 'chunked-tpsi', 'photo hashes');
   if (nbits > 0) chunkRanges(nbits, fuzzy.chunks);
-  const photos = tpsiPhotos(queries, accounts);
-  const { group, counts } = countingGroup(baseGroup);
-  const transcript = new Transcript('client');
+  const photos = tpsiPhotos(queries, accounts, random.simulation);
+  const { group, counts } = countingGroup(groupWithRandom(baseGroup, random.secret));
+  const basics = partyBasics('client', counts);
+  const { transcript } = basics;
   let received = false;
   return {
-    role: 'client',
-    transcript,
-    ops: counts,
+    ...basics,
     prepare: () => [],
     start: () => [],
     receive(message) {
@@ -201,34 +192,11 @@ export function chunkedTpsiClient(
       checkPublication(group, data, params);
       received = true;
       transcript.received('fuzzy-tpsi-public-data', message);
-      const table = new PublishedTable(group, data);
-      const state = new Map<number, { secrets: AccountSecrets; used: UsedCoordinates; synthetic: number }>();
+      const sender = new ChunkVoucherSender(new PublishedTable(group, data), fuzzy, params.syntheticRate, random);
       return photos.map((photo, index) => {
-        let account = state.get(photo.account);
-        if (!account) {
-          account = {
-            secrets: createAccountSecrets(photo.account, data.threshold, data.dhfDimension),
-            used: noCoordinatesUsed(),
-            synthetic: 0,
-          };
-          state.set(photo.account, account);
-        }
-        const synthetic = account.synthetic < dhfCapacity(data.dhfDimension) && randomUnit() < params.syntheticRate;
-        if (synthetic) account.synthetic++;
+        const { voucher, synthetic } = sender.voucher(photo, hashes[index]!);
         transcript.confidential('voucher', { account: photo.account, photo: index, synthetic });
-        return encodeChunkVoucher(
-          group,
-          createChunkVoucher({
-            table,
-            chunks: fuzzy.chunks,
-            minChunks: fuzzy.minChunks,
-            secrets: account.secrets,
-            used: account.used,
-            photo,
-            hash: hashes[index]!,
-            synthetic,
-          }),
-        );
+        return encodeChunkVoucher(group, voucher);
       });
     },
     outcome: () => null,

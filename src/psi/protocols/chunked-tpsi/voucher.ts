@@ -5,7 +5,7 @@
 // database chunk. A synthetic voucher opens exactly k chunks (slots with β = 0) and carries a synthetic payload.
 import type { Hash } from '../../../hash/types.js';
 import type { GroupElement } from '../../group/group.js';
-import { randomBytes } from '@noble/hashes/utils.js';
+import { systemRandom, type RandomSource } from '../../random.js';
 import { deriveKey, randomKey, sealOnce, sealWithNonce } from '../tpsi-ad/aead.js';
 import { voucherCoordinates, type AccountSecrets, type UsedCoordinates } from '../tpsi-ad/account.js';
 import { slotContext, voucherContext } from '../tpsi-ad/context.js';
@@ -17,6 +17,7 @@ import { evaluatePolynomial, fieldElementToBytes, randomFieldElement, sharingPol
 import type { PublishedTable } from '../tpsi-ad/voucher.js';
 import type { TpsiPhoto } from '../tpsi-ad/voucher.js';
 import { chunkInputsOf } from '../fuzzy/hash-bits.js';
+import type { FuzzyParams } from '../fuzzy/params.js';
 import type { ChunkSlotPair, ChunkVoucher } from '../fuzzy/wire-format.js';
 
 const PHOTO_KEY_INFO = new TextEncoder().encode('scanlab-chunked-tpsi photo key v1');
@@ -36,9 +37,9 @@ export function chunkContext(context: Uint8Array, j: number): Uint8Array {
 }
 
 /** k distinct chunk indices of m, uniformly (the chunks a synthetic voucher opens). */
-function randomSubset(m: number, k: number): Set<number> {
+function randomSubset(m: number, k: number, random: RandomSource): Set<number> {
   const order = Array.from({ length: m }, (_, i) => i);
-  const words = randomBytes(4 * m);
+  const words = random.bytes(4 * m);
   for (let i = m - 1; i > 0; i--) {
     const j =
       (((words[4 * i]! << 24) | (words[4 * i + 1]! << 16) | (words[4 * i + 2]! << 8) | words[4 * i + 3]!) >>> 0) %
@@ -50,44 +51,48 @@ function randomSubset(m: number, k: number): Set<number> {
 
 export interface ChunkVoucherInput {
   readonly table: PublishedTable;
-  readonly chunks: number;
-  readonly minChunks: number;
+  /** m and k. */
+  readonly fuzzy: Pick<FuzzyParams, 'chunks' | 'minChunks'>;
   readonly secrets: AccountSecrets;
   readonly used: UsedCoordinates;
   readonly photo: TpsiPhoto;
   readonly hash: Hash;
   readonly synthetic: boolean;
+  /** Keys, nonces, shares and slot order (the CSPRNG unless a run asks for deterministic keys). */
+  readonly random?: RandomSource;
 }
 
 export function createChunkVoucher(v: ChunkVoucherInput): ChunkVoucher {
   const { table, secrets, photo, synthetic } = v;
+  const { chunks: m, minChunks: k } = v.fuzzy;
+  const random = v.random ?? systemRandom;
   const { group, data, generator } = table;
   const L = data.blindingKey;
   const context = voucherContext(group, photo.account, photo.id);
   const { shareX, dhfX } = voucherCoordinates(secrets.prfKey, photo.id, v.used);
   const payload: VoucherPayload = synthetic
     ? {
-        adCiphertext: sealWithNonce(randomKey(), padAd(new Uint8Array(0), data.adBytes), context),
-        share: { x: shareX, y: randomFieldElement() },
+        adCiphertext: sealWithNonce(randomKey(random), padAd(new Uint8Array(0), data.adBytes), context, random),
+        share: { x: shareX, y: randomFieldElement(random) },
         dhfX,
-        dhfValues: syntheticDhfValues(data.dhfDimension),
+        dhfValues: syntheticDhfValues(data.dhfDimension, random),
       }
     : {
-        adCiphertext: sealWithNonce(secrets.adKey, padAd(photo.ad, data.adBytes), context),
+        adCiphertext: sealWithNonce(secrets.adKey, padAd(photo.ad, data.adBytes), context, random),
         share: { x: shareX, y: evaluatePolynomial(secrets.polynomial, shareX) },
         dhfX,
         dhfValues: dhfValues(secrets.dhf, dhfX),
       };
-  const photoSecret = randomFieldElement();
-  const polynomial = sharingPolynomial(photoSecret, v.minChunks);
-  const opening = synthetic ? randomSubset(v.chunks, v.minChunks) : new Set<number>();
+  const photoSecret = randomFieldElement(random);
+  const polynomial = sharingPolynomial(photoSecret, k, random);
+  const opening = synthetic ? randomSubset(m, k, random) : new Set<number>();
   const shut = (): [GroupElement, GroupElement] => [
     group.multiply(group.randomScalar(), generator),
     group.multiply(group.randomScalar(), generator),
   ];
-  const chunks = chunkInputsOf(v.hash, v.chunks).map((input, j): ChunkSlotPair => {
+  const chunks = chunkInputsOf(v.hash, m).map((input, j): ChunkSlotPair => {
     const ctx = chunkContext(context, j);
-    const chunkKey = randomKey();
+    const chunkKey = randomKey(random);
     let pairs: [GroupElement, GroupElement][];
     if (synthetic) {
       const a = group.randomScalar();
@@ -103,7 +108,7 @@ export function createChunkVoucher(v: ChunkVoucherInput): ChunkVoucher {
         ];
       });
     }
-    if ((randomBytes(1)[0]! & 1) === 1) pairs.reverse();
+    if ((random.bytes(1)[0]! & 1) === 1) pairs.reverse();
     const [first, second] = pairs.map(([q, s], index) => sealSlot(group, q, s, chunkKey, slotContext(ctx, index)));
     const share = fieldElementToBytes(evaluatePolynomial(polynomial, BigInt(j + 1)));
     return { slots: [first!, second!], share: sealOnce(chunkKey, share, slotContext(ctx, SHARE_AD_INDEX)) };

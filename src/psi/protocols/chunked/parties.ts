@@ -11,10 +11,12 @@
 import { bytesToHex } from '@noble/curves/utils.js';
 import type { Hash } from '../../../hash/types.js';
 import { BloomFilter, bloomParams } from '../../bloom.js';
-import { ProtocolError, PsiError } from '../../errors.js';
+import { ProtocolError } from '../../errors.js';
 import { countingGroup } from '../../group/counting.js';
 import type { GroupElement, PrimeOrderGroup, Scalar } from '../../group/group.js';
-import { oprfBlind, oprfBlindEvaluate, oprfEvaluate, oprfFinalize, oprfSuite } from '../../oprf.js';
+import { oprfBlind, oprfBlindEvaluate, oprfFinalize, oprfSuite } from '../../oprf.js';
+import { countOprfEvaluations, evaluateOprfHere, evaluateOprfInWorkers } from '../../oprf-database.js';
+import type { RandomSource } from '../../random.js';
 import { secureShuffle } from '../../shuffle.js';
 import { Transcript } from '../../transcript.js';
 import { decodeMessage, type MessageOf, type WireLimits } from '../../wire.js';
@@ -26,7 +28,7 @@ import {
   fuzzyGenerator,
   type ElGamalCiphertext,
 } from '../fuzzy/elgamal.js';
-import { ballOf, chunkInput, chunkInputsOf, chunkRanges, extractBits, parsePsiInput } from '../fuzzy/hash-bits.js';
+import { ballOf, chunkInput, chunkInputsOf, chunkRanges, extractBits, parseSameHashes } from '../fuzzy/hash-bits.js';
 import {
   encodeChunkFilter,
   encodeDistanceAnswer,
@@ -35,7 +37,8 @@ import {
 } from '../fuzzy/messages.js';
 import { chunkRadius, chunkedQueriesPerPhoto, requireWithinBudget, type FuzzyParams } from '../fuzzy/params.js';
 import { LOOKUP_TAG_BYTES } from '../fuzzy/wire-format.js';
-import type { PsiOutcome, PsiParty } from '../party.js';
+import { partyBasics, type PsiParty, type WorkerSetupParty } from '../party.js';
+import { filterClient } from '../fuzzy/filter.js';
 
 /** The lookup tag of an OPRF output: bytes 8..24 (the filter probes use bytes 0..8). */
 export const lookupTag = (output: Uint8Array): Uint8Array => output.slice(8, 8 + LOOKUP_TAG_BYTES);
@@ -70,6 +73,8 @@ export function buildChunkIndex(database: readonly Hash[], chunks: number): Chun
 export interface ChunkedServerOptions {
   readonly falsePositiveRate: number;
   readonly limits?: WireLimits;
+  /** The order of the distance answers' ciphertexts (the CSPRNG unless a run asks for deterministic keys). */
+  readonly random?: RandomSource;
 }
 
 export function chunkedServer(
@@ -77,18 +82,37 @@ export function chunkedServer(
   database: readonly Uint8Array[],
   params: FuzzyParams,
   options: ChunkedServerOptions,
-): PsiParty {
-  const entries = database.map((y) => parsePsiInput(y));
-  const nbits = entries[0]?.nbits ?? 0;
-  if (entries.some((y) => y.nbits !== nbits || y.algo !== entries[0]?.algo))
-    throw new PsiError('chunked needs database hashes of one algorithm and length');
+): WorkerSetupParty {
+  const { hashes: entries, nbits } = parseSameHashes(database, 'chunked', 'database hashes');
   const { group, counts } = countingGroup(baseGroup);
   const suite = oprfSuite(group);
-  const transcript = new Transcript('server');
+  const basics = partyBasics('server', counts);
+  const { transcript } = basics;
   const generator = fuzzyGenerator(group);
   const evaluator = nbits > 0 ? new DistanceEvaluator(group, generator, nbits, params.maxDistance) : undefined;
   const tags = new Map<string, { chunk: number; entries: number[] }>();
+  let published: Uint8Array | undefined;
   let key: Scalar | undefined;
+
+  /** The key, the distinct chunk values to evaluate, what to do with each output (in order), and the publication. */
+  const beginSetup = () => {
+    const k = group.randomScalar();
+    const index = buildChunkIndex(entries, params.chunks);
+    const filter = new BloomFilter(bloomParams(index.inputs.length, options.falsePositiveRate));
+    let i = 0;
+    return {
+      key: k,
+      inputs: index.inputs,
+      each(output: Uint8Array): void {
+        filter.add(output);
+        tags.set(bytesToHex(lookupTag(output)), index.postings[i++]!);
+      },
+      finish(): void {
+        key = k;
+        published = encodeChunkFilter(group, nbits, params.chunks, index.inputs.length, filter);
+      },
+    };
+  };
 
   const answer = (m: MessageOf<'fuzzy-distance-query'>): Uint8Array => {
     if (m.bits.length !== nbits || !evaluator)
@@ -113,23 +137,25 @@ export function chunkedServer(
     });
     const out: ElGamalCiphertext[] = [];
     for (const e of candidates) out.push(...evaluator.compare(m.bits, entries[e]!));
-    return encodeDistanceAnswer(group, m.photo, secureShuffle(out));
+    return encodeDistanceAnswer(group, m.photo, secureShuffle(out, options.random));
   };
 
   return {
-    role: 'server',
-    transcript,
-    ops: counts,
+    ...basics,
+    async setupInWorkers(jobs) {
+      if (jobs <= 1) return;
+      const setup = beginSetup();
+      await evaluateOprfInWorkers(group, setup.key, setup.inputs, jobs, setup.each);
+      countOprfEvaluations(counts, setup.inputs.length);
+      setup.finish();
+    },
     prepare() {
-      const k = (key = group.randomScalar());
-      const index = buildChunkIndex(entries, params.chunks);
-      const filter = new BloomFilter(bloomParams(index.inputs.length, options.falsePositiveRate));
-      index.inputs.forEach((input, i) => {
-        const output = oprfEvaluate(suite, k, input);
-        filter.add(output);
-        tags.set(bytesToHex(lookupTag(output)), index.postings[i]!);
-      });
-      return [encodeChunkFilter(group, nbits, params.chunks, index.inputs.length, filter)];
+      if (!published) {
+        const setup = beginSetup();
+        evaluateOprfHere(group, setup.key, setup.inputs, setup.each);
+        setup.finish();
+      }
+      return [published!];
     },
     start: () => [],
     receive(message) {
@@ -165,11 +191,8 @@ export function chunkedClient(
   params: FuzzyParams,
   limits?: WireLimits,
 ): PsiParty {
-  const hashes = queries.map((x) => parsePsiInput(x));
+  const { hashes, nbits } = parseSameHashes(queries, 'chunked', 'photo hashes');
   const first = hashes[0];
-  const nbits = first?.nbits ?? 0;
-  if (hashes.some((h) => h.nbits !== nbits || h.algo !== first?.algo))
-    throw new PsiError('chunked needs photo hashes of one algorithm and length');
   if (first) {
     chunkRanges(nbits, params.chunks);
     requireWithinBudget(
@@ -182,8 +205,6 @@ export function chunkedClient(
   const suite = oprfSuite(group);
   const generator = fuzzyGenerator(group);
   const transcript = new Transcript('client');
-  const matches: boolean[] = [];
-  let filter: BloomFilter | undefined;
   let pending: PendingPhoto | undefined;
 
   const request = (photo: number): Uint8Array[] => {
@@ -203,12 +224,6 @@ export function chunkedClient(
     return [encodeFuzzyOprfBatch('fuzzy-oprf-request', group, photo, elements)];
   };
 
-  const finish = (photo: number, match: boolean): Uint8Array[] => {
-    matches[photo] = match;
-    pending = undefined;
-    return request(photo + 1);
-  };
-
   const onEvaluated = (p: PendingPhoto, elements: readonly GroupElement[], f: BloomFilter): Uint8Array[] => {
     if (elements.length !== p.inputs.length)
       throw new ProtocolError('wrong-count', `${elements.length} evaluations for ${p.inputs.length} requests`);
@@ -222,39 +237,46 @@ export function chunkedClient(
       }
     });
     transcript.computed('chunk hits', { photo: p.photo, evaluations: p.inputs.length, hits: tags.length, chunksHit });
-    if (tags.length === 0) return finish(p.photo, false);
+    if (tags.length === 0) return [];
     const key = elgamalKey(group, generator);
     p.secret = key.secret;
     const bits = encryptBits(group, generator, key.publicKey, hashes[p.photo]!);
     return [encodeDistanceQuery(group, p.photo, key.publicKey, tags, bits)];
   };
 
-  return {
-    role: 'client',
+  /** Records the photo's result and requests the next photo. */
+  const finish = (matches: boolean[], photo: number, match: boolean): Uint8Array[] => {
+    matches[photo] = match;
+    pending = undefined;
+    return request(photo + 1);
+  };
+
+  return filterClient({
+    filterType: 'fuzzy-chunk-filter',
+    checkFilter(published) {
+      if (
+        published.type === 'fuzzy-chunk-filter' &&
+        first &&
+        (published.nbits !== nbits || published.chunks !== params.chunks)
+      )
+        throw new ProtocolError(
+          'parameter-mismatch',
+          `the server cut ${published.nbits}-bit hashes into ${published.chunks} chunks; this client uses ${params.chunks} of ${nbits}`,
+        );
+    },
+    group,
+    counts,
     transcript,
-    ops: counts,
-    prepare: () => [],
-    start: () => request(0),
-    receive(message) {
-      const decoded = decodeMessage(message, group, limits);
-      if (decoded.type === 'fuzzy-chunk-filter') {
-        if (filter) throw new ProtocolError('unexpected-message', 'a second chunk filter');
-        if (first && (decoded.nbits !== nbits || decoded.chunks !== params.chunks))
-          throw new ProtocolError(
-            'parameter-mismatch',
-            `the server cut ${decoded.nbits}-bit hashes into ${decoded.chunks} chunks; this client uses ${params.chunks} of ${nbits}`,
-          );
-        transcript.received(decoded.type, message);
-        filter = decoded.filter;
-        transcript.computed('filter', { entries: decoded.entries, bits: filter.bits, hashes: filter.hashes });
-        return [];
-      }
-      if (!filter) throw new ProtocolError('unexpected-message', `${decoded.type} before the chunk filter`);
+    limits,
+    photos: hashes.length,
+    request,
+    answer(decoded, message, filter, matches) {
       if (!pending || !('photo' in decoded) || decoded.photo !== pending.photo)
         throw new ProtocolError('unexpected-message', `${decoded.type} for no pending photo`);
       if (decoded.type === 'fuzzy-oprf-response' && pending.secret === undefined) {
         transcript.received(decoded.type, message);
-        return onEvaluated(pending, decoded.elements, filter);
+        const query = onEvaluated(pending, decoded.elements, filter);
+        return query.length > 0 ? query : finish(matches, pending.photo, false);
       }
       if (decoded.type === 'fuzzy-distance-answer' && pending.secret !== undefined) {
         const width = params.maxDistance + 1;
@@ -271,10 +293,9 @@ export function chunkedClient(
           candidates: decoded.ciphertexts.length / width,
           match,
         });
-        return finish(pending.photo, match);
+        return finish(matches, pending.photo, match);
       }
       throw new ProtocolError('unexpected-message', `the chunked client does not accept ${decoded.type} now`);
     },
-    outcome: (): PsiOutcome => ({ kind: 'membership', matches: hashes.map((_, i) => matches[i] ?? false) }),
-  };
+  });
 }

@@ -128,3 +128,19 @@ export const chunkInputsOf = (hash: Hash, chunks: number): Uint8Array[] =>
   chunkRanges(hash.nbits, chunks).map((range, j) =>
     chunkInput(hash.algo, hash.nbits, chunks, j, extractBits(hash, range)),
   );
+
+/**
+ * PSI inputs parsed back into hashes that must share one algorithm and length (refused otherwise, naming `protocol`
+ * and `what` they are), with that length (0 for none).
+ */
+export function parseSameHashes(
+  inputs: readonly Uint8Array[],
+  protocol: string,
+  what: string,
+): { hashes: Hash[]; nbits: number } {
+  const hashes = inputs.map((x) => parsePsiInput(x));
+  const first = hashes[0];
+  if (hashes.some((h) => h.nbits !== first?.nbits || h.algo !== first.algo))
+    throw new PsiError(`${protocol} needs ${what} of one algorithm and length`);
+  return { hashes, nbits: first?.nbits ?? 0 };
+}

@@ -5,7 +5,8 @@ import type { WireLimits } from '../../wire.js';
 import { ballExpansionClient, ballExpansionServer, ballFilterRate } from '../ball-expansion/parties.js';
 import { chunkedTpsiClient, chunkedTpsiServer } from '../chunked-tpsi/parties.js';
 import { chunkedClient, chunkedServer } from '../chunked/parties.js';
-import type { PsiParty } from '../party.js';
+import type { PsiParty, WorkerSetupParty } from '../party.js';
+import type { PsiRandomness } from '../../random.js';
 import type { TpsiParams } from '../tpsi-ad/params.js';
 import { ballSize, parsePsiInput } from './hash-bits.js';
 import { chunkedQueriesPerPhoto, checkFuzzyParams, type FuzzyParams } from './params.js';
@@ -23,6 +24,11 @@ export interface FuzzyRunOptions {
   readonly tpsi: TpsiParams;
   readonly accounts: number;
   readonly limits?: WireLimits;
+  /**
+   * Secrets (keys, blinds, nonces) and the simulation's choices (voucher ids, synthetic coins, cuckoo seeds); the
+   * CSPRNG by default. Pass the group wrapped by `groupWithRandom(group, random.secret)` too, as `createParties` does.
+   */
+  readonly random?: PsiRandomness;
 }
 
 /** OPRF evaluations (ball-expansion, chunked) or chunk outer layers (chunked-tpsi) per photo of `nbits` bits. */
@@ -38,25 +44,30 @@ export function createFuzzyParties(
   database: readonly Uint8Array[],
   queries: readonly Uint8Array[],
   o: FuzzyRunOptions,
-): { client: PsiParty; server: PsiParty } {
+): { client: PsiParty; server: WorkerSetupParty } {
   const fuzzy = checkFuzzyParams(o.fuzzy);
+  const { limits, random } = o;
   switch (protocol) {
     case 'ball-expansion': {
-      const client = ballExpansionClient(group, queries, fuzzy, o.limits);
+      const client = ballExpansionClient(group, queries, fuzzy, limits);
       const first = queries[0];
       const evaluations = first ? ballSize(parsePsiInput(first).nbits, fuzzy.maxDistance) : 1;
       const filterRate = ballFilterRate(o.falsePositiveRate, evaluations);
-      return { client, server: ballExpansionServer(group, database, { filterRate, limits: o.limits }) };
+      return { client, server: ballExpansionServer(group, database, { filterRate, limits: limits }) };
     }
     case 'chunked':
       return {
-        client: chunkedClient(group, queries, fuzzy, o.limits),
-        server: chunkedServer(group, database, fuzzy, { falsePositiveRate: o.falsePositiveRate, limits: o.limits }),
+        client: chunkedClient(group, queries, fuzzy, limits),
+        server: chunkedServer(group, database, fuzzy, {
+          falsePositiveRate: o.falsePositiveRate,
+          limits,
+          random: random?.secret,
+        }),
       };
     case 'chunked-tpsi':
       return {
-        client: chunkedTpsiClient(group, queries, fuzzy, o.tpsi, o.accounts, o.limits),
-        server: chunkedTpsiServer(group, database, fuzzy, o.tpsi, o.limits),
+        client: chunkedTpsiClient(group, queries, fuzzy, o.tpsi, o.accounts, { limits, random }),
+        server: chunkedTpsiServer(group, database, fuzzy, o.tpsi, { limits, random }),
       };
   }
 }

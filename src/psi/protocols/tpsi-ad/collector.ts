@@ -3,6 +3,7 @@
 // account key, with which it decrypts the ad of real vouchers only.
 import { bytesToHex } from '@noble/curves/utils.js';
 import { ProtocolError } from '../../errors.js';
+import type { PsiOutcome } from '../party.js';
 import { openWithNonce } from './aead.js';
 import { adKeyFromSecret } from './account.js';
 import { DhfDetector } from './dhf-detector.js';
@@ -162,4 +163,18 @@ export class AccountCollector {
   openedVouchers(): readonly OpenedVoucher[] {
     return this.opened;
   }
+}
+
+/** Every account's view, by account number. */
+export const accountViews = (collectors: Iterable<AccountCollector>): AccountView[] =>
+  [...collectors].map((c) => c.view()).sort((a, b) => a.account - b.account);
+
+/** Per voucher in arrival order (account and hex id), whether its account's collector revealed its ad. */
+export function revealedInArrivalOrder(
+  collectors: Iterable<AccountCollector>,
+  arrivals: readonly { readonly account: number; readonly id: string }[],
+): PsiOutcome {
+  const revealed = new Set<string>();
+  for (const c of collectors) for (const r of c.view().revealed) revealed.add(`${c.account}:${bytesToHex(r.id)}`);
+  return { kind: 'membership', matches: arrivals.map((a) => revealed.has(`${a.account}:${a.id}`)) };
 }

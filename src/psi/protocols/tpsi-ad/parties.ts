@@ -13,7 +13,13 @@ import { decodeExpected, encodeTpsiPublicData, encodeTpsiVoucher, type WireLimit
 import type { PsiOutcome, PsiParty } from '../party.js';
 import { createAccountSecrets, noCoordinatesUsed, type AccountSecrets, type UsedCoordinates } from './account.js';
 import { openOnce } from './aead.js';
-import { AccountCollector, type AccountView, type OpenedVoucher } from './collector.js';
+import {
+  AccountCollector,
+  accountViews,
+  revealedInArrivalOrder,
+  type AccountView,
+  type OpenedVoucher,
+} from './collector.js';
 import { slotContext, voucherContext } from './context.js';
 import type { CuckooOptions } from './cuckoo.js';
 import { openSlot } from './outer-layer.js';
@@ -162,17 +168,12 @@ export function tpsiServer(
       return [];
     },
     /** Per distinct voucher accepted, in arrival order (the photo order in a run): whether its ad was revealed. */
-    outcome(): PsiOutcome {
-      const revealed = new Set<string>();
-      for (const c of collectors.values())
-        for (const r of c.view().revealed) revealed.add(`${c.account}:${bytesToHex(r.id)}`);
-      return { kind: 'membership', matches: arrivals.map((a) => revealed.has(`${a.account}:${a.id}`)) };
-    },
+    outcome: (): PsiOutcome => revealedInArrivalOrder(collectors.values(), arrivals),
     setupInfo: () => info,
     adopt(setup) {
       adopted = setup;
     },
-    accounts: () => [...collectors.values()].map((c) => c.view()).sort((a, b) => a.account - b.account),
+    accounts: () => accountViews(collectors.values()),
     openedVouchers: (account) => collectors.get(account)?.openedVouchers() ?? [],
   };
 }
