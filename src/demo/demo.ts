@@ -194,7 +194,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     findReusableRun(store, 'leakage-invert', inversion, fingerprint),
   );
   runs.push({ run: inverted.run, outcome: inverted.reused ? 'reused' : 'new' });
-  log('leakage: who learns what in plaintext, oprf-membership, ecdh-psi and tpsi-ad (16 session pairs each)');
+  log(
+    'leakage: who learns what in plaintext, oprf-membership, ecdh-psi, tpsi-ad and the pipeline relay (16 session pairs each)',
+  );
   runs.push({ run: await demoProtocolLeakage(store), outcome: 'new' });
 
   log('writing the report (population-scale estimates, charts, tables)');

@@ -29,11 +29,14 @@ export async function demoInversion(
   return { run: store.getRun(out.runId), reused: false };
 }
 
-/** The demo's protocol leakage: four protocols, 16 measured session pairs each, count leakage over 1, 4, 16 epochs. */
+/**
+ * The demo's protocol leakage: four protocols and the pipeline's relay, 16 measured session pairs each, count leakage
+ * over 1, 4, 16 epochs.
+ */
 export async function demoProtocolLeakage(store: RunStore): Promise<RunRecord> {
   const summary = await measureProtocolLeakage({
     ...DEFAULT_PROTOCOL_LEAKAGE,
-    protocols: ['plaintext', 'oprf-membership', 'ecdh-psi', 'tpsi-ad'],
+    protocols: ['plaintext', 'oprf-membership', 'ecdh-psi', 'tpsi-ad', 'pipeline:relay'],
     trials: 16,
     calibration: 8,
   });
