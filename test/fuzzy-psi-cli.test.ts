@@ -1,5 +1,5 @@
 import { describe, it, expect, afterAll } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
 import { scratchDir } from './helpers/images.js';
@@ -52,6 +52,20 @@ describe('scanlab psi run with near-duplicate protocols', () => {
     } finally {
       s.close();
     }
+    // The report's PSI section judges the run against plaintext Hamming matching and lists what each party observed.
+    const out = join(scratch.dir, 'report');
+    const report = runCli(['report', 'c', '--store', store, '--format', 'md', '--out', out]);
+    expect(report.status).toBe(0);
+    const md = readFileSync(
+      join(
+        out,
+        readdirSync(out).find((f) => f.endsWith('.md'))!,
+      ),
+      'utf8',
+    );
+    expect(md).toContain('matches expected (plaintext Hamming, distance ≤ 2)');
+    expect(md).toContain('Near-duplicate matching');
+    expect(md).toContain('server observes per non-matching photo');
   }, 120_000);
 
   it('usage errors: a missing radius, options of other protocols, a ball beyond the budget', () => {

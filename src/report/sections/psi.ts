@@ -1,5 +1,7 @@
-// PSI sections: per stored `psi` run, its costs, its correctness against the plaintext truth, and a summary of each
-// party's transcript (messages and bytes received, values it computed).
+// PSI sections: per stored `psi` run, its costs, its correctness against the plaintext truth (near-duplicate protocols:
+// plaintext Hamming matching at r, with their parameters and what each party observed about non-matching photos), and
+// a summary of each party's transcript (messages and bytes received, values it computed).
+import { formatFuzzyReport } from '../../psi/protocols/fuzzy/report.js';
 import type { PsiSummary } from '../../psi/summary.js';
 import type { StoredTranscript } from '../../psi/transcript.js';
 import { runSectionId, runTitle, summariesOf, type SectionContributor } from '../context.js';
@@ -52,7 +54,12 @@ export const psiContributor: SectionContributor = {
                 'bytes per photo server → client',
                 numberCell(s.bytesPerPhoto.serverToClient, formatFixed(s.bytesPerPhoto.serverToClient, 1)),
               ),
-              row('matches expected (plaintext truth)', numberCell(a.expected)),
+              row(
+                s.fuzzy
+                  ? `matches expected (plaintext Hamming, distance ≤ ${s.fuzzy.params.maxDistance})`
+                  : 'matches expected (plaintext truth)',
+                numberCell(a.expected),
+              ),
               row('matches found', numberCell(a.found)),
               row('true positives', n(a.truePositives)),
               row('false positives', n(a.falsePositives)),
@@ -60,6 +67,15 @@ export const psiContributor: SectionContributor = {
               row('withheld by design', n(a.withheldByDesign)),
             ],
           },
+          ...(s.fuzzy
+            ? [
+                {
+                  kind: 'list' as const,
+                  title: 'Near-duplicate matching (judged against plaintext Hamming matching at r)',
+                  items: formatFuzzyReport(s.fuzzy),
+                },
+              ]
+            : []),
           {
             kind: 'list',
             title: 'Transcripts',
