@@ -1,7 +1,7 @@
 // A PSI run recorded in the run store: the two hash lists read with their absolute paths, ids and SHA-256
 // fingerprints, the run made (seeded), and everything it produced stored as artifacts, per photo by its id.
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Hash } from '../hash/types.js';
@@ -77,7 +77,7 @@ export interface RecordedPsiRun {
 
 /** The fingerprint of a run's inputs: SHA-256 over both lists' fingerprints. */
 const datasetFingerprint = (db: PsiList, queries: PsiList): string =>
-  bytesToHex(sha256(new TextEncoder().encode(`psi-inputs-v1\n${db.sha256}\n${queries.sha256}\n`)));
+  bytesToHex(sha256(utf8ToBytes(`psi-inputs-v1\n${db.sha256}\n${queries.sha256}\n`)));
 
 /**
  * Runs PSI and records it: configuration (seed and deterministic-keys flag included), both lists' absolute paths and

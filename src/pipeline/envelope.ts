@@ -1,6 +1,7 @@
 // The end-to-end envelope: HPKE (RFC 9180) base mode with DHKEM(X25519, HKDF-SHA256), HKDF-SHA256 and
 // ChaCha20-Poly1305, sealed to one recipient's public key, its associated data binding message id, account and the
 // protocol messages sent beside it (so neither a relay nor anyone else can move a voucher to another message).
+import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { CipherSuite, HkdfSha256 } from '@hpke/core';
 import { Chacha20Poly1305 } from '@hpke/chacha20poly1305';
 import { DhkemX25519HkdfSha256 } from '@hpke/dhkem-x25519';
@@ -10,7 +11,7 @@ import { PipelineError } from './errors.js';
 export const ENC_BYTES = 32;
 /** Bytes of the Poly1305 tag each ciphertext carries. */
 export const TAG_BYTES = 16;
-const INFO = new TextEncoder().encode('scanlab pipeline envelope v1');
+const INFO = utf8ToBytes('scanlab pipeline envelope v1');
 
 /** The one suite the pipeline uses: KEM 0x0020, KDF 0x0001, AEAD 0x0003. */
 export function hpkeSuite(): CipherSuite {

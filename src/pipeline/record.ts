@@ -1,13 +1,14 @@
 // The bytes one message puts on the wire and the relay stores: a header naming message id and account, the protocol
 // messages, and one HPKE envelope per recipient; the envelope's associated data and its plaintext (file name + bytes).
+import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ENC_BYTES, type Envelope } from './envelope.js';
 import { PipelineError } from './errors.js';
 import type { MessageBinding } from './scan-protocol.js';
 
 export const MESSAGE_ID_BYTES = 16;
-const MAGIC = new TextEncoder().encode('SLP1');
-const AAD_LABEL = new TextEncoder().encode('scanlab pipeline aad v1');
+const MAGIC = utf8ToBytes('SLP1');
+const AAD_LABEL = utf8ToBytes('scanlab pipeline aad v1');
 const MAX_PARTS = 0xffff;
 
 export interface RelayRecord extends MessageBinding {
@@ -106,7 +107,7 @@ export function decodeRecord(bytes: Uint8Array): RelayRecord {
 
 /** What an envelope carries: the file name (u16 length, UTF-8) and the file's bytes. */
 export function encodeContent(name: string, fileBytes: Uint8Array): Uint8Array {
-  const n = new TextEncoder().encode(name);
+  const n = utf8ToBytes(name);
   if (n.length > 0xffff) throw new PipelineError('malformed-record', 'file name longer than 65535 bytes');
   return concat([u16(n.length), n, fileBytes]);
 }

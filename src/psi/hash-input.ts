@@ -1,4 +1,5 @@
 // How a perceptual hash enters PSI: domain-separated bytes, so hashes of different algorithms or lengths never collide.
+import { utf8ToBytes } from '@noble/hashes/utils.js';
 import type { Hash } from '../hash/types.js';
 import { PsiError } from './errors.js';
 
@@ -7,7 +8,7 @@ import { PsiError } from './errors.js';
  * `src/hash`). The NUL ends the algorithm name, so no two (algo, nbits, bits) triples share an encoding.
  */
 export function psiInput(hash: Hash): Uint8Array {
-  const algo = new TextEncoder().encode(hash.algo);
+  const algo = utf8ToBytes(hash.algo);
   if (algo.length === 0 || algo.includes(0)) throw new PsiError(`hash algorithm name "${hash.algo}" cannot be encoded`);
   if (!Number.isInteger(hash.nbits) || hash.nbits < 1 || hash.nbits > 0xffff)
     throw new PsiError(`hash length ${hash.nbits} bits cannot be encoded`);

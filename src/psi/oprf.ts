@@ -1,9 +1,9 @@
 // RFC 9497 OPRF in base mode (0x00) over any PrimeOrderGroup: the protocol steps, with the group doing all arithmetic.
+import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { concatBytes } from '@noble/curves/utils.js';
 import { PsiError, ProtocolError } from './errors.js';
 import type { GroupElement, PrimeOrderGroup, Scalar } from './group/group.js';
 
-const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 const MODE_OPRF = 0x00;
 const MAX_INPUT_BYTES = 0xffff;
 
@@ -20,11 +20,11 @@ export interface OprfSuite {
 }
 
 export function oprfSuite(group: PrimeOrderGroup): OprfSuite {
-  const context = concatBytes(utf8('OPRFV1-'), new Uint8Array([MODE_OPRF]), utf8('-' + group.suite));
+  const context = concatBytes(utf8ToBytes('OPRFV1-'), new Uint8Array([MODE_OPRF]), utf8ToBytes('-' + group.suite));
   return {
     group,
-    hashToGroupDst: concatBytes(utf8('HashToGroup-'), context),
-    deriveKeyPairDst: concatBytes(utf8('DeriveKeyPair'), context),
+    hashToGroupDst: concatBytes(utf8ToBytes('HashToGroup-'), context),
+    deriveKeyPairDst: concatBytes(utf8ToBytes('DeriveKeyPair'), context),
   };
 }
 
@@ -69,7 +69,7 @@ export function oprfBlindEvaluate(suite: OprfSuite, key: Scalar, blinded: GroupE
 /** Hash(len(input) || input || len(element) || element || "Finalize"), the output shared by Finalize and Evaluate. */
 function outputOf(suite: OprfSuite, input: Uint8Array, unblinded: GroupElement): Uint8Array {
   const element = suite.group.encodeElement(unblinded);
-  return suite.group.hash(concatBytes(u16(input.length), input, u16(element.length), element, utf8('Finalize')));
+  return suite.group.hash(concatBytes(u16(input.length), input, u16(element.length), element, utf8ToBytes('Finalize')));
 }
 
 /** Client step 2 (RFC 9497 Finalize): removes the blind and hashes. A peer's identity element is refused. */

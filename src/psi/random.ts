@@ -3,7 +3,7 @@
 import { createHmacDrbg } from '@noble/curves/utils.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { randomBytes } from '@noble/hashes/utils.js';
+import { randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { PrimeOrderGroup } from './group/group.js';
 
 /** A source of uniformly random bytes. */
@@ -17,14 +17,13 @@ export interface RandomSource {
 export const systemRandom: RandomSource = { seeded: false, bytes: (length) => randomBytes(length) };
 
 const hmacSha256 = (key: Uint8Array, message: Uint8Array): Uint8Array => hmac(sha256, key, message);
-const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 /**
  * A reproducible stream for `(seed, label)`: request i is answered by a fresh HMAC-DRBG (SHA-256) instantiated with
  * SHA-256("scanlab-psi-drbg-v1" ‖ label ‖ seed) ‖ i (8 bytes, big-endian). Different labels give independent streams.
  */
 export function seededRandom(seed: number | string, label: string): RandomSource {
-  const root = sha256(utf8(`scanlab-psi-drbg-v1\u0000${label}\u0000${String(seed)}`));
+  const root = sha256(utf8ToBytes(`scanlab-psi-drbg-v1\u0000${label}\u0000${String(seed)}`));
   let counter = 0;
   return {
     seeded: true,
@@ -75,7 +74,7 @@ export function randomIndex(source: RandomSource, n: number): number {
   }
 }
 
-const SCALAR_DST = utf8('scanlab-psi-seeded-scalar-v1');
+const SCALAR_DST = utf8ToBytes('scanlab-psi-seeded-scalar-v1');
 
 /**
  * The group with its random scalars drawn from `source` (hash_to_field of 64 fresh bytes, non-zero); the group
@@ -83,7 +82,7 @@ const SCALAR_DST = utf8('scanlab-psi-seeded-scalar-v1');
  */
 export function groupWithRandom(group: PrimeOrderGroup, source: RandomSource): PrimeOrderGroup {
   if (source === systemRandom) return group;
-  const dst = new Uint8Array([...SCALAR_DST, ...utf8(group.suite)]);
+  const dst = new Uint8Array([...SCALAR_DST, ...utf8ToBytes(group.suite)]);
   return {
     ...group,
     randomScalar() {

@@ -1,11 +1,12 @@
 // A local file format for a party's secret scalar (e.g. a prepared OPRF database's key), kept out of the network
 // message namespace: it starts with an ASCII magic whose first byte is no wire version, so `decodeMessage` rejects it
 // as `unknown-version` and a peer can never make a party accept one as a message.
+import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { ProtocolError } from './errors.js';
 import type { PrimeOrderGroup, Scalar } from './group/group.js';
 import { groupCode } from './wire.js';
 
-const MAGIC = new TextEncoder().encode('scanlab-secret-key\n');
+const MAGIC = utf8ToBytes('scanlab-secret-key\n');
 const FORMAT_VERSION = 1;
 
 /** magic ‖ format version (u8) ‖ group id (u8) ‖ the scalar (RFC 9497 serialisation). */

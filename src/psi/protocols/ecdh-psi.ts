@@ -1,6 +1,7 @@
 // ecdh-psi: commutative blinding H(x)^(ab). The receiver R sends its blinded set in order; the sender S publishes
 // its own blinded set shuffled and returns R's set blinded again (shuffled too in cardinality-only mode). R learns
 // the intersection (or its size); S learns the size of R's set. Either the client or the server can be R.
+import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { bytesToHex } from '@noble/curves/utils.js';
 import { ProtocolError } from '../errors.js';
 import { countingGroup } from '../group/counting.js';
@@ -23,9 +24,9 @@ export interface EcdhOptions {
   readonly random?: RandomSource;
 }
 
-const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 /** Domain separation tag for hashing PSI inputs into the group in this protocol; it names the suite (RFC 9380 §3.1). */
-export const ecdhHashToGroupDst = (group: PrimeOrderGroup): Uint8Array => utf8(`scanlab-ecdh-psi-v1-${group.suite}`);
+export const ecdhHashToGroupDst = (group: PrimeOrderGroup): Uint8Array =>
+  utf8ToBytes(`scanlab-ecdh-psi-v1-${group.suite}`);
 
 /**
  * One party of ecdh-psi holding `items` (the client's photos or the server's database). The server blinds and

@@ -3,6 +3,7 @@
 // encryption of d = Σ x_b ⊕ y_b = |y| + Σ_{y_b=0} x_b − Σ_{y_b=1} x_b, then for every δ in 0..r returns ρ_δ·(Enc(d) − δ·G)
 // with a fresh random ρ_δ, shuffled. Each decrypts to the identity exactly when d = δ, and to a uniformly random element
 // otherwise, so the client learns whether d ≤ r and nothing else about d or y (semi-honest parties).
+import { utf8ToBytes } from '@noble/hashes/utils.js';
 import type { Hash } from '../../../hash/types.js';
 import { PsiError } from '../../errors.js';
 import type { GroupElement, PrimeOrderGroup, Scalar } from '../../group/group.js';
@@ -13,11 +14,9 @@ export interface ElGamalCiphertext {
   readonly s: GroupElement;
 }
 
-const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
-
 /** The generator of the encryption: hashed to the group under a tag naming the suite, so nobody knows its logarithm. */
 export const fuzzyGenerator = (group: PrimeOrderGroup): GroupElement =>
-  group.hashToGroup(utf8('G'), utf8(`scanlab-fuzzy-psi-generator-v1-${group.suite}`));
+  group.hashToGroup(utf8ToBytes('G'), utf8ToBytes(`scanlab-fuzzy-psi-generator-v1-${group.suite}`));
 
 const ORDERS: Record<PrimeOrderGroup['name'], bigint> = {
   ristretto255: (1n << 252n) + 27742317777372353535851937790883648493n,

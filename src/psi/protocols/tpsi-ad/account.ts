@@ -1,5 +1,6 @@
 // A client account's secrets: the account key split into Shamir shares of threshold t, the key that encrypts every
 // voucher's ad, the PRF key that places each voucher id on the sharing polynomial and the DHF, and the DHF key.
+import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { systemRandom, type RandomSource } from '../../random.js';
@@ -8,10 +9,9 @@ import { generateDhfKey, type DhfKey } from './dhf.js';
 import { m31FromWords } from './m31.js';
 import { fieldElementFromBytes, fieldElementToBytes, randomFieldElement, sharingPolynomial } from './shamir.js';
 
-const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
-const AD_KEY_INFO = utf8('scanlab-tpsi-ad account ad key v1');
-const SHARE_X_LABEL = utf8('share-x');
-const DHF_X_LABEL = utf8('dhf-x');
+const AD_KEY_INFO = utf8ToBytes('scanlab-tpsi-ad account ad key v1');
+const SHARE_X_LABEL = utf8ToBytes('share-x');
+const DHF_X_LABEL = utf8ToBytes('dhf-x');
 
 export interface AccountSecrets {
   readonly account: number;

@@ -1,11 +1,11 @@
 // The server's cuckoo table: every database entry sits at one of its two positions, derived from a public seed, in a
 // table of (1 + ε)·n slots; when an insertion fails, the whole table is built again under a fresh seed.
 import { sha256 } from '@noble/hashes/sha2.js';
-import { randomBytes } from '@noble/hashes/utils.js';
+import { randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { PsiError } from '../../errors.js';
 
 export const CUCKOO_SEED_BYTES = 16;
-const DOMAIN = new TextEncoder().encode('scanlab-tpsi-ad-cuckoo-v1');
+const DOMAIN = utf8ToBytes('scanlab-tpsi-ad-cuckoo-v1');
 const EMPTY = -1;
 
 export interface CuckooTable {

@@ -1,19 +1,19 @@
 // The outer layer of a voucher, after the DH random self-reduction of the Apple PSI design: for a cuckoo position w the
 // client sends Q = β·H(x) + γ·G and encrypts the voucher key rkey under HKDF(S), S = β·T[w] + γ·L. When T[w] = α·H(x)
 // then S = α·Q and the server, holding α, opens it; otherwise (Q, S) is a uniformly random pair and the slot stays shut.
+import { utf8ToBytes } from '@noble/hashes/utils.js';
 import type { GroupElement, PrimeOrderGroup, Scalar } from '../../group/group.js';
 import { deriveKey, openOnce, sealOnce } from './aead.js';
 import type { TpsiVoucherSlot } from './wire-format.js';
 
-const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
-const OUTER_KEY_INFO = utf8('scanlab-tpsi-ad outer key v2');
+const OUTER_KEY_INFO = utf8ToBytes('scanlab-tpsi-ad outer key v2');
 
 /**
  * A domain separation tag naming the protocol, its purpose and the suite (RFC 9380 §3.1: tags must separate uses
  * across curves too), e.g. `scanlab-tpsi-ad-v1-ristretto255-SHA512`.
  */
 export const tpsiDst = (purpose: string, group: PrimeOrderGroup): Uint8Array =>
-  utf8(`scanlab-tpsi-ad-${purpose}v1-${group.suite}`);
+  utf8ToBytes(`scanlab-tpsi-ad-${purpose}v1-${group.suite}`);
 
 /** The tag for hashing photo and database hashes into the group. */
 export const tpsiHashToGroupDst = (group: PrimeOrderGroup): Uint8Array => tpsiDst('', group);
@@ -23,12 +23,12 @@ export const tpsiHashToGroupDst = (group: PrimeOrderGroup): Uint8Array => tpsiDs
  * generates it; hashing makes its discrete logarithm unknown to everyone).
  */
 export const tpsiGenerator = (group: PrimeOrderGroup): GroupElement =>
-  group.hashToGroup(utf8('G'), tpsiDst('generator-', group));
+  group.hashToGroup(utf8ToBytes('G'), tpsiDst('generator-', group));
 
 /** The key that encrypts rkey in a slot: HKDF-SHA256 of S, bound to the suite and to Q. */
 function slotKey(group: PrimeOrderGroup, q: GroupElement, s: GroupElement): Uint8Array {
   const encodedQ = group.encodeElement(q);
-  const suite = utf8(group.suite);
+  const suite = utf8ToBytes(group.suite);
   const info = new Uint8Array(OUTER_KEY_INFO.length + suite.length + 1 + encodedQ.length);
   info.set(OUTER_KEY_INFO);
   info.set(suite, OUTER_KEY_INFO.length);
