@@ -1,6 +1,7 @@
 // One pipeline run in one process: photos of simulated accounts go from their sender devices through the relay to
 // the matcher, the reviewer and the recipients; per photo it measures device steps, bytes and server time beside
 // plain end-to-end encryption of the same photo, and checks what each party ends up with against the ground truth.
+import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { bytesToHex, equalBytes } from '@noble/curves/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { performance } from 'node:perf_hooks';
@@ -204,7 +205,7 @@ function matchTruth(dbInputs: readonly Uint8Array[], maxDistance: number): (x: U
 
 /** Message i's id: SHA-256("scanlab pipeline message" || seed || i), first 16 bytes (ids are not secret). */
 export function messageIdOf(seed: number, index: number): Uint8Array {
-  return sha256(new TextEncoder().encode(`scanlab pipeline message ${seed} ${index}`)).slice(0, MESSAGE_ID_BYTES);
+  return sha256(utf8ToBytes(`scanlab pipeline message ${seed} ${index}`)).slice(0, MESSAGE_ID_BYTES);
 }
 
 function checkConfig(c: PipelineConfig): void {

@@ -3,6 +3,7 @@
 // layer for its chunk value (two cuckoo slots, as a tpsi-ad voucher) guarding a key that opens share j. The server thus
 // reconstructs the photo key, and counts the photo towards the account threshold t, only when ≥ k chunks equal some
 // database chunk. A synthetic voucher opens exactly k chunks (slots with β = 0) and carries a synthetic payload.
+import { utf8ToBytes } from '@noble/hashes/utils.js';
 import type { Hash } from '../../../hash/types.js';
 import type { GroupElement } from '../../group/group.js';
 import { systemRandom, type RandomSource } from '../../random.js';
@@ -20,7 +21,7 @@ import { chunkInputsOf } from '../fuzzy/hash-bits.js';
 import type { FuzzyParams } from '../fuzzy/params.js';
 import type { ChunkSlotPair, ChunkVoucher } from '../fuzzy/wire-format.js';
 
-const PHOTO_KEY_INFO = new TextEncoder().encode('scanlab-chunked-tpsi photo key v1');
+const PHOTO_KEY_INFO = utf8ToBytes('scanlab-chunked-tpsi photo key v1');
 /** The associated-data index of a chunk's sealed share (slots use 0 and 1). */
 export const SHARE_AD_INDEX = 2;
 

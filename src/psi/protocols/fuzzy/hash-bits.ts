@@ -1,5 +1,6 @@
 // Hashes as the near-duplicate protocols see them: parsed back from their PSI input, cut into chunks, and expanded
 // into Hamming balls (every hash within a radius), with the plaintext Hamming distance they are judged against.
+import { utf8ToBytes } from '@noble/hashes/utils.js';
 import type { Hash } from '../../../hash/types.js';
 import { PsiError } from '../../errors.js';
 
@@ -106,7 +107,7 @@ const CHUNK_PREFIX = 0xff;
  * whole-hash input, and chunks of different cuts, positions or algorithms never share one.
  */
 export function chunkInput(algo: string, nbits: number, chunks: number, j: number, chunkBits: Uint8Array): Uint8Array {
-  const name = new TextEncoder().encode(algo);
+  const name = utf8ToBytes(algo);
   const width = chunkRanges(nbits, chunks)[j]?.width;
   if (width === undefined) throw new PsiError(`chunk ${j} of ${chunks}`);
   const out = new Uint8Array(1 + name.length + 7 + chunkBits.length);
