@@ -57,6 +57,9 @@ export async function prepareRun<C extends { readonly dataset: string; readonly 
       `the dataset of run ${previous.id} has changed since it started (fingerprint differs); start a new run`,
     );
   }
+  // Read before the run exists, so that an unusable model card fails the command without leaving a run behind.
+  const algos = (withPath as { readonly algos?: unknown }).algos;
+  const cards = !previous && Array.isArray(algos) ? modelCardRecords(algos.map(String)) : [];
   const run =
     previous ??
     options.store.createRun({
@@ -75,8 +78,6 @@ export async function prepareRun<C extends { readonly dataset: string; readonly 
     options.store.setStatus(run.id, 'running');
   } else {
     if (options.shard && options.shard.count > 1) options.store.putArtifact(run.id, SHARD_ARTIFACT, options.shard);
-    const algos = (withPath as { readonly algos?: unknown }).algos;
-    const cards = Array.isArray(algos) ? modelCardRecords(algos.map(String)) : [];
     if (cards.length > 0) options.store.putArtifact(run.id, MODEL_CARDS_ARTIFACT, cards);
   }
   return { run, config: withPath, dataset, digests };
