@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GreyImage } from '../src/image/types.js';
 import { pilLuma } from '../src/image/luma.js';
-import { pillowResize, type PillowFilter } from '../src/image/pillow-resize.js';
+import { pillowResize, pillowResizeLuma, type PillowFilter } from '../src/image/pillow-resize.js';
 import { createPrng } from '../src/util/prng.js';
 import { wasmPath } from '../src/util/wasm.js';
 
@@ -79,6 +79,31 @@ describe('WebAssembly Pillow resampling', () => {
         for (let i = 0; i < w * h; i += 97) {
           const [r, g, b] = [data[i * channels]!, data[i * channels + 1]!, data[i * channels + 2]!];
           expect(fast[i]).toBe(Math.floor((r * 19595 + g * 38470 + b * 7471 + 0x8000) / 65536));
+        }
+      }
+    }
+  });
+
+  it('PIL convert("L") fused into the horizontal pass gives the JavaScript convert-then-resize pixels', () => {
+    const sizes: [number, number, number, number][] = [
+      [1600, 37, 32, 32],
+      [203, 157, 9, 8],
+      [61, 47, 64, 48],
+      [17, 33, 16, 33],
+      [3, 5, 1, 1],
+    ];
+    for (const filter of ['bicubic', 'lanczos'] as const) {
+      for (const channels of [3, 4] as const) {
+        for (const [w, h, ow, oh] of sizes) {
+          const data = Uint8Array.from({ length: w * h * channels }, () => rng.nextInt(256));
+          const img = { width: w, height: h, channels, data };
+          const fused = pillowResizeLuma(img, ow, oh, filter)!.data;
+          process.env.SCANLAB_NO_WASM = '1';
+          const slow = pillowResize(pilLuma(img), ow, oh, filter).data;
+          delete process.env.SCANLAB_NO_WASM;
+          expect(Buffer.from(fused).equals(Buffer.from(slow)), `${filter} ${channels}: ${w}x${h} -> ${ow}x${oh}`).toBe(
+            true,
+          );
         }
       }
     }

@@ -2,11 +2,13 @@
 // into the module's memory, weights padded to groups of eight, results copied out; null when the kernel is absent.
 import { wasmKernel, type WasmExports } from '../util/wasm.js';
 import type { HorizontalPassArgs, ResampleCoefficients } from './pillow-resize.js';
+import type { Image } from './types.js';
 
 interface ResampleKernel extends WasmExports {
   reserve(bytes: number): number;
   horizontal(
     src: number,
+    step: number,
     srcWidth: number,
     rowFirst: number,
     rows: number,
@@ -16,6 +18,7 @@ interface ResampleKernel extends WasmExports {
     ksize: number,
     outWidth: number,
     out: number,
+    rowBuffer: number,
   ): void;
   vertical(
     src: number,
@@ -31,10 +34,26 @@ interface ResampleKernel extends WasmExports {
   ): void;
 }
 
-/** Coefficients with each window's weights padded by zeros to a multiple of eight, as the SIMD loop reads them. */
+/**
+ * Coefficients with each window's weights padded by zeros to a multiple of eight, as the SIMD loops read them: i32
+ * for the vertical pass; for the horizontal pass split as w = 2^15 · hi + lo (hi = w >> 15, lo = w & 0x7fff), each
+ * group of eight taps stored as eight i16 hi then eight i16 lo, for 16-bit dot products (wrapping sums stay equal).
+ */
 interface PaddedCoefficients {
   readonly ksize: number;
   readonly weights: Int32Array;
+  readonly split: Int16Array;
+}
+
+function splitWeights(weights: Int32Array): Int16Array {
+  const split = new Int16Array(weights.length * 2);
+  for (let g = 0; g < weights.length; g += 8) {
+    for (let k = 0; k < 8; k++) {
+      split[2 * g + k] = weights[g + k]! >> 15;
+      split[2 * g + 8 + k] = weights[g + k]! & 0x7fff;
+    }
+  }
+  return split;
 }
 
 const padded = new WeakMap<ResampleCoefficients, PaddedCoefficients>();
@@ -46,7 +65,7 @@ function padCoefficients(c: ResampleCoefficients): PaddedCoefficients {
   const weights = new Int32Array(c.first.length * ksize);
   for (let i = 0; i < c.first.length; i++)
     weights.set(c.weights.subarray(i * c.ksize, i * c.ksize + c.count[i]!), i * ksize);
-  const p = { ksize, weights };
+  const p = { ksize, weights, split: splitWeights(weights) };
   padded.set(c, p);
   return p;
 }
@@ -69,12 +88,18 @@ function layout(kernel: ResampleKernel, sizes: readonly number[]): number[] | nu
   return at;
 }
 
-function loadCoefficients(kernel: ResampleKernel, c: ResampleCoefficients, at: readonly number[]): number {
+function loadCoefficients(
+  kernel: ResampleKernel,
+  c: ResampleCoefficients,
+  at: readonly number[],
+  pass: 'horizontal' | 'vertical',
+): number {
   const p = padCoefficients(c);
   const memory = kernel.memory.buffer;
   new Int32Array(memory, at[0], c.first.length).set(c.first);
   new Int32Array(memory, at[1], c.count.length).set(c.count);
-  new Int32Array(memory, at[2], p.weights.length).set(p.weights);
+  if (pass === 'vertical') new Int32Array(memory, at[2], p.weights.length).set(p.weights);
+  else new Int16Array(memory, at[2], p.split.length).set(p.split);
   return p.ksize;
 }
 
@@ -82,21 +107,51 @@ function coefficientSizes(c: ResampleCoefficients): number[] {
   return [c.first.length * 4, c.count.length * 4, c.first.length * padCoefficients(c).ksize * 4];
 }
 
+/**
+ * The horizontal pass over `rows` rows from `rowFirst` of `width`-pixel rows of `channels` bytes a pixel: grey rows
+ * directly, RGB(A) rows through PIL's convert("L") fused into the pass (each row made grey in a row buffer inside the
+ * kernel). Null without the kernel.
+ */
+function stagedHorizontal(
+  data: Uint8Array,
+  channels: number,
+  width: number,
+  rowFirst: number,
+  rows: number,
+  c: ResampleCoefficients,
+  outWidth: number,
+): Uint8Array | null {
+  const kernel = wasmKernel<ResampleKernel>('pillow-resample');
+  if (kernel === null) return null;
+  const rowBytes = width * channels;
+  const inBytes = rows * rowBytes;
+  const at = layout(kernel, [inBytes + 16, ...coefficientSizes(c), outWidth * rows, width + 16]);
+  if (at === null) return null;
+  new Uint8Array(kernel.memory.buffer, at[0], inBytes).set(
+    data.subarray(rowFirst * rowBytes, rowFirst * rowBytes + inBytes),
+  );
+  const ksize = loadCoefficients(kernel, c, at.slice(1), 'horizontal');
+  const [src, first, count, weights, out, rowBuffer] = at as [number, number, number, number, number, number];
+  kernel.horizontal(src, channels, width, 0, rows, first, count, weights, ksize, outWidth, out, rowBuffer);
+  return new Uint8Array(kernel.memory.buffer, out, outWidth * rows).slice();
+}
+
 /** The horizontal pass over `rows` source rows from `rowFirst`, or null without the kernel. */
 export function wasmHorizontalPass(
   ...[src, srcWidth, rowFirst, rows, c, outWidth]: HorizontalPassArgs
 ): Uint8Array | null {
-  const kernel = wasmKernel<ResampleKernel>('pillow-resample');
-  if (kernel === null) return null;
-  const inBytes = rows * srcWidth;
-  const at = layout(kernel, [inBytes + 16, ...coefficientSizes(c), outWidth * rows]);
-  if (at === null) return null;
-  new Uint8Array(kernel.memory.buffer, at[0], inBytes).set(
-    src.subarray(rowFirst * srcWidth, rowFirst * srcWidth + inBytes),
-  );
-  const ksize = loadCoefficients(kernel, c, at.slice(1));
-  kernel.horizontal(at[0]!, srcWidth, 0, rows, at[1]!, at[2]!, at[3]!, ksize, outWidth, at[4]!);
-  return new Uint8Array(kernel.memory.buffer, at[4], outWidth * rows).slice();
+  return stagedHorizontal(src, 1, srcWidth, rowFirst, rows, c, outWidth);
+}
+
+/** The horizontal pass over PIL's convert("L") of the RGB(A) `img`, fused; null without the kernel. */
+export function wasmHorizontalLumaPass(
+  img: Image,
+  rowFirst: number,
+  rows: number,
+  c: ResampleCoefficients,
+  outWidth: number,
+): Uint8Array | null {
+  return stagedHorizontal(img.data, img.channels, img.width, rowFirst, rows, c, outWidth);
 }
 
 /** The vertical pass (source rows shifted by `rowShift`), or null without the kernel. */
@@ -112,7 +167,7 @@ export function wasmVerticalPass(
   const at = layout(kernel, [src.length + 16, ...coefficientSizes(c), width * outHeight, width * 4]);
   if (at === null) return null;
   new Uint8Array(kernel.memory.buffer, at[0], src.length).set(src);
-  const ksize = loadCoefficients(kernel, c, at.slice(1));
+  const ksize = loadCoefficients(kernel, c, at.slice(1), 'vertical');
   kernel.vertical(at[0]!, width, rowShift, at[1]!, at[2]!, at[3]!, ksize, outHeight, at[4]!, at[5]!);
   return new Uint8Array(kernel.memory.buffer, at[4], width * outHeight).slice();
 }

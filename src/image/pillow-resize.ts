@@ -5,8 +5,8 @@
 // and rounded to 22-bit fixed point (PRECISION_BITS = 32 - 8 - 2); a horizontal pass over only the source rows the
 // vertical pass reads, rounded and clipped to 8 bits, then a vertical pass. NEAREST follows _imaging.c's `_resize`
 // (an affine scale, ImagingScaleAffine in Geometry.c). Same-size requests return a copy, as `Image.resize` does.
-import { wasmHorizontalPass, wasmVerticalPass } from './pillow-resample-wasm.js';
-import type { GreyImage } from './types.js';
+import { wasmHorizontalLumaPass, wasmHorizontalPass, wasmVerticalPass } from './pillow-resample-wasm.js';
+import type { GreyImage, Image } from './types.js';
 
 /** Pillow's resampling filters (`Image.Resampling`). `lanczos` is imagehash's ANTIALIAS. */
 export type PillowFilter = 'nearest' | 'box' | 'bilinear' | 'hamming' | 'bicubic' | 'lanczos';
@@ -247,4 +247,27 @@ export function pillowResize(
   const band = horizontalPass(img.data, img.width, firstRow, lastRow - firstRow, horizontal, width);
   if (height === img.height) return done(band);
   return done(verticalPass(band, width, firstRow, vertical, height));
+}
+
+/**
+ * `pillowResize(pilLuma(img), width, height, filter)` for an RGB(A) image with PIL's grey conversion fused into the
+ * WebAssembly horizontal pass, so the full-size grey image is never made; null where that does not apply (grey
+ * input, NEAREST, a width left unchanged, or the kernel not built): the caller then converts first.
+ */
+export function pillowResizeLuma(
+  img: Image,
+  width: number,
+  height: number,
+  filter: PillowFilter = 'lanczos',
+): GreyImage | null {
+  if (img.channels === 1 || filter === 'nearest' || width === img.width) return null;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) return null;
+  const vertical = resampleCoefficients(filter, img.height, height);
+  const firstRow = vertical.first[0]!;
+  const lastRow = vertical.first[height - 1]! + vertical.count[height - 1]!;
+  const horizontal = resampleCoefficients(filter, img.width, width);
+  const band = wasmHorizontalLumaPass(img, firstRow, lastRow - firstRow, horizontal, width);
+  if (band === null) return null;
+  const data = height === img.height ? band : verticalPass(band, width, firstRow, vertical, height);
+  return { width, height, channels: 1, data };
 }

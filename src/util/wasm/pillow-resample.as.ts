@@ -2,6 +2,7 @@
 // wrapping multiply-adds as Resample.c, reordered freely because wrapping addition is associative. The JavaScript
 // passes in src/image/pillow-resize.ts are their oracle and fallback.
 export { reserve } from './lib/scratch.as';
+import { lumaRow } from './lib/luma-row.as';
 
 const PRECISION_BITS = 22;
 const HALF: i32 = 1 << (PRECISION_BITS - 1);
@@ -16,13 +17,42 @@ function lanes(v: v128): i32 {
   return i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1) + i32x4.extract_lane(v, 2) + i32x4.extract_lane(v, 3);
 }
 
+/** One output row of the horizontal pass over the source row at `row` (see `horizontal`). */
+function horizontalRow(
+  row: usize,
+  first: usize,
+  count: usize,
+  weights: usize,
+  ksize: i32,
+  outWidth: i32,
+  outRow: usize,
+): void {
+  for (let xx = 0; xx < outWidth; xx++) {
+    const base = row + <usize>load<i32>(first + ((<usize>xx) << 2));
+    const n = load<i32>(count + ((<usize>xx) << 2));
+    const w = weights + ((<usize>xx * <usize>ksize) << 2);
+    let accHi = i32x4.splat(0);
+    let accLo = i32x4.splat(0);
+    for (let x = 0; x < n; x += 8) {
+      const px = v128.load8x8_u(base + <usize>x);
+      accHi = i32x4.add(accHi, i32x4.dot_i16x8_s(px, v128.load(w + ((<usize>x) << 2))));
+      accLo = i32x4.add(accLo, i32x4.dot_i16x8_s(px, v128.load(w + ((<usize>x) << 2), 16)));
+    }
+    store<u8>(outRow + <usize>xx, clip8(HALF + lanes(i32x4.add(i32x4.shl(accHi, 15), accLo))));
+  }
+}
+
 /**
  * Horizontal pass: for `rows` source rows from `rowFirst`, output pixel x of each row is the clipped fixed-point sum
  * of count[x] source pixels from first[x] times weights[x*ksize ...]. Weights are read in groups of 8 (the caller
- * pads each window with zero weights up to a multiple of 8 inside ksize, and the source row with 8 spare bytes).
+ * pads each window with zero weights up to a multiple of 8 inside ksize, and the source row with 8 spare bytes), each
+ * group as eight i16 w >> 15 then eight i16 w & 0x7fff: two 16-bit dot products give 2^15 · hi + lo = the sum, mod 2^32.
+ * Source pixels are `step` bytes: grey (1) is read in place; RGB or RGBA (3, 4) rows are first turned into PIL's
+ * convert("L") in `rowBuffer` (srcWidth + 8 bytes), so no full-size grey image is made.
  */
 export function horizontal(
   src: usize,
+  step: i32,
   srcWidth: i32,
   rowFirst: i32,
   rows: i32,
@@ -32,24 +62,16 @@ export function horizontal(
   ksize: i32,
   outWidth: i32,
   out: usize,
+  rowBuffer: usize,
 ): void {
+  const rowBytes = <usize>srcWidth * <usize>step;
   for (let y = 0; y < rows; y++) {
-    const row = src + <usize>(y + rowFirst) * <usize>srcWidth;
-    const outRow = out + <usize>y * <usize>outWidth;
-    for (let xx = 0; xx < outWidth; xx++) {
-      const base = row + <usize>load<i32>(first + ((<usize>xx) << 2));
-      const n = load<i32>(count + ((<usize>xx) << 2));
-      const w = weights + ((<usize>xx * <usize>ksize) << 2);
-      let acc = i32x4.splat(0);
-      for (let x = 0; x < n; x += 8) {
-        const px = v128.load8x8_u(base + <usize>x);
-        const lo = i32x4.extend_low_i16x8_u(px);
-        const hi = i32x4.extend_high_i16x8_u(px);
-        acc = i32x4.add(acc, i32x4.mul(lo, v128.load(w + ((<usize>x) << 2))));
-        acc = i32x4.add(acc, i32x4.mul(hi, v128.load(w + ((<usize>x) << 2), 16)));
-      }
-      store<u8>(outRow + <usize>xx, clip8(HALF + lanes(acc)));
+    let row = src + <usize>(y + rowFirst) * rowBytes;
+    if (step != 1) {
+      lumaRow(row, srcWidth, step, rowBuffer);
+      row = rowBuffer;
     }
+    horizontalRow(row, first, count, weights, ksize, outWidth, out + <usize>y * <usize>outWidth);
   }
 }
 

@@ -146,10 +146,18 @@ function approximate(x: usize, m: i32, row: usize, out: usize): void {
   for (let i = 0; i < h; i++) {
     const e = x + <usize>(2 * i) * rowBytes;
     const o = e + rowBytes;
-    for (let c: usize = 0; c < rowBytes; c += 8) store<f64>(row + c, S * load<f64>(o + c) + S * load<f64>(e + c));
     const outRow = out + ((<usize>(i * h)) << 3);
-    for (let j: usize = 0; j < <usize>h; j++) {
-      store<f64>(outRow + (j << 3), S * load<f64>(row + (j << 4), 8) + S * load<f64>(row + (j << 4)));
+    if (m == 2) {
+      const r0 = S * load<f64>(o) + S * load<f64>(e);
+      const r1 = S * load<f64>(o, 8) + S * load<f64>(e, 8);
+      store<f64>(outRow, S * r1 + S * r0);
+      continue;
+    }
+    for (let c: usize = 0; c < rowBytes; c += 16) v128.store(row + c, low(v128.load(e + c), v128.load(o + c)));
+    for (let j: usize = 0; j < <usize>h; j += 2) {
+      const l0 = v128.load(row + (j << 4));
+      const l1 = v128.load(row + (j << 4), 16);
+      v128.store(outRow + (j << 3), low(i64x2.shuffle(l0, l1, 0, 2), i64x2.shuffle(l0, l1, 1, 3)));
     }
   }
 }
@@ -166,7 +174,11 @@ export function whashLow(grey: usize, n: i32, levels: i32, hashSize: i32, work: 
   const z = approx + ((count >> 1) << 3); // the other synthesis buffer
   const rowA = z + (count << 3);
   const rowB = rowA + ((<usize>n) << 3);
-  for (let i: usize = 0; i < count; i++) store<f64>(x + (i << 3), <f64>load<u8>(grey + i) / 255.0);
+  const div = f64x2.splat(255.0);
+  for (let i: usize = 0; i < count; i += 2) {
+    const pair = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load16_splat(grey + i)));
+    v128.store(x + (i << 3), f64x2.div(f64x2.convert_low_i32x4_u(pair), div));
+  }
 
   // wavedec2: level k takes the m × m approximation to (m/2)² approximation and details.
   let src = x;
