@@ -16,6 +16,9 @@ export { storePipelineRun, PIPELINE_RUN_KIND } from './store-run.js';
 export { summarizePipeline, formatPipelineSummary } from './summary.js';
 export type { PipelineSummary } from './summary.js';
 export { registerScanProtocol, getScanProtocol, scanProtocolNames } from './protocols/registry.js';
+// Building blocks for a protocol plugged in with registerScanProtocol: device-learns and voucher protocols.
+export { answeringMatcher, learningDevice } from './protocols/device-learns.js';
+export { voucherMatcher, voucherDevice, voucherIdOf } from './protocols/vouchers.js';
 export type {
   ScanProtocol,
   ScanConfig,
