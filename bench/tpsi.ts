@@ -17,7 +17,7 @@ import { DhfDetector } from '../src/psi/protocols/tpsi-ad/dhf-detector.js';
 import { dhfValues, generateDhfKey, syntheticDhfValues } from '../src/psi/protocols/tpsi-ad/dhf.js';
 import { M31 } from '../src/psi/protocols/tpsi-ad/m31.js';
 import { DEFAULT_TPSI_PARAMS, dhfDimensionOf, type TpsiParams } from '../src/psi/protocols/tpsi-ad/params.js';
-import { tpsiPartiesReport } from '../src/psi/protocols/tpsi-ad/report.js';
+import { tpsiPartiesOutcome } from '../src/psi/protocols/tpsi-ad/outcome.js';
 import { setupTpsiServer } from '../src/psi/protocols/tpsi-ad/server-setup.js';
 import { createTpsiParties } from '../src/psi/protocols/tpsi-ad/session.js';
 import {
@@ -113,7 +113,7 @@ for (const b of backends) {
   });
   const parties = createTpsiParties(group, database.slice(0, smallest), queries, params, accounts);
   const costs = runParties(parties.client, parties.server, queries.length);
-  const report = tpsiPartiesReport(
+  const report = tpsiPartiesOutcome(
     parties,
     params,
     accounts,

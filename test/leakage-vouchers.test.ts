@@ -3,7 +3,7 @@ import type { PrimeOrderGroup } from '../src/psi/group/group.js';
 import { loadRistretto255Sodium } from '../src/psi/group/sodium.js';
 import { runParties } from '../src/psi/protocols/driver.js';
 import { DEFAULT_TPSI_PARAMS } from '../src/psi/protocols/tpsi-ad/params.js';
-import { tpsiPartiesReport } from '../src/psi/protocols/tpsi-ad/report.js';
+import { tpsiPartiesOutcome } from '../src/psi/protocols/tpsi-ad/outcome.js';
 import { createTpsiParties } from '../src/psi/protocols/tpsi-ad/session.js';
 import { createPrng, randomBytesFrom } from '../src/util/prng.js';
 import {
@@ -70,7 +70,7 @@ describe('the opened-voucher model against the real protocol', () => {
     const p = { ...DEFAULT_TPSI_PARAMS, threshold: 40, syntheticRate: s, dhfCapacity: capacity };
     const parties = createTpsiParties(sodium, database, queries, p, accounts);
     runParties(parties.client, parties.server, queries.length);
-    return { parties, isMatch, report: tpsiPartiesReport(parties, p, accounts, isMatch) };
+    return { parties, isMatch, report: tpsiPartiesOutcome(parties, p, accounts, isMatch) };
   }
 
   it('opens exactly the vouchers the model names, and as many as the simulation predicts', () => {

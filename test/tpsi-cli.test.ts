@@ -6,7 +6,7 @@ import { scratchDir } from './helpers/images.js';
 import { RunStore } from '../src/eval/store.js';
 import type { PsiSummary } from '../src/psi/summary.js';
 import type { StoredTranscript } from '../src/psi/transcript.js';
-import type { TpsiRunReport } from '../src/psi/protocols/tpsi-ad/report.js';
+import type { TpsiRunOutcome } from '../src/psi/protocols/tpsi-ad/outcome.js';
 import { createPrng, randomBytesFrom } from '../src/util/prng.js';
 
 const scratch = scratchDir('tpsi-cli');
@@ -101,7 +101,7 @@ describe('scanlab psi run --protocol tpsi-ad', () => {
         accounts: 2,
         tpsi: { threshold: 4, syntheticRate: 0, cuckooEpsilon: 1.2 },
       });
-      expect(s.getArtifact<TpsiRunReport>(run.id, 'accounts')!.allCorrect).toBe(true);
+      expect(s.getArtifact<TpsiRunOutcome>(run.id, 'accounts')!.allCorrect).toBe(true);
       const server = s.getArtifact<StoredTranscript>(run.id, 'transcript:server')!;
       expect(server.events.filter((e) => e.kind === 'received')).toHaveLength(12);
     } finally {

@@ -17,7 +17,7 @@ import { sealSlot, tpsiGenerator } from '../src/psi/protocols/tpsi-ad/outer-laye
 import { DEFAULT_TPSI_PARAMS, dhfDimensionOf, type TpsiParams } from '../src/psi/protocols/tpsi-ad/params.js';
 import { encodePayload, padAd } from '../src/psi/protocols/tpsi-ad/payload.js';
 import { tpsiClient, tpsiServer } from '../src/psi/protocols/tpsi-ad/parties.js';
-import { tpsiPartiesReport } from '../src/psi/protocols/tpsi-ad/report.js';
+import { tpsiPartiesOutcome } from '../src/psi/protocols/tpsi-ad/outcome.js';
 import {
   createTpsiParties,
   photoIndexOfAd,
@@ -92,7 +92,7 @@ describe.each([
       expect(revealed).toEqual(expected);
       for (const r of v.revealed) expect(bytesToHex(r.ad)).toBe(bytesToHex(parties.photos[photoIndexOfAd(r.ad)!]!.ad));
     }
-    const report = tpsiPartiesReport(parties, params({ threshold: t, syntheticRate: 0 }), 3, isMatch);
+    const report = tpsiPartiesOutcome(parties, params({ threshold: t, syntheticRate: 0 }), 3, isMatch);
     expect(report.allCorrect).toBe(true);
     const outcome = parties.server.outcome();
     expect(outcome).toEqual({
@@ -119,7 +119,7 @@ describe('tpsi-ad with synthetic vouchers', () => {
       const realMatches = isMatch.filter((m, i) => m && !synthetic[i]).length;
       const [view] = parties.server.accounts();
       expect(view!.opened).toBe(isMatch.filter((m, i) => m || synthetic[i]).length);
-      expect(tpsiPartiesReport(parties, p, 1, isMatch).allCorrect).toBe(true);
+      expect(tpsiPartiesOutcome(parties, p, 1, isMatch).allCorrect).toBe(true);
       if (realMatches >= t) {
         aboveRuns++;
         expect(view!.keyReconstructed).toBe(true);
@@ -153,7 +153,7 @@ describe('tpsi-ad with synthetic vouchers', () => {
       const { queries, isMatch } = queriesFor(database, [14, 9, 3], 40);
       const p = params({ threshold: 4, syntheticRate: s, dhfCapacity: capacity });
       const parties = run(sodium, database, queries, p, 3);
-      const report = tpsiPartiesReport(parties, p, 3, isMatch);
+      const report = tpsiPartiesOutcome(parties, p, 3, isMatch);
       expect(report.allCorrect).toBe(true);
       expect(report.rows.map((a) => a.keyReconstructed)).toEqual(report.rows.map((a) => a.realMatches >= 4));
       if (capacity === 5) expect(report.rows.map((a) => a.synthetic)).toEqual([5, 5, 5]);

@@ -14,7 +14,7 @@ import {
   type PsiConfig,
 } from '../psi/protocols/registry.js';
 import { DEFAULT_TPSI_PARAMS, checkTpsiParams, type TpsiParams } from '../psi/protocols/tpsi-ad/params.js';
-import { formatTpsiReport } from '../psi/protocols/tpsi-ad/report.js';
+import { formatTpsiOutcome } from '../psi/protocols/tpsi-ad/outcome.js';
 import { DEFAULT_FUZZY_PARAMS, checkFuzzyParams } from '../psi/protocols/fuzzy/params.js';
 import { FUZZY_PROTOCOL_NAMES } from '../psi/protocols/fuzzy/session.js';
 import type { PsiProgress } from '../psi/run.js';
@@ -213,7 +213,7 @@ async function psiRun(o: RunOptions): Promise<void> {
       return;
     }
     process.stdout.write(formatSummary(recorded.run.id, recorded.summary));
-    if (recorded.result.tpsi) process.stdout.write(formatTpsiReport(recorded.result.tpsi));
+    if (recorded.result.tpsi) process.stdout.write(formatTpsiOutcome(recorded.result.tpsi));
   } catch (e) {
     display.finish();
     if (e instanceof PsiError) throw new UsageError(e.message);

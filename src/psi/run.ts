@@ -16,7 +16,7 @@ import { createParties, learnerOf, type PsiConfig, type PsiConfigOf } from './pr
 import { groupWithRandom, runRandomness, type PsiRandomness } from './random.js';
 import type { Transcript } from './transcript.js';
 import { compareWithTruth, intersectionTruth, type Accuracy } from './truth.js';
-import { tpsiPartiesReport, type TpsiRunReport } from './protocols/tpsi-ad/report.js';
+import { tpsiPartiesOutcome, type TpsiRunOutcome } from './protocols/tpsi-ad/outcome.js';
 import type { TpsiServerParty } from './protocols/tpsi-ad/parties.js';
 import type { TpsiParams } from './protocols/tpsi-ad/params.js';
 import { setupTpsiServerInWorkers, type TpsiServerSetup } from './protocols/tpsi-ad/server-setup.js';
@@ -57,7 +57,7 @@ export interface PsiRunResult {
   /** The oprf-membership filter's size; null for other protocols. */
   readonly filter: FilterInfo | null;
   /** tpsi-ad: per account, matches, synthetic and opened vouchers, key reconstruction and revealed ad; null otherwise. */
-  readonly tpsi: TpsiRunReport | null;
+  readonly tpsi: TpsiRunOutcome | null;
   /** Near-duplicate protocols: parameters, evaluations per photo, and what each party observed about non-matches. */
   readonly fuzzy: FuzzyRunReport | null;
   readonly transcripts: { readonly client: Transcript; readonly server: Transcript };
@@ -128,7 +128,7 @@ async function setupInWorkers(server: WorkerSetupParty, jobs: number): Promise<{
 function photoResults(
   outcome: PsiOutcome,
   truth: readonly boolean[],
-  tpsi: { parties: TpsiParties; report: TpsiRunReport } | undefined,
+  tpsi: { parties: TpsiParties; report: TpsiRunOutcome } | undefined,
 ): PhotoResult[] {
   const synthetic = tpsi?.parties.client.synthetic();
   const belowThreshold = new Set(
@@ -242,7 +242,7 @@ export async function runPsi(
     parties.tpsi && config.protocol === 'tpsi-ad'
       ? {
           parties: parties.tpsi,
-          report: tpsiPartiesReport(parties.tpsi, config.tpsi, config.accounts, truth.queryMatches),
+          report: tpsiPartiesOutcome(parties.tpsi, config.tpsi, config.accounts, truth.queryMatches),
         }
       : undefined;
   const photos = photoResults(outcome, truth.queryMatches, tpsi);

@@ -7,7 +7,7 @@ import type { TpsiSetupInfo } from './parties.js';
 import { photoIndexOfAd, type TpsiParties } from './session.js';
 import type { TpsiPhoto } from './voucher.js';
 
-export interface TpsiAccountReport {
+export interface TpsiAccountOutcome {
   readonly account: number;
   readonly photos: number;
   /** Photos whose hash is in the database (plaintext truth). */
@@ -30,15 +30,15 @@ export interface TpsiAccountReport {
   readonly estimatedMatches: number;
 }
 
-export interface TpsiRunReport {
+export interface TpsiRunOutcome {
   readonly params: TpsiParams;
   readonly accounts: number;
   readonly setup: TpsiSetupInfo | null;
-  readonly rows: readonly TpsiAccountReport[];
+  readonly rows: readonly TpsiAccountOutcome[];
   readonly allCorrect: boolean;
 }
 
-export function tpsiRunReport(
+export function tpsiRunOutcome(
   params: TpsiParams,
   accounts: number,
   setup: TpsiSetupInfo | null,
@@ -46,8 +46,8 @@ export function tpsiRunReport(
   trueMatches: readonly boolean[],
   synthetic: readonly boolean[],
   views: readonly AccountView[],
-): TpsiRunReport {
-  const rows = Array.from({ length: accounts }, (_, account): TpsiAccountReport => {
+): TpsiRunOutcome {
+  const rows = Array.from({ length: accounts }, (_, account): TpsiAccountOutcome => {
     const mine = photos.flatMap((p, i) => (p.account === account ? [i] : []));
     const realMatches = mine.filter((i) => trueMatches[i] && !synthetic[i]);
     const expected = new Set(realMatches.length >= params.threshold ? realMatches : []);
@@ -86,14 +86,14 @@ export function tpsiRunReport(
   return { params, accounts, setup, rows, allCorrect: rows.every((r) => r.revealedCorrect) };
 }
 
-/** The report of a finished run of `parties`, against the plaintext truth per photo. */
-export const tpsiPartiesReport = (
+/** The outcome of a finished run of `parties`, against the plaintext truth per photo. */
+export const tpsiPartiesOutcome = (
   parties: TpsiParties,
   params: TpsiParams,
   accounts: number,
   trueMatches: readonly boolean[],
-): TpsiRunReport =>
-  tpsiRunReport(
+): TpsiRunOutcome =>
+  tpsiRunOutcome(
     params,
     accounts,
     parties.server.setupInfo(),
@@ -103,8 +103,8 @@ export const tpsiPartiesReport = (
     parties.server.accounts(),
   );
 
-/** The report as an aligned table for a terminal. */
-export function formatTpsiReport(r: TpsiRunReport): string {
+/** The outcome as an aligned table for a terminal. */
+export function formatTpsiOutcome(r: TpsiRunOutcome): string {
   const p = r.params;
   const head = [
     `tpsi-ad: threshold t = ${p.threshold}, synthetic rate s = ${p.syntheticRate}, cuckoo ε = ${p.cuckooEpsilon}, DHF capacity ${p.dhfCapacity}, ${r.accounts} accounts (photos assigned round-robin)`,
