@@ -7,7 +7,9 @@ import { gridModel, leastChange } from '../src/attack/least-change.js';
 import { coefficients, linearModelFor, lumaPlane, matMul, thresholds } from '../src/attack/linear-model.js';
 import { axisBasis, toRgb, upsample, type RgbImage } from '../src/attack/pixels.js';
 import { psnr, ssim } from '../src/attack/quality.js';
+import { attackDefences } from '../src/attack/defences.js';
 import { attackConfig, runAttack } from '../src/attack/run.js';
+import { fprConfig, runFpr } from '../src/eval/fpr.js';
 import { summariseAlgo } from '../src/attack/summary.js';
 import { readTargetHashes, targetFor } from '../src/attack/targets.js';
 import { writeFileSync } from 'node:fs';
@@ -226,7 +228,9 @@ describe('attacks end to end', () => {
     // The report section draws on the stored run: its table names both hashers and both curves are there.
     const report = buildReport(await loadReportInputs(store, [run.id]));
     const section = report.sections.find((x) => x.id === 'attack-evade')!;
-    expect(section.blocks.map((b) => b.kind)).toEqual(['text', 'table', 'chart', 'chart', 'text']);
+    expect(section.blocks.map((b) => b.kind)).toEqual(['text', 'table', 'chart', 'chart', 'image', 'text']);
+    const sheet = section.blocks[4]!;
+    expect(sheet.kind === 'image' && Buffer.from(sheet.pngBase64, 'base64').subarray(1, 4).toString()).toBe('PNG');
     const table = section.blocks[1]!;
     expect(table.kind === 'table' && table.rows.map((r) => r.cells[0]!.text)).toEqual(['phash', 'pdq']);
     store.close();
@@ -255,6 +259,86 @@ describe('attacks end to end', () => {
     const n = await checkSaved(cu, cout, 'collide', () => hexOf(join(targets, 'adwaita.png'), 'phash'));
     expect(n).toBe(collide.summary.algorithms.phash!.successes);
     expect(n).toBeGreaterThanOrEqual(1);
+    store.close();
+  });
+});
+
+describe('defences', () => {
+  it('price each defence on a stored FPR run: counts equal an independent re-hash of the images and saved files', async () => {
+    const store = RunStore.open(join(scratch.dir, 'd.sqlite'));
+    const fprSet = join(scratch.dir, 'fprset');
+    mkdirSync(fprSet, { recursive: true });
+    const names = ['skimage-coffee', 'debian-emerald', 'gnome-adwaita-light', 'skimage-chelsea', 'mate-dune'];
+    for (const name of names)
+      await sharp(sample(name))
+        .resize(96, 80)
+        .png()
+        .toFile(join(fprSet, `${name}.png`));
+    // A second copy of one photo under another name: an unrelated pair to the FPR run, and a match for both hashes.
+    await sharp(sample('skimage-coffee')).resize(96, 80).jpeg({ quality: 80 }).toFile(join(fprSet, 'copy.jpg'));
+    names.push('copy');
+    const algos = ['phash', 'pdq'];
+    // The copy is a duplicate across groups: kept in one FPR run, left out (as by default) in the other.
+    const fpr = await runFpr(fprConfig({ dataset: fprSet, algos, keepDuplicates: true, minQuality: 0 }), { store });
+    const fprDefault = await runFpr(fprConfig({ dataset: fprSet, algos, minQuality: 0 }), { store });
+    const out = join(scratch.dir, 'defended');
+    const { run, summary } = await runAttack(
+      attackConfig({ kind: 'collide', dataset: sources, targets, algos, maxQueries: 60, out }),
+      { store },
+    );
+    const rows = await attackDefences(store, run.id, fpr.run.id);
+    // Unrelated pairs of the FPR set, hashed here from the files.
+    const hashes = await Promise.all(
+      names.map(async (n) => {
+        const image = await rgb(join(fprSet, n === 'copy' ? 'copy.jpg' : `${n}.png`));
+        return { phash: await getHasher('phash').hash(image), pdq: await getHasher('pdq').hash(image) };
+      }),
+    );
+    const pairs = hashes.flatMap((a, i) => hashes.slice(i + 1).map((b) => [a, b] as const));
+    const close = (algo: 'phash' | 'pdq', t: number) => (p: (typeof pairs)[number]) =>
+      hamming(p[0][algo], p[1][algo]) <= t;
+    const row = (algo: string, defence: string) => rows.find((r) => r.algo === algo && r.defence === defence)!;
+    expect(pairs.filter((p) => close('phash', 10)(p) && close('pdq', 31)(p)).length).toBeGreaterThanOrEqual(1);
+    expect(row('phash', 'τ=10').fpr).toMatchObject({ k: pairs.filter(close('phash', 10)).length, n: pairs.length });
+    expect(row('phash', 'τ=5').fpr).toMatchObject({ k: pairs.filter(close('phash', 5)).length, n: pairs.length });
+    expect(row('phash', 'both pdq').fpr).toMatchObject({
+      k: pairs.filter((p) => close('phash', 10)(p) && close('pdq', 31)(p)).length,
+      n: pairs.length,
+    });
+    // Without the duplicate pair, every rule counts the same pairs as the run's histograms.
+    for (const r of await attackDefences(store, run.id, fprDefault.run.id))
+      if (r.fpr) expect([r.defence, r.fpr.n]).toEqual([r.defence, pairs.length - 1]);
+    // The attack's side: the collisions that also collide under the second hash, re-hashed from the saved JPEGs.
+    const units = store.getResults<AttackUnitResult>(run.id, 'attacks').map((r) => r.value);
+    const target = await rgb(join(targets, 'adwaita.png'));
+    for (const [algo, other, t] of [
+      ['phash', 'pdq', 31],
+      ['pdq', 'phash', 10],
+    ] as const) {
+      let both = 0;
+      let tight = 0;
+      for (const u of units) {
+        const o = u.algos[algo];
+        if (o?.status !== 'success') continue;
+        const saved = await rgb(join(out, o.file));
+        if (hamming(await getHasher(other).hash(saved), await getHasher(other).hash(target)) <= t) both++;
+        if (
+          hamming(await getHasher(algo).hash(saved), await getHasher(algo).hash(target)) <=
+          Math.floor(0.75 * summary.algorithms[algo]!.tau)
+        )
+          tight++;
+      }
+      expect(row(algo, `both ${other}`).successes).toBe(both);
+      expect(row(algo, `τ=${Math.floor(0.75 * summary.algorithms[algo]!.tau)}`).successes).toBe(tight);
+      expect(row(algo, `τ=${summary.algorithms[algo]!.tau}`).successes).toBe(summary.algorithms[algo]!.successes);
+    }
+    expect(summary.algorithms.phash!.successes + summary.algorithms.pdq!.successes).toBeGreaterThanOrEqual(3);
+    // Stored with the run, the table becomes the report's defence table.
+    store.putArtifact(run.id, 'defences', rows);
+    const report = buildReport(await loadReportInputs(store, [run.id]));
+    const section = report.sections.find((x) => x.id === 'attack-collide')!;
+    const table = section.blocks.find((b) => b.kind === 'table' && b.id.endsWith('-defences'));
+    expect(table?.kind === 'table' && table.rows.length).toBe(rows.length);
     store.close();
   });
 });

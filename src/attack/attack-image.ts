@@ -5,6 +5,7 @@ import { createPrng } from '../util/prng.js';
 import type { AttackContext } from './context.js';
 import { hashEvaluator, softEvaluator } from './evaluate.js';
 import type { AttackGoal, AttackLimits, AttackResult } from './goal.js';
+import { jacobianSteer } from './jacobian-steer.js';
 import { linearModelFor } from './linear-model.js';
 import { nesAttack } from './nes.js';
 import { HashOracle } from './oracle.js';
@@ -73,6 +74,9 @@ export async function attackImage(request: AttackRequest): Promise<AttackResult>
   }
   const model = linearModelFor(hasher.id, source.width, source.height);
   if (model) return linearSteer(ctx, model);
-  if (isNeural(hasher)) return nesAttack(ctx, softEvaluator(oracle, hasher, goal), { ...nesOptions, pairs: 12 });
+  if (isNeural(hasher))
+    return collide
+      ? jacobianSteer(ctx, hasher)
+      : nesAttack(ctx, softEvaluator(oracle, hasher, goal), { ...nesOptions, pairs: 12 });
   throw new AttackError(`${hasher.id} has no white-box form in scanlab; use --mode blackbox`);
 }

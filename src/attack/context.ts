@@ -1,5 +1,6 @@
 // What every attack method receives, and the final check they share: upload the candidate, accept it only when
 // the uploaded file's exact hash reaches the goal and its distortion respects the limits.
+import type { Hash } from '../hash/types.js';
 import type { Prng } from '../util/prng.js';
 import { distanceTo, reaches, withinLimits, type AttackGoal, type AttackLimits, type AttackResult } from './goal.js';
 import type { HashOracle } from './oracle.js';
@@ -20,15 +21,15 @@ export interface AttackContext {
 /** Why an upload was refused: the JPEG moved the hash back, or it cost more distortion than allowed. */
 export type UploadVerdict =
   | { readonly result: AttackResult & { status: 'success' } }
-  | { readonly miss: 'hash' | 'distortion'; readonly distance: number };
+  | { readonly miss: 'hash' | 'distortion'; readonly distance: number; readonly hash: Hash };
 
 /** The final check: one query on the decoded JPEG q = 90 of the candidate. */
 export async function checkUpload(ctx: AttackContext, candidate: RgbImage): Promise<UploadVerdict> {
   const up = await upload(candidate, ctx.oracle);
   const distance = distanceTo(ctx.goal, up.hash);
   const d = distortion(ctx.source, up.decoded);
-  if (!reaches(ctx.goal, distance)) return { miss: 'hash', distance };
-  if (!withinLimits(ctx.limits, d)) return { miss: 'distortion', distance };
+  if (!reaches(ctx.goal, distance)) return { miss: 'hash', distance, hash: up.hash };
+  if (!withinLimits(ctx.limits, d)) return { miss: 'distortion', distance, hash: up.hash };
   return { result: { status: 'success', upload: up, distance, queries: ctx.oracle.queries, distortion: d } };
 }
 

@@ -3,7 +3,8 @@
 // (unrelated pairs: the histogram for one algorithm, the stored per-item hashes for two).
 import { loadDataset } from '../dataset/load.js';
 import { clopperPearson } from '../eval/binomial.js';
-import { FPR_HASH_TABLE, type FprSummary } from '../eval/fpr.js';
+import { FPR_HASH_TABLE, type FprConfig, type FprSummary } from '../eval/fpr.js';
+import { PDQ_DIHEDRAL_ROW } from '../eval/dihedral-fpr.js';
 import type { HashUnitResult } from '../eval/hash-unit.js';
 import { countAtMost, total } from '../eval/histogram.js';
 import { StoreError, type RunStore } from '../eval/store.js';
@@ -46,26 +47,38 @@ function count(k: number, n: number): FprCount | null {
 
 /** Per-item hashes and groups of an FPR run, to count unrelated pairs under a rule on two algorithms. */
 interface PairSource {
-  readonly items: readonly { readonly group: string; readonly hashes: ReadonlyMap<string, Hash> }[];
+  readonly items: readonly {
+    readonly id: string;
+    readonly group: string;
+    readonly hashes: ReadonlyMap<string, Hash>;
+  }[];
+  /** Pairs the run left out as duplicates across groups (`a\0b`, both orders), as its histograms do. */
+  readonly excluded: ReadonlySet<string>;
 }
 
-async function pairSource(store: RunStore, runId: string, dataset: string): Promise<PairSource> {
+async function pairSource(store: RunStore, runId: string, fpr: FprSummary): Promise<PairSource> {
+  const config = store.getRun(runId).config as Partial<FprConfig>;
   const groups = new Map<string, string>();
   try {
-    for (const i of (await loadDataset(dataset)).items) groups.set(i.id, i.group);
+    for (const i of (await loadDataset(config.dataset ?? '')).items) groups.set(i.id, i.group);
   } catch {
     // The dataset moved: every item is then its own group, which can only add pairs.
   }
+  // As the run's histograms: images below the minimum quality are left out for hashes with a quality score.
+  const minQuality = config.minQuality ?? 0;
   const items = store.getResults<HashUnitResult>(runId, FPR_HASH_TABLE).map(({ key, value }) => {
     const hashes = new Map<string, Hash>();
     for (const [algo, r] of Object.entries(value)) {
-      if (!r.hash) continue;
       const h = getHasher(algo);
+      if (!r.hash || (h.hasQuality && (r.quality ?? 100) < minQuality)) continue;
       hashes.set(algo, fromHex(h.id, h.nbits, r.hash));
     }
-    return { group: groups.get(key) ?? key, hashes };
+    return { id: key, group: groups.get(key) ?? key, hashes };
   });
-  return { items };
+  const excluded = new Set(
+    config.keepDuplicates ? [] : fpr.duplicates.flatMap((d) => [`${d.a}\0${d.b}`, `${d.b}\0${d.a}`]),
+  );
+  return { items, excluded };
 }
 
 /** Unrelated pairs (different groups) where `rule` holds, over all pairs or a seeded sample. */
@@ -83,7 +96,7 @@ function pairCount(
   const visit = (x: number, y: number): void => {
     const p = items[x]!;
     const q = items[y]!;
-    if (p.group === q.group) return;
+    if (p.group === q.group || src.excluded.has(`${p.id}\0${q.id}`)) return;
     n++;
     if (rule(p.hashes.get(a)!, p.hashes.get(b)!, q.hashes.get(a)!, q.hashes.get(b)!)) k++;
   };
@@ -137,7 +150,12 @@ function rowsFor(
         ),
       );
     }
-    rows.push(row('dihedral', a.dihedralSuccesses, null, 'not in an FPR run (at most 8× the τ row, union bound)'));
+    const dihedral = algo === 'pdq' ? fpr.algos[PDQ_DIHEDRAL_ROW] : undefined;
+    rows.push(
+      dihedral
+        ? row('dihedral', a.dihedralSuccesses, count(countAtMost(dihedral, a.tau), total(dihedral)))
+        : row('dihedral', a.dihedralSuccesses, null, 'not in an FPR run (at most 8× the τ row, union bound)'),
+    );
     for (const [other, w] of Object.entries(a.withOther)) {
       const tb = thresholds[other] ?? 0;
       const f = pairCount(pairs, algo, other, (pa, pb, qa, qb) => hamming(pa, qa) <= a.tau || hamming(pb, qb) <= tb);
@@ -175,7 +193,7 @@ export async function attackDefences(store: RunStore, attackRun: string, fprRun:
   if (f.kind !== 'fpr') throw new StoreError(`run ${f.id} is a ${f.kind} run, not an FPR run`);
   const fpr = store.getArtifact<FprSummary>(f.id, 'summary');
   if (!fpr) throw new StoreError(`FPR run ${f.id} has no summary (did it finish?)`);
-  const pairs = await pairSource(store, f.id, (f.config as { dataset: string }).dataset);
+  const pairs = await pairSource(store, f.id, fpr);
   const thresholds = Object.fromEntries(Object.entries(summary.algorithms).map(([k, v]) => [k, v.tau]));
   return Object.entries(summary.algorithms).flatMap(([algo, a]) =>
     rowsFor(summary.kind, algo, a, thresholds, fpr, pairs),

@@ -15,6 +15,8 @@ import { loadTargets, targetFor } from './targets.js';
 import { runAttackUnit, type AttackUnitConfig, type AttackUnitInput, type AttackUnitResult } from './unit.js';
 
 export const ATTACK_TABLE = 'attacks';
+/** The run artifact holding the contact sheet (a `ContactSheet`) for reports. */
+export const CONTACT_SHEET_ARTIFACT = 'contact-sheet';
 
 export interface AttackRunConfig {
   readonly kind: 'evade' | 'collide';
@@ -117,7 +119,8 @@ export async function runAttack(
       onProgress: options.onProgress,
     });
     const units = store.getResults<AttackUnitResult>(run.id, ATTACK_TABLE).map((r) => r.value);
-    await writeContactSheet(units, inputs, cfg.out);
+    const sheet = await writeContactSheet(units, inputs, cfg.out);
+    if (sheet) store.putArtifact(run.id, CONTACT_SHEET_ARTIFACT, sheet);
     return { run: store.getRun(run.id), summary: storeAttackSummary(options.store, run.id, cfg) };
   });
 }

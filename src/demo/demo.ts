@@ -14,6 +14,7 @@ import { hashFiles } from '../hash/batch.js';
 import { builtinAlgorithms } from '../hash/registry.js';
 import { CSV_HEADER, formatRow } from '../hash/row-format.js';
 import { buildReport } from '../report/build.js';
+import { demoAttack, demoAttackConfig } from './attack-steps.js';
 import { demoPipeline, demoSimulation } from './pipeline-steps.js';
 import { demoInversion, demoInversionConfig, demoProtocolLeakage } from './leakage-steps.js';
 import { loadReportInputs } from '../report/inputs.js';
@@ -198,6 +199,18 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     'leakage: who learns what in plaintext, oprf-membership, ecdh-psi, tpsi-ad and the pipeline relay (16 session pairs each)',
   );
   runs.push({ run: await demoProtocolLeakage(store), outcome: 'new' });
+
+  const attack = demoAttackConfig(dataset, outDir);
+  log(
+    'attack: pHash and PDQ collisions forced on 4 sample images (white box, at most 40 queries each), defences priced',
+  );
+  const attacked = await demoAttack(
+    store,
+    attack,
+    fprRun?.run.id,
+    findReusableRun(store, 'attack-collide', attack, fingerprint),
+  );
+  runs.push({ run: attacked.run, outcome: attacked.reused ? 'reused' : 'new' });
 
   log('writing the report (population-scale estimates, charts, tables)');
   options.onProgress?.('report', 0, 1);

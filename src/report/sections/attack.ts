@@ -1,6 +1,7 @@
 // Attack sections: per stored attack run, success per hasher with its interval, queries and distortion, success
 // against query budget and against PSNR (one curve per hasher), the defences' price when it was computed, and the
 // contact sheet of originals and adversarial images that the run wrote.
+import type { ContactSheet } from '../../attack/contact-sheet.js';
 import type { DefenceRow } from '../../attack/defences.js';
 import type { AttackSummary } from '../../attack/summary.js';
 import { chartBlock } from '../charts/common.js';
@@ -122,12 +123,20 @@ function attackSection(r: RunWithSummary<AttackSummary>, several: boolean): Repo
         ],
       })),
     });
+  const sheet = input.artifacts['contact-sheet'] as ContactSheet | undefined;
+  if (sheet)
+    blocks.push({
+      kind: 'image',
+      id: `${id}-sheet`,
+      title: 'Originals (top) and their adversarial JPEGs q = 90 (bottom)',
+      description: `Columns: ${sheet.columns.map((c) => `${c.id} (${c.algo})`).join(', ')}. Each adversarial image is the very file whose hash decided success.`,
+      runIds,
+      pngBase64: sheet.pngBase64,
+    });
   if (cfg.out)
     blocks.push({
       kind: 'text',
-      paragraphs: [
-        `Contact sheet of originals (top) and their adversarial JPEGs (bottom): ${cfg.out}/contact-sheet.jpg; every adversarial image is ${cfg.out}/ALGO/NAME.jpg.`,
-      ],
+      paragraphs: [`Contact sheet: ${cfg.out}/contact-sheet.jpg; every adversarial image is ${cfg.out}/ALGO/NAME.jpg.`],
     });
   return {
     id,
