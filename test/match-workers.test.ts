@@ -6,9 +6,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadIndex, saveIndex } from '../src/match/index-file.js';
 import { scanRadius } from '../src/match/linear-scan.js';
 import { buildIndex, type MatchIndex } from '../src/match/match-index.js';
+import { matchQueries, matchQueriesInWorkers, type QueryHash } from '../src/match/match-queries.js';
 import { MatchWorkers } from '../src/match/match-workers.js';
 import { evenLayout } from '../src/match/mih-plan.js';
-import type { PackedHashes } from '../src/match/packed.js';
+import { unpackHash, type PackedHashes } from '../src/match/packed.js';
+import { StringColumn } from '../src/match/string-column.js';
 import { clusteredHashes, nearDuplicate, randomHashes, randomQuery } from '../src/match/synthetic.js';
 import { createPrng, type Prng } from '../src/util/prng.js';
 
@@ -83,5 +85,29 @@ describe('MatchWorkers', () => {
     expect(() => MatchWorkers.start(index, 0)).toThrow('jobs must be a positive integer, got 0');
     const linearOnly = buildIndex({ ...index.list, hashes: randomHashes(50, 256, rng, true) }, { shared: true });
     expect(() => MatchWorkers.start(linearOnly, 1, { method: 'mih' })).toThrow('this index has no substring tables');
+  });
+});
+
+describe('matchQueriesInWorkers', () => {
+  it('gives the rows of a linear-scan matchQueries, each query at its best distance over its hashes', async () => {
+    const rng = createPrng(54);
+    const hashes = clusteredHashes(3000, 256, { centres: 20, maxFlips: 30 }, rng, true);
+    const list = {
+      algo: 'pdq',
+      hashes,
+      ids: StringColumn.from(Array.from({ length: 3000 }, (_, i) => `e${i}`)),
+      columns: [],
+    };
+    const index = buildIndex(list, { layout: evenLayout(256, 16, 11), shared: true });
+    const queries: QueryHash[] = [];
+    for (let q = 0; q < 150; q++) {
+      // Three hashes per query, like rotations of one photo: a near-duplicate and two unrelated hashes.
+      const near = nearDuplicate(hashes, rng.nextInt(3000), q % 35, rng);
+      for (const words of [near, randomQuery(256, rng), randomQuery(256, rng)])
+        queries.push({ query: `q${q % 100}`, hash: unpackHash({ ...hashes, count: 1, data: words }, 'pdq', 0) });
+    }
+    const rows = await matchQueriesInWorkers(index, queries, { threshold: 31, jobs: 2 });
+    expect(rows).toEqual(matchQueries(index, queries, { threshold: 31, method: 'linear' }));
+    expect(rows.length).toBeGreaterThan(100);
   });
 });

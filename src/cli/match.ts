@@ -6,7 +6,13 @@ import type { HashRow } from '../hash/hash-image.js';
 import { walkImages } from '../image/files.js';
 import { openDatabase } from '../match/database.js';
 import type { HashListFormat, InvalidRow } from '../match/list-read.js';
-import { formatMatchRow, MATCH_CSV_HEADER, matchQueries, selectQueryHashes } from '../match/match-queries.js';
+import {
+  formatMatchRow,
+  MATCH_CSV_HEADER,
+  matchQueries,
+  matchQueriesInWorkers,
+  selectQueryHashes,
+} from '../match/match-queries.js';
 import { isHashCsv, readHashCsv } from '../match/query-csv.js';
 import { PartialFailure, UsageError } from './errors.js';
 import { parseJobs } from './options.js';
@@ -110,6 +116,9 @@ async function* queryRows(
   progress.finish();
 }
 
+/** Query hashes from which searching in worker threads pays for starting them. */
+const WORKER_QUERIES = 1000;
+
 async function matchCommand(inputs: string[], opts: MatchOptions): Promise<void> {
   const nbits = parseBits(opts.algo, opts.bits);
   const format = parseListFormat(opts.inFormat);
@@ -122,6 +131,7 @@ async function matchCommand(inputs: string[], opts: MatchOptions): Promise<void>
     format,
     skipInvalid: opts.skipInvalid,
     radius: threshold,
+    shared: jobs > 1,
   });
   reportSkipped(invalid);
   const { algo } = index.list;
@@ -134,7 +144,11 @@ async function matchCommand(inputs: string[], opts: MatchOptions): Promise<void>
   if (selection.queries.length === 0 && selection.failures.length === 0 && selection.otherAlgos.size > 0) {
     throw new UsageError(`the queries hold no ${algo} hashes (found ${[...selection.otherAlgos].join(', ')})`);
   }
-  const rows = matchQueries(index, selection.queries, { threshold: threshold ?? index.designRadius });
+  const matchOptions = { threshold: threshold ?? index.designRadius, jobs };
+  const rows =
+    jobs > 1 && index.tables.length > 0 && selection.queries.length >= WORKER_QUERIES
+      ? await matchQueriesInWorkers(index, selection.queries, matchOptions)
+      : matchQueries(index, selection.queries, matchOptions);
   await withLineOutput(opts.out, async (out) => {
     if (opts.json) {
       for (const row of rows)
@@ -169,7 +183,10 @@ export function registerMatchCommand(program: Command): void {
     .option('--dihedral', 'for PDQ: match each photo by its best of the eight rotations/flips')
     .option('--skip-invalid', 'skip invalid rows of a hash-list database instead of failing')
     .option('--out <file>', 'write the CSV to a file instead of stdout')
-    .option('--jobs <n>', 'parallel workers for hashing images (default: number of cores)')
+    .option(
+      '--jobs <n>',
+      'parallel workers for hashing images, and for searching from 1000 query hashes on (default: number of cores)',
+    )
     .option('--json', 'one JSON object per match (query, match, distance) instead of CSV')
     .action(runAction(matchCommand));
 }

@@ -5,6 +5,7 @@ import { MatchError } from './errors.js';
 import { INDEX_EXTENSION, loadIndex, looksLikeIndex } from './index-file.js';
 import { csvListAlgorithm, formatFromPath, readHashList, type InvalidRow, type HashListFormat } from './list-read.js';
 import { buildIndex, type MatchIndex } from './match-index.js';
+import { allocateWords } from './packed.js';
 
 export interface OpenDatabaseOptions {
   /**
@@ -17,6 +18,8 @@ export interface OpenDatabaseOptions {
   skipInvalid?: boolean;
   /** Radius to tune an in-memory index for. */
   radius?: number;
+  /** Put the index on shared memory, so that `MatchWorkers` can search it from worker threads. */
+  shared?: boolean;
 }
 
 export interface OpenedDatabase {
@@ -54,9 +57,15 @@ async function isIndexFile(path: string): Promise<boolean> {
   return false;
 }
 
+function sharedCopy(words: Int32Array): Int32Array {
+  const copy = allocateWords(words.length, true);
+  copy.set(words);
+  return copy;
+}
+
 export async function openDatabase(path: string, options: OpenDatabaseOptions): Promise<OpenedDatabase> {
   if (await isIndexFile(path)) {
-    const index = await loadIndex(path);
+    const index = await loadIndex(path, { shared: options.shared });
     const { algo } = index.list;
     const { nbits } = index.list.hashes;
     if (
@@ -80,5 +89,6 @@ export async function openDatabase(path: string, options: OpenDatabaseOptions): 
     format,
     skipInvalid: options.skipInvalid,
   });
-  return { index: buildIndex(list, { radius: options.radius }), invalid };
+  const hashes = options.shared ? { ...list.hashes, data: sharedCopy(list.hashes.data) } : list.hashes;
+  return { index: buildIndex({ ...list, hashes }, { radius: options.radius, shared: options.shared }), invalid };
 }

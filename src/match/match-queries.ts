@@ -6,7 +6,8 @@ import { csvRow } from '../util/csv.js';
 import { MatchError } from './errors.js';
 import { entryId } from './hash-list.js';
 import { IndexSearcher, type MatchIndex, type SearcherOptions } from './match-index.js';
-import { MatchBuffer } from './results.js';
+import { MatchWorkers } from './match-workers.js';
+import type { Match } from './results.js';
 
 /** One query hash; several with the same `query` (e.g. the eight dihedral variants of a photo) count as one query. */
 export interface QueryHash {
@@ -41,35 +42,68 @@ function compareMatchRows(a: MatchRow, b: MatchRow): number {
   return compareText(a.query, b.query) || a.distance - b.distance || a.index - b.index;
 }
 
+function checkThreshold(threshold: number): void {
+  if (!Number.isInteger(threshold) || threshold < 0)
+    throw new MatchError('argument', `threshold must be a non-negative integer, got ${threshold}`);
+}
+
+/**
+ * The rows of the matches found for each query hash (`found[h]` for `queries[h]`): per query, each entry once at its
+ * smallest distance over the query's hashes; sorted by query, distance, then position.
+ */
+function matchRows(index: MatchIndex, queries: readonly QueryHash[], found: readonly (readonly Match[])[]): MatchRow[] {
+  const best = new Map<string, Map<number, number>>();
+  queries.forEach(({ query }, h) => {
+    let entries = best.get(query);
+    if (!entries) best.set(query, (entries = new Map()));
+    for (const { index: id, distance } of found[h]!) {
+      const seen = entries.get(id);
+      if (seen === undefined || distance < seen) entries.set(id, distance);
+    }
+  });
+  const rows: MatchRow[] = [];
+  for (const [query, entries] of best) {
+    for (const [i, distance] of entries) rows.push({ query, matchId: entryId(index.list, i), index: i, distance });
+  }
+  return rows.sort(compareMatchRows);
+}
+
 /** Every (query, entry) pair within the threshold, sorted by query, distance, then position. */
 export function matchQueries(
   index: MatchIndex,
   queries: Iterable<QueryHash>,
   options: MatchQueriesOptions,
 ): MatchRow[] {
-  const { threshold } = options;
-  if (!Number.isInteger(threshold) || threshold < 0)
-    throw new MatchError('argument', `threshold must be a non-negative integer, got ${threshold}`);
+  checkThreshold(options.threshold);
   const searcher = new IndexSearcher(index, options);
-  const best = new Map<string, Map<number, number>>();
-  const out = new MatchBuffer();
-  for (const { query, hash } of queries) {
-    out.clear();
-    searcher.radiusInto(searcher.pack(hash), threshold, out);
-    let found = best.get(query);
-    if (!found) best.set(query, (found = new Map()));
-    for (let i = 0; i < out.length; i++) {
-      const id = out.indices[i]!;
-      const d = out.distances[i]!;
-      const seen = found.get(id);
-      if (seen === undefined || d < seen) found.set(id, d);
-    }
+  const list = [...queries];
+  return matchRows(
+    index,
+    list,
+    list.map(({ hash }) => searcher.radius(hash, options.threshold)),
+  );
+}
+
+/**
+ * `matchQueries` with the search spread over `jobs` worker threads (MatchWorkers); the index must be on shared
+ * memory. The rows are the same.
+ */
+export async function matchQueriesInWorkers(
+  index: MatchIndex,
+  queries: readonly QueryHash[],
+  options: MatchQueriesOptions & { jobs: number },
+): Promise<MatchRow[]> {
+  checkThreshold(options.threshold);
+  const workers = MatchWorkers.start(index, options.jobs, options);
+  try {
+    const searcher = new IndexSearcher(index, options);
+    const { words } = index.list.hashes;
+    const packed = new Int32Array(queries.length * words);
+    queries.forEach(({ hash }, h) => packed.set(searcher.pack(hash), h * words));
+    return matchRows(index, queries, await workers.radius(packed, options.threshold));
+  } finally {
+    await workers.close();
   }
-  const rows: MatchRow[] = [];
-  for (const [query, found] of best) {
-    for (const [i, distance] of found) rows.push({ query, matchId: entryId(index.list, i), index: i, distance });
-  }
-  return rows.sort(compareMatchRows);
 }
 
 export interface QuerySelection {
