@@ -1,7 +1,8 @@
 // Where a PSI run's random bytes come from: the system CSPRNG for secrets, and seeded HMAC-DRBG streams (NIST SP 800-90A,
-// noble's implementation) for the simulation's choices and — only when a run asks for deterministic keys — its secrets.
+// noble's implementation over Node's HMAC-SHA256) for the simulation's choices and — only when a run asks for
+// deterministic keys — its secrets.
+import { createHmac } from 'node:crypto';
 import { createHmacDrbg } from '@noble/curves/utils.js';
-import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { PrimeOrderGroup } from './group/group.js';
@@ -11,12 +12,38 @@ export interface RandomSource {
   /** True for a seeded stream: anyone who knows the seed knows every byte. Never for deployment secrets. */
   readonly seeded: boolean;
   bytes(length: number): Uint8Array;
+  /**
+   * Skips the next `count` requests (each asking for at least one byte) and says how to answer them elsewhere, e.g.
+   * in worker threads: `reservedBytes(r, i, n)` is what the i-th of them would have been answered with.
+   */
+  reserve(count: number): RandomReservation;
 }
 
-/** The system CSPRNG (crypto.getRandomValues through noble). */
-export const systemRandom: RandomSource = { seeded: false, bytes: (length) => randomBytes(length) };
+/** Requests set aside by `RandomSource.reserve`; plain data, so it can be posted to a worker thread. */
+export type RandomReservation =
+  { readonly kind: 'system' } | { readonly kind: 'seeded'; readonly root: Uint8Array; readonly first: number };
 
-const hmacSha256 = (key: Uint8Array, message: Uint8Array): Uint8Array => hmac(sha256, key, message);
+/** The system CSPRNG (crypto.getRandomValues through noble). */
+export const systemRandom: RandomSource = {
+  seeded: false,
+  bytes: (length) => randomBytes(length),
+  reserve: () => ({ kind: 'system' }),
+};
+
+/** HMAC-SHA256 by Node's crypto (the same function as noble's `hmac(sha256, …)`, at a fraction of the cost). */
+function hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array {
+  const mac = createHmac('sha256', key).update(message).digest();
+  return new Uint8Array(mac.buffer, mac.byteOffset, mac.length);
+}
+
+/** Request `counter` of the seeded stream with this root: a fresh HMAC-DRBG instantiated with root ‖ counter. */
+function seededRequest(root: Uint8Array, counter: number, length: number): Uint8Array {
+  const material = new Uint8Array(root.length + 8);
+  material.set(root);
+  new DataView(material.buffer).setBigUint64(root.length, BigInt(counter));
+  const drbg = createHmacDrbg<Uint8Array>(32, length, hmacSha256);
+  return drbg(material, (b) => b.slice(0, length));
+}
 
 /**
  * A reproducible stream for `(seed, label)`: request i is answered by a fresh HMAC-DRBG (SHA-256) instantiated with
@@ -27,15 +54,20 @@ export function seededRandom(seed: number | string, label: string): RandomSource
   let counter = 0;
   return {
     seeded: true,
-    bytes(length) {
-      if (length === 0) return new Uint8Array(0);
-      const material = new Uint8Array(root.length + 8);
-      material.set(root);
-      new DataView(material.buffer).setBigUint64(root.length, BigInt(counter++));
-      const drbg = createHmacDrbg<Uint8Array>(32, length, hmacSha256);
-      return drbg(material, (b) => b.slice(0, length));
+    bytes: (length) => (length === 0 ? new Uint8Array(0) : seededRequest(root, counter++, length)),
+    reserve(count) {
+      const reservation = { kind: 'seeded', root, first: counter } as const;
+      counter += count;
+      return reservation;
     },
   };
+}
+
+/** The answer to request `index` (from 0) of a reservation, `length` (≥ 1) bytes: the same wherever it is drawn. */
+export function reservedBytes(reservation: RandomReservation, index: number, length: number): Uint8Array {
+  return reservation.kind === 'system'
+    ? randomBytes(length)
+    : seededRequest(reservation.root, reservation.first + index, length);
 }
 
 /** The two streams of a run: secrets (keys, blinds, nonces) and the simulation's choices (ids, synthetic draws, fill). */

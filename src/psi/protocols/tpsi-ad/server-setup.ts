@@ -1,10 +1,17 @@
 // Server setup: a cuckoo table over the distinct database hashes, each slot holding α·H(y) for the entry placed there
-// and a random element where empty; published with L = α·G and the system parameters. The per-slot group work runs in
-// this thread or, split into chunks of slots, across worker threads; either way the same bytes are published.
+// and a random element where empty; published with L = α·G and the system parameters. The per-slot work (group
+// operations and the empty slots' random seeds) runs in this thread or, split into chunks of slots, across worker
+// threads; either way the same bytes are published.
 import { bytesToHex } from '@noble/curves/utils.js';
 import { orderedPool, siblingModule } from '../../../util/worker-pool.js';
 import type { BackendName, GroupName, PrimeOrderGroup, Scalar } from '../../group/group.js';
-import { SYSTEM_RANDOMNESS, groupWithRandom, type PsiRandomness } from '../../random.js';
+import {
+  SYSTEM_RANDOMNESS,
+  groupWithRandom,
+  reservedBytes,
+  type PsiRandomness,
+  type RandomReservation,
+} from '../../random.js';
 import { CUCKOO_SEED_BYTES, buildCuckooTable, type CuckooOptions, type CuckooTable } from './cuckoo.js';
 import { tpsiDst, tpsiGenerator, tpsiHashToGroupDst } from './outer-layer.js';
 import { dhfDimensionOf, type TpsiParams } from './params.js';
@@ -36,14 +43,20 @@ export interface ServerSetupOptions {
   readonly progress?: (done: number, total: number) => void;
 }
 
-/** A run of consecutive table slots: per slot its input (a database entry, or the fill seed of an empty slot). */
+/** A run of consecutive table slots: the database entries of its occupied slots and where its fill seeds come from. */
 export interface SlotChunk {
-  /** The slots' inputs, concatenated; `ends[i]` is where slot i's input ends. */
-  readonly bytes: Uint8Array;
-  readonly ends: Uint32Array;
   /** 1 where the slot holds a database entry (α·H(y)), 0 where it is filled (H_fill(seed)). */
   readonly occupied: Uint8Array;
+  /** The occupied slots' entries, concatenated; `ends[i]` is where the i-th occupied slot's entry ends. */
+  readonly bytes: Uint8Array;
+  readonly ends: Uint32Array;
+  /** The seed of this chunk's j-th empty slot is request `firstFill + j` of `fills` (32 bytes). */
+  readonly fills: RandomReservation;
+  readonly firstFill: number;
 }
+
+/** Bytes of an empty slot's seed. */
+const FILL_SEED_BYTES = 32;
 
 /** What each setup worker is given once: the group and α (a secret that stays inside this process). */
 export interface TpsiSetupWorkerConfig {
@@ -59,43 +72,45 @@ export const SETUP_CHUNK_SLOTS = 2048;
 export function computeSlotChunk(group: PrimeOrderGroup, alpha: Scalar, chunk: SlotChunk): Uint8Array {
   const hashDst = tpsiHashToGroupDst(group);
   const fillDst = tpsiDst('fill-', group);
-  const out = new Uint8Array(chunk.ends.length * group.elementBytes);
-  let start = 0;
-  chunk.ends.forEach((end, i) => {
-    const input = chunk.bytes.subarray(start, end);
-    const element =
-      chunk.occupied[i] === 1
-        ? group.multiply(alpha, group.hashToGroup(input, hashDst))
-        : group.hashToGroup(input, fillDst);
+  const out = new Uint8Array(chunk.occupied.length * group.elementBytes);
+  let entry = 0;
+  let fill = chunk.firstFill;
+  chunk.occupied.forEach((occupied, i) => {
+    let element;
+    if (occupied === 1) {
+      const input = chunk.bytes.subarray(entry === 0 ? 0 : chunk.ends[entry - 1], chunk.ends[entry++]);
+      element = group.multiply(alpha, group.hashToGroup(input, hashDst));
+    } else element = group.hashToGroup(reservedBytes(chunk.fills, fill++, FILL_SEED_BYTES), fillDst);
     out.set(group.encodeElement(element), i * group.elementBytes);
-    start = end;
   });
   return out;
 }
 
-/** The slots' inputs in chunks; fill seeds are drawn here, in slot order, so a seeded run does not depend on jobs. */
+/**
+ * The slots in chunks. The empty slots' seeds are reserved here, one request each in slot order, and drawn where the
+ * chunk is computed, so a seeded run publishes the same bytes with any number of workers.
+ */
 function slotChunks(
   table: CuckooTable,
   entries: readonly Uint8Array[],
   random: PsiRandomness,
   chunkSlots: number,
 ): SlotChunk[] {
+  const fills = random.simulation.reserve(table.slots.reduce((n, entry) => n + (entry < 0 ? 1 : 0), 0));
   const chunks: SlotChunk[] = [];
+  let firstFill = 0;
   for (let first = 0; first < table.size; first += chunkSlots) {
-    const count = Math.min(chunkSlots, table.size - first);
+    const slots = table.slots.slice(first, first + chunkSlots);
+    const occupied = Uint8Array.from(slots, (entry) => (entry >= 0 ? 1 : 0));
     const inputs: Uint8Array[] = [];
-    const occupied = new Uint8Array(count);
-    for (let i = 0; i < count; i++) {
-      const entry = table.slots[first + i]!;
-      occupied[i] = entry >= 0 ? 1 : 0;
-      inputs.push(entry >= 0 ? entries[entry]! : random.simulation.bytes(32));
-    }
-    const ends = new Uint32Array(count);
+    for (const entry of slots) if (entry >= 0) inputs.push(entries[entry]!);
+    const ends = new Uint32Array(inputs.length);
     let total = 0;
     inputs.forEach((x, i) => (ends[i] = total += x.length));
     const bytes = new Uint8Array(total);
     inputs.forEach((x, i) => bytes.set(x, ends[i]! - x.length));
-    chunks.push({ bytes, ends, occupied });
+    chunks.push({ occupied, bytes, ends, fills, firstFill });
+    firstFill += slots.length - inputs.length;
   }
   return chunks;
 }
@@ -148,7 +163,7 @@ function setupInThisThread(
   let done = 0;
   for (const chunk of plan.chunks) {
     bytes.set(computeSlotChunk(group, plan.alpha, chunk), done * group.elementBytes);
-    done += chunk.ends.length;
+    done += chunk.occupied.length;
     options.progress?.(done, plan.table.size);
   }
   return finishSetup(group, params, plan, bytes);
