@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { samplePath } from '../src/dataset/sample.js';
 import { hammingBytes } from '../src/hash/hamming.js';
+import { builtinAlgorithms } from '../src/hash/registry.js';
 import type { Hash } from '../src/hash/types.js';
 import { allPairsHistogram, crossGroupPairCount, groupHashes } from '../src/eval/pair-distances.js';
 import { parallelAllPairs } from '../src/eval/pair-histogram.js';
@@ -94,7 +95,7 @@ if (!process.argv.includes('--skip-e2e')) {
   const store = RunStore.open(join(dir, 'runs.sqlite'));
   const config = robustnessConfig({
     dataset: samplePath(),
-    algos: ['ahash', 'dhash', 'phash', 'whash', 'colorhash', 'blockhash', 'pdq'],
+    algos: builtinAlgorithms(),
   });
   const t0 = performance.now();
   const { summary } = await runRobustness(config, { store, jobs });

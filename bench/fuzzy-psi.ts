@@ -21,7 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { fromHex } from '../src/hash/bits.js';
 import type { Hash } from '../src/hash/types.js';
 import { loadDataset } from '../src/dataset/load.js';
-import { RunStore } from '../src/eval/store.js';
+import { DEFAULT_STORE, RunStore } from '../src/eval/store.js';
 import { ROBUSTNESS_TABLE } from '../src/eval/robustness.js';
 import type { RobustnessUnitResult } from '../src/eval/robustness-unit.js';
 import { bloomParams } from '../src/psi/bloom.js';
@@ -44,7 +44,7 @@ import { DEFAULT_TPSI_PARAMS } from '../src/psi/protocols/tpsi-ad/params.js';
 import { createPrng, randomBytesFrom } from '../src/util/prng.js';
 import { argValue, fmt, printTable } from './_util.js';
 
-const storePath = argValue('store') ?? 'scanlab-runs.sqlite';
+const storePath = argValue('store') ?? DEFAULT_STORE;
 const sizes = (argValue('sizes') ?? '10000,100000,1000000').split(',').map(Number);
 const measuredPhotos = Number(argValue('photos') ?? 3);
 const maxSetupMs = Number(argValue('max-setup-s') ?? 60) * 1000;

@@ -1,6 +1,7 @@
 // Per-account results of a tpsi-ad run against the plaintext truth: matches, synthetic vouchers, what the server opened
 // and whether it revealed exactly the ad it should (the real matches' ad when there are at least t, else none).
 import { bytesToHex } from '@noble/curves/utils.js';
+import { formatTable } from '../../../util/table.js';
 import type { AccountView } from './collector.js';
 import type { TpsiParams } from './params.js';
 import type { TpsiSetupInfo } from './parties.js';
@@ -143,16 +144,8 @@ export function formatTpsiOutcome(r: TpsiRunOutcome): string {
       a.revealedCorrect ? 'ok' : 'WRONG',
     ]),
   ];
-  const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
-  const lines = table.map((row) =>
-    row
-      .map((cell, c) => cell.padEnd(widths[c]!))
-      .join('  ')
-      .trimEnd(),
-  );
-  lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   const verdict = r.allCorrect
     ? 'revealed ad = real matches of every account at or above t, nothing below: ok'
     : 'revealed ad differ from the real matches at or above t: WRONG';
-  return [...head, ...lines, verdict].join('\n') + '\n';
+  return `${head.join('\n')}\n${formatTable(table)}${verdict}\n`;
 }
