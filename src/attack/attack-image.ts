@@ -7,6 +7,7 @@ import { hashEvaluator, softEvaluator } from './evaluate.js';
 import type { AttackGoal, AttackLimits, AttackResult } from './goal.js';
 import { jacobianSteer } from './jacobian-steer.js';
 import { linearModelFor } from './linear-model.js';
+import { evadeSearch } from './evade-search.js';
 import { nesAttack } from './nes.js';
 import { HashOracle } from './oracle.js';
 import { gainsFor, type RgbImage } from './pixels.js';
@@ -70,7 +71,7 @@ export async function attackImage(request: AttackRequest): Promise<AttackResult>
   };
   if (mode === 'blackbox') {
     if (request.method === 'nes') return nesAttack(ctx, hashEvaluator(oracle, goal), nesOptions);
-    return randomSearch(ctx);
+    return collide ? randomSearch(ctx) : evadeSearch(ctx);
   }
   const model = linearModelFor(hasher.id, source.width, source.height);
   if (model) return linearSteer(ctx, model);

@@ -1,0 +1,298 @@
+// Black-box evasion by random search with hill climbing on a working-size copy of the source: smooth grey patterns
+// (a few control points per side, bilinearly upsampled) at the whole distortion budget left after the JPEG
+// re-encode's own error, each scored by the real hasher's distance to the working image's own hash. A pattern that
+// gets past τ by a margin is applied to the full-resolution source and checked on its uploaded JPEG; a miss widens
+// the margin (by what the upload lost) and the search goes on. Only hash queries, every one counted.
+import { hamming } from '../hash/hamming.js';
+import { decodeImage } from '../image/decode.js';
+import { checkUpload, type AttackContext } from './context.js';
+import type { AttackResult } from './goal.js';
+import type { Hash } from '../hash/types.js';
+import { toRgb, rmsForPsnr, type RgbImage } from './pixels.js';
+import { encodeJpeg } from './upload.js';
+import {
+  CandidateBuilder,
+  meanSquaredError,
+  SeparableField,
+  workImage,
+  type Pattern,
+  type SeparableTerm,
+} from './work-image.js';
+
+/** Control points per side the search draws from (at most √bits: a hash cannot see finer detail). */
+const GRIDS = [2, 3, 4, 5, 6, 8, 10, 12, 16] as const;
+/** Probability of perturbing the best pattern rather than drawing a fresh one. */
+const EXPLOIT = 0.8;
+/** Size of a hill-climbing step relative to the pattern's RMS. */
+const STEP = 0.5;
+/** Queries without progress after which a random phase ends. */
+const PATIENCE = 150;
+/** Queries of the first random phase. */
+const RANDOM_QUERIES = 150;
+/** Largest side of the working image the search hashes. */
+export const WORK_SIDE = 256;
+/** Share of the distortion budget the candidates use (the rest absorbs the re-encode's interplay with the pattern). */
+const BUDGET_SHARE = 0.95;
+
+export interface EvadeOptions {
+  /** Largest side of the working image (default WORK_SIDE). */
+  readonly workSide?: number;
+  /** Candidates per hash call (default 16 for hashers that batch, 1 otherwise). */
+  readonly batch?: number;
+}
+
+interface Scored {
+  readonly pattern: Pattern;
+  readonly distance: number;
+}
+
+function freshPattern(ctx: AttackContext, grids: readonly number[]): Pattern {
+  const g = grids[ctx.prng.nextInt(grids.length)]!;
+  const theta = new Float64Array(g * g);
+  ctx.prng.fillNormals(theta);
+  return { gy: g, gx: g, theta };
+}
+
+function mutate(ctx: AttackContext, p: Pattern): Pattern {
+  const noise = new Float64Array(p.theta.length);
+  ctx.prng.fillNormals(noise);
+  let s = 0;
+  for (const v of p.theta) s += v * v;
+  const r = Math.sqrt(s / p.theta.length) || 1;
+  return { ...p, theta: p.theta.map((v, i) => v / r + STEP * noise[i]!) };
+}
+
+/** The mean squared error (all RGB samples) the source's own JPEG q = 90 re-encode costs: no hash query. */
+async function reencodeMse(ctx: AttackContext): Promise<number> {
+  const decoded = toRgb(await decodeImage(await encodeJpeg(ctx.source), ctx.oracle.hasher.decode));
+  return meanSquaredError(ctx.source, decoded);
+}
+
+/** What both phases share: the working image's builder and hash, the full-size builder, budget and margin. */
+interface Search {
+  readonly ctx: AttackContext;
+  readonly builder: CandidateBuilder;
+  readonly full: CandidateBuilder;
+  readonly ref: Hash;
+  readonly buffers: readonly Uint8Array[];
+  readonly finest: number;
+  /** Mean squared error the candidates may cost (all RGB samples). */
+  budget: number;
+  /** Bits past τ the working image must get before an upload is tried. */
+  margin: number;
+  /** The best distance an upload reached. */
+  bestUpload: number;
+  /** Mean square of the RGB change per unit of perturbation (from the channel gains). */
+  readonly gain2: number;
+  /** Each basis's probes, once measured (they depend on the working image alone), and how often they were combined. */
+  readonly probes: Map<SeparableTerm['basis'], SeparableTerm[]>;
+  readonly combined: Map<SeparableTerm['basis'], number>;
+}
+
+type Verdict = AttackResult | 'hash' | 'distortion';
+
+/** Uploads the full-size candidate; on a miss, widens the margin by what the upload lost or trims the budget. */
+async function tryUpload(s: Search, candidate: RgbImage, workDistance: number): Promise<Verdict> {
+  const verdict = await checkUpload(s.ctx, candidate);
+  if ('result' in verdict) return verdict.result;
+  s.bestUpload = Math.max(s.bestUpload, verdict.distance);
+  if (verdict.miss === 'distortion') {
+    s.budget *= 0.93;
+    return 'distortion';
+  }
+  s.margin = Math.max(s.margin + 1, workDistance - verdict.distance);
+  return 'hash';
+}
+
+/** Random search with hill climbing for up to `queries` queries (fewer when it stalls). */
+async function randomPhase(s: Search, queries: number): Promise<AttackResult | undefined> {
+  const { ctx, builder, ref, buffers } = s;
+  const { oracle, goal } = ctx;
+  const tau = goal.maxDistance;
+  const grids = GRIDS.filter((g) => g <= Math.min(builder.source.width, builder.source.height, s.finest));
+  const stop = oracle.queries + queries;
+  let best: Scored | undefined;
+  let checked = false;
+  let sinceProgress = 0;
+  while (oracle.remaining >= 2 && oracle.queries < stop && sinceProgress < PATIENCE) {
+    const n = Math.min(buffers.length, oracle.remaining - 1);
+    const patterns = Array.from({ length: n }, () =>
+      best && ctx.prng.nextOpenUnit() < EXPLOIT ? mutate(ctx, best.pattern) : freshPattern(ctx, grids),
+    );
+    const hashes = await oracle.hashes(patterns.map((p, i) => builder.build(p, s.budget, buffers[i]).image));
+    let progressed = false;
+    hashes.forEach((h, i) => {
+      const distance = hamming(h, ref);
+      if (best && distance < best.distance) return;
+      if (!best || distance > best.distance) progressed = true;
+      best = { pattern: patterns[i]!, distance };
+      checked = false;
+    });
+    sinceProgress = progressed ? 0 : sinceProgress + n;
+    if (!best || checked || best.distance <= tau + s.margin || oracle.remaining < 1) continue;
+    checked = true;
+    const v = await tryUpload(s, s.full.build(best.pattern, s.budget).image, best.distance);
+    if (typeof v !== 'string') return v;
+  }
+  return undefined;
+}
+
+/** Share of the budget the probe's largest amplitude spends on one direction. */
+const PROBE_TOP = 0.3;
+/** Bisection steps of the probe between PROBE_TOP and 1/64 of it (in energy). */
+const PROBE_BISECTIONS = 3;
+/** Amplitudes, relative to a direction's probe, at which it is tried on the current perturbation. */
+const BOOSTS = [1.15, 1.6, 2.2, 3, 4.2] as const;
+
+type Basis = SeparableTerm['basis'];
+
+/** The directions of a basis on the working image: cosines up to `finest` per axis, or the tents of a finest² grid. */
+function directions(s: Search, basis: Basis): SeparableTerm[] {
+  const { width, height } = s.builder.source;
+  const out: SeparableTerm[] = [];
+  if (basis === 'cosine') {
+    const f = Math.min(s.finest, width - 1, height - 1);
+    for (let u = 0; u <= f; u++) for (let v = 0; v <= f; v++) if (u + v > 0) out.push({ basis, grid: 0, u, v, a: 1 });
+  } else {
+    const gy = Math.min(s.finest, height);
+    const gx = Math.min(s.finest, width);
+    const grid = Math.min(gy, gx);
+    for (let u = 0; u < grid; u++) for (let v = 0; v < grid; v++) out.push({ basis, grid, u, v, a: 1 });
+  }
+  const { prng } = s.ctx;
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = prng.nextInt(i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/**
+ * Each direction's least amplitude (signed) that moves the hash when added alone to the working image: tried with
+ * both signs at the amplitude spending PROBE_TOP of the budget, then bisected (in log amplitude) down to 1/8 of it.
+ * Directions that do not move it are left out.
+ */
+async function probeDirections(s: Search, basis: Basis, field: SeparableField): Promise<SeparableTerm[] | undefined> {
+  const { oracle } = s.ctx;
+  const moves = async (t: SeparableTerm, a: number): Promise<boolean> =>
+    hamming(await oracle.hash(s.builder.buildField(field, [{ ...t, a }], s.buffers[0]).image), s.ref) > 0;
+  const probes: SeparableTerm[] = [];
+  for (const t of directions(s, basis)) {
+    if (oracle.remaining < 2 + PROBE_BISECTIONS) return undefined;
+    const top = Math.sqrt((PROBE_TOP * s.budget) / (s.gain2 * field.energy(t)));
+    let sign = 0;
+    for (const sg of [1, -1]) {
+      if (await moves(t, sg * top)) {
+        sign = sg;
+        break;
+      }
+    }
+    if (sign === 0) continue;
+    let lo = Math.log(top / 8);
+    let hi = Math.log(top);
+    for (let b = 0; b < PROBE_BISECTIONS; b++) {
+      const mid = (lo + hi) / 2;
+      if (await moves(t, sign * Math.exp(mid))) hi = mid;
+      else lo = mid;
+    }
+    probes.push({ ...t, a: sign * Math.exp(hi) });
+  }
+  return probes;
+}
+
+/**
+ * Coordinate search in a smooth basis (SimBA, Guo et al. 2019, with low-frequency cosines or coarse bilinear tents),
+ * made cheap in queries by probing first: each direction's least moving amplitude is measured alone, then the
+ * directions are added up cheapest first, each checked to move the hash further on the current perturbation, until
+ * the working image is past τ by the margin. Cosines reach hashes of frequency coefficients (pHash, PDQ), tents
+ * hashes of block means (aHash, blockhash); the cheap bits are found by measurement, not luck.
+ */
+async function coordinatePhase(s: Search, basis: Basis): Promise<AttackResult | undefined> {
+  const { ctx, builder, ref, buffers } = s;
+  const { oracle, goal } = ctx;
+  const tau = goal.maxDistance;
+  const field = new SeparableField(builder.source.width, builder.source.height);
+  const probes = s.probes.get(basis) ?? (await probeDirections(s, basis, field));
+  if (!probes) return undefined;
+  s.probes.set(basis, probes);
+  const shift = s.combined.get(basis) ?? 0;
+  s.combined.set(basis, shift + 1);
+  // Directions go in pairs, the cheapest push up with the cheapest push down: for hashes thresholded at their
+  // median or mean, pushes one way alone drag the threshold after them (each dearer than probed), pairs leave it in
+  // place. Later attempts pair each push up with a later push down.
+  const cost = (t: SeparableTerm): number => t.a * t.a * field.energy(t);
+  const ups = probes.filter((t) => t.a > 0).sort((p, q) => cost(p) - cost(q));
+  const downs = probes.filter((t) => t.a < 0).sort((p, q) => cost(p) - cost(q));
+  let pending: SeparableTerm[][] = [];
+  for (let i = 0; i < Math.max(ups.length, downs.length); i++) {
+    const pair = [ups[i], downs[(i + shift) % Math.max(1, downs.length)]];
+    pending.push(pair.filter((t): t is SeparableTerm => t !== undefined));
+  }
+  let distance = 0;
+  for (let round = 0; round < 3 && pending.length > 0; round++) {
+    const skipped: SeparableTerm[][] = [];
+    for (const group of pending) {
+      let added = false;
+      for (const boost of BOOSTS) {
+        if (oracle.remaining < 2) return undefined;
+        const trials = group.map((t) => ({ ...t, a: boost * t.a }));
+        const c = builder.buildField(field, trials, buffers[0]);
+        if (c.mse > s.budget) break;
+        const d = hamming(await oracle.hash(c.image), ref);
+        if (d <= distance) continue;
+        for (const t of trials) field.add(t);
+        distance = d;
+        added = true;
+        break;
+      }
+      if (!added) skipped.push(group);
+      if (!added || distance <= tau + s.margin || oracle.remaining < 1) continue;
+      const big = field.resized(s.full.source.width, s.full.source.height);
+      const v = await tryUpload(s, s.full.buildField(big, []).image, distance);
+      if (typeof v !== 'string') return v;
+      if (v === 'distortion') return undefined;
+    }
+    pending = skipped;
+  }
+  return undefined;
+}
+
+export async function evadeSearch(ctx: AttackContext, options: EvadeOptions = {}): Promise<AttackResult> {
+  const { source, oracle, goal, limits } = ctx;
+  if (goal.kind !== 'evade') throw new RangeError('evadeSearch: the goal must be an evasion');
+  // The distortion budget: the limit's mean squared error less what the re-encode alone costs; an L∞ bound alone
+  // lets the candidates go as far as it allows.
+  const limitMse = limits.minPsnr > 0 ? rmsForPsnr(limits.minPsnr) ** 2 : 255 ** 2;
+  const budget = BUDGET_SHARE * (limitMse - (await reencodeMse(ctx)));
+  if (!(budget > 0) || oracle.remaining < 2)
+    return {
+      status: 'failure',
+      reason: budget > 0 ? 'budget' : 'distortion',
+      queries: oracle.queries,
+      bestDistance: 0,
+    };
+  const work = await workImage(source, options.workSide ?? WORK_SIDE);
+  const batch = options.batch ?? (typeof (oracle.hasher as { hashBatch?: unknown }).hashBatch === 'function' ? 16 : 1);
+  const s: Search = {
+    ctx,
+    builder: new CandidateBuilder(work.image, ctx.gains, limits.maxLinf),
+    full: new CandidateBuilder(source, ctx.gains, limits.maxLinf),
+    ref: await oracle.hash(work.image),
+    buffers: Array.from({ length: batch }, () => new Uint8Array(work.image.data.length)),
+    finest: Math.max(4, Math.round(Math.sqrt(oracle.hasher.nbits))),
+    budget,
+    margin: 1,
+    bestUpload: 0,
+    gain2: (ctx.gains[0] ** 2 + ctx.gains[1] ** 2 + ctx.gains[2] ** 2) / 3,
+    probes: new Map(),
+    combined: new Map(),
+  };
+  // Random patterns win within a few queries on most images; the coordinate search finds the cheap bits of the
+  // rest, in cosines and in tents by turns. They take turns until the queries run out.
+  for (let round = 0; oracle.remaining >= 2; round++) {
+    const basis: Basis = round % 2 === 0 ? 'cosine' : 'tent';
+    const r = (await randomPhase(s, round === 0 ? RANDOM_QUERIES : PATIENCE)) ?? (await coordinatePhase(s, basis));
+    if (r) return r;
+  }
+  return { status: 'failure', reason: 'budget', queries: oracle.queries, bestDistance: s.bestUpload };
+}

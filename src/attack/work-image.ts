@@ -1,0 +1,270 @@
+// The image a query-based attack searches on: the source shrunk once to a working size, and a fused builder that
+// turns a smooth perturbation (a control grid, bilinearly upsampled) into 8-bit candidates in reused buffers.
+import sharp from 'sharp';
+import type { ChannelGains, RgbImage } from './pixels.js';
+import { axisBasis, type AxisBasis } from './pixels.js';
+
+/** The source at working size. */
+export interface WorkImage {
+  readonly image: RgbImage;
+  /** Working side over source side (1 when the source is small enough already). */
+  readonly scale: number;
+}
+
+/** The source itself when neither side is over `maxSide`, else its Lanczos-3 shrink to fit (aspect kept). */
+export async function workImage(source: RgbImage, maxSide: number): Promise<WorkImage> {
+  const side = Math.max(source.width, source.height);
+  if (side <= maxSide) return { image: source, scale: 1 };
+  const scale = maxSide / side;
+  const width = Math.max(1, Math.round(source.width * scale));
+  const height = Math.max(1, Math.round(source.height * scale));
+  const data = await sharp(source.data, { raw: { width: source.width, height: source.height, channels: 3 } })
+    .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })
+    .raw()
+    .toBuffer();
+  return { image: { width, height, channels: 3, data: new Uint8Array(data) }, scale };
+}
+
+/** A control grid of gy × gx values (row-major), upsampled bilinearly over the whole image. */
+export interface Pattern {
+  readonly gy: number;
+  readonly gx: number;
+  readonly theta: Float64Array;
+}
+
+/**
+ * Builds candidates `round(clip(source + gains · s · upsample(θ)))` for one source: the upsampled pattern is made
+ * once per call into a reused float buffer, its energy measured, and the scale `s` chosen so that the candidate's
+ * mean squared error (all RGB samples, after clipping) is the one asked for; pixels that clip at black or white
+ * lose energy, which one rescaling pass gives back.
+ */
+export class CandidateBuilder {
+  readonly #source: RgbImage;
+  readonly #gains: ChannelGains;
+  readonly #bound: number;
+  readonly #field: Float32Array;
+  readonly #bases = new Map<string, AxisBasis>();
+  readonly #row = new Float64Array(64);
+
+  constructor(source: RgbImage, gains: ChannelGains, maxLinf?: number) {
+    this.#source = source;
+    this.#gains = gains;
+    this.#bound = (maxLinf ?? Infinity) / Math.max(...gains);
+    this.#field = new Float32Array(source.width * source.height);
+  }
+
+  get source(): RgbImage {
+    return this.#source;
+  }
+
+  #basis(n: number, axis: 'y' | 'x'): AxisBasis {
+    const key = `${axis}${n}`;
+    let b = this.#bases.get(key);
+    if (!b) {
+      const size = axis === 'y' ? this.#source.height : this.#source.width;
+      b = axisBasis(size, Math.min(n, size));
+      this.#bases.set(key, b);
+    }
+    return b;
+  }
+
+  /** The upsampled pattern into the field buffer; returns Σ field². */
+  #upsample(p: Pattern): number {
+    const ys = this.#basis(p.gy, 'y');
+    const xs = this.#basis(p.gx, 'x');
+    const { width, height } = this.#source;
+    const gx = xs.grid;
+    const gyUsed = ys.grid;
+    const row = this.#row.length >= gx ? this.#row : new Float64Array(gx);
+    const f = this.#field;
+    const theta = p.theta;
+    // A pattern drawn for more points than the image has keeps its first ones.
+    const stride = p.gx;
+    let energy = 0;
+    for (let y = 0; y < height; y++) {
+      const a = ys.lo[y]!;
+      const b = gyUsed === 1 ? a : a + 1;
+      const wy = ys.w[y]!;
+      for (let k = 0; k < gx; k++) row[k] = (1 - wy) * theta[a * stride + k]! + wy * theta[b * stride + k]!;
+      const o = y * width;
+      if (gx === 1) {
+        const v = row[0]!;
+        for (let x = 0; x < width; x++) f[o + x] = v;
+        energy += v * v * width;
+        continue;
+      }
+      for (let x = 0; x < width; x++) {
+        const l = xs.lo[x]!;
+        const wx = xs.w[x]!;
+        const v = row[l]! + wx * (row[l + 1]! - row[l]!);
+        f[o + x] = v;
+        energy += v * v;
+      }
+    }
+    return energy;
+  }
+
+  /** Applies scale · field to the source into `out`, rounded and clipped to 8 bits, returning the squared error. */
+  #apply(scale: number, out: Uint8Array): number {
+    const src = this.#source.data;
+    const f = this.#field;
+    const n = f.length;
+    const [gr, gg, gb] = this.#gains;
+    const bound = this.#bound;
+    let sse = 0;
+    for (let i = 0, s = 0; i < n; i++, s += 3) {
+      const d = Math.max(-bound, Math.min(bound, f[i]! * scale));
+      const r = src[s]!;
+      const g = src[s + 1]!;
+      const b = src[s + 2]!;
+      const vr = r + gr * d;
+      const vg = g + gg * d;
+      const vb = b + gb * d;
+      const qr = vr <= 0 ? 0 : vr >= 255 ? 255 : (vr + 0.5) | 0;
+      const qg = vg <= 0 ? 0 : vg >= 255 ? 255 : (vg + 0.5) | 0;
+      const qb = vb <= 0 ? 0 : vb >= 255 ? 255 : (vb + 0.5) | 0;
+      out[s] = qr;
+      out[s + 1] = qg;
+      out[s + 2] = qb;
+      sse += (qr - r) * (qr - r) + (qg - g) * (qg - g) + (qb - b) * (qb - b);
+    }
+    return sse;
+  }
+
+  /**
+   * The candidate source + gains · (field + trials), with no rescaling (the field's amplitude is what the caller chose),
+   * written into `buffer`; returns it with its mean squared error over all samples.
+   */
+  buildField(
+    field: SeparableField,
+    trials: readonly SeparableTerm[],
+    buffer?: Uint8Array,
+  ): { image: RgbImage; mse: number } {
+    const { width, height } = this.#source;
+    const n = width * height;
+    const data = buffer ?? new Uint8Array(n * 3);
+    const f = this.#field;
+    f.set(field.field);
+    for (const t of trials) field.addTo(f, t);
+    const sse = this.#apply(1, data);
+    return { image: { width, height, channels: 3, data }, mse: sse / (n * 3) };
+  }
+
+  /**
+   * The candidate for pattern `p` at mean squared error `mse` (over all RGB samples), written into `buffer` (a fresh
+   * one when absent); a new image object every call, so caches keyed by image never see stale pixels.
+   */
+  build(p: Pattern, mse: number, buffer?: Uint8Array): { image: RgbImage; mse: number; scale: number } {
+    const { width, height } = this.#source;
+    const n = width * height;
+    const data = buffer ?? new Uint8Array(n * 3);
+    const energy = this.#upsample(p);
+    const gain2 = (this.#gains[0] ** 2 + this.#gains[1] ** 2 + this.#gains[2] ** 2) / 3;
+    let scale = energy === 0 ? 0 : Math.sqrt((mse * n) / (energy * gain2));
+    let sse = this.#apply(scale, data);
+    const want = mse * n * 3;
+    // Clipping (and an L∞ bound) take energy away: scale up once by what was lost, at most 4×.
+    if (sse > 0 && sse < 0.9 * want) {
+      scale *= Math.min(4, Math.sqrt(want / sse));
+      sse = this.#apply(scale, data);
+    }
+    return { image: { width, height, channels: 3, data }, mse: sse / (n * 3), scale };
+  }
+}
+
+/**
+ * One separable term of a perturbation: a cosine pattern cos(π·u·(y + ½)/H) · cos(π·v·(x + ½)/W), or the bilinear
+ * tent of control point (u, v) of a g × g grid (its hat function along each axis), at amplitude a.
+ */
+export interface SeparableTerm {
+  readonly basis: 'cosine' | 'tent';
+  /** Grid points per side, for tents. */
+  readonly grid: number;
+  readonly u: number;
+  readonly v: number;
+  readonly a: number;
+}
+
+/** A term's profile along one axis of `size` pixels. */
+function profile(basis: SeparableTerm['basis'], grid: number, size: number, index: number): Float32Array {
+  if (basis === 'cosine')
+    return Float32Array.from({ length: size }, (_, p) => Math.cos((Math.PI * index * (p + 0.5)) / size));
+  const b = axisBasis(size, Math.min(grid, size));
+  const out = new Float32Array(size);
+  for (let p = 0; p < size; p++) {
+    const lo = b.lo[p]!;
+    if (lo === index) out[p] = 1 - b.w[p]!;
+    else if (lo + 1 === index) out[p] = b.w[p]!;
+  }
+  return out;
+}
+
+/**
+ * A perturbation held as a sum of separable terms, kept as its field at one size (so a trial term costs one fused
+ * pass: field + trial, applied, clipped and measured without copies).
+ */
+export class SeparableField {
+  readonly terms: SeparableTerm[] = [];
+  readonly field: Float32Array;
+  readonly #axes = new Map<string, Float32Array>();
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+  ) {
+    this.field = new Float32Array(width * height);
+  }
+
+  axis(t: SeparableTerm, which: 'y' | 'x'): Float32Array {
+    const index = which === 'y' ? t.u : t.v;
+    const key = `${t.basis}${t.grid}${which}${index}`;
+    let a = this.#axes.get(key);
+    if (!a) {
+      a = profile(t.basis, t.grid, which === 'y' ? this.height : this.width, index);
+      this.#axes.set(key, a);
+    }
+    return a;
+  }
+
+  /** Mean of the term's square at amplitude 1 (its energy per pixel). */
+  energy(t: SeparableTerm): number {
+    const meanSquare = (p: Float32Array): number => p.reduce((s, v) => s + v * v, 0) / p.length;
+    return meanSquare(this.axis(t, 'y')) * meanSquare(this.axis(t, 'x'));
+  }
+
+  /** target += the term, over the whole image. */
+  addTo(target: Float32Array, t: SeparableTerm): void {
+    const cy = this.axis(t, 'y');
+    const cx = this.axis(t, 'x');
+    for (let y = 0; y < this.height; y++) {
+      const k = t.a * cy[y]!;
+      if (k === 0) continue;
+      const o = y * this.width;
+      for (let x = 0; x < this.width; x++) target[o + x] = target[o + x]! + k * cx[x]!;
+    }
+  }
+
+  add(t: SeparableTerm): void {
+    this.terms.push(t);
+    this.addTo(this.field, t);
+  }
+
+  /** The same terms as a field at another size (the full-resolution source at the end). */
+  resized(width: number, height: number): SeparableField {
+    const out = new SeparableField(width, height);
+    for (const t of this.terms) out.add(t);
+    return out;
+  }
+}
+
+/** Mean squared error between two images of one size over all samples. */
+export function meanSquaredError(a: RgbImage, b: RgbImage): number {
+  let s = 0;
+  const x = a.data;
+  const y = b.data;
+  for (let i = 0; i < x.length; i++) {
+    const d = x[i]! - y[i]!;
+    s += d * d;
+  }
+  return s / x.length;
+}

@@ -1,0 +1,147 @@
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { attackImage } from '../src/attack/attack-image.js';
+import { evadeSearch } from '../src/attack/evade-search.js';
+import { HashOracle } from '../src/attack/oracle.js';
+import { LUMA_GAINS, GREY_GAINS, toRgb, type RgbImage } from '../src/attack/pixels.js';
+import { psnr } from '../src/attack/quality.js';
+import { CandidateBuilder, meanSquaredError, SeparableField, workImage } from '../src/attack/work-image.js';
+import { thresholdFor } from '../src/eval/thresholds.js';
+import { hamming } from '../src/hash/hamming.js';
+import { getHasher } from '../src/hash/registry.js';
+import { decodeImage } from '../src/image/decode.js';
+import { createPrng } from '../src/util/prng.js';
+import { repoRoot } from './helpers/images.js';
+
+const sample = (name: string): string => join(repoRoot, 'datasets', 'sample', 'images', name);
+
+async function small(name: string, width: number, height: number): Promise<RgbImage> {
+  const png = await sharp(sample(name)).resize(width, height, { fit: 'fill' }).png().toBuffer();
+  return toRgb(await decodeImage(png));
+}
+
+/** A smooth grey gradient (no sample at 0 or 255), so that no candidate clips. */
+function gradient(width: number, height: number): RgbImage {
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) data.fill(60 + ((x + y) % 120), 3 * (y * width + x), 3 * (y * width + x) + 3);
+  return { width, height, channels: 3, data };
+}
+
+describe('the fused candidate builder', () => {
+  it('builds source + gains · scaled pattern at the asked mean squared error, and reports that error truly', () => {
+    const source = gradient(61, 47);
+    const builder = new CandidateBuilder(source, LUMA_GAINS);
+    const prng = createPrng(3);
+    for (const g of [1, 3, 7]) {
+      const theta = new Float64Array(g * g);
+      prng.fillNormals(theta);
+      const buffer = new Uint8Array(source.data.length);
+      const c = builder.build({ gy: g, gx: g, theta }, 9, buffer);
+      expect(c.image.data).toBe(buffer);
+      // The reported error is the real one (an independent loop), and close to the asked one (rounding aside).
+      expect(c.mse).toBeCloseTo(meanSquaredError(source, c.image), 9);
+      expect(c.mse).toBeGreaterThan(7.5);
+      expect(c.mse).toBeLessThan(10.5);
+      // Luma gains: the change of every pixel is (0.299, 0.587, 0.114)/|w|² times one number (up to rounding).
+      for (let i = 0; i < 50; i++) {
+        const s = 3 * prng.nextInt(source.width * source.height);
+        const d = (c.image.data[s + 1]! - source.data[s + 1]!) / LUMA_GAINS[1];
+        expect(Math.abs(c.image.data[s]! - source.data[s]! - LUMA_GAINS[0] * d)).toBeLessThanOrEqual(1.5);
+      }
+    }
+    // A zero pattern leaves the source as it is.
+    const zero = builder.build({ gy: 2, gx: 2, theta: new Float64Array(4) }, 9);
+    expect(zero.mse).toBe(0);
+    expect(zero.image.data).toEqual(source.data);
+  });
+
+  it('adds separable cosine and tent terms as their formula says, at any size', () => {
+    const source = gradient(40, 30);
+    const field = new SeparableField(40, 30);
+    const cosine = { basis: 'cosine', grid: 0, u: 2, v: 3, a: 5 } as const;
+    const tent = { basis: 'tent', grid: 4, u: 1, v: 2, a: -7 } as const;
+    field.add(cosine);
+    const c = new CandidateBuilder(source, GREY_GAINS).buildField(field, [tent]);
+    const cos = (u: number, p: number, n: number): number => Math.cos((Math.PI * u * (p + 0.5)) / n);
+    // The hat of grid point i along an axis of n pixels: 1 at its cell centre, falling linearly to 0 one cell away.
+    const hat = (i: number, p: number, n: number): number => Math.max(0, 1 - Math.abs((p + 0.5) * (4 / n) - 0.5 - i));
+    for (let y = 0; y < 30; y += 7) {
+      for (let x = 0; x < 40; x += 3) {
+        const want = 5 * cos(2, y, 30) * cos(3, x, 40) - 7 * hat(1, y, 30) * hat(2, x, 40);
+        const s = 3 * (y * 40 + x);
+        expect(Math.abs(c.image.data[s]! - source.data[s]! - want)).toBeLessThanOrEqual(0.5 + 1e-6);
+      }
+    }
+    // The same terms at twice the size: the field follows the formula at the new size.
+    const big = field.resized(80, 60);
+    expect(big.terms).toEqual([cosine]);
+    expect(big.field[17 * 80 + 33]).toBeCloseTo(5 * cos(2, 17, 60) * cos(3, 33, 80), 5);
+  });
+
+  it('shrinks the source once to the working size, aspect kept; small sources are used as they are', async () => {
+    const source = gradient(300, 120);
+    const w = await workImage(source, 100);
+    expect([w.image.width, w.image.height]).toEqual([100, 40]);
+    expect((await workImage(source, 300)).image).toBe(source);
+  });
+});
+
+describe('black-box evasion search', () => {
+  it('evades pHash, dHash and PDQ on small photos, and every reported success re-hashes as one from its JPEG', async () => {
+    for (const [algo, name, w, h] of [
+      ['phash', 'skimage-coffee.jpg', 200, 150],
+      ['dhash', 'debian-emerald.jpg', 210, 118],
+      ['pdq', 'skimage-chelsea.jpg', 180, 120],
+    ] as const) {
+      const hasher = getHasher(algo);
+      const source = await small(name, w, h);
+      const reference = await hasher.hash(source);
+      const tau = thresholdFor(algo, {});
+      const r = await attackImage({
+        source,
+        hasher,
+        goal: { kind: 'evade', reference, maxDistance: tau },
+        limits: { minPsnr: 30, maxQueries: 400 },
+        mode: 'blackbox',
+        seed: 7,
+      });
+      expect(r.status, algo).toBe('success');
+      if (r.status !== 'success') continue;
+      expect(r.queries).toBeLessThanOrEqual(400);
+      // Independently: decode the JPEG bytes, hash with a fresh hasher, measure PSNR against the source.
+      const decoded = toRgb(await decodeImage(r.upload.bytes, hasher.decode));
+      const again = await getHasher(algo).hash(decoded);
+      expect(hamming(again, reference), algo).toBe(r.distance);
+      expect(r.distance).toBeGreaterThan(tau);
+      expect(psnr(source, decoded)).toBeGreaterThanOrEqual(30);
+      expect(psnr(source, decoded)).toBeCloseTo(r.distortion.psnr, 9);
+    }
+  });
+
+  it('stops at once, without a query, when the re-encode alone breaks the PSNR limit; never exceeds the budget', async () => {
+    const hasher = getHasher('phash');
+    const source = await small('skimage-gravel.jpg', 96, 96);
+    const reference = await hasher.hash(source);
+    const ctx = (minPsnr: number, maxQueries: number) => {
+      const oracle = new HashOracle(hasher, maxQueries);
+      return {
+        source,
+        oracle,
+        goal: { kind: 'evade' as const, reference, maxDistance: 63 },
+        limits: { minPsnr, maxQueries },
+        prng: createPrng(1),
+        gains: LUMA_GAINS,
+      };
+    };
+    const hopeless = await evadeSearch(ctx(80, 100));
+    expect(hopeless).toMatchObject({ status: 'failure', reason: 'distortion', queries: 0 });
+    // τ = 63 of 64 bits cannot be passed: the search spends exactly its budget and says so.
+    const c = ctx(30, 150);
+    const spent = await evadeSearch(c);
+    expect(spent).toMatchObject({ status: 'failure', reason: 'budget' });
+    expect(c.oracle.queries).toBeLessThanOrEqual(150);
+    expect(c.oracle.queries).toBeGreaterThan(140);
+  });
+});
