@@ -1,4 +1,5 @@
 // Distortion between a source and its adversarial copy: PSNR, SSIM and the largest pixel change (L∞).
+import { meanSsim, psnrFromMse } from '../image/similarity.js';
 import type { RgbImage } from './pixels.js';
 
 export interface Distortion {
@@ -21,8 +22,7 @@ export function psnr(a: RgbImage, b: RgbImage): number {
     const d = a.data[i]! - b.data[i]!;
     s += d * d;
   }
-  const mse = s / a.data.length;
-  return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse);
+  return psnrFromMse(s / a.data.length);
 }
 
 export function linf(a: RgbImage, b: RgbImage): number {
@@ -48,41 +48,7 @@ export function ssim(a: RgbImage, b: RgbImage): number {
   sameSize(a, b);
   const { width, height } = a;
   if (width < WINDOW || height < WINDOW) return psnr(a, b) === Infinity ? 1 : 0;
-  const x = luma(a);
-  const y = luma(b);
-  const c1 = (0.01 * 255) ** 2;
-  const c2 = (0.03 * 255) ** 2;
-  const n = WINDOW * WINDOW;
-  let total = 0;
-  let count = 0;
-  for (let top = 0; top + WINDOW <= height; top += STRIDE) {
-    for (let left = 0; left + WINDOW <= width; left += STRIDE) {
-      let sx = 0;
-      let sy = 0;
-      let sxx = 0;
-      let syy = 0;
-      let sxy = 0;
-      for (let r = top; r < top + WINDOW; r++) {
-        for (let c = left; c < left + WINDOW; c++) {
-          const u = x[r * width + c]!;
-          const v = y[r * width + c]!;
-          sx += u;
-          sy += v;
-          sxx += u * u;
-          syy += v * v;
-          sxy += u * v;
-        }
-      }
-      const mx = sx / n;
-      const my = sy / n;
-      const vx = sxx / n - mx * mx;
-      const vy = syy / n - my * my;
-      const cov = sxy / n - mx * my;
-      total += ((2 * mx * my + c1) * (2 * cov + c2)) / ((mx * mx + my * my + c1) * (vx + vy + c2));
-      count++;
-    }
-  }
-  return total / count;
+  return meanSsim(luma(a), luma(b), width, height, { window: WINDOW, stride: STRIDE, sampleCovariance: false });
 }
 
 export function distortion(source: RgbImage, adversarial: RgbImage): Distortion {

@@ -1,5 +1,6 @@
 // Comparing pictures: Pearson correlation (the re-identification score), and SSIM and PSNR of a reconstruction
 // against the original's thumbnail, all on THUMB_SIDE² pictures.
+import { meanSsim, psnrFromMse } from '../image/similarity.js';
 import { lumaOf, type Picture } from './thumbnail.js';
 
 /** Pearson correlation of two equal-length vectors (0 when either is constant). */
@@ -37,48 +38,14 @@ export function psnr(reconstruction: Picture, original: Picture): number {
   const b = lumaOf(original).data;
   let se = 0;
   for (let i = 0; i < a.length; i++) se += (Math.max(0, Math.min(255, a[i] ?? 0)) - (b[i] ?? 0)) ** 2;
-  const mse = se / a.length;
-  return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse);
+  return psnrFromMse(se / a.length);
 }
 
 /** Mean SSIM over 7 × 7 windows (uniform weights, K1 = 0.01, K2 = 0.03, L = 255) of the luma, as skimage's default. */
 export function ssim(reconstruction: Picture, original: Picture, window = 7): number {
   const side = original.side;
   const a = lumaOf(reconstruction).data.map((v) => Math.max(0, Math.min(255, v)));
-  const b = lumaOf(original).data;
-  const c1 = (0.01 * 255) ** 2;
-  const c2 = (0.03 * 255) ** 2;
-  const n = window * window;
-  const cov = n / (n - 1);
-  let total = 0;
-  let count = 0;
-  for (let y = 0; y + window <= side; y++)
-    for (let x = 0; x + window <= side; x++) {
-      let sa = 0;
-      let sb = 0;
-      let saa = 0;
-      let sbb = 0;
-      let sab = 0;
-      for (let dy = 0; dy < window; dy++)
-        for (let dx = 0; dx < window; dx++) {
-          const i = (y + dy) * side + x + dx;
-          const va = a[i] ?? 0;
-          const vb = b[i] ?? 0;
-          sa += va;
-          sb += vb;
-          saa += va * va;
-          sbb += vb * vb;
-          sab += va * vb;
-        }
-      const ma = sa / n;
-      const mb = sb / n;
-      const va = (saa / n - ma * ma) * cov;
-      const vb = (sbb / n - mb * mb) * cov;
-      const vab = (sab / n - ma * mb) * cov;
-      total += ((2 * ma * mb + c1) * (2 * vab + c2)) / ((ma * ma + mb * mb + c1) * (va + vb + c2));
-      count++;
-    }
-  return total / count;
+  return meanSsim(a, lumaOf(original).data, side, side, { window, stride: 1, sampleCovariance: true });
 }
 
 /** A standardised luma picture rescaled to a typical mean and standard deviation (what an attacker would assume). */
