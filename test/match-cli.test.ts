@@ -69,6 +69,22 @@ describe('scanlab index build and match', () => {
     expect(lines.length).toBeGreaterThan(10);
   });
 
+  it('reruns itself with huge pages when asked (SCANLAB_HUGE_PAGES=1): the same rows, errors and exit status', () => {
+    const plain = runCli(['match', '--db', join(dir, 'missing.scanidx'), queryPath]);
+    process.env.SCANLAB_HUGE_PAGES = '1';
+    try {
+      const r = runCli(['match', '--db', indexPath, '--max-distance', '40', queryPath]);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.stdout.trimEnd().split('\n')).toEqual(expected(40));
+      const failed = runCli(['match', '--db', join(dir, 'missing.scanidx'), queryPath]);
+      expect(plain.status).not.toBe(0);
+      expect([failed.status, failed.stderr, failed.stdout]).toEqual([plain.status, plain.stderr, plain.stdout]);
+    } finally {
+      delete process.env.SCANLAB_HUGE_PAGES;
+    }
+  });
+
   it('matches against a hash list directly, to the same result, with the default threshold', () => {
     const r = runCli(['match', '--db', listPath, '--algo', 'blockhash', '--out', join(dir, 'out.csv'), queryPath]);
     expect(r.status).toBe(0);

@@ -1,5 +1,6 @@
 // `scanlab match`: images, folders or `scanlab hash` CSVs against a hash database → CSV query,match_id,distance.
 import type { Command } from 'commander';
+import { statSync } from 'node:fs';
 import { hashFiles } from '../hash/batch.js';
 import { canonicalSpec, getHasher } from '../hash/registry.js';
 import type { HashRow } from '../hash/hash-image.js';
@@ -14,6 +15,7 @@ import {
   selectQueryHashes,
 } from '../match/match-queries.js';
 import { isHashCsv, readHashCsv } from '../match/query-csv.js';
+import { hugePagesRequested, rerunWithHugePages } from '../util/huge-pages.js';
 import { PartialFailure, UsageError } from './errors.js';
 import { parseJobs } from './options.js';
 import { createProgress } from './progress.js';
@@ -116,10 +118,32 @@ async function* queryRows(
   progress.finish();
 }
 
+/** Index files from this size on are searched with transparent huge pages (0.7–0.8× the CPU time per query). */
+const HUGE_PAGES_FROM_BYTES = 256 * 2 ** 20;
+
+/**
+ * Whether to rerun this command with huge pages: on Linux, for a large index file, unless they are already asked
+ * for; SCANLAB_HUGE_PAGES=0 never, =1 always (glibc reads its tunables only when a process starts).
+ */
+function wantsHugePages(db: string): boolean {
+  const setting = process.env.SCANLAB_HUGE_PAGES;
+  if (setting === '0' || process.platform !== 'linux' || hugePagesRequested(process.env)) return false;
+  if (setting === '1') return true;
+  try {
+    return statSync(db).size >= HUGE_PAGES_FROM_BYTES;
+  } catch {
+    return false;
+  }
+}
+
 /** Query hashes from which searching in worker threads pays for starting them. */
 const WORKER_QUERIES = 1000;
 
 async function matchCommand(inputs: string[], opts: MatchOptions): Promise<void> {
+  if (wantsHugePages(opts.db)) {
+    process.exitCode = rerunWithHugePages();
+    return;
+  }
   const nbits = parseBits(opts.algo, opts.bits);
   const format = parseListFormat(opts.inFormat);
   const jobs = parseJobs(opts.jobs);

@@ -1,5 +1,7 @@
 // Transparent huge pages for large in-memory tables: glibc's malloc asks the kernel for them when GLIBC_TUNABLES says so.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 
 /**
  * The glibc (≥ 2.35) tunable that makes malloc mark its large allocations for transparent huge pages; Node's
@@ -27,4 +29,18 @@ export function hugePageBytes(): number | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Runs this process's command line again in a child process whose malloc asks for huge pages, with the same
+ * standard streams; returns the child's exit status (128 + signal number when a signal ended it).
+ */
+export function rerunWithHugePages(): number {
+  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: withHugePages(process.env),
+  });
+  if (child.error) throw child.error;
+  if (child.status !== null) return child.status;
+  return 128 + (child.signal ? (osConstants.signals[child.signal] ?? 0) : 0);
 }
