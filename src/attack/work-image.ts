@@ -44,7 +44,8 @@ export class CandidateBuilder {
   readonly #bound: number;
   readonly #field: Float32Array;
   readonly #bases = new Map<string, AxisBasis>();
-  readonly #row = new Float64Array(64);
+  readonly #row = new Float64Array(65);
+  readonly #grams = new Map<AxisBasis, Float64Array>();
 
   constructor(source: RgbImage, gains: ChannelGains, maxLinf?: number) {
     this.#source = source;
@@ -68,40 +69,97 @@ export class CandidateBuilder {
     return b;
   }
 
-  /** The upsampled pattern into the field buffer; returns Σ field². */
-  #upsample(p: Pattern): number {
-    const ys = this.#basis(p.gy, 'y');
-    const xs = this.#basis(p.gx, 'x');
-    const { width, height } = this.#source;
-    const gx = xs.grid;
-    const gyUsed = ys.grid;
-    const row = this.#row.length >= gx ? this.#row : new Float64Array(gx);
-    const f = this.#field;
-    const theta = p.theta;
-    // A pattern drawn for more points than the image has keeps its first ones.
-    const stride = p.gx;
-    let energy = 0;
-    for (let y = 0; y < height; y++) {
-      const a = ys.lo[y]!;
-      const b = gyUsed === 1 ? a : a + 1;
-      const wy = ys.w[y]!;
-      for (let k = 0; k < gx; k++) row[k] = (1 - wy) * theta[a * stride + k]! + wy * theta[b * stride + k]!;
-      const o = y * width;
-      if (gx === 1) {
-        const v = row[0]!;
-        for (let x = 0; x < width; x++) f[o + x] = v;
-        energy += v * v * width;
-        continue;
+  /** Gram matrix of an axis's hat functions, G[i][k] = Σ_p hat_i(p) · hat_k(p) (cached with the basis). */
+  #gram(basis: AxisBasis): Float64Array {
+    let g = this.#grams.get(basis);
+    if (!g) {
+      const n = basis.grid;
+      g = new Float64Array(n * n);
+      for (let p = 0; p < basis.size; p++) {
+        const lo = basis.lo[p]!;
+        const hi = n === 1 ? lo : lo + 1;
+        const w = basis.w[p]!;
+        g[lo * n + lo] = g[lo * n + lo]! + (1 - w) * (1 - w);
+        g[hi * n + hi] = g[hi * n + hi]! + w * w;
+        g[lo * n + hi] = g[lo * n + hi]! + (1 - w) * w;
+        g[hi * n + lo] = g[hi * n + lo]! + (1 - w) * w;
       }
-      for (let x = 0; x < width; x++) {
-        const l = xs.lo[x]!;
-        const wx = xs.w[x]!;
-        const v = row[l]! + wx * (row[l + 1]! - row[l]!);
-        f[o + x] = v;
-        energy += v * v;
+      // A one-point axis: lo = hi, and the four terms above sum to 1 per pixel as they should.
+      this.#grams.set(basis, g);
+    }
+    return g;
+  }
+
+  /** Σ over pixels of the upsampled pattern's square, from the grid alone: Σ Gy[i,k] · (Θ Gx Θᵀ)[i,k]. */
+  #energy(p: Pattern, ys: AxisBasis, xs: AxisBasis): number {
+    const gy = ys.grid;
+    const gx = xs.grid;
+    const Gy = this.#gram(ys);
+    const Gx = this.#gram(xs);
+    const t = p.theta;
+    const stride = p.gx;
+    const b = new Float64Array(gy * gx);
+    for (let i = 0; i < gy; i++)
+      for (let l = 0; l < gx; l++) {
+        let v = 0;
+        for (let j = 0; j < gx; j++) v += t[i * stride + j]! * Gx[j * gx + l]!;
+        b[i * gx + l] = v;
+      }
+    let e = 0;
+    for (let i = 0; i < gy; i++)
+      for (let k = 0; k < gy; k++) {
+        const gik = Gy[i * gy + k]!;
+        if (gik === 0) continue;
+        let v = 0;
+        for (let l = 0; l < gx; l++) v += b[i * gx + l]! * t[k * stride + l]!;
+        e += gik * v;
+      }
+    return e;
+  }
+
+  /**
+   * One fused pass: the pattern upsampled pixel by pixel (never stored), scaled, bounded, added to the source with
+   * the channel gains, rounded and clipped into `out`; returns the squared error over all samples.
+   */
+  #applyPattern(p: Pattern, ys: AxisBasis, xs: AxisBasis, scale: number, out: Uint8Array): number {
+    const { width, height } = this.#source;
+    const src = this.#source.data;
+    const gx = xs.grid;
+    const row = this.#row.length >= gx + 1 ? this.#row : new Float64Array(gx + 1);
+    const theta = p.theta;
+    const stride = p.gx;
+    const [gr, gg, gb] = this.#gains;
+    const bound = this.#bound;
+    const xlo = xs.lo;
+    const xw = xs.w;
+    let sse = 0;
+    for (let y = 0, s = 0; y < height; y++) {
+      const a = ys.lo[y]!;
+      const b = ys.grid === 1 ? a : a + 1;
+      const wy = ys.w[y]!;
+      for (let k = 0; k < gx; k++) row[k] = scale * ((1 - wy) * theta[a * stride + k]! + wy * theta[b * stride + k]!);
+      // A one-point axis interpolates between the point and itself.
+      row[gx] = row[gx - 1]!;
+      for (let x = 0; x < width; x++, s += 3) {
+        const l = xlo[x]!;
+        const r0 = row[l]!;
+        const d = Math.max(-bound, Math.min(bound, r0 + xw[x]! * (row[l + 1]! - r0)));
+        const r = src[s]!;
+        const g = src[s + 1]!;
+        const bl = src[s + 2]!;
+        const vr = r + gr * d;
+        const vg = g + gg * d;
+        const vb = bl + gb * d;
+        const qr = vr <= 0 ? 0 : vr >= 255 ? 255 : (vr + 0.5) | 0;
+        const qg = vg <= 0 ? 0 : vg >= 255 ? 255 : (vg + 0.5) | 0;
+        const qb = vb <= 0 ? 0 : vb >= 255 ? 255 : (vb + 0.5) | 0;
+        out[s] = qr;
+        out[s + 1] = qg;
+        out[s + 2] = qb;
+        sse += (qr - r) * (qr - r) + (qg - g) * (qg - g) + (qb - bl) * (qb - bl);
       }
     }
-    return energy;
+    return sse;
   }
 
   /** Applies scale · field to the source into `out`, rounded and clipped to 8 bits, returning the squared error. */
@@ -158,15 +216,17 @@ export class CandidateBuilder {
     const { width, height } = this.#source;
     const n = width * height;
     const data = buffer ?? new Uint8Array(n * 3);
-    const energy = this.#upsample(p);
+    const ys = this.#basis(p.gy, 'y');
+    const xs = this.#basis(p.gx, 'x');
+    const energy = this.#energy(p, ys, xs);
     const gain2 = (this.#gains[0] ** 2 + this.#gains[1] ** 2 + this.#gains[2] ** 2) / 3;
-    let scale = energy === 0 ? 0 : Math.sqrt((mse * n) / (energy * gain2));
-    let sse = this.#apply(scale, data);
+    let scale = energy <= 0 ? 0 : Math.sqrt((mse * n) / (energy * gain2));
+    let sse = this.#applyPattern(p, ys, xs, scale, data);
     const want = mse * n * 3;
     // Clipping (and an L∞ bound) take energy away: scale up once by what was lost, at most 4×.
     if (sse > 0 && sse < 0.9 * want) {
       scale *= Math.min(4, Math.sqrt(want / sse));
-      sse = this.#apply(scale, data);
+      sse = this.#applyPattern(p, ys, xs, scale, data);
     }
     return { image: { width, height, channels: 3, data }, mse: sse / (n * 3), scale };
   }
