@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { completeRun, prepareRun, storedShard, type ExperimentOptions } from '../eval/experiment.js';
 import type { RunRecord } from '../eval/store.js';
-import { runWorkLoop } from '../eval/run-loop.js';
+import { runItemUnits } from '../eval/run-loop.js';
 import { thresholdFor } from '../eval/thresholds.js';
 import { createHashers } from '../hash/hash-image.js';
 import { itemsOfShard } from '../util/shard.js';
@@ -35,6 +35,11 @@ export interface AttackRunConfig {
   readonly out: string;
   /** Attack only the first N source images (after sharding). */
   readonly limit?: number;
+  /**
+   * White-box collisions that must hold under every algorithm of the run at once (the attacker who knows that the
+   * defence asks two hashes to agree): one least-change problem over all their linear parts.
+   */
+  readonly joint?: boolean;
 }
 
 /** Fills defaults (τ per algorithm, PSNR 30 dB for evasion, none for collisions, 10,000 queries) and checks the request. */
@@ -46,6 +51,8 @@ export function attackConfig(
   for (const h of hashers)
     if (!supportsMode(h, mode)) throw new AttackError(`${h.id} has no white-box form in scanlab; use --mode blackbox`);
   if (c.kind === 'collide' && !c.targets) throw new AttackError('a collision attack needs targets (--targets)');
+  if (c.joint && (c.kind !== 'collide' || mode !== 'whitebox'))
+    throw new AttackError('joint attacks are white-box collisions (attack collide --mode whitebox --joint)');
   const minPsnr = c.minPsnr ?? (c.kind === 'evade' ? 30 : 0);
   const maxQueries = c.maxQueries ?? 10_000;
   if (!(minPsnr >= 0 && minPsnr < 100))
@@ -69,6 +76,7 @@ export function attackConfig(
     seed: c.seed ?? 1,
     out: resolve(c.out),
     ...(c.limit === undefined ? {} : { limit: c.limit }),
+    ...(c.joint ? { joint: true } : {}),
   };
 }
 
@@ -86,6 +94,7 @@ export function unitConfig(cfg: AttackRunConfig): AttackUnitConfig {
     },
     seed: cfg.seed,
     out: cfg.out,
+    ...(cfg.joint ? { joint: true } : {}),
   };
 }
 
@@ -106,17 +115,12 @@ export async function runAttack(
       return target ? { id: i.id, path: i.path, target } : { id: i.id, path: i.path };
     });
     const unit = unitConfig(cfg);
-    await runWorkLoop<AttackUnitInput, AttackUnitResult>({
-      store,
-      runId: run.id,
+    await runItemUnits<AttackUnitInput, AttackUnitResult>(options, run.id, {
       table: ATTACK_TABLE,
       inputs,
-      keyOf: (i) => i.id,
       process: (i) => runAttackUnit(i, hashers, unit),
       worker: { module: siblingModule(import.meta.url, 'attack-worker'), data: unit },
-      jobs: options.jobs ?? 1,
       batchSize: 1,
-      onProgress: options.onProgress,
     });
     const units = store.getResults<AttackUnitResult>(run.id, ATTACK_TABLE).map((r) => r.value);
     const sheet = await writeContactSheet(units, inputs, cfg.out);

@@ -14,7 +14,7 @@ import { IMAGE_HISTOGRAM_LIMIT, imageHistograms, type ImageHistograms } from './
 import { groupHashes } from './pair-distances.js';
 import { unrelatedPairHistogram, type PairHistogram } from './pair-histogram.js';
 import { DEFAULT_FLATTEN } from './robustness.js';
-import { runWorkLoop } from './run-loop.js';
+import { runItemUnits } from './run-loop.js';
 import type { RunRecord, RunStore } from './store.js';
 
 export interface FprConfig {
@@ -127,16 +127,11 @@ export async function runFpr(
     const flattenAlpha = cfg.flattenAlpha ?? undefined;
     const decode = decodeKey({ flattenAlpha });
     fillFromCache(store, run.id, inputs, digestOf, cfg.algos, decode);
-    await runWorkLoop<HashUnitInput, HashUnitResult>({
-      store,
-      runId: run.id,
+    await runItemUnits<HashUnitInput, HashUnitResult>(options, run.id, {
       table: FPR_HASH_TABLE,
       inputs,
-      keyOf: (i) => i.id,
       process: (i) => hashUnit(i, hashers, flattenAlpha),
       worker: { module: siblingModule(import.meta.url, 'hash-unit-worker'), data: { algos: cfg.algos, flattenAlpha } },
-      jobs: options.jobs ?? 1,
-      onProgress: options.onProgress,
     });
     cacheNewHashes(store, run.id, digestOf, decode);
 

@@ -6,7 +6,7 @@ import { DEFAULT_TRANSFORM_SPECS } from '../transform/defaults.js';
 import { parseTransform } from '../transform/spec.js';
 import { itemsOfShard } from '../util/shard.js';
 import { completeRun, prepareRun, storedShard, type ExperimentOptions } from './experiment.js';
-import { runWorkLoop } from './run-loop.js';
+import { runItemUnits } from './run-loop.js';
 import { runRobustnessUnit, type RobustnessUnitInput, type RobustnessUnitResult } from './robustness-unit.js';
 import { summariseRobustness, type RobustnessSummary } from './robustness-summary.js';
 import type { Dataset } from '../dataset/types.js';
@@ -62,12 +62,9 @@ export async function runRobustness(
       id: i.id,
       path: i.path,
     }));
-    await runWorkLoop<RobustnessUnitInput, RobustnessUnitResult>({
-      store,
-      runId: run.id,
+    await runItemUnits<RobustnessUnitInput, RobustnessUnitResult>(options, run.id, {
       table: ROBUSTNESS_TABLE,
       inputs,
-      keyOf: (i) => i.id,
       process: (i) => runRobustnessUnit(i, hashers, transforms, cfg.seed, cfg.flattenAlpha ?? undefined),
       worker: {
         module: siblingModule(import.meta.url, 'robustness-worker'),
@@ -78,8 +75,6 @@ export async function runRobustness(
           flattenAlpha: cfg.flattenAlpha ?? undefined,
         },
       },
-      jobs: options.jobs ?? 1,
-      onProgress: options.onProgress,
     });
     return { run: store.getRun(run.id), summary: storeRobustnessSummary(store, run.id, cfg, dataset) };
   });

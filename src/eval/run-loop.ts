@@ -1,6 +1,7 @@
 // The resumable work loop shared by experiments: skip units already stored, process the rest (in workers when
 // jobs > 1), and commit results in batches so that a killed run loses at most one batch.
 import { orderedPool } from '../util/worker-pool.js';
+import type { ExperimentOptions } from './experiment.js';
 import type { ResultRow, RunStore } from './store.js';
 
 export interface WorkLoop<I, O> {
@@ -47,4 +48,20 @@ export async function runWorkLoop<I, O>(loop: WorkLoop<I, O>): Promise<number> {
   }
   flush();
   return todo.length;
+}
+
+/** An experiment's units, keyed by item id, through the work loop with the experiment's jobs (default 1) and progress. */
+export function runItemUnits<I extends { readonly id: string }, O>(
+  options: ExperimentOptions,
+  runId: string,
+  loop: Pick<WorkLoop<I, O>, 'table' | 'inputs' | 'process' | 'worker' | 'batchSize'>,
+): Promise<number> {
+  return runWorkLoop<I, O>({
+    ...loop,
+    store: options.store,
+    runId,
+    keyOf: (i) => i.id,
+    jobs: options.jobs ?? 1,
+    onProgress: options.onProgress,
+  });
 }
