@@ -32,6 +32,8 @@ const algos = (argValue('algos')?.split(',') ?? builtinAlgorithms()).filter((a) 
   return known.has(a);
 });
 sharp.concurrency(1);
+/** `--clock cpu`: time loops by this process's CPU time (all its threads) instead of wall time, for loaded machines. */
+const cpuClock = argValue('clock') === 'cpu';
 
 /** The pixel size each algorithm's reference computes from, for the "sized" floor (sharp decodes straight to it). */
 function neededSize(algo: string, w: number, h: number): [number, number] | undefined {
@@ -59,9 +61,6 @@ const perSecond = (ms: number, n = buffers.length): number => (n * 1000) / ms;
 process.stdout.write(
   `hash-throughput: ${files.length} images from ${dir}, best of ${repeats} interleaved rounds, ${cpuClock ? 'CPU' : 'wall'} time, one thread unless stated\n\n`,
 );
-
-/** `--clock cpu`: time loops by this process's CPU time (all its threads) instead of wall time, for loaded machines. */
-const cpuClock = argValue('clock') === 'cpu';
 
 const fullDecode = async (): Promise<void> => {
   for (const b of buffers) await sharp(b).toColourspace('srgb').raw().toBuffer();
