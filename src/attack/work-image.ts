@@ -2,6 +2,7 @@
 // turns a smooth perturbation (a control grid, bilinearly upsampled) into 8-bit candidates in reused buffers.
 import sharp from 'sharp';
 import type { ChannelGains, RgbImage } from './pixels.js';
+import { matMul } from './linear-model.js';
 import { axisBasis, type AxisBasis } from './pixels.js';
 
 /** The source at working size. */
@@ -23,6 +24,23 @@ export async function workImage(source: RgbImage, maxSide: number): Promise<Work
     .raw()
     .toBuffer();
   return { image: { width, height, channels: 3, data: new Uint8Array(data) }, scale };
+}
+
+/** Writes source + gains · d at sample s, rounded and clipped to 8 bits; returns the squared error of the three. */
+function put(src: Uint8Array, out: Uint8Array, s: number, d: number, gr: number, gg: number, gb: number): number {
+  const r = src[s]!;
+  const g = src[s + 1]!;
+  const b = src[s + 2]!;
+  const vr = r + gr * d;
+  const vg = g + gg * d;
+  const vb = b + gb * d;
+  const qr = vr <= 0 ? 0 : vr >= 255 ? 255 : (vr + 0.5) | 0;
+  const qg = vg <= 0 ? 0 : vg >= 255 ? 255 : (vg + 0.5) | 0;
+  const qb = vb <= 0 ? 0 : vb >= 255 ? 255 : (vb + 0.5) | 0;
+  out[s] = qr;
+  out[s + 1] = qg;
+  out[s + 2] = qb;
+  return (qr - r) * (qr - r) + (qg - g) * (qg - g) + (qb - b) * (qb - b);
 }
 
 /** A control grid of gy × gx values (row-major), upsampled bilinearly over the whole image. */
@@ -96,22 +114,17 @@ export class CandidateBuilder {
     const gx = xs.grid;
     const Gy = this.#gram(ys);
     const Gx = this.#gram(xs);
-    const t = p.theta;
-    const stride = p.gx;
-    const b = new Float64Array(gy * gx);
-    for (let i = 0; i < gy; i++)
-      for (let l = 0; l < gx; l++) {
-        let v = 0;
-        for (let j = 0; j < gx; j++) v += t[i * stride + j]! * Gx[j * gx + l]!;
-        b[i * gx + l] = v;
-      }
+    // The points the image uses (a pattern drawn for more points than the image has keeps its first ones).
+    const t = new Float64Array(gy * gx);
+    for (let i = 0; i < gy; i++) t.set(p.theta.subarray(i * p.gx, i * p.gx + gx), i * gx);
+    const b = matMul(t, gy, gx, Gx, gx);
     let e = 0;
     for (let i = 0; i < gy; i++)
       for (let k = 0; k < gy; k++) {
         const gik = Gy[i * gy + k]!;
         if (gik === 0) continue;
         let v = 0;
-        for (let l = 0; l < gx; l++) v += b[i * gx + l]! * t[k * stride + l]!;
+        for (let l = 0; l < gx; l++) v += b[i * gx + l]! * t[k * gx + l]!;
         e += gik * v;
       }
     return e;
@@ -144,19 +157,7 @@ export class CandidateBuilder {
         const l = xlo[x]!;
         const r0 = row[l]!;
         const d = Math.max(-bound, Math.min(bound, r0 + xw[x]! * (row[l + 1]! - r0)));
-        const r = src[s]!;
-        const g = src[s + 1]!;
-        const bl = src[s + 2]!;
-        const vr = r + gr * d;
-        const vg = g + gg * d;
-        const vb = bl + gb * d;
-        const qr = vr <= 0 ? 0 : vr >= 255 ? 255 : (vr + 0.5) | 0;
-        const qg = vg <= 0 ? 0 : vg >= 255 ? 255 : (vg + 0.5) | 0;
-        const qb = vb <= 0 ? 0 : vb >= 255 ? 255 : (vb + 0.5) | 0;
-        out[s] = qr;
-        out[s + 1] = qg;
-        out[s + 2] = qb;
-        sse += (qr - r) * (qr - r) + (qg - g) * (qg - g) + (qb - bl) * (qb - bl);
+        sse += put(src, out, s, d, gr, gg, gb);
       }
     }
     return sse;
@@ -172,19 +173,7 @@ export class CandidateBuilder {
     let sse = 0;
     for (let i = 0, s = 0; i < n; i++, s += 3) {
       const d = Math.max(-bound, Math.min(bound, f[i]! * scale));
-      const r = src[s]!;
-      const g = src[s + 1]!;
-      const b = src[s + 2]!;
-      const vr = r + gr * d;
-      const vg = g + gg * d;
-      const vb = b + gb * d;
-      const qr = vr <= 0 ? 0 : vr >= 255 ? 255 : (vr + 0.5) | 0;
-      const qg = vg <= 0 ? 0 : vg >= 255 ? 255 : (vg + 0.5) | 0;
-      const qb = vb <= 0 ? 0 : vb >= 255 ? 255 : (vb + 0.5) | 0;
-      out[s] = qr;
-      out[s + 1] = qg;
-      out[s + 2] = qb;
-      sse += (qr - r) * (qr - r) + (qg - g) * (qg - g) + (qb - b) * (qb - b);
+      sse += put(src, out, s, d, gr, gg, gb);
     }
     return sse;
   }
