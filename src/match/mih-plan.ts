@@ -1,4 +1,5 @@
 // Choosing the multi-index layout (how many substrings, how wide) and when a linear scan is cheaper than MIH.
+import { PDQ_DEFAULT_MATCH_THRESHOLD } from '../hash/pdq/match.js';
 import { MAX_NEIGHBOURS, MAX_SUBSTRING_WIDTH, neighbourCount } from './substring.js';
 import type { SubstringLayout } from './substring-table.js';
 import { tableRadius } from './mih-search.js';
@@ -18,7 +19,7 @@ export interface CostModel {
 export const DEFAULT_COST_MODEL: CostModel = { probe: 1, candidate: 1.5, linearPerWord: 0.012 };
 
 /** The radius an index is tuned for when none is given: PDQ's customary 31 of 256 bits, scaled to the hash length. */
-export const defaultDesignRadius = (nbits: number): number => Math.round((nbits * 31) / 256);
+export const defaultDesignRadius = (nbits: number): number => Math.round((nbits * PDQ_DEFAULT_MATCH_THRESHOLD) / 256);
 
 /** m disjoint substrings of `width` bits, spread evenly over the hash's real bits (padding bits are never indexed). */
 export function evenLayout(nbits: number, m: number, width: number): SubstringLayout[] {

@@ -1,5 +1,6 @@
 // The parameters of the near-duplicate protocols: radius r, chunks m, chunks k that must match (chunked-tpsi), and the
 // budget of OPRF evaluations per photo beyond which a run is refused instead of left running for hours.
+import { PDQ_DEFAULT_MATCH_THRESHOLD } from '../../../hash/pdq/match.js';
 import { PsiError } from '../../errors.js';
 import { ballSize, chunkRanges } from './hash-bits.js';
 
@@ -18,7 +19,12 @@ export interface FuzzyParams {
  * Defaults: PDQ's operating radius 31, m = 8 (32-bit chunks, each queried within ⌊31/8⌋ = 3 bits), k = 2, and a
  * budget of 65,536 evaluations per photo (about 4.3 MB of OPRF traffic and several seconds of client time).
  */
-export const DEFAULT_FUZZY_PARAMS: FuzzyParams = { maxDistance: 31, chunks: 8, minChunks: 2, ballBudget: 65_536 };
+export const DEFAULT_FUZZY_PARAMS: FuzzyParams = {
+  maxDistance: PDQ_DEFAULT_MATCH_THRESHOLD,
+  chunks: 8,
+  minChunks: 2,
+  ballBudget: 65_536,
+};
 
 /** Radius each chunk is searched within: by the pigeonhole principle one of m chunks is within ⌊r/m⌋ bits. */
 export const chunkRadius = (p: Pick<FuzzyParams, 'maxDistance' | 'chunks'>): number =>
