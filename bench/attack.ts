@@ -13,7 +13,7 @@ import { applyScaled } from '../src/attack/context.js';
 import { HashOracle } from '../src/attack/oracle.js';
 import { axisBasis, GREY_GAINS, rms, rmsForPsnr, toRgb, upsample, type RgbImage } from '../src/attack/pixels.js';
 import { encodeJpeg } from '../src/attack/upload.js';
-import { WORK_SIDE } from '../src/attack/evade-search.js';
+import { workSideFor } from '../src/attack/evade-search.js';
 import { CandidateBuilder, workImage } from '../src/attack/work-image.js';
 import { getHasher } from '../src/hash/registry.js';
 import { decodeImage } from '../src/image/decode.js';
@@ -57,8 +57,6 @@ function builderLoop(builder: CandidateBuilder, batch: number): () => RgbImage[]
   return () => buffers.map((b) => builder.build(pattern(), want * want, b).image);
 }
 
-const work = (await workImage(source, WORK_SIDE)).image;
-
 /**
  * Queries per second of `fn` over about `seconds` (after one warm-up call; `per` queries per call): per second of
  * this process's CPU time (user + system, so a busy machine's other work does not count: what one core of its own
@@ -78,13 +76,14 @@ async function rate(fn: () => Promise<unknown>, per = 1): Promise<number> {
   return n / ((cpu.user + cpu.system) / 1e6);
 }
 const walls: number[] = [];
+const sides: number[] = [];
 
 const jpeg = await encodeJpeg(candidate());
 const ready = Array.from({ length: 8 }, candidate);
 const rows = [
   [
     'hasher',
-    `search loop q/s (${work.width} px)`,
+    'search loop (working size)',
     'search loop q/s (512 px)',
     'previous loop q/s',
     'decode file + hash q/s',
@@ -97,6 +96,8 @@ for (const algo of algos) {
   const hasher = getHasher(algo);
   const batch = algo.startsWith('neural') ? 16 : 1;
   const oracle = new HashOracle(hasher, Number.MAX_SAFE_INTEGER);
+  const work = (await workImage(source, workSideFor(algo))).image;
+  sides.push(work.width);
   const atWork = builderLoop(new CandidateBuilder(work, GREY_GAINS), batch);
   const atFull = builderLoop(new CandidateBuilder(source, GREY_GAINS), batch);
   const search = await rate(() => oracle.hashes(atWork()), batch);
@@ -107,7 +108,7 @@ for (const algo of algos) {
   const viaFile = await rate(async () => hasher.hash(await decodeImage(jpeg)));
   rows.push([
     algo,
-    fmt(search, 0),
+    `${fmt(search, 0)} (${sides[sides.length - 1]} px)`,
     fmt(search512, 0),
     fmt(previous, 0),
     fmt(viaFile, 0),
@@ -118,7 +119,7 @@ for (const algo of algos) {
 }
 process.stdout.write(
   `512×512 candidates (${file}), ${seconds} s per cell, one thread; queries per CPU-second of this process ` +
-    `(wall-clock q/s of the search loop at ${work.width} px: ${walls
+    `(wall-clock q/s of the search loop: ${walls
       .filter((_, i) => i % 5 === 0)
       .map((w) => fmt(w, 0))
       .join(', ')}; load average ${fmt(loadavg()[0]!, 1)})\n`,

@@ -29,13 +29,20 @@ const STEP = 0.5;
 const PATIENCE = 150;
 /** Queries of the first random phase. */
 const RANDOM_QUERIES = 150;
-/** Largest side of the working image the search hashes. */
-export const WORK_SIDE = 256;
+/**
+ * Largest side of the working image the search hashes: 256 px for PDQ (which filters down to 64 × 64 from up to
+ * 512) and blockhash (block means of the full image), 128 px for hashes that read a thumbnail of at most 32 px
+ * (the imagehash family) or a model input of 64 px.
+ */
+export function workSideFor(algo: string): number {
+  const base = algo.split(':')[0] ?? algo;
+  return base === 'pdq' || base === 'blockhash' ? 256 : 128;
+}
 /** Share of the distortion budget the candidates use (the rest absorbs the re-encode's interplay with the pattern). */
 const BUDGET_SHARE = 0.95;
 
 export interface EvadeOptions {
-  /** Largest side of the working image (default WORK_SIDE). */
+  /** Largest side of the working image (default: `workSideFor` the hasher). */
   readonly workSide?: number;
   /** Candidates per hash call (default 16 for hashers that batch, 1 otherwise). */
   readonly batch?: number;
@@ -271,7 +278,7 @@ export async function evadeSearch(ctx: AttackContext, options: EvadeOptions = {}
       queries: oracle.queries,
       bestDistance: 0,
     };
-  const work = await workImage(source, options.workSide ?? WORK_SIDE);
+  const work = await workImage(source, options.workSide ?? workSideFor(oracle.hasher.id));
   const batch = options.batch ?? (typeof (oracle.hasher as { hashBatch?: unknown }).hashBatch === 'function' ? 16 : 1);
   const s: Search = {
     ctx,
