@@ -5,6 +5,7 @@
 // 2021) is the anchor: 10^6 rows, 40.8 MB online per query.
 //
 //   npm run bench -- fuzzy-psi --store runs.sqlite [--run NAME] [--sizes 10000,100000,1000000] [--photos 3]
+//     [--check 0] [--setup-jobs N]
 //
 // How the numbers are made (printed with them):
 // * Decisions are what each protocol computes, evaluated in plaintext over every query: chunked decides exactly
@@ -41,6 +42,7 @@ import { DEFAULT_FUZZY_PARAMS, chunkRadius, type FuzzyParams } from '../src/psi/
 import { createFuzzyParties, type FuzzyProtocolName } from '../src/psi/protocols/fuzzy/session.js';
 import { cuckooTableSize } from '../src/psi/protocols/tpsi-ad/cuckoo.js';
 import { DEFAULT_TPSI_PARAMS } from '../src/psi/protocols/tpsi-ad/params.js';
+import { groupWithRandom, runRandomness } from '../src/psi/random.js';
 import { createPrng, randomBytesFrom } from '../src/util/prng.js';
 import { argValue, fmt, printTable } from './_util.js';
 
@@ -50,6 +52,8 @@ const measuredPhotos = Number(argValue('photos') ?? 3);
 const maxSetupMs = Number(argValue('max-setup-s') ?? 60) * 1000;
 /** `--check 0` skips the real end-to-end runs that check the cost model (the slow part on a busy machine). */
 const check = argValue('check') !== '0';
+/** `--setup-jobs N` (N ≥ 2) also times each chunked variant's real server setup at the smallest size on N workers. */
+const setupJobs = Number(argValue('setup-jobs') ?? 0);
 const FPR = 1e-6;
 const FLPSI_BYTES = 40.8e6;
 const ELEMENT = 32;
@@ -330,6 +334,39 @@ function measuredRun(protocol: FuzzyProtocolName, a: AlgoSetup, database: Hash[]
   return runParties(parties.client, parties.server, queries.length);
 }
 
+/**
+ * The real server setup of `protocol` over `database` in this thread and on `jobs` workers, same seeded randomness:
+ * wall and CPU seconds of each, and whether both published the same bytes.
+ */
+async function setupOnWorkers(protocol: FuzzyProtocolName, a: AlgoSetup, database: Hash[], jobs: number) {
+  const db = database.map(psiInput);
+  const serverOf = () => {
+    const random = runRandomness(0x19, true);
+    return createFuzzyParties(protocol, groupWithRandom(group, random.secret), db, db.slice(0, 1), {
+      fuzzy: protocol === 'chunked-tpsi' ? a.tpsi : a.chunked,
+      falsePositiveRate: FPR,
+      tpsi: DEFAULT_TPSI_PARAMS,
+      accounts: 1,
+      random,
+    }).server;
+  };
+  const timed = async (f: () => Promise<Uint8Array[]>) => {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const out = await f();
+    const c = process.cpuUsage(c0);
+    return { out, wallS: (performance.now() - t0) / 1000, cpuS: (c.user + c.system) / 1e6 };
+  };
+  const one = await timed(async () => serverOf().prepare());
+  const many = await timed(async () => {
+    const server = serverOf();
+    await server.setupInWorkers(jobs);
+    return server.prepare();
+  });
+  const same = one.out.length === many.out.length && one.out.every((m, i) => Buffer.from(m).equals(many.out[i]!));
+  return { one, many, same };
+}
+
 // ---- the table --------------------------------------------------------------------------------------------------------
 const header = [
   'variant',
@@ -353,6 +390,18 @@ const checks: string[][] = [
   ['variant', 'algo', 'measured client ms', 'model', 'measured B c→s', 'model', 'measured B s→c', 'model'],
 ];
 const notes: string[] = [];
+const setupRows: string[][] = [
+  [
+    'variant',
+    'algo',
+    'DB',
+    'setup wall s (1 thread)',
+    `wall s (${setupJobs} workers)`,
+    'speed-up',
+    'CPU s (1 / N)',
+    'same bytes',
+  ],
+];
 const load0 = loadavg()[0]!;
 const wall0 = performance.now();
 
@@ -462,6 +511,20 @@ for (const a of SETUPS) {
       `${fmt(FLPSI_BYTES / voucherBytes, 0)}× fewer`,
     ]);
 
+    if (setupJobs >= 2 && size === Math.min(...sizes))
+      for (const protocol of ['chunked', 'chunked-tpsi'] as const) {
+        const r = await setupOnWorkers(protocol, a, database, setupJobs);
+        setupRows.push([
+          protocol,
+          a.algo,
+          String(size),
+          fmt(r.one.wallS, 1),
+          fmt(r.many.wallS, 1),
+          `${fmt(r.one.wallS / r.many.wallS, 2)}×`,
+          `${fmt(r.one.cpuS, 1)} / ${fmt(r.many.cpuS, 1)}`,
+          r.same ? 'yes' : 'NO',
+        ]);
+      }
     if (check && size === Math.min(...sizes)) {
       const queries = [...sample.positives.slice(0, measuredPhotos - 1), ...sample.negatives.slice(0, 1)];
       const qc = simulate(a, database, queries);
@@ -507,6 +570,12 @@ for (const a of SETUPS) {
   );
 }
 process.stdout.write(notes.join('\n') + '\n');
+if (setupRows.length > 1) {
+  process.stdout.write(
+    `\nserver setup in this thread vs ${setupJobs} worker threads (same seed, same published bytes):\n`,
+  );
+  printTable(setupRows);
+}
 
 // ---- the frontier: chunked PDQ r = 31 at 10^6 entries for other m (model: uniform database, measured unit costs) -------
 const frontier: string[][] = [
