@@ -343,6 +343,42 @@ describe('defences', () => {
   });
 });
 
+describe('joint collisions', () => {
+  it('collide under pHash and PDQ at once: each saved JPEG re-hashes within τ of the target under both', async () => {
+    const store = RunStore.open(join(scratch.dir, 'j.sqlite'));
+    const out = join(scratch.dir, 'joint');
+    const algos = ['phash', 'pdq'];
+    const { run, summary } = await runAttack(
+      attackConfig({ kind: 'collide', dataset: sources, targets, algos, joint: true, maxQueries: 80, out }),
+      { store },
+    );
+    const target = await rgb(join(targets, 'adwaita.png'));
+    let checked = 0;
+    for (const u of store.getResults<AttackUnitResult>(run.id, 'attacks').map((r) => r.value)) {
+      for (const o of Object.values(u.algos)) {
+        if (o.status !== 'success') continue;
+        const saved = await rgb(join(out, o.file));
+        for (const [algo, tau] of [
+          ['phash', 10],
+          ['pdq', 31],
+        ] as const) {
+          const h = getHasher(algo);
+          expect(hamming(await h.hash(saved), await h.hash(target))).toBeLessThanOrEqual(tau);
+        }
+        checked++;
+      }
+    }
+    expect(checked).toBe(summary.algorithms.phash!.successes + summary.algorithms.pdq!.successes);
+    expect(checked).toBeGreaterThanOrEqual(2);
+    expect(summary.algorithms.phash!.withOther.pdq).toEqual({
+      n: summary.algorithms.phash!.successes,
+      successes: summary.algorithms.phash!.successes,
+    });
+    expect(() => attackConfig({ kind: 'evade', dataset: sources, algos, joint: true, out })).toThrow(/white-box/);
+    store.close();
+  });
+});
+
 describe('scanlab attack', () => {
   it('prints the documented JSON shape and refuses a white-box attack on a hash without one (exit 2)', () => {
     const store = join(scratch.dir, 'cli.sqlite');

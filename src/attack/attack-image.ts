@@ -32,6 +32,8 @@ export interface AttackRequest {
   readonly mode: AttackMode;
   readonly method?: BlackBoxMethod;
   readonly seed: number;
+  /** White-box collisions: further hashes (with linear parts) the upload must collide under as well. */
+  readonly joint?: readonly { readonly hasher: Hasher; readonly goal: AttackGoal }[];
 }
 
 /** Query-based collisions start at this PSNR and give it up 1 dB at a time (collisions have no PSNR floor by default). */
@@ -74,7 +76,13 @@ export async function attackImage(request: AttackRequest): Promise<AttackResult>
     return collide ? randomSearch(ctx) : evadeSearch(ctx);
   }
   const model = linearModelFor(hasher.id, source.width, source.height);
-  if (model) return linearSteer(ctx, model);
+  if (model) {
+    const joint = (request.joint ?? []).flatMap(({ hasher: h, goal: g }) => {
+      const m = linearModelFor(h.id, source.width, source.height);
+      return m ? [{ model: m, hasher: h, goal: g }] : [];
+    });
+    return linearSteer(ctx, model, joint);
+  }
   if (isNeural(hasher))
     return collide
       ? jacobianSteer(ctx, hasher)

@@ -88,35 +88,75 @@ export function solveSpd(g: Float64Array, r: Float64Array): Float64Array {
   return z;
 }
 
+/** One model's share of a joint least-change request: which of its coefficients must change, and by how much. */
+export interface ChangeRequest {
+  readonly g: GridModel;
+  /** Row-major indices into the model's m × n coefficients. */
+  readonly keep: readonly number[];
+  readonly change: readonly number[];
+}
+
+/** A · Bᵀ for a: ra × k and b: rb × k, row-major. */
+function crossGram(a: Float64Array, ra: number, b: Float64Array, rb: number, k: number): Float64Array {
+  const out = new Float64Array(ra * rb);
+  for (let i = 0; i < ra; i++)
+    for (let j = 0; j < rb; j++) {
+      let s = 0;
+      for (let t = 0; t < k; t++) s += a[i * k + t]! * b[j * k + t]!;
+      out[i * rb + j] = s;
+    }
+  return out;
+}
+
 /**
  * The control grid Θ (gy × gx) of least norm whose coefficients k ∈ `keep` (row-major indices into m × n) change by
  * `change[t]`; the other coefficients are left free. A tiny ridge keeps near-dependent rows solvable.
  */
 export function leastChange(g: GridModel, keep: readonly number[], change: readonly number[]): Float64Array {
-  const s = keep.length;
-  const theta = new Float64Array(g.gy * g.gx);
+  return leastChangeJoint([{ g, keep, change }]);
+}
+
+/**
+ * The same for several linear models read from one control grid (a collision that must hold under two hashes): the
+ * Gram matrix of all kept rows, whose block between models p and q is (Ay_p·Ay_qᵀ)[i, k] · (Ax_p·Ax_qᵀ)[j, l].
+ */
+export function leastChangeJoint(parts: readonly ChangeRequest[]): Float64Array {
+  const first = parts[0]!.g;
+  const theta = new Float64Array(first.gy * first.gx);
+  const offsets = parts.map((_, p) => parts.slice(0, p).reduce((n, q) => n + q.keep.length, 0));
+  const s = parts.reduce((n, q) => n + q.keep.length, 0);
   if (s === 0) return theta;
   const gs = new Float64Array(s * s);
   let trace = 0;
-  for (let a = 0; a < s; a++) {
-    const ia = Math.floor(keep[a]! / g.n);
-    const ja = keep[a]! % g.n;
-    for (let b = 0; b < s; b++) {
-      const ib = Math.floor(keep[b]! / g.n);
-      const jb = keep[b]! % g.n;
-      gs[a * s + b] = g.gyy[ia * g.m + ib]! * g.gxx[ja * g.n + jb]!;
-    }
-    trace += gs[a * s + a]!;
-  }
+  parts.forEach((pp, p) =>
+    parts.forEach((pq, q) => {
+      const same = p === q;
+      const yy = same ? pp.g.gyy : crossGram(pp.g.ay, pp.g.m, pq.g.ay, pq.g.m, first.gy);
+      const xx = same ? pp.g.gxx : crossGram(pp.g.ax, pp.g.n, pq.g.ax, pq.g.n, first.gx);
+      for (let a = 0; a < pp.keep.length; a++) {
+        const ia = Math.floor(pp.keep[a]! / pp.g.n);
+        const ja = pp.keep[a]! % pp.g.n;
+        for (let b = 0; b < pq.keep.length; b++) {
+          const ib = Math.floor(pq.keep[b]! / pq.g.n);
+          const jb = pq.keep[b]! % pq.g.n;
+          gs[(offsets[p]! + a) * s + offsets[q]! + b] = yy[ia * pq.g.m + ib]! * xx[ja * pq.g.n + jb]!;
+        }
+      }
+    }),
+  );
+  for (let a = 0; a < s; a++) trace += gs[a * s + a]!;
   const ridge = (1e-9 * trace) / s;
   for (let a = 0; a < s; a++) gs[a * s + a] = gs[a * s + a]! + ridge;
-  const z = solveSpd(gs, Float64Array.from(change));
-  const zm = new Float64Array(g.m * g.n);
-  keep.forEach((k, a) => (zm[k] = z[a]!));
-  // Θ = Ayᵀ · Z · Ax
-  const zax = matMul(zm, g.m, g.n, g.ax, g.gx);
-  const ayT = new Float64Array(g.gy * g.m);
-  for (let i = 0; i < g.m; i++) for (let j = 0; j < g.gy; j++) ayT[j * g.m + i] = g.ay[i * g.gy + j]!;
-  theta.set(matMul(ayT, g.gy, g.m, zax, g.gx));
+  const z = solveSpd(gs, Float64Array.from(parts.flatMap((p) => [...p.change])));
+  parts.forEach(({ g, keep }, p) => {
+    const zm = new Float64Array(g.m * g.n);
+    keep.forEach((k, a) => (zm[k] = z[offsets[p]! + a]!));
+    // Θ += Ayᵀ · Z · Ax
+    const zax = matMul(zm, g.m, g.n, g.ax, g.gx);
+    const ayT = new Float64Array(g.gy * g.m);
+    for (let i = 0; i < g.m; i++) for (let j = 0; j < g.gy; j++) ayT[j * g.m + i] = g.ay[i * g.gy + j]!;
+    const part = matMul(ayT, g.gy, g.m, zax, g.gx);
+    for (let i = 0; i < theta.length; i++) theta[i] = theta[i]! + part[i]!;
+  });
   return theta;
 }

@@ -35,6 +35,11 @@ export interface AttackRunConfig {
   readonly out: string;
   /** Attack only the first N source images (after sharding). */
   readonly limit?: number;
+  /**
+   * White-box collisions that must hold under every algorithm of the run at once (the attacker who knows that the
+   * defence asks two hashes to agree): one least-change problem over all their linear parts.
+   */
+  readonly joint?: boolean;
 }
 
 /** Fills defaults (τ per algorithm, PSNR 30 dB for evasion, none for collisions, 10,000 queries) and checks the request. */
@@ -46,6 +51,8 @@ export function attackConfig(
   for (const h of hashers)
     if (!supportsMode(h, mode)) throw new AttackError(`${h.id} has no white-box form in scanlab; use --mode blackbox`);
   if (c.kind === 'collide' && !c.targets) throw new AttackError('a collision attack needs targets (--targets)');
+  if (c.joint && (c.kind !== 'collide' || mode !== 'whitebox'))
+    throw new AttackError('joint attacks are white-box collisions (attack collide --mode whitebox --joint)');
   const minPsnr = c.minPsnr ?? (c.kind === 'evade' ? 30 : 0);
   const maxQueries = c.maxQueries ?? 10_000;
   if (!(minPsnr >= 0 && minPsnr < 100))
@@ -69,6 +76,7 @@ export function attackConfig(
     seed: c.seed ?? 1,
     out: resolve(c.out),
     ...(c.limit === undefined ? {} : { limit: c.limit }),
+    ...(c.joint ? { joint: true } : {}),
   };
 }
 
@@ -86,6 +94,7 @@ export function unitConfig(cfg: AttackRunConfig): AttackUnitConfig {
     },
     seed: cfg.seed,
     out: cfg.out,
+    ...(cfg.joint ? { joint: true } : {}),
   };
 }
 

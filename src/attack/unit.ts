@@ -37,6 +37,8 @@ export interface AttackUnitConfig {
   readonly seed: number;
   /** Folder the adversarial images are written to (DIR/ALGO/NAME.jpg). */
   readonly out: string;
+  /** White-box collisions that must hold under every algorithm of the run at once (see `AttackRunConfig.joint`). */
+  readonly joint?: boolean;
 }
 
 /** What one algorithm's attack on one image came to. */
@@ -119,6 +121,20 @@ async function dihedralDistance(hasher: Hasher, image: RgbImage, reference: Hash
   return best;
 }
 
+/** The other algorithms' collision goals, for a joint collision. */
+function jointGoals(
+  hasher: Hasher,
+  hashers: readonly Hasher[],
+  references: ReadonlyMap<string, Hash>,
+  config: AttackUnitConfig,
+): { hasher: Hasher; goal: AttackGoal }[] {
+  return hashers.flatMap((other) => {
+    const target = references.get(other.id);
+    if (other === hasher || !target) return [];
+    return [{ hasher: other, goal: { kind: 'collide', target, maxDistance: config.thresholds[other.id] ?? 0 } }];
+  });
+}
+
 export async function runAttackUnit(
   input: AttackUnitInput,
   hashers: readonly Hasher[],
@@ -154,6 +170,9 @@ export async function runAttackUnit(
         mode: config.mode,
         method: config.method,
         seed: deriveSeed(config.seed, input.id, hasher.id),
+        ...(config.joint && config.kind === 'collide'
+          ? { joint: jointGoals(hasher, hashers, references, config) }
+          : {}),
       });
       const seconds = (performance.now() - started) / 1000;
       if (r.status === 'failure') {

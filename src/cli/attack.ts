@@ -31,6 +31,7 @@ interface AttackOptions {
   resume?: string;
   shard?: string;
   fprRun?: string;
+  joint?: boolean;
   json?: boolean;
 }
 
@@ -80,6 +81,7 @@ function buildConfig(
       seed: integer('--seed', o.seed, 0),
       out: o.out,
       ...(o.limit === undefined ? {} : { limit: integer('--limit', o.limit, 1) }),
+      ...(o.joint ? { joint: true } : {}),
     });
   } catch (e) {
     throw e instanceof AttackError ? new UsageError(e.message) : e;
@@ -197,6 +199,7 @@ export function registerAttackCommand(program: Command): void {
       .description('make each innocuous source hash within τ of a target (an image of --targets or a hash of a CSV)')
       .option('--sources <path>', 'the innocuous images (folder or manifest.json)')
       .option('--targets <path>', 'target images (folder or manifest.json) or hashes (CSV with file,algo,hash)')
+      .option('--joint', 'white box: each collision must hold under every --algo at once (against "both must agree")')
       .option(
         '--mode <mode>',
         'whitebox (least-change inverse of the linear part, NES on model values) or blackbox',
