@@ -1,12 +1,14 @@
 // Benchmark: the neural hasher's images per second on 1 and 2 cores, a batch-size sweep, and the share of time spent
 // in preprocessing (sharp resize + normalisation) versus inference (onnxruntime), plus end-to-end `hashFiles` with
-// 1 and 2 workers beside PDQ and pHash, batched (as `scanlab hash` runs) and one image per model call (as it ran
-// before). Each core count runs in a child process pinned with taskset where available.
+// 1 and 2 cores beside PDQ and pHash: batched (as `scanlab hash` runs), one image per model call through the same
+// pipeline, and the baseline — file by file, decode then one model call, nothing overlapped (as the command ran before
+// it batched). Each core count runs in a child process pinned with taskset where available.
 //
-//   npm run bench -- neural [--card models/scanlab-tiny.json] [--dir FOLDER] [--count 64] [--repeats 3]
-//   (--count: images in the batch sweep; the end-to-end rows hash every image in the folder)
+//   npm run bench -- neural [--card models/scanlab-tiny.json] [--dir FOLDER] [--count 64] [--repeats 3] [--e2e-only]
+//   (--count: images in the batch sweep; the end-to-end rows hash every image in the folder; --e2e-only: no sweep)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
@@ -26,6 +28,9 @@ const dir = argValue('dir') ?? join(root, 'datasets', 'sample');
 const count = Number(argValue('count') ?? 64);
 const repeats = Number(argValue('repeats') ?? 3);
 const BATCHES = [1, 4, 16, 32];
+const e2eOnly = process.argv.includes('--e2e-only');
+/** The end-to-end baseline's variant number: a plain loop, not `hashFiles`. */
+const FILE_BY_FILE = -1;
 
 interface SweepRow {
   readonly cores: number;
@@ -68,9 +73,22 @@ async function sweep(images: readonly Image[], cores: number, batch: number): Pr
   return { cores, batch, ...best };
 }
 
+/** The baseline: each file read, decoded and hashed (one model call) before the next, in this thread. */
+async function fileByFile(files: readonly string[]): Promise<void> {
+  const hasher = neuralHasher(card);
+  for (const file of files) await hasher.hash(await decodeImage(file));
+}
+
+const variantName = (batchFiles: number | undefined): string =>
+  batchFiles === FILE_BY_FILE
+    ? 'file by file, one image per call (baseline)'
+    : batchFiles === 1
+      ? 'one image per call'
+      : 'batched';
+
 /**
  * Best-of-`repeats` images/s of each variant, their rounds interleaved so that a change in the machine's load hits
- * them alike. `batchFiles` 1 is `scanlab hash` before it grouped files: one image per model call.
+ * them alike. `batchFiles` 1 is one image per model call through `hashFiles`; FILE_BY_FILE the baseline loop.
  */
 async function endToEnd(
   files: readonly string[],
@@ -82,13 +100,15 @@ async function endToEnd(
   for (let r = 0; r <= repeats; r++)
     for (const [v, batchFiles] of variants.entries()) {
       const t0 = performance.now();
-      for await (const row of hashFiles(files, { algos: [algo], jobs: cores, batchFiles }))
-        if (row.error) throw new Error(`${row.file}: ${row.error}`);
+      if (batchFiles === FILE_BY_FILE) await fileByFile(files);
+      else
+        for await (const row of hashFiles(files, { algos: [algo], jobs: cores, batchFiles }))
+          if (row.error) throw new Error(`${row.file}: ${row.error}`);
       if (r > 0) best[v] = Math.min(best[v]!, performance.now() - t0);
     }
   return variants.map((batchFiles, v) => ({
     cores,
-    algo: algo.startsWith('neural:') ? `neural, ${batchFiles === 1 ? 'one image per call' : 'batched'}` : algo,
+    algo: algo.startsWith('neural:') ? `neural, ${variantName(batchFiles)}` : algo,
     imagesPerSecond: (files.length * 1000) / best[v]!,
   }));
 }
@@ -98,10 +118,10 @@ async function child(cores: number): Promise<void> {
   const files = await listImageFiles([dir]);
   const images = await Promise.all(files.slice(0, count).map((f) => decodeImage(f)));
   const rows: SweepRow[] = [];
-  for (const batch of BATCHES) rows.push(await sweep(images, cores, batch));
+  if (!e2eOnly) for (const batch of BATCHES) rows.push(await sweep(images, cores, batch));
   const ends: EndToEndRow[] = [];
-  ends.push(...(await endToEnd(files, cores, `neural:${card}`, [1, undefined])));
-  for (const algo of ['pdq', 'phash']) ends.push(...(await endToEnd(files, cores, algo)));
+  ends.push(...(await endToEnd(files, cores, `neural:${card}`, [FILE_BY_FILE, 1, undefined])));
+  if (!e2eOnly) for (const algo of ['pdq', 'phash']) ends.push(...(await endToEnd(files, cores, algo)));
   process.stdout.write(JSON.stringify({ rows, ends, images: images.length, files: files.length }) + '\n');
 }
 
@@ -121,6 +141,7 @@ function runChild(cores: number): { rows: SweepRow[]; ends: EndToEndRow[]; image
     String(count),
     '--repeats',
     String(repeats),
+    ...(e2eOnly ? ['--e2e-only'] : []),
   ];
   const pinned = existsSync('/usr/bin/taskset');
   const r = spawnSync(
@@ -143,7 +164,9 @@ if (childCores !== undefined) {
   const results = [runChild(1), runChild(2)];
   process.stdout.write(
     `neural: ${card}, ${results[0]!.images} images from ${dir}, best of ${repeats}; cores pinned with taskset; ` +
-      `intra-op threads = sharp concurrency = cores\n\n`,
+      `intra-op threads = sharp concurrency = cores; load average ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}\n\n`,
   );
   const table: string[][] = [
     ['cores', 'batch', 'images/s', 'preprocess ms/img', 'inference ms/img', 'preprocess share', 'inference share'],
@@ -165,7 +188,7 @@ if (childCores !== undefined) {
   printTable(table);
   process.stdout.write(
     `\nend to end over all ${results[0]!.files} images (decode + hash with scanlab hash's hashFiles, worker start-up included; ` +
-      '2 cores = 2 worker threads with one intra-op thread each)\n\n',
+      '2 cores = --jobs 2: neural alone in this thread with decoding overlapped, PDQ and pHash in 2 worker threads)\n\n',
   );
   const ends: string[][] = [['algo', '1 core images/s', '2 cores images/s', 'ratio']];
   for (const [i, e] of results[0]!.ends.entries()) {
@@ -178,9 +201,13 @@ if (childCores !== undefined) {
     ]);
   }
   printTable(ends);
-  const [oneCore, twoCores] = results.map((r) => [r.ends[0]!, r.ends[1]!] as const);
+  const ratio = (r: { ends: EndToEndRow[] }, of: number): string =>
+    `${fmt(r.ends[2]!.imagesPerSecond / r.ends[of]!.imagesPerSecond, 2)}x`;
   process.stdout.write(
-    `\nscanlab hash --algo neural: batched / one image per call = ${fmt(oneCore![1].imagesPerSecond / oneCore![0].imagesPerSecond, 2)}x on 1 core, ` +
-      `${fmt(twoCores![1].imagesPerSecond / twoCores![0].imagesPerSecond, 2)}x on 2 cores (same run)\n`,
+    `\nscanlab hash --algo neural, batched: ${ratio(results[0]!, 0)} the baseline and ${ratio(results[0]!, 1)} one image ` +
+      `per call on 1 core; ${ratio(results[1]!, 0)} and ${ratio(results[1]!, 1)} on 2 cores (same run); load average ` +
+      `${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}\n`,
   );
 }

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { hashFiles, type HashRow } from '../src/hash/batch.js';
 import { createHashers, hashFile, hashFileGroup } from '../src/hash/hash-image.js';
 import { neuralHasher } from '../src/hash/neural/neural-hasher.js';
-import type { Image } from '../src/image/types.js';
+import { toHex } from '../src/hash/bits.js';
+import { decodeImage } from '../src/image/decode.js';
+import { listImageFiles } from '../src/image/files.js';
 
 const root = join(import.meta.dirname, '..');
 const card = join(root, 'models', 'scanlab-tiny.json');
@@ -61,11 +63,20 @@ describe('hash batching for neural:CARD', () => {
     const calls: number[] = [];
     const counted = {
       ...hasher,
-      hashBatch: (images: readonly Image[]) => (calls.push(images.length), hasher.hashBatch(images)),
+      hashPrepared: (prepared: readonly Uint8Array[]) => (calls.push(prepared.length), hasher.hashPrepared(prepared)),
     };
     const rows = await hashFileGroup(files.slice(0, 8), [counted]);
     expect(calls).toEqual([7]);
     expect(rows.map((r) => r.file)).toEqual(files.slice(0, 8));
     expect(rows[5]!.error).toBeDefined();
   }, 60_000);
+
+  it('gives every image of the bundled sample the hash of one image per model call', async () => {
+    const hasher = neuralHasher(card, spec);
+    const all = await listImageFiles([sample]);
+    const perImage: string[] = [];
+    for (const f of all) perImage.push(toHex(await hasher.hash(await decodeImage(f))));
+    const batched = await collect(hashFiles(all, { algos: [spec], jobs: 1 }));
+    expect(batched.map((r) => r.error ?? r.hash)).toEqual(perImage);
+  }, 120_000);
 });

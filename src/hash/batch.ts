@@ -1,5 +1,6 @@
 // Hashing many files, in parallel across worker threads, yielding rows in input order; files go in groups to
-// hashers that batch (the neural hasher), so they run one model batch per group.
+// hashers that batch (the neural hasher), so they run one model batch per group, and the next group is decoded while
+// one is hashed.
 import { availableParallelism } from 'node:os';
 import { canBatch, createHashers, hashFileGroup, type HashImageOptions, type HashRow } from './hash-image.js';
 import { orderedPool, siblingModule } from '../util/worker-pool.js';
@@ -18,6 +19,13 @@ export interface HashFilesOptions extends HashImageOptions {
 /** Files per model batch: most of the per-call overhead is gone by 16 images (bench/neural.ts batch sweep). */
 export const BATCH_FILES = 16;
 
+/**
+ * Up to this many jobs, a run whose hashers all batch (neural) stays in this thread: their work is native (sharp decodes
+ * and resizes in libuv's threads while onnxruntime runs a batch in this one), so two cores are used without workers,
+ * each of which would cost its own start-up (modules and an onnxruntime session; see docs/neural.md).
+ */
+const BATCHING_JOBS_IN_THREAD = 2;
+
 /** What each worker is started with. */
 export interface WorkerConfig extends HashImageOptions {
   readonly algos: readonly string[];
@@ -34,7 +42,8 @@ export async function* hashFiles(files: readonly string[], options: HashFilesOpt
   for (let i = 0; i < files.length; i += size) groups.push(files.slice(i, i + size));
   const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), groups.length));
   let done = 0;
-  const rowsInOrder = jobs === 1 ? hashHere(groups, hashers, options) : hashInWorkers(groups, options, jobs);
+  const inThread = jobs === 1 || (jobs <= BATCHING_JOBS_IN_THREAD && hashers.every(canBatch));
+  const rowsInOrder = inThread ? hashHere(groups, hashers, options, jobs) : hashInWorkers(groups, options, jobs);
   for await (const [group, rows] of rowsInOrder) {
     yield* rows;
     done += group.length;
@@ -42,12 +51,26 @@ export async function* hashFiles(files: readonly string[], options: HashFilesOpt
   }
 }
 
+/**
+ * Groups in this thread. With more than one job, `jobs` files of a group are read and decoded at a time and the next
+ * group is started while one is hashed, so sharp's threads decode and resize while a model batch runs here; with one
+ * job everything runs in turn (overlapping on one core gains nothing, and on a loaded one it measured slower).
+ */
 async function* hashHere(
   groups: readonly string[][],
   hashers: ReturnType<typeof createHashers>,
   options: HashImageOptions,
+  jobs: number,
 ): AsyncGenerator<[readonly string[], HashRow[]]> {
-  for (const group of groups) yield [group, await hashFileGroup(group, hashers, options)];
+  const start = (i: number): Promise<HashRow[]> | undefined =>
+    i < groups.length ? hashFileGroup(groups[i]!, hashers, options, jobs) : undefined; // never rejects
+  let next = start(0);
+  for (const [i, group] of groups.entries()) {
+    const rows = next!;
+    if (jobs > 1) next = start(i + 1);
+    yield [group, await rows];
+    if (jobs === 1) next = start(i + 1);
+  }
 }
 
 async function* hashInWorkers(

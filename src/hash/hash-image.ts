@@ -64,12 +64,27 @@ async function rowsFor(file: string, image: Image, hasher: Hasher, options: Hash
   return [row(file, hasher.id, await hasher.hash(image), options.minQuality)];
 }
 
-/** A hasher that can hash several images in one call (the neural hasher runs them as one model batch). */
+/**
+ * A hasher that hashes in batches, in two steps: `prepare` per image, as soon as it is decoded (the neural hasher
+ * resizes it to the model's input), then `hashPrepared` once per group (one model batch).
+ */
 interface BatchHasher extends Hasher {
-  hashBatch(images: readonly Image[]): Promise<Hash[]>;
+  prepare(image: Image): Promise<unknown>;
+  hashPrepared(prepared: readonly unknown[]): Promise<Hash[]>;
 }
 
-export const canBatch = (h: Hasher): h is BatchHasher => typeof (h as Partial<BatchHasher>).hashBatch === 'function';
+export const canBatch = (h: Hasher): h is BatchHasher =>
+  typeof (h as Partial<BatchHasher>).hashPrepared === 'function' &&
+  typeof (h as Partial<BatchHasher>).prepare === 'function';
+
+/** Runs `task(0 … count − 1)` with at most `limit` running at a time. */
+async function forEachLimited(count: number, limit: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const runner = async (): Promise<void> => {
+    while (next < count) await task(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, runner));
+}
 
 /** One file's bytes, decoded once per decoding rule on demand; or the error that stopped reading it. */
 async function openFile(
@@ -105,53 +120,69 @@ export function hashFile(file: string, hashers: readonly Hasher[], options: Hash
 }
 
 /**
- * Hashes a group of files with every hasher: the rows `hashFile` gives for each file, in file order, but each hasher
- * that can batch (and is not asked for dihedral variants) gets the group's images in one `hashBatch` call. A failed
- * batch is retried image by image, so a bad image yields its own error row.
+ * Hashes a group of files with every hasher: the rows `hashFile` gives for each file, in file order. Files are read
+ * and decoded `filesInFlight` at a time (sharp decodes in its thread pool); each hasher that can batch (and is not
+ * asked for dihedral variants) prepares each image as soon as it is decoded, so the full-size image can go, then
+ * hashes the group's prepared images in one `hashPrepared` call. A failed batch is retried image by image, so a bad
+ * image yields its own error row.
  */
 export async function hashFileGroup(
   files: readonly string[],
   hashers: readonly Hasher[],
   options: HashImageOptions = {},
+  filesInFlight = 1,
 ): Promise<HashRow[]> {
   const errorRow = (file: string, hasher: Hasher, e: unknown): HashRow[] => [
     { file, algo: hasher.id, hash: '', error: messageOf(e) },
   ];
+  const batches = (hasher: Hasher): hasher is BatchHasher => canBatch(hasher) && !(options.dihedral && hasher.dihedral);
   // cells[f][k]: the rows of file f and hasher k, filled now or after the batches.
   const cells: HashRow[][][] = files.map(() => hashers.map(() => []));
-  const pending: { file: number; image: Image }[][] = hashers.map(() => []);
-  for (const [f, file] of files.entries()) {
+  // prepared[k][f]: batching hasher k's per-image step for file f, running while other files decode.
+  const prepared: (Promise<unknown> | undefined)[][] = hashers.map(() => files.map(() => undefined));
+  await forEachLimited(files.length, filesInFlight, async (f) => {
+    const file = files[f]!;
     const opened = await openFile(file, options);
     for (const [k, hasher] of hashers.entries()) {
       const cell = cells[f]!;
       if ('error' in opened) {
         cell[k] = errorRow(file, hasher, opened.error);
-        continue;
-      }
-      try {
-        const image = await opened.image(hasher);
-        if (canBatch(hasher) && !(options.dihedral && hasher.dihedral)) pending[k]!.push({ file: f, image });
-        else cell[k] = await rowsFor(file, image, hasher, options);
-      } catch (e) {
-        cell[k] = errorRow(file, hasher, e);
+      } else if (batches(hasher)) {
+        const input = opened.image(hasher).then((image) => hasher.prepare(image));
+        input.catch(() => undefined); // its failure becomes the file's error row below
+        prepared[k]![f] = input;
+      } else {
+        try {
+          cell[k] = await rowsFor(file, await opened.image(hasher), hasher, options);
+        } catch (e) {
+          cell[k] = errorRow(file, hasher, e);
+        }
       }
     }
-  }
+  });
   for (const [k, hasher] of hashers.entries()) {
-    const group = pending[k]!;
-    if (group.length === 0 || !canBatch(hasher)) continue;
-    const place = (at: number, hash: Hash): void => {
-      const f = group[at]!.file;
-      cells[f]![k] = [row(files[f]!, hasher.id, hash, options.minQuality)];
+    if (!batches(hasher)) continue;
+    const ready: { file: number; input: unknown }[] = [];
+    for (const [f, input] of prepared[k]!.entries()) {
+      if (!input) continue;
+      try {
+        ready.push({ file: f, input: await input });
+      } catch (e) {
+        cells[f]![k] = errorRow(files[f]!, hasher, e);
+      }
+    }
+    if (ready.length === 0) continue;
+    const place = (r: { file: number }, hash: Hash): void => {
+      cells[r.file]![k] = [row(files[r.file]!, hasher.id, hash, options.minQuality)];
     };
     try {
-      (await hasher.hashBatch(group.map((g) => g.image))).forEach((hash, at) => place(at, hash));
+      (await hasher.hashPrepared(ready.map((r) => r.input))).forEach((hash, at) => place(ready[at]!, hash));
     } catch {
-      for (const [at, g] of group.entries()) {
+      for (const r of ready) {
         try {
-          place(at, await hasher.hash(g.image));
+          place(r, (await hasher.hashPrepared([r.input]))[0]!);
         } catch (e) {
-          cells[g.file]![k] = errorRow(files[g.file]!, hasher, e);
+          cells[r.file]![k] = errorRow(files[r.file]!, hasher, e);
         }
       }
     }

@@ -5,7 +5,7 @@ import { packMsbFirst } from '../bits.js';
 import { defineHasher } from '../define.js';
 import type { Hash, Hasher } from '../types.js';
 import { loadModelCard, ModelCardError, type CardBits, type ModelCard } from './card.js';
-import { preprocessBatch } from './preprocess.js';
+import { batchTensor, preprocessBatch, resizeForModel } from './preprocess.js';
 import { loadProjection, projectEmbeddings, type Projection } from './projection.js';
 import { intraOpThreads, runModel, sessionFor, type ModelSession, type NeuralSessionOptions } from './session.js';
 
@@ -13,6 +13,13 @@ export interface NeuralHasher extends Hasher<string, number> {
   readonly card: ModelCard;
   /** Hashes several images with one batched model run (or one run per image for fixed-batch models). */
   hashBatch(images: readonly Image[]): Promise<Hash<string, number>[]>;
+  /**
+   * The first half of `hashBatch` for one image: its pixels resized to the model's input (in sharp's thread pool, so
+   * images can be prepared while a batch runs, and the full-size image dropped before it).
+   */
+  prepare(image: Image): Promise<Uint8Array>;
+  /** The second half: hashes prepared images with one batched model run; equals `hashBatch` of the images. */
+  hashPrepared(prepared: readonly Uint8Array[]): Promise<Hash<string, number>[]>;
   /** The model's embeddings for several images, image after image (batch × output.size values). */
   embedBatch(images: readonly Image[]): Promise<Float32Array>;
 }
@@ -62,18 +69,28 @@ export function neuralHasher(
   const threads = intraOpThreads(options);
   let model: Promise<ModelSession> | undefined;
 
-  const embedBatch = async (images: readonly Image[]): Promise<Float32Array> => {
-    if (images.length === 0) return new Float32Array(0);
+  const session = (): Promise<ModelSession> => {
     if (!model) {
       model = sessionFor(card, threads);
       model.catch(() => (model = undefined));
     }
-    const [session, tensor] = await Promise.all([model, preprocessBatch(images, card)]);
-    return runModel(card, session, tensor, images.length);
+    return model;
   };
-  const hashBatch = async (images: readonly Image[]): Promise<Hash<string, number>[]> => {
-    const values = hashValues(await embedBatch(images), images.length, projection);
-    return images.map((_, i) => valuesToHash(id, values, i * card.bits.nbits, card.bits));
+  const embedBatch = async (images: readonly Image[]): Promise<Float32Array> => {
+    if (images.length === 0) return new Float32Array(0);
+    const [loaded, tensor] = await Promise.all([session(), preprocessBatch(images, card)]);
+    return runModel(card, loaded, tensor, images.length);
+  };
+  const bitsOf = (embeddings: Float32Array, count: number): Hash<string, number>[] => {
+    const values = hashValues(embeddings, count, projection);
+    return Array.from({ length: count }, (_, i) => valuesToHash(id, values, i * card.bits.nbits, card.bits));
+  };
+  const hashBatch = async (images: readonly Image[]): Promise<Hash<string, number>[]> =>
+    bitsOf(await embedBatch(images), images.length);
+  const hashPrepared = async (prepared: readonly Uint8Array[]): Promise<Hash<string, number>[]> => {
+    if (prepared.length === 0) return [];
+    const embeddings = await runModel(card, await session(), batchTensor(prepared, card), prepared.length);
+    return bitsOf(embeddings, prepared.length);
   };
   const hasher = defineHasher({
     id,
@@ -81,5 +98,6 @@ export function neuralHasher(
     decode: { applyExifOrientation: false, applyIccProfile: false },
     hash: async (image: Image) => (await hashBatch([image]))[0]!,
   });
-  return { ...hasher, card, embedBatch, hashBatch };
+  const prepare = (image: Image): Promise<Uint8Array> => resizeForModel(image, card);
+  return { ...hasher, card, embedBatch, hashBatch, prepare, hashPrepared };
 }

@@ -94,10 +94,14 @@ function writeInputTensor(pixels: Uint8Array, card: ModelCard, out: Float32Array
   }
 }
 
-/** Resizes every image (concurrently, in sharp's thread pool) and returns the batch tensor. */
-export async function preprocessBatch(images: readonly Image[], card: ModelCard): Promise<Float32Array> {
-  const resized = await Promise.all(images.map((image) => resizeForModel(image, card)));
-  const tensor = new Float32Array(images.length * inputTensorSize(card));
+/** The batch tensor of images already resized by `resizeForModel`, in order. */
+export function batchTensor(resized: readonly Uint8Array[], card: ModelCard): Float32Array {
+  const tensor = new Float32Array(resized.length * inputTensorSize(card));
   resized.forEach((pixels, i) => writeInputTensor(pixels, card, tensor, i));
   return tensor;
+}
+
+/** Resizes every image (concurrently, in sharp's thread pool) and returns the batch tensor. */
+export async function preprocessBatch(images: readonly Image[], card: ModelCard): Promise<Float32Array> {
+  return batchTensor(await Promise.all(images.map((image) => resizeForModel(image, card))), card);
 }
