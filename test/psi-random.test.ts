@@ -10,7 +10,7 @@ function oracle(seed: number, label: string, counter: number, length: number): U
   const material = new Uint8Array(40);
   material.set(root);
   new DataView(material.buffer).setBigUint64(32, BigInt(counter));
-  const drbg = createHmacDrbg<Uint8Array>(32, length, (k, m) => hmac(sha256, k, m));
+  const drbg = createHmacDrbg<Uint8Array>(32, length, (k: Uint8Array, m: Uint8Array) => hmac(sha256, k, m));
   return drbg(material, (b) => b.slice(0, length));
 }
 
