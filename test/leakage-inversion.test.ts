@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RunStore } from '../src/eval/store.js';
 import { getHasher } from '../src/hash/registry.js';
 import { hamming } from '../src/hash/hamming.js';
 import type { Image } from '../src/image/types.js';
@@ -242,6 +243,17 @@ describe('scanlab leakage invert|attributes', () => {
     expect(existsSync(join(out, 'contact-sheet.png'))).toBe(true);
     expect(readFileSync(join(out, 'contact-sheet.png')).subarray(1, 4).toString()).toBe('PNG');
     expect(existsSync(join(out, 'phash'))).toBe(true);
+    // The sheet shows each algorithm's picture (analytic, else learned) and beside it the primary inverse.
+    const runs = RunStore.open(store);
+    const inverted = runs.listRuns().find((x) => x.kind === 'leakage-invert')!;
+    expect(runs.getArtifact<{ columns: string[] }>(inverted.id, 'contact-sheet')?.columns).toEqual([
+      'original',
+      'phash (analytic)',
+      'phash (combined)',
+      'colorhash (learned)',
+      'colorhash (whitened)',
+    ]);
+    runs.close();
 
     const a = runCli(['leakage', 'attributes', '--dataset', data, '--algo', 'ahash', '--store', store, '--json']);
     expect(a.status).toBe(0);

@@ -69,9 +69,18 @@ export async function runInversionExperiment(
       .map((g) => images.findIndex((img) => img.group === g))
       .filter((i) => ids.some((a) => pick(a, i)))
       .slice(0, config.sheetRows);
-    const columns = ['original', ...ids.map((a) => `${a} (${primaryOf.get(a) ?? 'learned'})`)];
+    // Per algorithm the picture (analytic, else learned: what the photo looks like), then the primary inverse when it
+    // differs (the whitened ones re-identify better but look like edge maps).
+    const sheetColumns = ids.flatMap((a) => {
+      const picture: InversionMethod = reconstructions.get(a)?.has('analytic') ? 'analytic' : 'learned';
+      const primary = primaryOf.get(a) ?? picture;
+      return (primary === picture ? [picture] : [picture, primary]).map((method) => ({ algo: a, method }));
+    });
+    const columns = ['original', ...sheetColumns.map((c) => `${c.algo} (${c.method})`)];
     const sheet = await encodePng(
-      contactSheet(sheetIndexes.map((i) => [images[i]!.thumbnail, ...ids.map((a) => pick(a, i))])),
+      contactSheet(
+        sheetIndexes.map((i) => [images[i]!.thumbnail, ...sheetColumns.map((c) => pick(c.algo, i, c.method))]),
+      ),
     );
     const artifact: ContactSheetArtifact = {
       pngBase64: sheet.toString('base64'),
