@@ -87,14 +87,14 @@ describe('protocol leakage attempts', () => {
     }
   });
 
-  it('tell a near miss from a fresh photo in hashes sent in the clear, and from the candidates chunked shows its server', async () => {
+  it('tell a near miss from a fresh photo in hashes sent in the clear, and from the chunks the chunked server finds', async () => {
     const plain = await measure(getLeakageSubject('plaintext')!, 12, 8);
     expect(plain.get('near-miss')!.value).toBe(1);
-    // A transcript whose server recorded candidate entries per photo: the counts come back per photo.
+    // A transcript whose server recorded the chunks each photo hit: the counts come back per photo.
     const t = new Transcript('server');
-    t.computed('candidates', { photo: 1, entries: [3, 5] });
-    t.computed('candidates', { photo: 0, entries: [] });
-    t.computed('candidates', { photo: 1, entries: [7] });
+    t.computed('candidates', { photo: 1, chunksHit: [3, 5], entries: [0] });
+    t.computed('candidates', { photo: 0, chunksHit: [], entries: [] });
+    t.computed('candidates', { photo: 1, chunksHit: [7], entries: [2] });
     expect(partialMatchesSeen(t, 3)).toEqual([0, 3, 0]);
     const vouchers = new Transcript('server');
     vouchers.computed('voucher', { chunksOpened: [0, 2] });

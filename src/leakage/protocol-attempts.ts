@@ -227,7 +227,7 @@ const nearMissAttempt = distinguisher(
     id: 'near-miss',
     party: 'server',
     learns: `whether a non-matching photo is a near miss (${NEAR_MISS_BITS} bits from an entry)`,
-    how: 'the partial matches the protocol shows the server for that photo (candidate entries, opened chunk layers) where it shows any, else the number of hash-sized windows of the received bytes within 1–64 bits of an entry; threshold calibrated on simulated sessions',
+    how: 'the partial matches the protocol shows the server for that photo (chunked: chunks whose lookup tag it found; chunked-tpsi: opened chunk layers) where it shows any, else the number of hash-sized windows of the received bytes within 1–64 bits of an entry; threshold calibrated on simulated sessions',
   },
   (t, pool) =>
     t.a.serverObservations

@@ -17,7 +17,7 @@ export interface SessionView {
   readonly clientMembership?: readonly boolean[];
   /**
    * Per client photo, how much the server's protocol itself tells it about the photo beyond a match (the fuzzy
-   * protocols: candidate entries, chunks whose layer opened), read from the server's transcript; undefined: nothing.
+   * protocols: chunks that matched some entry's chunk), read from the server's transcript; undefined: nothing.
    */
   readonly serverObservations?: readonly number[];
 }
@@ -39,8 +39,8 @@ export interface LeakageSubject {
 const received = (t: Transcript): Uint8Array[] => t.events.flatMap((e) => (e.kind === 'received' ? [e.bytes] : []));
 
 /**
- * Per photo, the server's own record of partial matches: chunked's candidate entries (by photo), chunked-tpsi's
- * opened chunk layers (vouchers in photo order); undefined when the transcript records neither.
+ * Per photo, the server's own record of partial matches: the chunks whose lookup tag chunked's server found (by
+ * photo), chunked-tpsi's opened chunk layers (vouchers in photo order); undefined when the transcript records neither.
  */
 export function partialMatchesSeen(t: Transcript, photos: number): number[] | undefined {
   const out = new Array<number>(photos).fill(0);
@@ -49,7 +49,7 @@ export function partialMatchesSeen(t: Transcript, photos: number): number[] | un
   for (const e of t.events) {
     if (e.kind !== 'computed') continue;
     const v = e.value as Record<string, unknown>;
-    const list = e.what === 'candidates' ? v.entries : e.what === 'voucher' ? v.chunksOpened : undefined;
+    const list = e.what === 'candidates' ? v.chunksHit : e.what === 'voucher' ? v.chunksOpened : undefined;
     if (!Array.isArray(list)) continue;
     const photo = e.what === 'candidates' && typeof v.photo === 'number' ? v.photo : voucher++;
     if (photo >= 0 && photo < photos) out[photo] = (out[photo] ?? 0) + list.length;
