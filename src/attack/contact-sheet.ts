@@ -81,9 +81,11 @@ export async function writeContactSheet(
     .toBuffer();
   const path = join(out, 'contact-sheet.jpg');
   await writeFileAtomic(path, await sharp(png).jpeg({ quality: 85 }).toBuffer());
+  // Reports embed a palette PNG (a third of the size; the files themselves are the exact pixels).
+  const small = await sharp(png).png({ palette: true, compressionLevel: 9 }).toBuffer();
   return {
     path,
-    pngBase64: png.toString('base64'),
+    pngBase64: small.toString('base64'),
     columns: pairs.map((p) => ({ id: p.id, algo: p.algo })),
   };
 }
