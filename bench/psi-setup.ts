@@ -52,12 +52,15 @@ async function timed(f: () => Promise<Uint8Array>): Promise<{ ms: number; cpuMs:
   return { ms, cpuMs: (cpu.user + cpu.system) / 1000, published: createHash('sha256').update(bytes).digest('hex') };
 }
 
-/** Seeded runs publish the same bytes whatever the jobs; with CSPRNG fill seeds only the occupied slots can be compared. */
+/**
+ * Seeded runs publish the same bytes whatever the jobs. With CSPRNG seeds (cuckoo seed and fill seeds) only the
+ * database's elements α·H(y) can be compared: entry by entry, in database order.
+ */
 function publishedTable(table: Uint8Array, slots: Int32Array, elementBytes: number): Uint8Array {
   if (seeded) return table;
-  const out = new Uint8Array(table.length);
+  const out = new Uint8Array(slots.reduce((n, entry) => Math.max(n, entry + 1), 0) * elementBytes);
   slots.forEach((entry, w) => {
-    if (entry >= 0) out.set(table.subarray(w * elementBytes, (w + 1) * elementBytes), w * elementBytes);
+    if (entry >= 0) out.set(table.subarray(w * elementBytes, (w + 1) * elementBytes), entry * elementBytes);
   });
   return out;
 }
