@@ -16,9 +16,10 @@ export type StoredRobustnessSummary = Omit<RobustnessSummary, 'algos'> & {
 
 /**
  * A stored robustness summary with `DistanceHistogram`s: one written when histograms were bare `counts` arrays gets
- * the algorithm's `nbits` beside each; a current one is returned unchanged.
+ * the algorithm's `nbits` beside each; a current one, or a value without per-algorithm parts, is returned unchanged.
  */
 export function upgradeRobustnessSummary(stored: StoredRobustnessSummary): RobustnessSummary {
+  if (typeof stored.algos !== 'object' || stored.algos === null) return stored as RobustnessSummary;
   const algos = Object.entries(stored.algos).map(([algo, a]): [string, AlgoRobustness] => {
     const histogram = (h: DistanceHistogram | number[]): DistanceHistogram =>
       Array.isArray(h) ? { nbits: a.nbits, counts: h } : h;
