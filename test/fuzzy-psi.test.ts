@@ -26,7 +26,7 @@ import {
 } from '../src/psi/protocols/fuzzy/hash-bits.js';
 import { hammingTruth } from '../src/psi/protocols/fuzzy/hamming-truth.js';
 import { DEFAULT_FUZZY_PARAMS, type FuzzyParams } from '../src/psi/protocols/fuzzy/params.js';
-import { fuzzyRunReport } from '../src/psi/protocols/fuzzy/report.js';
+import { fuzzyRunReport } from '../src/psi/protocols/fuzzy/observations.js';
 import { createFuzzyParties, type FuzzyProtocolName } from '../src/psi/protocols/fuzzy/session.js';
 import { DEFAULT_TPSI_PARAMS, type TpsiParams } from '../src/psi/protocols/tpsi-ad/params.js';
 import { encodeChunkFilter } from '../src/psi/protocols/fuzzy/messages.js';

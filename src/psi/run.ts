@@ -22,7 +22,7 @@ import type { TpsiParams } from './protocols/tpsi-ad/params.js';
 import { setupTpsiServerInWorkers, type TpsiServerSetup } from './protocols/tpsi-ad/server-setup.js';
 import type { TpsiParties } from './protocols/tpsi-ad/session.js';
 import { hammingTruth } from './protocols/fuzzy/hamming-truth.js';
-import { fuzzyRunReport, type FuzzyRunReport } from './protocols/fuzzy/report.js';
+import { fuzzyRunReport, type FuzzyRunReport } from './protocols/fuzzy/observations.js';
 import { evaluationsPerPhoto } from './protocols/fuzzy/session.js';
 
 export interface FilterInfo {

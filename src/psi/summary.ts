@@ -1,6 +1,6 @@
 // The headline numbers of a PSI run, as a JSON-able object: what the `summary` artifact of a stored run holds.
 import type { Accuracy } from './truth.js';
-import { formatFuzzyReport, type FuzzyRunReport } from './protocols/fuzzy/report.js';
+import { formatFuzzyReport, type FuzzyRunReport } from './protocols/fuzzy/observations.js';
 import type { FilterInfo, PsiRunResult } from './run.js';
 import type { PsiConfig } from './protocols/registry.js';
 

@@ -1,7 +1,7 @@
 // PSI sections: per stored `psi` run, its costs, its correctness against the plaintext truth (near-duplicate protocols:
 // plaintext Hamming matching at r, with their parameters and what each party observed about non-matching photos), and
 // a summary of each party's transcript (messages and bytes received, values it computed).
-import { formatFuzzyReport } from '../../psi/protocols/fuzzy/report.js';
+import { formatFuzzyReport } from '../../psi/protocols/fuzzy/observations.js';
 import type { PsiSummary } from '../../psi/summary.js';
 import type { StoredTranscript } from '../../psi/transcript.js';
 import { runSectionId, runTitle, summariesOf, type SectionContributor } from '../context.js';
