@@ -1,6 +1,5 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fillerHashes, sampleJpegNames, samplePhotos } from './helpers/pipeline-fixture.js';
 import { getHasher } from '../src/hash/registry.js';
 import type { Hash } from '../src/hash/types.js';
 import { decodeImage } from '../src/image/decode.js';
@@ -8,22 +7,10 @@ import { scanProtocolNames } from '../src/pipeline/protocols/registry.js';
 import { spread } from './helpers/spread-flips.js';
 import { DEFAULT_PIPELINE_CONFIG, runPipeline, type PipelinePhoto } from '../src/pipeline/run.js';
 
-const DIR = new URL('../datasets/sample/images/', import.meta.url).pathname;
-const names = readdirSync(DIR)
-  .filter((f) => f.endsWith('.jpg'))
-  .sort()
-  .slice(0, 9);
-const photos: PipelinePhoto[] = names.map((name, i) => ({
-  name,
-  bytes: new Uint8Array(readFileSync(join(DIR, name))),
-  account: i % 3,
-}));
+const names = sampleJpegNames(9);
+const photos: PipelinePhoto[] = samplePhotos(names);
 let hashes: Hash[] = [];
-const filler: Hash[] = Array.from({ length: 20 }, (_, i) => ({
-  algo: 'pdq',
-  nbits: 256,
-  bits: Uint8Array.from({ length: 32 }, (_, j) => (i * 31 + j * 7 + 1) & 0xff),
-}));
+const filler = fillerHashes;
 
 /** `h` with its first `d` bits flipped: a near-duplicate in the database, not the photo's own hash. */
 function near(h: Hash, d: number): Hash {

@@ -1,8 +1,7 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import sharp from 'sharp';
 import { bytesToHex } from '@noble/curves/utils.js';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fillerHashes, sampleJpegNames, samplePhotos } from './helpers/pipeline-fixture.js';
 import { getHasher } from '../src/hash/registry.js';
 import type { Hash } from '../src/hash/types.js';
 import { decodeImage } from '../src/image/decode.js';
@@ -24,24 +23,10 @@ import {
   type PipelinePhoto,
 } from '../src/pipeline/run.js';
 
-const DIR = new URL('../datasets/sample/images/', import.meta.url).pathname;
-const names = readdirSync(DIR)
-  .filter((f) => f.endsWith('.jpg'))
-  .sort()
-  .slice(0, 12);
-const photos: PipelinePhoto[] = names.map((name, i) => ({
-  name,
-  bytes: new Uint8Array(readFileSync(join(DIR, name))),
-  account: i % 3,
-}));
+const names = sampleJpegNames(12);
+const photos: PipelinePhoto[] = samplePhotos(names);
 let hashes: Hash[] = [];
-/** Unrelated database entries: PDQ-shaped hashes with fixed bytes. */
-const filler: Hash[] = Array.from({ length: 20 }, (_, i) => ({
-  algo: 'pdq',
-  nbits: 256,
-  bits: Uint8Array.from({ length: 32 }, (_, j) => (i * 31 + j * 7 + 1) & 0xff),
-  quality: 100,
-}));
+const filler = fillerHashes;
 
 beforeAll(async () => {
   const pdq = getHasher('pdq');
