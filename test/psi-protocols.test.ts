@@ -71,6 +71,22 @@ describe('Bloom filter', () => {
     expect(fp / 20000).toBeLessThan(0.02);
     expect(expectedFalsePositiveRate(params, 2000)).toBeCloseTo(0.01, 2);
   });
+
+  // A small filter at a tiny rate, as ball-expansion publishes (21 entries, each photo testing a 257-point ball):
+  // double hashing's floor of about n/m² (2.9e-5 per output here) once made one photo in twenty a false match.
+  it.each([
+    ['32-byte keys (probes from SHAKE128)', 32, 1e-6 / 257],
+    ['64-byte keys (probes from the key, k ≤ 16)', 64, 2e-5],
+  ])('keeps a small filter at its tiny configured rate: %s', (_name, keyBytes, rate) => {
+    const params = bloomParams(21, rate);
+    const f = new BloomFilter(params);
+    for (let i = 0; i < 21; i++) f.add(randomBytesFrom(rand, keyBytes));
+    const queries = 300_000;
+    let fp = 0;
+    for (let i = 0; i < queries; i++) if (f.has(randomBytesFrom(rand, keyBytes))) fp++;
+    // Poisson bound: mean 300k·rate (0.001 and 6); double hashing (h1 + i·h2) gave 40 and 161 here.
+    expect(fp).toBeLessThanOrEqual(queries * rate + 4 * Math.sqrt(queries * rate) + 2);
+  });
 });
 
 describe.each([

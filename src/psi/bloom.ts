@@ -1,4 +1,5 @@
 // A Bloom filter over pseudorandom keys (OPRF outputs): sized from a target false-positive rate, serialisable as bits.
+import { createHash } from 'node:crypto';
 import { PsiError } from './errors.js';
 
 /** The most bits a filter may have (its size travels as a 32-bit count). */
@@ -33,8 +34,11 @@ export function expectedFalsePositiveRate(params: BloomParams, entries: number):
 }
 
 /**
- * A Bloom filter whose keys are already uniformly random (at least 8 bytes): probe i of a key is
- * h1 + i·h2 (Kirsch–Mitzenmacher) with h1, h2 its first two little-endian 32-bit words, mapped onto [0, m).
+ * A Bloom filter whose keys are already uniformly random (at least 8 bytes): probe i of a key is its i-th
+ * little-endian 32-bit word, mapped onto [0, m); a key with fewer than k words has its probes drawn from
+ * SHAKE128(key) instead. Independent probes keep the false-positive rate at (1 − e^(−kn/m))^k for every size:
+ * double hashing (h1 + i·h2) has only about m² distinct probe sequences, which puts a floor of about n/m² under
+ * the rate, far above the tiny per-output rates a small filter queried by a whole Hamming ball needs.
  */
 export class BloomFilter {
   readonly bits: number;
@@ -56,17 +60,17 @@ export class BloomFilter {
   }
 
   add(key: Uint8Array): void {
-    const { h1, h2 } = probeSeeds(key);
+    const words = probeWords(key, this.hashes);
     for (let i = 0; i < this.hashes; i++) {
-      const j = this.probe(h1, h2, i);
+      const j = this.probe(words, i);
       this.data[j >>> 3]! |= 1 << (j & 7);
     }
   }
 
   has(key: Uint8Array): boolean {
-    const { h1, h2 } = probeSeeds(key);
+    const words = probeWords(key, this.hashes);
     for (let i = 0; i < this.hashes; i++) {
-      const j = this.probe(h1, h2, i);
+      const j = this.probe(words, i);
       if ((this.data[j >>> 3]! & (1 << (j & 7))) === 0) return false;
     }
     return true;
@@ -76,15 +80,21 @@ export class BloomFilter {
     return this.bits / Math.max(1, entries);
   }
 
-  private probe(h1: number, h2: number, i: number): number {
-    const x = (h1 + Math.imul(i, h2)) >>> 0;
+  private probe(words: Uint8Array, i: number): number {
+    const x = wordAt(words, i);
     return Math.min(this.bits - 1, Math.floor((x / 4294967296) * this.bits));
   }
 }
 
-function probeSeeds(key: Uint8Array): { h1: number; h2: number } {
+/** The bytes whose first k little-endian words are a key's probes: the key itself, or SHAKE128(key) if too short. */
+function probeWords(key: Uint8Array, k: number): Uint8Array {
   if (key.length < 8) throw new PsiError(`filter keys must be at least 8 bytes, got ${key.length}`);
-  const h1 = (key[0]! | (key[1]! << 8) | (key[2]! << 16) | (key[3]! << 24)) >>> 0;
-  const h2 = (key[4]! | (key[5]! << 8) | (key[6]! << 16) | (key[7]! << 24) | 1) >>> 0;
-  return { h1, h2 };
+  return key.length >= 4 * k
+    ? key
+    : createHash('shake128', { outputLength: 4 * k })
+        .update(key)
+        .digest();
 }
+
+const wordAt = (b: Uint8Array, i: number): number =>
+  (b[4 * i]! | (b[4 * i + 1]! << 8) | (b[4 * i + 2]! << 16) | (b[4 * i + 3]! << 24)) >>> 0;
