@@ -2,6 +2,7 @@
 // turns a smooth perturbation (a control grid, bilinearly upsampled) into 8-bit candidates in reused buffers.
 import sharp from 'sharp';
 import type { ChannelGains, RgbImage } from './pixels.js';
+import { kernelApplyField, kernelApplyPattern, type Mix } from './candidate-kernel.js';
 import { matMul } from './linear-model.js';
 import { axisBasis, type AxisBasis } from './pixels.js';
 
@@ -60,7 +61,9 @@ export class CandidateBuilder {
   readonly #source: RgbImage;
   readonly #gains: ChannelGains;
   readonly #bound: number;
-  readonly #field: Float32Array;
+  readonly #mix: Mix;
+  /** The JavaScript passes' float field (made on first use: the kernel needs none). */
+  #fieldBuffer: Float32Array | undefined;
   readonly #bases = new Map<string, AxisBasis>();
   readonly #row = new Float64Array(65);
   readonly #grams = new Map<AxisBasis, Float64Array>();
@@ -69,7 +72,12 @@ export class CandidateBuilder {
     this.#source = source;
     this.#gains = gains;
     this.#bound = (maxLinf ?? Infinity) / Math.max(...gains);
-    this.#field = new Float32Array(source.width * source.height);
+    this.#mix = { gains, bound: this.#bound };
+  }
+
+  get #field(): Float32Array {
+    this.#fieldBuffer ??= new Float32Array(this.#source.width * this.#source.height);
+    return this.#fieldBuffer;
   }
 
   get source(): RgbImage {
@@ -135,6 +143,8 @@ export class CandidateBuilder {
    * the channel gains, rounded and clipped into `out`; returns the squared error over all samples.
    */
   #applyPattern(p: Pattern, ys: AxisBasis, xs: AxisBasis, scale: number, out: Uint8Array): number {
+    const fast = kernelApplyPattern(this.#source, p.theta, p.gx, ys, xs, scale, this.#mix, out);
+    if (fast !== null) return fast;
     const { width, height } = this.#source;
     const src = this.#source.data;
     const gx = xs.grid;
@@ -190,10 +200,14 @@ export class CandidateBuilder {
     const { width, height } = this.#source;
     const n = width * height;
     const data = buffer ?? new Uint8Array(n * 3);
-    const f = this.#field;
-    f.set(field.field);
-    for (const t of trials) field.addTo(f, t);
-    const sse = this.#apply(1, data);
+    const terms = trials.map((t) => ({ a: t.a, cy: field.axis(t, 'y'), cx: field.axis(t, 'x') }));
+    let sse = kernelApplyField(this.#source, field.field, terms, 1, this.#mix, data);
+    if (sse === null) {
+      const f = this.#field;
+      f.set(field.field);
+      for (const t of trials) field.addTo(f, t);
+      sse = this.#apply(1, data);
+    }
     return { image: { width, height, channels: 3, data }, mse: sse / (n * 3) };
   }
 
