@@ -6,7 +6,7 @@
 import { hamming } from '../hash/hamming.js';
 import { decodeImage } from '../image/decode.js';
 import { checkUpload, type AttackContext } from './context.js';
-import type { AttackResult } from './goal.js';
+import { goalHash, type AttackResult } from './goal.js';
 import type { Hash } from '../hash/types.js';
 import { toRgb, rmsForPsnr, type RgbImage } from './pixels.js';
 import { encodeJpeg } from './upload.js';
@@ -92,7 +92,7 @@ interface Search {
   /** Mean square of the RGB change per unit of perturbation (from the channel gains). */
   readonly gain2: number;
   /** Each basis's probes, once measured (they depend on the working image alone), and how often they were combined. */
-  readonly probes: Map<SeparableTerm['basis'], SeparableTerm[]>;
+  readonly probes: Map<SeparableTerm['basis'], Probe[]>;
   readonly combined: Map<SeparableTerm['basis'], number>;
 }
 
@@ -153,6 +153,9 @@ const BOOSTS = [1.15, 1.6, 2.2, 3, 4.2] as const;
 
 type Basis = SeparableTerm['basis'];
 
+/** A direction at its least amplitude that moves the hash alone, with the bits it flips there (packed, XOR). */
+type Probe = SeparableTerm & { readonly flips: Uint8Array };
+
 /** The directions of a basis on the working image: cosines up to `finest` per axis, or the tents of a finest² grid. */
 function directions(s: Search, basis: Basis): SeparableTerm[] {
   const { width, height } = s.builder.source;
@@ -176,35 +179,149 @@ function directions(s: Search, basis: Basis): SeparableTerm[] {
 
 /**
  * Each direction's least amplitude (signed) that moves the hash when added alone to the working image: tried with
- * both signs at the amplitude spending PROBE_TOP of the budget, then bisected (in log amplitude) down to 1/8 of it.
+ * both signs at the amplitude spending PROBE_TOP of the budget, then bisected (in log amplitude) down to 1/8 of it;
+ * when both signs move it, both are bisected and the cheaper kept (under a mean or median threshold, a push one way
+ * drags the threshold over some other marginal bit: the push that flips the direction's own bit is the cheaper one).
  * Directions that do not move it are left out.
  */
-async function probeDirections(s: Search, basis: Basis, field: SeparableField): Promise<SeparableTerm[] | undefined> {
+async function probeDirections(s: Search, basis: Basis, field: SeparableField): Promise<Probe[] | undefined> {
   const { oracle } = s.ctx;
-  const moves = async (t: SeparableTerm, a: number): Promise<boolean> =>
-    hamming(await oracle.hash(s.builder.buildField(field, [{ ...t, a }], s.buffers[0]).image), s.ref) > 0;
-  const probes: SeparableTerm[] = [];
+  /** The bits the direction at amplitude a flips (packed, as the hash's), undefined when none. */
+  const flips = async (t: SeparableTerm, a: number): Promise<Uint8Array | undefined> => {
+    const h = await oracle.hash(s.builder.buildField(field, [{ ...t, a }], s.buffers[0]).image);
+    return hamming(h, s.ref) > 0 ? h.bits.map((b, i) => b ^ s.ref.bits[i]!) : undefined;
+  };
+  const probes: Probe[] = [];
   for (const t of directions(s, basis)) {
-    if (oracle.remaining < 2 + PROBE_BISECTIONS) return undefined;
+    if (oracle.remaining < 2 + 2 * PROBE_BISECTIONS) return undefined;
     const top = Math.sqrt((PROBE_TOP * s.budget) / (s.gain2 * field.energy(t)));
-    let sign = 0;
-    for (const sg of [1, -1]) {
-      if (await moves(t, sg * top)) {
-        sign = sg;
-        break;
+    const moved: { sign: number; flips: Uint8Array }[] = [];
+    for (const sign of [1, -1]) {
+      const f = await flips(t, sign * top);
+      if (f) moved.push({ sign, flips: f });
+    }
+    let best: Probe | undefined;
+    for (const { sign, flips: atTop } of moved) {
+      let lo = Math.log(top / 8);
+      let hi = Math.log(top);
+      let bits = atTop;
+      for (let b = 0; b < PROBE_BISECTIONS; b++) {
+        const mid = (lo + hi) / 2;
+        const f = await flips(t, sign * Math.exp(mid));
+        if (f) [hi, bits] = [mid, f];
+        else lo = mid;
       }
+      if (!best || Math.exp(hi) < Math.abs(best.a)) best = { ...t, a: sign * Math.exp(hi), flips: bits };
     }
-    if (sign === 0) continue;
-    let lo = Math.log(top / 8);
-    let hi = Math.log(top);
-    for (let b = 0; b < PROBE_BISECTIONS; b++) {
-      const mid = (lo + hi) / 2;
-      if (await moves(t, sign * Math.exp(mid))) hi = mid;
-      else lo = mid;
-    }
-    probes.push({ ...t, a: sign * Math.exp(hi) });
+    if (best) probes.push(best);
   }
   return probes;
+}
+
+/** Growth of the number of bits the combined directions are chosen to cover, between two tries. */
+const SOLVE_GROWTH = 1.3;
+
+/**
+ * The terms scaled by one factor so that their sum spends the whole distortion budget on the working image (after
+ * clipping, which takes energy away: rescaled until within 3% of the budget, never over it), with the candidate.
+ */
+function atBudget(
+  s: Search,
+  field: SeparableField,
+  terms: readonly SeparableTerm[],
+): { terms: SeparableTerm[]; image: RgbImage } | undefined {
+  const zero = new SeparableField(field.width, field.height);
+  let scale = 1;
+  let best: { terms: SeparableTerm[]; image: RgbImage } | undefined;
+  for (let step = 0; step < 4; step++) {
+    const scaled = terms.map((t) => ({ ...t, a: scale * t.a }));
+    const c = s.builder.buildField(zero, scaled, s.buffers[0]);
+    if (!(c.mse > 0)) return undefined;
+    if (c.mse <= s.budget) best = { terms: scaled, image: { ...c.image, data: c.image.data.slice() } };
+    if (c.mse <= s.budget && c.mse >= 0.97 * s.budget) break;
+    // Clipping makes the error grow slower than the square of the scale: aim a little under the budget.
+    scale *= Math.sqrt((0.99 * s.budget) / c.mse);
+  }
+  return best;
+}
+
+/**
+ * The probed directions combined at once: the cheapest k pushes up and k pushes down (a median or mean threshold
+ * stays in place), each at its least moving amplitude, the sum scaled to the whole budget, so that every chosen
+ * direction is pushed past its own threshold by the same factor (the margin the upload's resampling and JPEG eat).
+ * k starts at τ + 1 directions in all and grows by SOLVE_GROWTH while the working image stays within τ + margin of
+ * its hash; each working image past it is uploaded. Directions cost what their probe cost, so the cheapest bits go
+ * first, as a least-change attack would choose them, but measured by queries alone.
+ */
+async function solvePhase(
+  s: Search,
+  field: SeparableField,
+  probes: readonly Probe[],
+): Promise<AttackResult | undefined> {
+  const { oracle, goal } = s.ctx;
+  const tau = goal.maxDistance;
+  const cost = (t: SeparableTerm): number => t.a * t.a * field.energy(t);
+  const ups = probes.filter((t) => t.a > 0).sort((p, q) => cost(p) - cost(q));
+  const downs = probes.filter((t) => t.a < 0).sort((p, q) => cost(p) - cost(q));
+  let target = tau + 1;
+  let last = -1;
+  while (oracle.remaining >= 2) {
+    const chosen = cover(ups, downs, target);
+    if (chosen.terms.length === last) return undefined;
+    last = chosen.terms.length;
+    const c = atBudget(s, field, chosen.terms);
+    if (!c) return undefined;
+    const d = hamming(await oracle.hash(c.image), s.ref);
+    if (d > tau + s.margin && oracle.remaining >= 1) {
+      const big = new SeparableField(s.full.source.width, s.full.source.height);
+      for (const t of c.terms) big.add(t);
+      const v = await tryUpload(s, s.full.buildField(big, []).image, d);
+      if (typeof v !== 'string') return v;
+      if (v === 'distortion') {
+        last = -1;
+        continue;
+      }
+    }
+    target = Math.ceil(target * SOLVE_GROWTH);
+  }
+  return undefined;
+}
+
+/**
+ * Directions taken by turns from the pushes up and the pushes down, each list cheapest first, skipping those whose
+ * probe flipped no bit not yet flipped by an earlier choice (many directions first flip the same marginal bit),
+ * until `target` bits are covered or the lists run out.
+ */
+function cover(
+  ups: readonly Probe[],
+  downs: readonly Probe[],
+  target: number,
+): { terms: SeparableTerm[]; covered: number } {
+  const covered = new Uint8Array(ups[0]?.flips.length ?? downs[0]?.flips.length ?? 0);
+  let count = 0;
+  const terms: SeparableTerm[] = [];
+  const next = [0, 0];
+  const lists = [ups, downs];
+  for (let turn = 0; count < target && (next[0]! < ups.length || next[1]! < downs.length); turn ^= 1) {
+    const list = lists[turn]!;
+    while (next[turn]! < list.length) {
+      const p = list[next[turn]!++]!;
+      let fresh = 0;
+      p.flips.forEach((b, i) => (fresh += popcount8(b & ~covered[i]!)));
+      if (fresh === 0) continue;
+      p.flips.forEach((b, i) => (covered[i] = covered[i]! | b));
+      count += fresh;
+      terms.push({ basis: p.basis, grid: p.grid, u: p.u, v: p.v, a: p.a });
+      break;
+    }
+  }
+  return { terms, covered: count };
+}
+
+function popcount8(b: number): number {
+  let n = 0;
+  for (let x = b & 0xff; x; x &= x - 1) n++;
+  return n;
 }
 
 /**
@@ -219,9 +336,15 @@ async function coordinatePhase(s: Search, basis: Basis): Promise<AttackResult | 
   const { oracle, goal } = ctx;
   const tau = goal.maxDistance;
   const field = new SeparableField(builder.source.width, builder.source.height);
+  const fresh = !s.probes.has(basis);
   const probes = s.probes.get(basis) ?? (await probeDirections(s, basis, field));
   if (!probes) return undefined;
   s.probes.set(basis, probes);
+  if (fresh) {
+    // Every probe measured so far (both bases once the second is probed), combined at once at the whole budget.
+    const solved = await solvePhase(s, field, [...s.probes.values()].flat());
+    if (solved) return solved;
+  }
   const shift = s.combined.get(basis) ?? 0;
   s.combined.set(basis, shift + 1);
   // Directions go in pairs, the cheapest push up with the cheapest push down: for hashes thresholded at their
@@ -233,7 +356,7 @@ async function coordinatePhase(s: Search, basis: Basis): Promise<AttackResult | 
   let pending: SeparableTerm[][] = [];
   for (let i = 0; i < Math.max(ups.length, downs.length); i++) {
     const pair = [ups[i], downs[(i + shift) % Math.max(1, downs.length)]];
-    pending.push(pair.filter((t): t is SeparableTerm => t !== undefined));
+    pending.push(pair.filter((t): t is Probe => t !== undefined));
   }
   let distance = 0;
   for (let round = 0; round < 3 && pending.length > 0; round++) {
@@ -264,6 +387,28 @@ async function coordinatePhase(s: Search, basis: Basis): Promise<AttackResult | 
   return undefined;
 }
 
+/** Growth of the working side while its hash stays too far from the source's. */
+const SIDE_GROWTH = 1.5;
+
+/**
+ * The working copy whose own hash is within nbits/64 bits (at least 1) of the source's, the smallest tried from
+ * `side` up by SIDE_GROWTH (the source itself at the end), one query each: bits that the shrink alone moves sit on
+ * their threshold, and a search measured against them flips them cheaply at working size for nothing at full size.
+ * PDQ's 256-px copies differ from the source in 6–18 of 256 bits on sample photos; the imagehash family's 128-px
+ * copies in 0–2 of 64.
+ */
+async function calibratedWork(ctx: AttackContext, side: number): Promise<{ image: RgbImage; hash: Hash }> {
+  const { source, oracle, goal } = ctx;
+  const tolerance = Math.max(1, Math.floor(oracle.hasher.nbits / 64));
+  const full = Math.max(source.width, source.height);
+  for (let s = side; ; s = Math.round(s * SIDE_GROWTH)) {
+    const work = await workImage(source, Math.min(s, full));
+    const hash = await oracle.hash(work.image);
+    if (s >= full || oracle.remaining < 4 || hamming(hash, goalHash(goal)) <= tolerance)
+      return { image: work.image, hash };
+  }
+}
+
 export async function evadeSearch(ctx: AttackContext, options: EvadeOptions = {}): Promise<AttackResult> {
   const { source, oracle, goal, limits } = ctx;
   if (goal.kind !== 'evade') throw new RangeError('evadeSearch: the goal must be an evasion');
@@ -278,17 +423,18 @@ export async function evadeSearch(ctx: AttackContext, options: EvadeOptions = {}
       queries: oracle.queries,
       bestDistance: 0,
     };
-  const work = await workImage(source, options.workSide ?? workSideFor(oracle.hasher.id));
+  const work = await calibratedWork(ctx, options.workSide ?? workSideFor(oracle.hasher.id));
   const batch = options.batch ?? (typeof (oracle.hasher as { hashBatch?: unknown }).hashBatch === 'function' ? 16 : 1);
   const s: Search = {
     ctx,
     builder: new CandidateBuilder(work.image, ctx.gains, limits.maxLinf),
     full: new CandidateBuilder(source, ctx.gains, limits.maxLinf),
-    ref: await oracle.hash(work.image),
+    ref: work.hash,
     buffers: Array.from({ length: batch }, () => new Uint8Array(work.image.data.length)),
     finest: Math.max(4, Math.round(Math.sqrt(oracle.hasher.nbits))),
     budget,
-    margin: 1,
+    // The bits the shrink alone moved are the margin to start with: none for most hashes of most images.
+    margin: hamming(work.hash, goal.reference),
     bestUpload: 0,
     gain2: (ctx.gains[0] ** 2 + ctx.gains[1] ** 2 + ctx.gains[2] ** 2) / 3,
     probes: new Map(),
