@@ -103,6 +103,29 @@ describe('substrings', () => {
     const key = substringKey(db.data, 0, 0, 8);
     expect(t.blockBase[key + 1]! + t.bucketOffset[key + 1]! - (t.blockBase[key]! + t.bucketOffset[key]!)).toBe(70_000);
   });
+  it('chooses the widest directory block whose offsets fit in 16 bits, and every bucket stays exact', () => {
+    // 2^17 buckets: 200,000 entries put ~50,000 in each block of 2^15 buckets (fits), 300,000 put ~75,000 (does not).
+    for (const [count, shift] of [
+      [200_000, 15],
+      [300_000, 14],
+    ] as const) {
+      const db = randomHashes(count, 64, createPrng(9));
+      const layout = { start: 20, width: 17 };
+      const t = buildSubstringTable(db, layout);
+      expect(t.blockShift).toBe(shift);
+      expect(t.blockBase.length).toBe(2 ** (17 - shift) + 1);
+      const sizes = new Int32Array(2 ** 17);
+      for (let i = 0; i < count; i++) sizes[substringKey(db.data, i * db.words, layout.start, layout.width)]!++;
+      let begin = 0;
+      let wrong = 0;
+      for (let key = 0; key < 2 ** 17; key++) {
+        if (t.blockBase[key >> t.blockShift]! + t.bucketOffset[key]! !== begin) wrong++;
+        begin += sizes[key]!;
+      }
+      expect(wrong).toBe(0);
+      expect(t.blockBase[(2 ** 17) >> t.blockShift]! + t.bucketOffset[2 ** 17]!).toBe(count);
+    }
+  });
 });
 
 describe('the pigeonhole schedule', () => {
@@ -191,6 +214,32 @@ describe('MIH search equals the linear scan', () => {
       queriesFor(clustered, rng, 2),
       radii,
     );
+  });
+
+  it('counts both halves of a 256-bit hash: differences in either half alone decide the match', () => {
+    const rng = createPrng(16);
+    const db = randomHashes(4000, 256, rng);
+    const q = randomQuery(256, rng);
+    // Entries 0..5: the query with `flips` bits flipped among positions [from, from+128) (word-aligned halves).
+    const planted: [number, number][] = [
+      [0, 31],
+      [0, 32],
+      [128, 31],
+      [128, 32],
+      [128, 100],
+      [0, 100],
+    ];
+    planted.forEach(([from, flips], e) => {
+      db.data.set(q, e * 8);
+      for (let b = 0; b < flips; b++) db.data[e * 8 + ((from + b) >> 5)]! ^= 1 << (31 - ((from + b) & 31));
+    });
+    const searcher = new MihSearcher(db, indexOf(db, 16, 11).tables);
+    expect(searcher.radius(q, 31)).toEqual([
+      { index: 0, distance: 31 },
+      { index: 2, distance: 31 },
+    ]);
+    expect(searcher.radius(q, 31)).toEqual(scanRadius(db, q, 31));
+    for (const r of [30, 32, 99, 100, 128]) expect(searcher.radius(q, r)).toEqual(scanRadius(db, q, r));
   });
 
   it('does not depend on scratch left over from earlier queries', () => {
