@@ -26,10 +26,40 @@ export function isGrey(src: usize, n: i32, step: i32): bool {
   return true;
 }
 
+/** Source byte offsets of the columns are 0, step, 2·step, ... (no column resampling), step 3 or 4. */
+function contiguousColumns(cols: usize, outWidth: i32, step: i32): bool {
+  if (step != 3 && step != 4) return false;
+  for (let x = 0; x < outWidth; x++) if (load<i32>(cols + ((<usize>x) << 2)) != x * step) return false;
+  return true;
+}
+
+/**
+ * Four pixels' float luminance (R·wr + G·wg) + B·wb from the `step`-byte pixels at p (reads 16 bytes): each product
+ * is the f32 product of the weight and the byte, the same float as the weight table's entry (the exact product
+ * has at most 32 significant bits and is rounded once either way).
+ */
+function luma4(p: usize, step: i32, wr: v128, wg: v128, wb: v128): v128 {
+  const v = v128.load(p);
+  let r: v128, g: v128, b: v128;
+  if (step == 4) {
+    const byte = i32x4.splat(0xff);
+    r = v128.and(v, byte);
+    g = v128.and(i32x4.shr_u(v, 8), byte);
+    b = v128.and(i32x4.shr_u(v, 16), byte);
+  } else {
+    r = i8x16.swizzle(v, i8x16(0, -1, -1, -1, 3, -1, -1, -1, 6, -1, -1, -1, 9, -1, -1, -1));
+    g = i8x16.swizzle(v, i8x16(1, -1, -1, -1, 4, -1, -1, -1, 7, -1, -1, -1, 10, -1, -1, -1));
+    b = i8x16.swizzle(v, i8x16(2, -1, -1, -1, 5, -1, -1, -1, 8, -1, -1, -1, 11, -1, -1, -1));
+  }
+  const rg = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(r), wr), f32x4.mul(f32x4.convert_i32x4_s(g), wg));
+  return f32x4.add(rg, f32x4.mul(f32x4.convert_i32x4_s(b), wb));
+}
+
 /**
  * The float luminance of the nearest-neighbour sample (source row `rows[y]`, source byte offset `cols[x]` in it),
  * row-major with rows padded: colour (R[r] + G[g]) + B[b] in f32 from the three 256-entry f32 tables at `tables`,
- * grey the first byte.
+ * grey the first byte. Colour rows read without column resampling go four pixels at a time (reading up to 16 bytes
+ * past a row's last group of four: the source must be followed by that many bytes of memory).
  */
 export function luma(
   src: usize,
@@ -44,10 +74,22 @@ export function luma(
 ): void {
   const stride = (<usize>padded(outWidth)) << 2;
   memory.fill(out, 0, <usize>padded(outHeight) * stride);
+  const step = rowBytes / max(outWidth, 1);
+  const simd = !grey && rowBytes == outWidth * step && contiguousColumns(cols, outWidth, step);
+  // Entry 1 of each table is the weight itself.
+  const wr = f32x4.splat(load<f32>(tables, 4));
+  const wg = f32x4.splat(load<f32>(tables, 1028));
+  const wb = f32x4.splat(load<f32>(tables, 2052));
   for (let y = 0; y < outHeight; y++) {
     const row = src + <usize>load<i32>(rows + ((<usize>y) << 2)) * <usize>rowBytes;
     const o = out + <usize>y * stride;
-    for (let x = 0; x < outWidth; x++) {
+    let x = 0;
+    if (simd) {
+      for (; x + 4 <= outWidth; x += 4) {
+        v128.store(o + ((<usize>x) << 2), luma4(row + <usize>(x * step), step, wr, wg, wb));
+      }
+    }
+    for (; x < outWidth; x++) {
       const p = row + <usize>load<i32>(cols + ((<usize>x) << 2));
       let v: f32;
       if (grey) {
