@@ -57,6 +57,45 @@ const padded = (n: number): number => (n + 15) & ~15;
  * `pdqDct64To16` and `pdqQualityMetric`; null when the kernel is not built or memory cannot hold the planes. The
  * working size must be at least 5×5 (PDQ's minimum).
  */
+/** What the kernel reads besides the pixels for one input shape (the weight tables, indices, reciprocals, basis). */
+interface Parts {
+  readonly views: readonly (Float32Array | Int32Array | Float64Array)[];
+  readonly bytes: number;
+}
+
+/** Parts per input shape (a few shapes recur: an attack hashes one size thousands of times). */
+const partsByShape = new Map<string, Parts>();
+
+function partsFor(image: Image, rows: number, cols: number, windowAlongRows: number, windowAlongCols: number): Parts {
+  const key = `${image.width}x${image.height}x${image.channels}>${cols}x${rows}`;
+  let parts = partsByShape.get(key);
+  if (parts === undefined) {
+    const views = [
+      PDQ_LUMA_TABLES,
+      nearestIndices(image.height, rows),
+      nearestIndices(image.width, cols).map((x) => x * image.channels),
+      windowReciprocals(windowAlongRows),
+      windowReciprocals(windowAlongCols),
+      centreIndices(rows, PDQ_DOWNSAMPLE_DIM),
+      centreIndices(cols, PDQ_DOWNSAMPLE_DIM),
+      DCT_BASIS,
+      DCT_BASIS_T,
+    ];
+    parts = { views, bytes: views.reduce((sum, p) => sum + padded(p.byteLength), 0) };
+    if (partsByShape.size >= 16) partsByShape.clear();
+    partsByShape.set(key, parts);
+  }
+  return parts;
+}
+
+/** The parts the kernel's memory holds now, and where (the kernel writes only its planes and outputs after them). */
+let staged: { readonly parts: Parts; readonly at: number; readonly where: readonly number[] } | undefined;
+
+/**
+ * On the kernel: the 64×64 floats `pdqDownsample64(pdqLuma(image, preResize), false)` returns, their
+ * `pdqDct64To16` and `pdqQualityMetric`; null when the kernel is not built or memory cannot hold the planes. The
+ * working size must be at least 5×5 (PDQ's minimum).
+ */
 export function wasmPdqStages(image: Image, preResize: boolean): PdqStages | null {
   const kernel = wasmKernel<PdqKernel>('pdq');
   if (kernel === null) return null;
@@ -65,34 +104,25 @@ export function wasmPdqStages(image: Image, preResize: boolean): PdqStages | nul
   const windowAlongRows = pdqJaroszWindowSize(cols, n);
   const windowAlongCols = pdqJaroszWindowSize(rows, n);
   const channels = image.channels;
-  const parts: (Float32Array | Int32Array | Float64Array)[] = [
-    PDQ_LUMA_TABLES,
-    nearestIndices(image.height, rows),
-    nearestIndices(image.width, cols).map((x) => x * channels),
-    windowReciprocals(windowAlongRows),
-    windowReciprocals(windowAlongCols),
-    centreIndices(rows, n),
-    centreIndices(cols, n),
-    DCT_BASIS,
-    DCT_BASIS_T,
-  ];
+  const parts = partsFor(image, rows, cols, windowAlongRows, windowAlongCols);
   const planeBytes = padded(rows) * padded(cols) * 4;
-  const partBytes = parts.reduce((sum, p) => sum + padded(p.byteLength), 0);
   const dctBytes = PDQ_DCT_DIM * PDQ_DCT_DIM * 4;
   const dctScratchBytes = PDQ_DCT_DIM * n * 4;
-  const at = stageInput(kernel, image.data, partBytes + 2 * planeBytes + n * n * 4 + dctScratchBytes + dctBytes);
+  const at = stageInput(kernel, image.data, parts.bytes + 2 * planeBytes + n * n * 4 + dctScratchBytes + dctBytes);
   if (at === null) return null;
   const memory = kernel.memory.buffer;
-  let next = at.scratch;
-  const [tables, rowIndex, colOffset, recipRows, recipCols, sampledRows, sampledCols, basis, basisT] = parts.map(
-    (p) => {
-      const where = next;
-      new Uint8Array(memory, where, p.byteLength).set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
+  if (staged?.parts !== parts || staged.at !== at.scratch) {
+    let next = at.scratch;
+    const where = parts.views.map((p) => {
+      const place = next;
+      new Uint8Array(memory, place, p.byteLength).set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
       next += padded(p.byteLength);
-      return where;
-    },
-  );
-  const a = next;
+      return place;
+    });
+    staged = { parts, at: at.scratch, where };
+  }
+  const [tables, rowIndex, colOffset, recipRows, recipCols, sampledRows, sampledCols, basis, basisT] = staged.where;
+  const a = at.scratch + parts.bytes;
   const b = a + planeBytes;
   const out = b + planeBytes;
   const dctScratch = out + n * n * 4;
