@@ -120,6 +120,39 @@ describe('black-box evasion search', () => {
     }
   });
 
+  it('evades PDQ and aHash on saturated clip art where the uncalibrated search failed; the uploaded JPEG re-hashes past τ', async () => {
+    // tux-lobster is 88% white: PDQ's 256-px working copy differs from the source in 10 bits, which the earlier
+    // search flipped for nothing (it failed with seeds 1-3 within 3,000 queries, best upload 24-26 of τ + 1 = 32);
+    // tux-sumatran-tiger's aHash cells sit 2-11 levels from their mean and the earlier search, asking one bit of margin
+    // of a copy that loses none, failed with seeds 1-3 within 3,000 queries (best upload 0).
+    for (const [algo, name, maxQueries] of [
+      ['pdq', 'tux-lobster.png', 1000],
+      ['ahash', 'tux-sumatran-tiger.png', 2000],
+    ] as const) {
+      const hasher = getHasher(algo);
+      const source = toRgb(await decodeImage(sample(name)));
+      const reference = await hasher.hash(source);
+      const tau = thresholdFor(algo, {});
+      for (const seed of [1, 2, 3]) {
+        const r = await attackImage({
+          source,
+          hasher,
+          goal: { kind: 'evade', reference, maxDistance: tau },
+          limits: { minPsnr: 30, maxQueries },
+          mode: 'blackbox',
+          seed,
+        });
+        expect(r.status, `${algo} seed ${seed}`).toBe('success');
+        if (r.status !== 'success') continue;
+        expect(r.queries).toBeLessThanOrEqual(maxQueries);
+        const decoded = toRgb(await decodeImage(r.upload.bytes, hasher.decode));
+        expect(hamming(await getHasher(algo).hash(decoded), reference)).toBe(r.distance);
+        expect(r.distance).toBeGreaterThan(tau);
+        expect(psnr(source, decoded)).toBeGreaterThanOrEqual(30);
+      }
+    }
+  });
+
   it('stops at once, without a query, when the re-encode alone breaks the PSNR limit; never exceeds the budget', async () => {
     const hasher = getHasher('phash');
     const source = await small('skimage-gravel.jpg', 96, 96);

@@ -153,21 +153,57 @@ const BOOSTS = [1.15, 1.6, 2.2, 3, 4.2] as const;
 
 type Basis = SeparableTerm['basis'];
 
-/** A direction at its least amplitude that moves the hash alone, with the bits it flips there (packed, XOR). */
-type Probe = SeparableTerm & { readonly flips: Uint8Array };
+/** A direction: a sum of separable terms at unit amplitude, with the mean of its square over the image. */
+interface Direction {
+  readonly terms: readonly SeparableTerm[];
+  readonly energy: number;
+}
 
-/** The directions of a basis on the working image: cosines up to `finest` per axis, or the tents of a finest² grid. */
-function directions(s: Search, basis: Basis): SeparableTerm[] {
+/** A direction at its least amplitude `a` that moves the hash alone, with the bits it flips there (packed, XOR). */
+interface Probe {
+  readonly direction: Direction;
+  readonly a: number;
+  readonly flips: Uint8Array;
+}
+
+/** The probe's terms at `boost` times its amplitude. */
+function termsOf(p: Probe, boost = 1): SeparableTerm[] {
+  return p.direction.terms.map((t) => ({ ...t, a: boost * p.a * t.a }));
+}
+
+/** What a probe costs in energy (mean square over the image) at its amplitude. */
+function costOf(p: Probe): number {
+  return p.a * p.a * p.direction.energy;
+}
+
+/**
+ * The directions of a basis on the working image: cosines up to `finest` per axis, or the tents of a finest² grid
+ * less their mean (a constant term): a brighter cell with the whole image a little darker, so that a mean or median
+ * threshold of the hash stays where it was and the tent moves its own cell against it, not the threshold over some
+ * other marginal bit.
+ */
+function directions(s: Search, basis: Basis, field: SeparableField): Direction[] {
   const { width, height } = s.builder.source;
-  const out: SeparableTerm[] = [];
+  const out: Direction[] = [];
   if (basis === 'cosine') {
     const f = Math.min(s.finest, width - 1, height - 1);
-    for (let u = 0; u <= f; u++) for (let v = 0; v <= f; v++) if (u + v > 0) out.push({ basis, grid: 0, u, v, a: 1 });
+    for (let u = 0; u <= f; u++)
+      for (let v = 0; v <= f; v++) {
+        const t: SeparableTerm = { basis, grid: 0, u, v, a: 1 };
+        if (u + v > 0) out.push({ terms: [t], energy: field.energy(t) });
+      }
   } else {
     const gy = Math.min(s.finest, height);
     const gx = Math.min(s.finest, width);
     const grid = Math.min(gy, gx);
-    for (let u = 0; u < grid; u++) for (let v = 0; v < grid; v++) out.push({ basis, grid, u, v, a: 1 });
+    const mean = (p: Float32Array): number => p.reduce((a, v) => a + v, 0) / p.length;
+    for (let u = 0; u < grid; u++)
+      for (let v = 0; v < grid; v++) {
+        const t: SeparableTerm = { basis, grid, u, v, a: 1 };
+        const m = mean(field.axis(t, 'y')) * mean(field.axis(t, 'x'));
+        const flat: SeparableTerm = { basis: 'cosine', grid: 0, u: 0, v: 0, a: -m };
+        out.push({ terms: [t, flat], energy: field.energy(t) - m * m });
+      }
   }
   const { prng } = s.ctx;
   for (let i = out.length - 1; i > 0; i--) {
@@ -187,14 +223,15 @@ function directions(s: Search, basis: Basis): SeparableTerm[] {
 async function probeDirections(s: Search, basis: Basis, field: SeparableField): Promise<Probe[] | undefined> {
   const { oracle } = s.ctx;
   /** The bits the direction at amplitude a flips (packed, as the hash's), undefined when none. */
-  const flips = async (t: SeparableTerm, a: number): Promise<Uint8Array | undefined> => {
-    const h = await oracle.hash(s.builder.buildField(field, [{ ...t, a }], s.buffers[0]).image);
+  const flips = async (direction: Direction, a: number): Promise<Uint8Array | undefined> => {
+    const terms = termsOf({ direction, a, flips: s.ref.bits });
+    const h = await oracle.hash(s.builder.buildField(field, terms, s.buffers[0]).image);
     return hamming(h, s.ref) > 0 ? h.bits.map((b, i) => b ^ s.ref.bits[i]!) : undefined;
   };
   const probes: Probe[] = [];
-  for (const t of directions(s, basis)) {
+  for (const t of directions(s, basis, field)) {
     if (oracle.remaining < 2 + 2 * PROBE_BISECTIONS) return undefined;
-    const top = Math.sqrt((PROBE_TOP * s.budget) / (s.gain2 * field.energy(t)));
+    const top = Math.sqrt((PROBE_TOP * s.budget) / (s.gain2 * t.energy));
     const moved: { sign: number; flips: Uint8Array }[] = [];
     for (const sign of [1, -1]) {
       const f = await flips(t, sign * top);
@@ -211,15 +248,20 @@ async function probeDirections(s: Search, basis: Basis, field: SeparableField): 
         if (f) [hi, bits] = [mid, f];
         else lo = mid;
       }
-      if (!best || Math.exp(hi) < Math.abs(best.a)) best = { ...t, a: sign * Math.exp(hi), flips: bits };
+      if (!best || Math.exp(hi) < Math.abs(best.a)) best = { direction: t, a: sign * Math.exp(hi), flips: bits };
     }
     if (best) probes.push(best);
   }
   return probes;
 }
 
+/**
+ * Shares of the budget the combined directions are tried at: the whole budget pushes every chosen bit furthest past
+ * its threshold (what survives the upload), less of it moves the neighbours of local directions less.
+ */
+const SOLVE_SHARES = [1, 0.5] as const;
 /** Growth of the number of bits the combined directions are chosen to cover, between two tries. */
-const SOLVE_GROWTH = 1.3;
+const SOLVE_GROWTH = 1.15;
 
 /**
  * The terms scaled by one factor so that their sum spends the whole distortion budget on the working image (after
@@ -229,18 +271,20 @@ function atBudget(
   s: Search,
   field: SeparableField,
   terms: readonly SeparableTerm[],
+  share: number,
 ): { terms: SeparableTerm[]; image: RgbImage } | undefined {
   const zero = new SeparableField(field.width, field.height);
+  const budget = share * s.budget;
   let scale = 1;
   let best: { terms: SeparableTerm[]; image: RgbImage } | undefined;
   for (let step = 0; step < 4; step++) {
     const scaled = terms.map((t) => ({ ...t, a: scale * t.a }));
     const c = s.builder.buildField(zero, scaled, s.buffers[0]);
     if (!(c.mse > 0)) return undefined;
-    if (c.mse <= s.budget) best = { terms: scaled, image: { ...c.image, data: c.image.data.slice() } };
-    if (c.mse <= s.budget && c.mse >= 0.97 * s.budget) break;
+    if (c.mse <= budget) best = { terms: scaled, image: { ...c.image, data: c.image.data.slice() } };
+    if (c.mse <= budget && c.mse >= 0.97 * budget) break;
     // Clipping makes the error grow slower than the square of the scale: aim a little under the budget.
-    scale *= Math.sqrt((0.99 * s.budget) / c.mse);
+    scale *= Math.sqrt((0.99 * budget) / c.mse);
   }
   return best;
 }
@@ -260,29 +304,28 @@ async function solvePhase(
 ): Promise<AttackResult | undefined> {
   const { oracle, goal } = s.ctx;
   const tau = goal.maxDistance;
-  const cost = (t: SeparableTerm): number => t.a * t.a * field.energy(t);
-  const ups = probes.filter((t) => t.a > 0).sort((p, q) => cost(p) - cost(q));
-  const downs = probes.filter((t) => t.a < 0).sort((p, q) => cost(p) - cost(q));
+  const ups = probes.filter((t) => t.a > 0).sort((p, q) => costOf(p) - costOf(q));
+  const downs = probes.filter((t) => t.a < 0).sort((p, q) => costOf(p) - costOf(q));
   let target = tau + 1;
   let last = -1;
   while (oracle.remaining >= 2) {
     const chosen = cover(ups, downs, target);
-    if (chosen.terms.length === last) return undefined;
+    if (chosen.terms.length === last) break;
     last = chosen.terms.length;
-    const c = atBudget(s, field, chosen.terms);
-    if (!c) return undefined;
-    const d = hamming(await oracle.hash(c.image), s.ref);
-    if (d > tau + s.margin && oracle.remaining >= 1) {
+    let missed = false;
+    for (const share of SOLVE_SHARES) {
+      const c = atBudget(s, field, chosen.terms, share);
+      if (!c || oracle.remaining < 2) return undefined;
+      const d = hamming(await oracle.hash(c.image), s.ref);
+      if (d <= tau + s.margin) continue;
       const big = new SeparableField(s.full.source.width, s.full.source.height);
       for (const t of c.terms) big.add(t);
       const v = await tryUpload(s, s.full.buildField(big, []).image, d);
       if (typeof v !== 'string') return v;
-      if (v === 'distortion') {
-        last = -1;
-        continue;
-      }
+      missed ||= v === 'distortion';
     }
-    target = Math.ceil(target * SOLVE_GROWTH);
+    if (missed) last = -1;
+    else target = Math.max(target + 1, Math.ceil(target * SOLVE_GROWTH));
   }
   return undefined;
 }
@@ -311,7 +354,7 @@ function cover(
       if (fresh === 0) continue;
       p.flips.forEach((b, i) => (covered[i] = covered[i]! | b));
       count += fresh;
-      terms.push({ basis: p.basis, grid: p.grid, u: p.u, v: p.v, a: p.a });
+      terms.push(...termsOf(p));
       break;
     }
   }
@@ -341,8 +384,11 @@ async function coordinatePhase(s: Search, basis: Basis): Promise<AttackResult | 
   if (!probes) return undefined;
   s.probes.set(basis, probes);
   if (fresh) {
-    // Every probe measured so far (both bases once the second is probed), combined at once at the whole budget.
-    const solved = await solvePhase(s, field, [...s.probes.values()].flat());
+    // This basis's probes combined at once at the whole budget, then every probe measured so far (both bases once
+    // the second is probed): cosines are local for hashes of frequency coefficients, tents for hashes of cells.
+    const solved =
+      (await solvePhase(s, field, probes)) ??
+      (s.probes.size > 1 ? await solvePhase(s, field, [...s.probes.values()].flat()) : undefined);
     if (solved) return solved;
   }
   const shift = s.combined.get(basis) ?? 0;
@@ -350,22 +396,21 @@ async function coordinatePhase(s: Search, basis: Basis): Promise<AttackResult | 
   // Directions go in pairs, the cheapest push up with the cheapest push down: for hashes thresholded at their
   // median or mean, pushes one way alone drag the threshold after them (each dearer than probed), pairs leave it in
   // place. Later attempts pair each push up with a later push down.
-  const cost = (t: SeparableTerm): number => t.a * t.a * field.energy(t);
-  const ups = probes.filter((t) => t.a > 0).sort((p, q) => cost(p) - cost(q));
-  const downs = probes.filter((t) => t.a < 0).sort((p, q) => cost(p) - cost(q));
-  let pending: SeparableTerm[][] = [];
+  const ups = probes.filter((t) => t.a > 0).sort((p, q) => costOf(p) - costOf(q));
+  const downs = probes.filter((t) => t.a < 0).sort((p, q) => costOf(p) - costOf(q));
+  let pending: Probe[][] = [];
   for (let i = 0; i < Math.max(ups.length, downs.length); i++) {
     const pair = [ups[i], downs[(i + shift) % Math.max(1, downs.length)]];
     pending.push(pair.filter((t): t is Probe => t !== undefined));
   }
   let distance = 0;
   for (let round = 0; round < 3 && pending.length > 0; round++) {
-    const skipped: SeparableTerm[][] = [];
+    const skipped: Probe[][] = [];
     for (const group of pending) {
       let added = false;
       for (const boost of BOOSTS) {
         if (oracle.remaining < 2) return undefined;
-        const trials = group.map((t) => ({ ...t, a: boost * t.a }));
+        const trials = group.flatMap((p) => termsOf(p, boost));
         const c = builder.buildField(field, trials, buffers[0]);
         if (c.mse > s.budget) break;
         const d = hamming(await oracle.hash(c.image), ref);
