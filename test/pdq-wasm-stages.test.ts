@@ -1,12 +1,13 @@
-// PDQ's WebAssembly luminance, four pixels at a time where no column is resampled, against the JavaScript path (its
-// oracle, the reference's float weight tables): every byte value in every channel, RGB and RGBA, widths that leave
-// one to three pixels for the one-by-one tail, and images over 512 px (resampled, so the tail path alone).
+// PDQ's WebAssembly stages against the JavaScript path (their oracle): the luminance, four pixels at a time where no
+// column is resampled (every byte value in every channel, RGB and RGBA, widths that leave one to three pixels for
+// the one-by-one tail, images over 512 px), and the quality metric, four pairs at a time, below its cap of 100.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Image } from '../src/image/types.js';
 import { wasmPdqStages } from '../src/hash/pdq/kernel.js';
 import { pdqDownsample64 } from '../src/hash/pdq/jarosz.js';
 import { pdqLuma } from '../src/hash/pdq/luma.js';
 import { pdqHashImage } from '../src/hash/pdq/pdq.js';
+import { pdqQualityMetric } from '../src/hash/pdq/quality.js';
 import { createPrng } from '../src/util/prng.js';
 
 afterEach(() => {
@@ -45,6 +46,28 @@ describe('PDQ luminance on WebAssembly', () => {
         }
       }
     }
+  });
+
+  it('scores quality as the JavaScript metric does, across the whole range below the cap', () => {
+    const rng = createPrng(90);
+    const seen = new Set<number>();
+    for (let k = 0; k < 40; k++) {
+      // Low-contrast noise over a gradient: the contrast sets the score anywhere from 0 to 100.
+      const contrast = k % 20;
+      const w = 64 + rng.nextInt(200);
+      const h = 64 + rng.nextInt(200);
+      const data = new Uint8Array(w * h * 3);
+      for (let i = 0; i < w * h; i++) {
+        const v = 100 + Math.floor((20 * (i % w)) / w) + rng.nextInt(contrast + 1);
+        data[3 * i] = v;
+        data[3 * i + 1] = v + rng.nextInt(2);
+        data[3 * i + 2] = v;
+      }
+      const fast = wasmPdqStages({ width: w, height: h, channels: 3, data }, true)!;
+      expect(fast.quality, `${w}x${h}, contrast ${contrast}`).toBe(pdqQualityMetric(fast.downsampled));
+      seen.add(fast.quality);
+    }
+    expect([...seen].filter((q) => q > 0 && q < 100).length).toBeGreaterThan(5);
   });
 
   it('hashes random photos-sized images as the JavaScript path does', () => {
