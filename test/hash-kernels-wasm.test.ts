@@ -68,12 +68,29 @@ describe('WebAssembly blockhash block sums', () => {
     for (const [w, h] of SIZES) {
       for (const channels of [1, 3, 4] as const) {
         const img = randomImage(w, h, channels);
-        for (const bits of [4, 8, 16]) {
+        for (const bits of [4, 8, 12, 16, 32]) {
           const fast = blockhashSums(img, bits);
           const slow = javascript(() => blockhashSums(img, bits));
           expect(Buffer.from(fast.buffer).equals(Buffer.from(slow.buffer)), `${w}x${h}x${channels}, ${bits}`).toBe(
             true,
           );
+        }
+      }
+    }
+  });
+
+  it('equal the JavaScript sums when a band holds more than 257 rows of white (the 16-bit counters spill)', () => {
+    for (const [w, h] of [
+      [21, 1100],
+      [16, 1032],
+    ] as const) {
+      for (const channels of [1, 3, 4] as const) {
+        const img = randomImage(w, h, channels);
+        img.data.fill(255, 0, Math.floor(img.data.length * 0.9));
+        for (const bits of [4, 8]) {
+          const fast = blockhashSums(img, bits);
+          const slow = javascript(() => blockhashSums(img, bits));
+          expect(Array.from(fast), `${w}x${h}x${channels}, ${bits}`).toEqual(Array.from(slow));
         }
       }
     }
@@ -94,16 +111,18 @@ describe('WebAssembly colorhash counts', () => {
     }
   });
 
-  it('equal the JavaScript counts for every one of the 2^24 RGB colours, 65,536 at a time', () => {
-    const data = new Uint8Array(65536 * 3);
-    for (let r = 0; r < 256; r++) {
-      for (let i = 0; i < 65536; i++) {
-        data[3 * i] = r;
-        data[3 * i + 1] = i >> 8;
-        data[3 * i + 2] = i & 255;
+  it('equal the JavaScript counts for every one of the 2^24 RGB colours, 65,536 at a time, as RGB and RGBA', () => {
+    for (const channels of [3, 4] as const) {
+      const data = new Uint8Array(65536 * channels).fill(255);
+      for (let r = 0; r < 256; r++) {
+        for (let i = 0; i < 65536; i++) {
+          data[channels * i] = r;
+          data[channels * i + 1] = i >> 8;
+          data[channels * i + 2] = i & 255;
+        }
+        const img: Image = { width: 256, height: 256, channels, data };
+        expect(colorhashCounts(img), `red ${r}`).toEqual(javascript(() => colorhashCounts(img)));
       }
-      const img: Image = { width: 256, height: 256, channels: 3, data };
-      expect(colorhashCounts(img), `red ${r}`).toEqual(javascript(() => colorhashCounts(img)));
     }
   });
 });

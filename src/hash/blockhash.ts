@@ -76,42 +76,41 @@ function evenBlocks(values: Uint16Array, width: number, height: number, bits: nu
   return blocks;
 }
 
+/**
+ * The kernel's exports (src/util/wasm/blockhash.as.ts). blockSums takes (src, width, height, step, bits, xlo, xhi,
+ * xwlo, xwhi, ylo, yhi, ywlo, ywhi, evenX, evenY, blocks); exactBlockSums (src, width, height, step, bits, axes,
+ * scratch, blocks), where axes holds the eight axis array addresses.
+ */
 interface BlockKernel extends ScratchKernel {
-  blockSums(
-    src: number,
-    width: number,
-    height: number,
-    step: number,
-    bits: number,
-    xlo: number,
-    xhi: number,
-    xwlo: number,
-    xwhi: number,
-    ylo: number,
-    yhi: number,
-    ywlo: number,
-    ywhi: number,
-    evenX: number,
-    evenY: number,
-    blocks: number,
-  ): void;
+  blockSums(...args: number[]): void;
+  exactBlockSums(...args: number[]): void;
+  exactScratchBytes(width: number, step: number): number;
+}
+
+/** Weights as integers: the reference's weights times `bits`, exact when bits is a power of two. */
+function scaled(weights: Float64Array, bits: number): Int32Array {
+  return Int32Array.from(weights, (w) => w * bits);
 }
 
 /**
  * The weighted block sums on the WebAssembly kernel (src/util/wasm/blockhash.as.ts), reading the decoded pixels in
- * place of `pixelValues`; null when the kernel is not built.
+ * place of `pixelValues`; null when the kernel is not built. When `bits` is a power of two every weight is a
+ * multiple of 1/bits and every sum is exact, and the kernel sums in integers (`exactBlockSums`); otherwise it takes
+ * the reference's f64 additions in order (`blockSums`).
  */
 function wasmBlocks(img: Image, bits: number): Float64Array | null {
   const kernel = wasmKernel<BlockKernel>('blockhash');
   if (kernel === null) return null;
   const { width, height } = img;
+  const exact = (bits & (bits - 1)) === 0;
   const xs = axisWeights(width, bits);
   const ys = axisWeights(height, bits);
   const blocksBytes = bits * bits * 8;
-  const at = stageInput(kernel, img.data, blocksBytes + 24 * (width + height));
+  const rowScratch = exact ? kernel.exactScratchBytes(width, img.channels) : 0;
+  const at = stageInput(kernel, img.data, rowScratch + blocksBytes + 24 * (width + height) + 32);
   if (at === null) return null;
   const memory = kernel.memory.buffer;
-  const blocks = at.scratch;
+  const blocks = at.scratch + rowScratch;
   new Float64Array(memory, blocks, bits * bits).fill(0);
   let next = blocks + blocksBytes;
   const put = (a: Int32Array | Float64Array): number => {
@@ -121,28 +120,13 @@ function wasmBlocks(img: Image, bits: number): Float64Array | null {
     next += (a.byteLength + 7) & ~7;
     return where;
   };
-  const [xwlo, xwhi, ywlo, ywhi] = [xs.wLo, xs.wHi, ys.wLo, ys.wHi].map(put);
+  const weights = [xs.wLo, xs.wHi, ys.wLo, ys.wHi].map((w) => put(exact ? scaled(w, bits) : w));
   const [xlo, xhi, ylo, yhi] = [xs.lo, xs.hi, ys.lo, ys.hi].map(put);
-  const evenX = width % bits === 0 ? 1 : 0;
-  const evenY = height % bits === 0 ? 1 : 0;
-  kernel.blockSums(
-    at.input,
-    width,
-    height,
-    img.channels,
-    bits,
-    xlo!,
-    xhi!,
-    xwlo!,
-    xwhi!,
-    ylo!,
-    yhi!,
-    ywlo!,
-    ywhi!,
-    evenX,
-    evenY,
-    blocks,
-  );
+  const [xwlo, xwhi, ywlo, ywhi] = weights;
+  const axes = [xlo!, xhi!, xwlo!, xwhi!, ylo!, yhi!, ywlo!, ywhi!];
+  const head = [at.input, width, height, img.channels, bits];
+  if (exact) kernel.exactBlockSums(...head, put(Int32Array.from(axes)), at.scratch, blocks);
+  else kernel.blockSums(...head, ...axes, width % bits === 0 ? 1 : 0, height % bits === 0 ? 1 : 0, blocks);
   return new Float64Array(memory, blocks, bits * bits).slice();
 }
 

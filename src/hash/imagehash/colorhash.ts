@@ -28,12 +28,14 @@ export interface ColourCounts {
 
 interface ColourKernel extends ScratchKernel {
   colorCounts(src: number, n: number, step: number, counts: number): void;
+  /** The scratch bytes colorCounts needs at `counts`. */
+  COUNTS_SCRATCH_BYTES: { readonly value: number };
 }
 
 /** The counts on the WebAssembly kernel (src/util/wasm/colorhash.as.ts), or null when it is not built. */
 function wasmCounts(image: Image, n: number): ColourCounts | null {
   const kernel = wasmKernel<ColourKernel>('colorhash');
-  const at = kernel && stageInput(kernel, image.data, 14 * 4);
+  const at = kernel && stageInput(kernel, image.data, kernel.COUNTS_SCRATCH_BYTES.value);
   if (!kernel || !at) return null;
   kernel.colorCounts(at.input, n, image.channels, at.scratch);
   const c = Array.from(new Int32Array(kernel.memory.buffer, at.scratch, 14));

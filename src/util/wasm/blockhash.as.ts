@@ -1,9 +1,15 @@
 // WebAssembly kernel (AssemblyScript) for blockhash's block sums (blockhash-js "method 2", bmvbhash) over full-size
 // 8-bit pixels: each pixel's r + g + b (765 when fully transparent) times its row and column weights, added to its
-// blocks in the reference's order. Each block's sum takes exactly the additions the JavaScript path in
-// src/hash/blockhash.ts takes, in the same order and in f64, so the sums are bit-identical; only the block that a run
-// of pixels is filling is kept in a register instead of memory (four blocks at a time when the width divides evenly).
-// The JavaScript path is its oracle.
+// blocks. The JavaScript path in src/hash/blockhash.ts (the reference's additions, in its order, in f64) is the oracle.
+//
+// `exactBlockSums`, when the blocks per side are a power of two: every weight is then a multiple of 1/bits (the block
+// size length/bits is exact in f64, and so is fmod), so every term and partial sum of the reference is a multiple of
+// 1/bits² far below 2^53 · 1/bits², every f64 addition is exact and the order does not matter. It sums in integers:
+// each row's bytes are added per column in 16-bit lanes (SIMD, 16 bytes a step, no deinterleaving), and once per
+// band of rows the columns are weighted into the blocks; the result is the same exact value.
+// `blockSums`, for other block counts, takes exactly the reference's additions in its order; only the block that a
+// run of pixels is filling is kept in a register instead of memory (four blocks at a time when the width divides
+// evenly).
 export { reserve } from './lib/scratch.as';
 
 /** The reference's value of the pixel at `p`: r + g + b, or 765 (white) when fully transparent; 3 · grey for grey. */
@@ -194,5 +200,147 @@ export function blockSums(
       store<f64>(top + (cur << 3), accTop);
       store<f64>(bottom + (cur << 3), accBottom);
     }
+  }
+}
+
+/** The reference's value of pixel x of the row at `row`, for `exactBlockSums`. */
+function pixelValue(row: usize, x: i32, step: i32): i32 {
+  return <i32>value(row + <usize>x * <usize>step, step);
+}
+
+/** Adds the bytes of one row (`bytes` of them, rounded up to 16) to the u16 column counters at `acc`. */
+function addRow(row: usize, bytes: i32, step: i32, acc: usize): void {
+  const alpha = i32x4.splat(0xff000000);
+  const zero = i32x4.splat(0);
+  for (let i = 0; i < bytes; i += 16) {
+    let v = v128.load(row + <usize>i);
+    // A fully transparent pixel counts as white: all four bytes 255 (its alpha byte's counter is never read).
+    if (step == 4) v = v128.or(v, i32x4.eq(v128.and(v, alpha), zero));
+    const at = acc + ((<usize>i) << 1);
+    v128.store(at, i16x8.add(v128.load(at), i16x8.extend_low_i8x16_u(v)));
+    v128.store(at, i16x8.add(v128.load(at, 16), i16x8.extend_high_i8x16_u(v)), 16);
+  }
+}
+
+/** Moves the u16 column counters at `acc` into the u32 ones at `wide` (`count` of each, a multiple of 8). */
+function spill(acc: usize, wide: usize, count: i32): void {
+  for (let i = 0; i < count; i += 8) {
+    const a = v128.load(acc + ((<usize>i) << 1));
+    const at = wide + ((<usize>i) << 2);
+    v128.store(at, i32x4.add(v128.load(at), i32x4.extend_low_i16x8_u(a)));
+    v128.store(at, i32x4.add(v128.load(at, 16), i32x4.extend_high_i16x8_u(a)), 16);
+  }
+  memory.fill(acc, 0, (<usize>count) << 1);
+}
+
+/**
+ * One band of rows into the block row at `blocks`: per column x, bits · (its counted rows) + its carried weighted
+ * row + `w` · the row at `extra` (when w > 0), then weighted by the column's two blocks (`axes` as in
+ * exactBlockSums); the counters and carry in `scratch` are cleared.
+ */
+function flushBand(
+  width: i32,
+  step: i32,
+  bits: i32,
+  scratch: usize,
+  axes: usize,
+  extra: usize,
+  w: i32,
+  blocks: usize,
+): void {
+  const xlo = <usize>load<i32>(axes);
+  const xhi = <usize>load<i32>(axes, 4);
+  const xwlo = <usize>load<i32>(axes, 8);
+  const xwhi = <usize>load<i32>(axes, 12);
+  const count = (width * step + 15) & ~15;
+  const acc = scratch;
+  const wide = acc + ((<usize>count) << 1);
+  const carry = wide + ((<usize>count) << 2);
+  spill(acc, wide, count);
+  const channels = step == 1 ? 1 : 3;
+  const scale = <f64>(step == 1 ? 3 * bits : bits);
+  for (let x = 0; x < width; x++) {
+    const xo = (<usize>x) << 2;
+    let counted: u32 = 0;
+    for (let c = 0; c < channels; c++) counted += load<u32>(wide + ((<usize>(x * step + c)) << 2));
+    let t = <f64>counted * scale + load<f64>(carry + (xo << 1));
+    if (w > 0) t += <f64>(w * pixelValue(extra, x, step));
+    const lo = blocks + ((<usize>load<i32>(xlo + xo)) << 3);
+    const hi = blocks + ((<usize>load<i32>(xhi + xo)) << 3);
+    store<f64>(lo, load<f64>(lo) + t * <f64>load<i32>(xwlo + xo));
+    store<f64>(hi, load<f64>(hi) + t * <f64>load<i32>(xwhi + xo));
+  }
+  memory.fill(wide, 0, (<usize>count) << 2);
+  memory.fill(carry, 0, (<usize>width) << 3);
+}
+
+/** Bytes of scratch `exactBlockSums` needs for a row of `width` pixels of `step` bytes. */
+export function exactScratchBytes(width: i32, step: i32): i32 {
+  const count = (width * step + 15) & ~15;
+  return count * 6 + width * 8;
+}
+
+/**
+ * The block sums (bits × bits f64, row-major, at `blocks`) when `bits` is a power of two, exactly: as `blockSums`,
+ * but the weights are integers (the reference's weights times bits) and the sums are exact integers divided by bits²
+ * at the end. `axes` holds the addresses of xlo, xhi, xwlo, xwhi, ylo, yhi, ywlo, ywhi (i32 each). `scratch` has exactScratchBytes(width, step) bytes, 16-byte aligned; the source may be read up to 15
+ * bytes past its end.
+ */
+export function exactBlockSums(
+  src: usize,
+  width: i32,
+  height: i32,
+  step: i32,
+  bits: i32,
+  axes: usize,
+  scratch: usize,
+  blocks: usize,
+): void {
+  const ylo = <usize>load<i32>(axes, 16);
+  const yhi = <usize>load<i32>(axes, 20);
+  const ywlo = <usize>load<i32>(axes, 24);
+  const ywhi = <usize>load<i32>(axes, 28);
+  const bytes = width * step;
+  const count = (bytes + 15) & ~15;
+  const acc = scratch;
+  const wide = acc + ((<usize>count) << 1);
+  const carry = wide + ((<usize>count) << 2);
+  memory.fill(scratch, 0, <usize>exactScratchBytes(width, step));
+  memory.fill(blocks, 0, (<usize>(bits * bits)) << 3);
+  const rowBytes = <usize>bytes;
+  let band = load<i32>(ylo);
+  let rows = 0;
+  for (let y = 0; y < height; y++) {
+    const yo = (<usize>y) << 2;
+    const lo = load<i32>(ylo + yo);
+    const hi = load<i32>(yhi + yo);
+    const row = src + <usize>y * rowBytes;
+    if (lo != band) {
+      flushBand(width, step, bits, scratch, axes, 0, 0, blocks + ((<usize>(band * bits)) << 3));
+      band = lo;
+      rows = 0;
+    }
+    if (lo == hi) {
+      if (rows == 257) {
+        spill(acc, wide, count);
+        rows = 0;
+      }
+      addRow(row, bytes, step, acc);
+      rows++;
+      continue;
+    }
+    // A row on a block boundary: its top weight closes this band, its bottom weight starts the next one.
+    const top = load<i32>(ywlo + yo);
+    const bottom = load<i32>(ywhi + yo);
+    flushBand(width, step, bits, scratch, axes, row, top, blocks + ((<usize>(band * bits)) << 3));
+    for (let x = 0; x < width; x++) store<f64>(carry + ((<usize>x) << 3), <f64>(bottom * pixelValue(row, x, step)));
+    band = hi;
+    rows = 0;
+  }
+  flushBand(width, step, bits, scratch, axes, 0, 0, blocks + ((<usize>(band * bits)) << 3));
+  const scale = 1.0 / <f64>(bits * bits);
+  for (let i = 0; i < bits * bits; i++) {
+    const at = blocks + ((<usize>i) << 3);
+    store<f64>(at, load<f64>(at) * scale);
   }
 }
