@@ -242,6 +242,16 @@ describe('MIH search equals the linear scan', () => {
     for (const r of [30, 32, 99, 100, 128]) expect(searcher.radius(q, r)).toEqual(scanRadius(db, q, r));
   });
 
+  it('finds nothing in an empty database, and every entry of a one-bucket database', () => {
+    const rng = createPrng(17);
+    const empty = randomHashes(0, 256, rng);
+    expect(new MihSearcher(empty, indexOf(empty, 8, 4).tables).radius(randomQuery(256, rng), 256)).toEqual([]);
+    const same = clusteredHashes(50, 64, { centres: 1, maxFlips: 0 }, rng);
+    const q = nearDuplicate(same, 0, 3, rng);
+    expect(new MihSearcher(same, indexOf(same, 4, 10).tables).radius(q, 3)).toEqual(scanRadius(same, q, 3));
+    expect(scanRadius(same, q, 3)).toHaveLength(50);
+  });
+
   it('does not depend on scratch left over from earlier queries', () => {
     const rng = createPrng(15);
     const db = clusteredHashes(1000, 64, { centres: 4, maxFlips: 6 }, rng);
