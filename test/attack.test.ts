@@ -169,6 +169,10 @@ describe('summaries', () => {
     expect(s.byBudget.map((p) => p.successes)).toEqual([0, 0, 1, 1, 1, 2, 2]);
     expect(s.distances[12]).toBe(1);
     expect(s.withOther.pdq).toEqual({ n: 2, successes: 2 });
+    // An empty shard (or only errors) is summarised, not a crash: no successes, an interval that says nothing.
+    const none = summariseAlgo('evade', 10, 64, [{ status: 'error', error: 'x' }], { phash: 10 }, 100);
+    expect([none.n, none.successes, none.errors, none.successRate, none.ci]).toEqual([0, 0, 1, 0, [0, 1]]);
+    expect(none.queriesMedian).toBeNull();
   });
 });
 

@@ -72,7 +72,8 @@ export function summariseAlgo(
   const attempted = outcomes.flatMap((o) => (o.status === 'error' ? [] : [o]));
   const wins = outcomes.flatMap((o) => (o.status === 'success' ? [o] : []));
   const n = attempted.length;
-  const ci = clopperPearson(wins.length, n);
+  // No image attempted (an empty shard, or every attempt an error): the interval says nothing, [0, 1].
+  const ci = n === 0 ? { lower: 0, upper: 1 } : clopperPearson(wins.length, n);
   const distances = new Array<number>(nbits + 1).fill(0);
   for (const w of wins) distances[w.distance] = (distances[w.distance] ?? 0) + 1;
   const withOther: Record<string, { n: number; successes: number }> = {};
