@@ -105,7 +105,8 @@ export function wasmPdqStages(image: Image, preResize: boolean): PdqStages | nul
   const windowAlongCols = pdqJaroszWindowSize(rows, n);
   const channels = image.channels;
   const parts = partsFor(image, rows, cols, windowAlongRows, windowAlongCols);
-  const planeBytes = padded(rows) * padded(cols) * 4;
+  // A plane also holds the 64 sampled columns of every row, transposed (for images under 64 px wide).
+  const planeBytes = padded(rows) * Math.max(padded(cols), n) * 4;
   const dctBytes = PDQ_DCT_DIM * PDQ_DCT_DIM * 4;
   const dctScratchBytes = PDQ_DCT_DIM * n * 4;
   const at = stageInput(kernel, image.data, parts.bytes + 2 * planeBytes + n * n * 4 + dctScratchBytes + dctBytes);

@@ -73,7 +73,8 @@ export function luma(
   out: usize,
 ): void {
   const stride = (<usize>padded(outWidth)) << 2;
-  memory.fill(out, 0, <usize>padded(outHeight) * stride);
+  // Padding starts as zeros (every value is written when there is none).
+  if ((outWidth | outHeight) & (LANES - 1)) memory.fill(out, 0, <usize>padded(outHeight) * stride);
   const step = rowBytes / max(outWidth, 1);
   const simd = !grey && rowBytes == outWidth * step && contiguousColumns(cols, outWidth, step);
   // Entry 1 of each table is the weight itself.
@@ -173,6 +174,82 @@ function boxDownColumns(input: usize, output: usize, length: i32, stride: i32, w
   }
 }
 
+/** Stores scale(sᵢ, r) to the four f32x4 at `o`. */
+function emit(o: usize, s0: v128, s1: v128, s2: v128, s3: v128, r: v128): void {
+  v128.store(o, scale(s0, r));
+  v128.store(o, scale(s1, r), 16);
+  v128.store(o, scale(s2, r), 32);
+  v128.store(o, scale(s3, r), 48);
+}
+
+/**
+ * `boxDownColumns` with outputs only at the 64 non-decreasing positions `at` (i32): output row k is the window
+ * mean at position at[k], rows `stride` floats as the input's. The running sums take every input row as before
+ * (the same floats); only the means nobody samples are skipped.
+ */
+function boxDownColumnsAt(
+  input: usize,
+  output: usize,
+  length: i32,
+  stride: i32,
+  window: i32,
+  recip: usize,
+  at: usize,
+): void {
+  const half = (window + 2) >> 1;
+  const lead = half - 1;
+  const growing = window - half + 1;
+  const full = length - window;
+  const rowBytes = (<usize>stride) << 2;
+  const inv = f64x2.splat(load<f64>(recip + ((<usize>window) << 3)));
+  for (let c: usize = 0; c < rowBytes; c += 64) {
+    let s0 = f32x4.splat(0);
+    let s1 = f32x4.splat(0);
+    let s2 = f32x4.splat(0);
+    let s3 = f32x4.splat(0);
+    let ri = input + c;
+    let li = input + c;
+    let count = 0;
+    let p = 0;
+    let k: usize = 0;
+    let next = load<i32>(at);
+    for (let i = 0; i < lead; i++, ri += rowBytes, count++) {
+      s0 = f32x4.add(s0, v128.load(ri));
+      s1 = f32x4.add(s1, v128.load(ri, 16));
+      s2 = f32x4.add(s2, v128.load(ri, 32));
+      s3 = f32x4.add(s3, v128.load(ri, 48));
+    }
+    for (let i = 0; i < growing; i++, ri += rowBytes, p++) {
+      ++count;
+      s0 = f32x4.add(s0, v128.load(ri));
+      s1 = f32x4.add(s1, v128.load(ri, 16));
+      s2 = f32x4.add(s2, v128.load(ri, 32));
+      s3 = f32x4.add(s3, v128.load(ri, 48));
+      for (; next == p; next = ++k < 64 ? load<i32>(at + (k << 2)) : -1) {
+        emit(output + k * rowBytes + c, s0, s1, s2, s3, f64x2.splat(load<f64>(recip + ((<usize>count) << 3))));
+      }
+    }
+    for (let i = 0; i < full; i++, ri += rowBytes, li += rowBytes, p++) {
+      s0 = f32x4.sub(f32x4.add(s0, v128.load(ri)), v128.load(li));
+      s1 = f32x4.sub(f32x4.add(s1, v128.load(ri, 16)), v128.load(li, 16));
+      s2 = f32x4.sub(f32x4.add(s2, v128.load(ri, 32)), v128.load(li, 32));
+      s3 = f32x4.sub(f32x4.add(s3, v128.load(ri, 48)), v128.load(li, 48));
+      for (; next == p; next = ++k < 64 ? load<i32>(at + (k << 2)) : -1)
+        emit(output + k * rowBytes + c, s0, s1, s2, s3, inv);
+    }
+    for (let i = 0; i < lead; i++, li += rowBytes, p++) {
+      --count;
+      s0 = f32x4.sub(s0, v128.load(li));
+      s1 = f32x4.sub(s1, v128.load(li, 16));
+      s2 = f32x4.sub(s2, v128.load(li, 32));
+      s3 = f32x4.sub(s3, v128.load(li, 48));
+      for (; next == p; next = ++k < 64 ? load<i32>(at + (k << 2)) : -1) {
+        emit(output + k * rowBytes + c, s0, s1, s2, s3, f64x2.splat(load<f64>(recip + ((<usize>count) << 3))));
+      }
+    }
+  }
+}
+
 /**
  * out (cols × rows, rows padded) = the transpose of in (rows × cols, cols padded), in 32×32 tiles of 4×4 f32x4
  * transposes. Tiles past the last row or column write only padding, or rows the planes' padded size leaves spare.
@@ -211,7 +288,9 @@ function transpose(input: usize, output: usize, rows: i32, cols: i32): void {
  * PDQ's 64×64 downsample of the rows × cols luminance plane at `b` (as `luma` writes it):
  * box passes along rows (window `windowAlongRows`, reciprocals at `recipRows`) and down columns (`windowAlongCols`,
  * `recipCols`), twice, then the values at rows `sampledRows[i]` and columns `sampledCols[j]` to `out` (64 × 64 f32).
- * `a` is a second plane of the same size; both are overwritten.
+ * The second pass along rows keeps only the sampled columns (64 × rows), the second down columns only the sampled
+ * rows. `a` is a second plane of the same size, both at least padded(rows) × max(padded(cols), 64) floats; both are
+ * overwritten.
  */
 export function downsample64(
   a: usize,
@@ -228,21 +307,15 @@ export function downsample64(
 ): void {
   const rowsPadded = padded(rows);
   const colsPadded = padded(cols);
-  memory.fill(a, 0, (<usize>rowsPadded * <usize>colsPadded) << 2);
+  if ((rows | cols) & (LANES - 1)) memory.fill(a, 0, (<usize>rowsPadded * <usize>max(colsPadded, 64)) << 2);
   transpose(b, a, rows, cols);
   boxDownColumns(a, b, cols, rowsPadded, windowAlongRows, recipRows);
   transpose(b, a, cols, rows);
   boxDownColumns(a, b, rows, colsPadded, windowAlongCols, recipCols);
   transpose(b, a, rows, cols);
-  boxDownColumns(a, b, cols, rowsPadded, windowAlongRows, recipRows);
-  transpose(b, a, cols, rows);
-  boxDownColumns(a, b, rows, colsPadded, windowAlongCols, recipCols);
-  for (let i: usize = 0; i < 64; i++) {
-    const row = b + ((<usize>load<i32>(sampledRows + (i << 2)) * <usize>colsPadded) << 2);
-    for (let j: usize = 0; j < 64; j++) {
-      store<f32>(out + ((i * 64 + j) << 2), load<f32>(row + ((<usize>load<i32>(sampledCols + (j << 2))) << 2)));
-    }
-  }
+  boxDownColumnsAt(a, b, cols, rowsPadded, windowAlongRows, recipRows, sampledCols);
+  transpose(b, a, 64, rows);
+  boxDownColumnsAt(a, out, rows, 64, windowAlongCols, recipCols, sampledRows);
 }
 
 /**
