@@ -113,67 +113,6 @@ function scale(s: v128, r: v128): v128 {
   return i32x4.shuffle(lo, hi, 0, 1, 4, 5);
 }
 
-/**
- * One box pass down every column of a `length`-row plane whose rows are `stride` floats: each output is the window
- * sum (grown, slid, shrunk exactly as `box1DFloat`) times the f64 reciprocal of its count from `recip`.
- */
-function boxDownColumns(input: usize, output: usize, length: i32, stride: i32, window: i32, recip: usize): void {
-  const half = (window + 2) >> 1;
-  const lead = half - 1;
-  const growing = window - half + 1;
-  const full = length - window;
-  const rowBytes = (<usize>stride) << 2;
-  const inv = f64x2.splat(load<f64>(recip + ((<usize>window) << 3)));
-  for (let c: usize = 0; c < rowBytes; c += 64) {
-    let s0 = f32x4.splat(0);
-    let s1 = f32x4.splat(0);
-    let s2 = f32x4.splat(0);
-    let s3 = f32x4.splat(0);
-    let ri = input + c;
-    let li = input + c;
-    let oi = output + c;
-    let count = 0;
-    for (let i = 0; i < lead; i++, ri += rowBytes, count++) {
-      s0 = f32x4.add(s0, v128.load(ri));
-      s1 = f32x4.add(s1, v128.load(ri, 16));
-      s2 = f32x4.add(s2, v128.load(ri, 32));
-      s3 = f32x4.add(s3, v128.load(ri, 48));
-    }
-    for (let i = 0; i < growing; i++, ri += rowBytes, oi += rowBytes) {
-      const r = f64x2.splat(load<f64>(recip + ((<usize>++count) << 3)));
-      s0 = f32x4.add(s0, v128.load(ri));
-      s1 = f32x4.add(s1, v128.load(ri, 16));
-      s2 = f32x4.add(s2, v128.load(ri, 32));
-      s3 = f32x4.add(s3, v128.load(ri, 48));
-      v128.store(oi, scale(s0, r));
-      v128.store(oi, scale(s1, r), 16);
-      v128.store(oi, scale(s2, r), 32);
-      v128.store(oi, scale(s3, r), 48);
-    }
-    for (let i = 0; i < full; i++, ri += rowBytes, li += rowBytes, oi += rowBytes) {
-      s0 = f32x4.sub(f32x4.add(s0, v128.load(ri)), v128.load(li));
-      s1 = f32x4.sub(f32x4.add(s1, v128.load(ri, 16)), v128.load(li, 16));
-      s2 = f32x4.sub(f32x4.add(s2, v128.load(ri, 32)), v128.load(li, 32));
-      s3 = f32x4.sub(f32x4.add(s3, v128.load(ri, 48)), v128.load(li, 48));
-      v128.store(oi, scale(s0, inv));
-      v128.store(oi, scale(s1, inv), 16);
-      v128.store(oi, scale(s2, inv), 32);
-      v128.store(oi, scale(s3, inv), 48);
-    }
-    for (let i = 0; i < lead; i++, li += rowBytes, oi += rowBytes) {
-      const r = f64x2.splat(load<f64>(recip + ((<usize>--count) << 3)));
-      s0 = f32x4.sub(s0, v128.load(li));
-      s1 = f32x4.sub(s1, v128.load(li, 16));
-      s2 = f32x4.sub(s2, v128.load(li, 32));
-      s3 = f32x4.sub(s3, v128.load(li, 48));
-      v128.store(oi, scale(s0, r));
-      v128.store(oi, scale(s1, r), 16);
-      v128.store(oi, scale(s2, r), 32);
-      v128.store(oi, scale(s3, r), 48);
-    }
-  }
-}
-
 /** Stores scale(sᵢ, r) to the four f32x4 at `o`. */
 function emit(o: usize, s0: v128, s1: v128, s2: v128, s3: v128, r: v128): void {
   v128.store(o, scale(s0, r));
@@ -182,12 +121,19 @@ function emit(o: usize, s0: v128, s1: v128, s2: v128, s3: v128, r: v128): void {
   v128.store(o, scale(s3, r), 48);
 }
 
+/** The position of sampled output row k (of 64, non-decreasing at `at`), or −1 past the last. */
+function sampleAt(at: usize, k: usize): i32 {
+  return k < 64 ? load<i32>(at + (k << 2)) : -1;
+}
+
 /**
- * `boxDownColumns` with outputs only at the 64 non-decreasing positions `at` (i32): output row k is the window
- * mean at position at[k], rows `stride` floats as the input's. The running sums take every input row as before
- * (the same floats); only the means nobody samples are skipped.
+ * One box pass down every column of a `length`-row plane whose rows are `stride` floats: each mean is the window
+ * sum (grown, slid, shrunk exactly as `box1DFloat`) times the f64 reciprocal of its count from `recip`. With `at`
+ * 0, output row p is the mean at position p; otherwise `at` holds 64 non-decreasing positions (i32) and output row
+ * k is the mean at position at[k] (the running sums take every row as before; only the unsampled means are
+ * skipped). Output rows are `stride` floats too.
  */
-function boxDownColumnsAt(
+function boxDownColumns(
   input: usize,
   output: usize,
   length: i32,
@@ -212,7 +158,7 @@ function boxDownColumnsAt(
     let count = 0;
     let p = 0;
     let k: usize = 0;
-    let next = load<i32>(at);
+    let next = at == 0 ? 0 : sampleAt(at, 0);
     for (let i = 0; i < lead; i++, ri += rowBytes, count++) {
       s0 = f32x4.add(s0, v128.load(ri));
       s1 = f32x4.add(s1, v128.load(ri, 16));
@@ -220,32 +166,30 @@ function boxDownColumnsAt(
       s3 = f32x4.add(s3, v128.load(ri, 48));
     }
     for (let i = 0; i < growing; i++, ri += rowBytes, p++) {
-      ++count;
+      const r = f64x2.splat(load<f64>(recip + ((<usize>++count) << 3)));
       s0 = f32x4.add(s0, v128.load(ri));
       s1 = f32x4.add(s1, v128.load(ri, 16));
       s2 = f32x4.add(s2, v128.load(ri, 32));
       s3 = f32x4.add(s3, v128.load(ri, 48));
-      for (; next == p; next = ++k < 64 ? load<i32>(at + (k << 2)) : -1) {
-        emit(output + k * rowBytes + c, s0, s1, s2, s3, f64x2.splat(load<f64>(recip + ((<usize>count) << 3))));
-      }
+      if (at == 0) emit(output + <usize>p * rowBytes + c, s0, s1, s2, s3, r);
+      else for (; next == p; next = sampleAt(at, ++k)) emit(output + k * rowBytes + c, s0, s1, s2, s3, r);
     }
     for (let i = 0; i < full; i++, ri += rowBytes, li += rowBytes, p++) {
       s0 = f32x4.sub(f32x4.add(s0, v128.load(ri)), v128.load(li));
       s1 = f32x4.sub(f32x4.add(s1, v128.load(ri, 16)), v128.load(li, 16));
       s2 = f32x4.sub(f32x4.add(s2, v128.load(ri, 32)), v128.load(li, 32));
       s3 = f32x4.sub(f32x4.add(s3, v128.load(ri, 48)), v128.load(li, 48));
-      for (; next == p; next = ++k < 64 ? load<i32>(at + (k << 2)) : -1)
-        emit(output + k * rowBytes + c, s0, s1, s2, s3, inv);
+      if (at == 0) emit(output + <usize>p * rowBytes + c, s0, s1, s2, s3, inv);
+      else for (; next == p; next = sampleAt(at, ++k)) emit(output + k * rowBytes + c, s0, s1, s2, s3, inv);
     }
     for (let i = 0; i < lead; i++, li += rowBytes, p++) {
-      --count;
+      const r = f64x2.splat(load<f64>(recip + ((<usize>--count) << 3)));
       s0 = f32x4.sub(s0, v128.load(li));
       s1 = f32x4.sub(s1, v128.load(li, 16));
       s2 = f32x4.sub(s2, v128.load(li, 32));
       s3 = f32x4.sub(s3, v128.load(li, 48));
-      for (; next == p; next = ++k < 64 ? load<i32>(at + (k << 2)) : -1) {
-        emit(output + k * rowBytes + c, s0, s1, s2, s3, f64x2.splat(load<f64>(recip + ((<usize>count) << 3))));
-      }
+      if (at == 0) emit(output + <usize>p * rowBytes + c, s0, s1, s2, s3, r);
+      else for (; next == p; next = sampleAt(at, ++k)) emit(output + k * rowBytes + c, s0, s1, s2, s3, r);
     }
   }
 }
@@ -309,13 +253,13 @@ export function downsample64(
   const colsPadded = padded(cols);
   if ((rows | cols) & (LANES - 1)) memory.fill(a, 0, (<usize>rowsPadded * <usize>max(colsPadded, 64)) << 2);
   transpose(b, a, rows, cols);
-  boxDownColumns(a, b, cols, rowsPadded, windowAlongRows, recipRows);
+  boxDownColumns(a, b, cols, rowsPadded, windowAlongRows, recipRows, 0);
   transpose(b, a, cols, rows);
-  boxDownColumns(a, b, rows, colsPadded, windowAlongCols, recipCols);
+  boxDownColumns(a, b, rows, colsPadded, windowAlongCols, recipCols, 0);
   transpose(b, a, rows, cols);
-  boxDownColumnsAt(a, b, cols, rowsPadded, windowAlongRows, recipRows, sampledCols);
+  boxDownColumns(a, b, cols, rowsPadded, windowAlongRows, recipRows, sampledCols);
   transpose(b, a, 64, rows);
-  boxDownColumnsAt(a, out, rows, 64, windowAlongCols, recipCols, sampledRows);
+  boxDownColumns(a, out, rows, 64, windowAlongCols, recipCols, sampledRows);
 }
 
 /**
