@@ -57,6 +57,9 @@ const SIZES: readonly [number, number][] = [
   [160, 97],
   [97, 160],
   [1024, 31],
+  // Over the kernels' run of about 256 KiB, so the pixels stream through in several runs of rows.
+  [1024, 300],
+  [4001, 97],
 ];
 
 describe('WebAssembly blockhash block sums', () => {

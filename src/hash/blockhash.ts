@@ -6,7 +6,7 @@ import type { Image } from '../image/types.js';
 import { packMsbFirst } from './bits.js';
 import type { Hash, Hasher } from './types.js';
 import { defineHasher } from './define.js';
-import { stageInput, wasmKernel, type ScratchKernel } from '../util/wasm.js';
+import { stageInput, streamRows, wasmKernel, type ScratchKernel } from '../util/wasm.js';
 
 /** The reference's value of each pixel: r + g + b, or 765 (white) when fully transparent. */
 function pixelValues(img: Image): Uint16Array {
@@ -78,12 +78,14 @@ function evenBlocks(values: Uint16Array, width: number, height: number, bits: nu
 
 /**
  * The kernel's exports (src/util/wasm/blockhash.as.ts). blockSums takes (src, width, height, step, bits, xlo, xhi,
- * xwlo, xwhi, ylo, yhi, ywlo, ywhi, evenX, evenY, blocks); exactBlockSums (src, width, height, step, bits, axes,
- * scratch, blocks), where axes holds the eight axis array addresses.
+ * xwlo, xwhi, ylo, yhi, ywlo, ywhi, evenX, evenY, blocks); the exact sums (width, step, bits, axes, scratch, blocks),
+ * exactBlockRows with (src, firstRow, count) first, where axes holds the eight axis array addresses.
  */
 interface BlockKernel extends ScratchKernel {
   blockSums(...args: number[]): void;
-  exactBlockSums(...args: number[]): void;
+  exactBlockStart(...args: number[]): void;
+  exactBlockRows(...args: number[]): void;
+  exactBlockEnd(...args: number[]): void;
   exactScratchBytes(width: number, step: number): number;
 }
 
@@ -92,42 +94,74 @@ function scaled(weights: Float64Array, bits: number): Int32Array {
   return Int32Array.from(weights, (w) => w * bits);
 }
 
+/** Copies the axis arrays after `at` in the kernel's memory (8-byte aligned); returns their addresses in order. */
+function putArrays(kernel: BlockKernel, at: number, arrays: readonly (Int32Array | Float64Array)[]): number[] {
+  let next = at;
+  return arrays.map((a) => {
+    const where = next;
+    if (a instanceof Int32Array) new Int32Array(kernel.memory.buffer, where, a.length).set(a);
+    else new Float64Array(kernel.memory.buffer, where, a.length).set(a);
+    next += (a.byteLength + 7) & ~7;
+    return where;
+  });
+}
+
+/**
+ * The exact integer block sums for a power-of-two `bits`, streaming the pixels through the kernel a run of rows at a
+ * time (no full-size copy); null when memory cannot hold it.
+ */
+function wasmExactBlocks(kernel: BlockKernel, img: Image, bits: number, xs: AxisWeights, ys: AxisWeights) {
+  const { width, height, channels } = img;
+  const scratchBytes = kernel.exactScratchBytes(width, channels);
+  const blocksBytes = bits * bits * 8;
+  const extra = scratchBytes + blocksBytes + 32 + 16 * (width + height) + 64;
+  let blocks = 0;
+  let head: number[] = [];
+  const streamed = streamRows(
+    kernel,
+    img.data,
+    width * channels,
+    height,
+    extra,
+    (scratch) => {
+      blocks = scratch + scratchBytes;
+      const axes = [xs.lo, xs.hi, scaled(xs.wLo, bits), scaled(xs.wHi, bits)];
+      axes.push(ys.lo, ys.hi, scaled(ys.wLo, bits), scaled(ys.wHi, bits));
+      const axesAt = blocks + blocksBytes;
+      new Int32Array(kernel.memory.buffer, axesAt, 8).set(putArrays(kernel, axesAt + 32, axes));
+      head = [width, channels, bits, axesAt, scratch, blocks];
+      kernel.exactBlockStart(...head);
+    },
+    (src, first, rows) => kernel.exactBlockRows(src, first, rows, ...head),
+  );
+  if (!streamed) return null;
+  kernel.exactBlockEnd(...head);
+  return new Float64Array(kernel.memory.buffer, blocks, bits * bits).slice();
+}
+
 /**
  * The weighted block sums on the WebAssembly kernel (src/util/wasm/blockhash.as.ts), reading the decoded pixels in
  * place of `pixelValues`; null when the kernel is not built. When `bits` is a power of two every weight is a
- * multiple of 1/bits and every sum is exact, and the kernel sums in integers (`exactBlockSums`); otherwise it takes
+ * multiple of 1/bits and every sum is exact, and the kernel sums in integers (wasmExactBlocks); otherwise it takes
  * the reference's f64 additions in order (`blockSums`).
  */
 function wasmBlocks(img: Image, bits: number): Float64Array | null {
   const kernel = wasmKernel<BlockKernel>('blockhash');
   if (kernel === null) return null;
   const { width, height } = img;
-  const exact = (bits & (bits - 1)) === 0;
   const xs = axisWeights(width, bits);
   const ys = axisWeights(height, bits);
+  if ((bits & (bits - 1)) === 0) return wasmExactBlocks(kernel, img, bits, xs, ys);
   const blocksBytes = bits * bits * 8;
-  const rowScratch = exact ? kernel.exactScratchBytes(width, img.channels) : 0;
-  const at = stageInput(kernel, img.data, rowScratch + blocksBytes + 24 * (width + height) + 32);
+  const at = stageInput(kernel, img.data, blocksBytes + 24 * (width + height));
   if (at === null) return null;
-  const memory = kernel.memory.buffer;
-  const blocks = at.scratch + rowScratch;
-  new Float64Array(memory, blocks, bits * bits).fill(0);
-  let next = blocks + blocksBytes;
-  const put = (a: Int32Array | Float64Array): number => {
-    const where = next;
-    if (a instanceof Int32Array) new Int32Array(memory, where, a.length).set(a);
-    else new Float64Array(memory, where, a.length).set(a);
-    next += (a.byteLength + 7) & ~7;
-    return where;
-  };
-  const weights = [xs.wLo, xs.wHi, ys.wLo, ys.wHi].map((w) => put(exact ? scaled(w, bits) : w));
-  const [xlo, xhi, ylo, yhi] = [xs.lo, xs.hi, ys.lo, ys.hi].map(put);
-  const [xwlo, xwhi, ywlo, ywhi] = weights;
-  const axes = [xlo!, xhi!, xwlo!, xwhi!, ylo!, yhi!, ywlo!, ywhi!];
-  const head = [at.input, width, height, img.channels, bits];
-  if (exact) kernel.exactBlockSums(...head, put(Int32Array.from(axes)), at.scratch, blocks);
-  else kernel.blockSums(...head, ...axes, width % bits === 0 ? 1 : 0, height % bits === 0 ? 1 : 0, blocks);
-  return new Float64Array(memory, blocks, bits * bits).slice();
+  const blocks = at.scratch;
+  new Float64Array(kernel.memory.buffer, blocks, bits * bits).fill(0);
+  const axes = putArrays(kernel, blocks + blocksBytes, [xs.lo, xs.hi, xs.wLo, xs.wHi, ys.lo, ys.hi, ys.wLo, ys.wHi]);
+  const evenX = width % bits === 0 ? 1 : 0;
+  const evenY = height % bits === 0 ? 1 : 0;
+  kernel.blockSums(at.input, width, height, img.channels, bits, ...axes, evenX, evenY, blocks);
+  return new Float64Array(kernel.memory.buffer, blocks, bits * bits).slice();
 }
 
 /**

@@ -62,3 +62,37 @@ export function stageInput(
   new Uint8Array(kernel.memory.buffer, base, input.length).set(input);
   return { input: base, scratch: base + offset };
 }
+
+/** About how many source bytes `streamRows` copies at a time: small enough to stay in the core's L2 cache. */
+const RUN_BYTES = 1 << 18;
+
+/**
+ * Streams an image of `rows` rows of `rowBytes` bytes through the kernel's memory a run of whole rows at a time
+ * (about RUN_BYTES, so each run is read from cache, not memory, and no full-size copy is made): reserves `extra`
+ * bytes of scratch (16-byte aligned, after the run's area, which has 16 spare bytes), calls `setup(scratch)`, then
+ * `each(src, firstRow, count)` after copying each run to `src`. False when memory cannot hold it (nothing called).
+ */
+export function streamRows(
+  kernel: ScratchKernel,
+  input: Uint8Array,
+  rowBytes: number,
+  rows: number,
+  extra: number,
+  setup: (scratch: number) => void,
+  each: (src: number, firstRow: number, count: number) => void,
+): boolean {
+  const perRun = Math.max(1, Math.min(rows, Math.floor(RUN_BYTES / Math.max(1, rowBytes))));
+  const offset = (perRun * rowBytes + 16 + 15) & ~15;
+  if (offset + extra > MAX_SCRATCH_BYTES) return false;
+  const base = kernel.reserve(offset + extra);
+  if (base === 0) return false;
+  setup(base + offset);
+  for (let first = 0; first < rows; first += perRun) {
+    const count = Math.min(perRun, rows - first);
+    new Uint8Array(kernel.memory.buffer, base, count * rowBytes).set(
+      input.subarray(first * rowBytes, (first + count) * rowBytes),
+    );
+    each(base, first, count);
+  }
+  return true;
+}

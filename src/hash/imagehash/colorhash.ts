@@ -6,7 +6,7 @@ import { packMsbFirst } from '../bits.js';
 import { pilGrey } from './input.js';
 import type { Hash, Hasher } from '../types.js';
 import { defineHasher } from '../define.js';
-import { stageInput, wasmKernel, type ScratchKernel } from '../../util/wasm.js';
+import { streamRows, wasmKernel, type ScratchKernel } from '../../util/wasm.js';
 
 const BLACK_BELOW = 256 >> 3; // intensity < 256 // 8
 const GREY_BELOW = Math.floor(256 / 3); // s < 256 // 3
@@ -32,14 +32,31 @@ interface ColourKernel extends ScratchKernel {
   COUNTS_SCRATCH_BYTES: { readonly value: number };
 }
 
-/** The counts on the WebAssembly kernel (src/util/wasm/colorhash.as.ts), or null when it is not built. */
-function wasmCounts(image: Image, n: number): ColourCounts | null {
+/**
+ * The counts on the WebAssembly kernel (src/util/wasm/colorhash.as.ts), streaming the pixels through it a run of
+ * rows at a time and adding up each run's counts; null when it is not built.
+ */
+function wasmCounts(image: Image): ColourCounts | null {
   const kernel = wasmKernel<ColourKernel>('colorhash');
-  const at = kernel && stageInput(kernel, image.data, kernel.COUNTS_SCRATCH_BYTES.value);
-  if (!kernel || !at) return null;
-  kernel.colorCounts(at.input, n, image.channels, at.scratch);
-  const c = Array.from(new Int32Array(kernel.memory.buffer, at.scratch, 14));
-  return { black: c[0]!, greyish: c[1]!, faint: c.slice(2, 8), bright: c.slice(8, 14) };
+  if (!kernel) return null;
+  const step = image.channels;
+  const total = new Array<number>(14).fill(0);
+  let counts = 0;
+  const streamed = streamRows(
+    kernel,
+    image.data,
+    image.width * step,
+    image.height,
+    kernel.COUNTS_SCRATCH_BYTES.value,
+    (scratch) => (counts = scratch),
+    (src, _first, rows) => {
+      kernel.colorCounts(src, rows * image.width, step, counts);
+      const c = new Int32Array(kernel.memory.buffer, counts, 14);
+      for (let k = 0; k < 14; k++) total[k]! += c[k]!;
+    },
+  );
+  if (!streamed) return null;
+  return { black: total[0]!, greyish: total[1]!, faint: total.slice(2, 8), bright: total.slice(8, 14) };
 }
 
 /** The counts in JavaScript, from PIL's "L" conversion and a saturation table (the kernel's oracle). */
@@ -77,7 +94,7 @@ function jsCounts(image: Image, n: number): ColourCounts {
 /** colorhash's pixel counts of an image: on the WebAssembly kernel when it is built, else in JavaScript. */
 export function colorhashCounts(image: Image): ColourCounts {
   const n = image.width * image.height;
-  return wasmCounts(image, n) ?? jsCounts(image, n);
+  return wasmCounts(image) ?? jsCounts(image, n);
 }
 
 /** imagehash's encoding of a quantised fraction v: bit i = (v // 2^(binbits−i−1)) % 2^(binbits−i) > 0. */

@@ -2,11 +2,12 @@
 // 8-bit pixels: each pixel's r + g + b (765 when fully transparent) times its row and column weights, added to its
 // blocks. The JavaScript path in src/hash/blockhash.ts (the reference's additions, in its order, in f64) is the oracle.
 //
-// `exactBlockSums`, when the blocks per side are a power of two: every weight is then a multiple of 1/bits (the block
+// `exactBlockStart`/`Rows`/`End`, when the blocks per side are a power of two: every weight is then a multiple of 1/bits (the block
 // size length/bits is exact in f64, and so is fmod), so every term and partial sum of the reference is a multiple of
 // 1/bits² far below 2^53 · 1/bits², every f64 addition is exact and the order does not matter. It sums in integers:
 // each row's bytes are added per column in 16-bit lanes (SIMD, 16 bytes a step, no deinterleaving), and once per
-// band of rows the columns are weighted into the blocks; the result is the same exact value.
+// band of rows the columns are weighted into the blocks; the result is the same exact value. Rows come in runs, so
+// the caller can stream the image through a small area of memory.
 // `blockSums`, for other block counts, takes exactly the reference's additions in its order; only the block that a
 // run of pixels is filling is kept in a register instead of memory (four blocks at a time when the width divides
 // evenly).
@@ -203,7 +204,7 @@ export function blockSums(
   }
 }
 
-/** The reference's value of pixel x of the row at `row`, for `exactBlockSums`. */
+/** The reference's value of pixel x of the row at `row`, for the exact sums. */
 function pixelValue(row: usize, x: i32, step: i32): i32 {
   return <i32>value(row + <usize>x * <usize>step, step);
 }
@@ -236,7 +237,7 @@ function spill(acc: usize, wide: usize, count: i32): void {
 /**
  * One band of rows into the block row at `blocks`: per column x, bits · (its counted rows) + its carried weighted
  * row + `w` · the row at `extra` (when w > 0), then weighted by the column's two blocks (`axes` as in
- * exactBlockSums); the counters and carry in `scratch` are cleared.
+ * exactBlockStart); the counters and carry at `scratch` are cleared.
  */
 function flushBand(
   width: i32,
@@ -274,22 +275,33 @@ function flushBand(
   memory.fill(carry, 0, (<usize>width) << 3);
 }
 
-/** Bytes of scratch `exactBlockSums` needs for a row of `width` pixels of `step` bytes. */
+/** Bytes of scratch the exact block sums need for rows of `width` pixels of `step` bytes. */
 export function exactScratchBytes(width: i32, step: i32): i32 {
   const count = (width * step + 15) & ~15;
-  return count * 6 + width * 8;
+  return 16 + count * 6 + width * 8;
 }
 
 /**
- * The block sums (bits × bits f64, row-major, at `blocks`) when `bits` is a power of two, exactly: as `blockSums`,
- * but the weights are integers (the reference's weights times bits) and the sums are exact integers divided by bits²
- * at the end. `axes` holds the addresses of xlo, xhi, xwlo, xwhi, ylo, yhi, ywlo, ywhi (i32 each). `scratch` has exactScratchBytes(width, step) bytes, 16-byte aligned; the source may be read up to 15
- * bytes past its end.
+ * Starts exact block sums (bits × bits f64, row-major, at `blocks`) for a power-of-two `bits`: as `blockSums`, but
+ * the weights are integers (the reference's weights times bits) and the sums exact integers, divided by bits² at the
+ * end. `axes` holds the addresses of xlo, xhi, xwlo, xwhi, ylo, yhi, ywlo, ywhi (i32 arrays); `scratch` has
+ * exactScratchBytes(width, step) bytes, 16-byte aligned: the band being summed and its row count, then the counters.
  */
-export function exactBlockSums(
+export function exactBlockStart(width: i32, step: i32, bits: i32, axes: usize, scratch: usize, blocks: usize): void {
+  memory.fill(scratch, 0, <usize>exactScratchBytes(width, step));
+  memory.fill(blocks, 0, (<usize>(bits * bits)) << 3);
+  store<i32>(scratch, load<i32>(<usize>load<i32>(axes, 16)));
+}
+
+/**
+ * Adds `count` rows from `firstRow`, the first at `src` (each read up to 15 bytes past its end), to the exact block
+ * sums that exactBlockStart started.
+ */
+export function exactBlockRows(
   src: usize,
+  firstRow: i32,
+  count: i32,
   width: i32,
-  height: i32,
   step: i32,
   bits: i32,
   axes: usize,
@@ -301,28 +313,24 @@ export function exactBlockSums(
   const ywlo = <usize>load<i32>(axes, 24);
   const ywhi = <usize>load<i32>(axes, 28);
   const bytes = width * step;
-  const count = (bytes + 15) & ~15;
-  const acc = scratch;
-  const wide = acc + ((<usize>count) << 1);
-  const carry = wide + ((<usize>count) << 2);
-  memory.fill(scratch, 0, <usize>exactScratchBytes(width, step));
-  memory.fill(blocks, 0, (<usize>(bits * bits)) << 3);
-  const rowBytes = <usize>bytes;
-  let band = load<i32>(ylo);
-  let rows = 0;
-  for (let y = 0; y < height; y++) {
+  const acc = scratch + 16;
+  const wide = acc + ((<usize>((bytes + 15) & ~15)) << 1);
+  const carry = wide + ((<usize>((bytes + 15) & ~15)) << 2);
+  let band = load<i32>(scratch);
+  let rows = load<i32>(scratch, 4);
+  for (let y = firstRow; y < firstRow + count; y++) {
     const yo = (<usize>y) << 2;
     const lo = load<i32>(ylo + yo);
     const hi = load<i32>(yhi + yo);
-    const row = src + <usize>y * rowBytes;
+    const row = src + <usize>(y - firstRow) * <usize>bytes;
     if (lo != band) {
-      flushBand(width, step, bits, scratch, axes, 0, 0, blocks + ((<usize>(band * bits)) << 3));
+      flushBand(width, step, bits, acc, axes, 0, 0, blocks + ((<usize>(band * bits)) << 3));
       band = lo;
       rows = 0;
     }
     if (lo == hi) {
       if (rows == 257) {
-        spill(acc, wide, count);
+        spill(acc, wide, (bytes + 15) & ~15);
         rows = 0;
       }
       addRow(row, bytes, step, acc);
@@ -330,14 +338,20 @@ export function exactBlockSums(
       continue;
     }
     // A row on a block boundary: its top weight closes this band, its bottom weight starts the next one.
-    const top = load<i32>(ywlo + yo);
+    flushBand(width, step, bits, acc, axes, row, load<i32>(ywlo + yo), blocks + ((<usize>(band * bits)) << 3));
     const bottom = load<i32>(ywhi + yo);
-    flushBand(width, step, bits, scratch, axes, row, top, blocks + ((<usize>(band * bits)) << 3));
     for (let x = 0; x < width; x++) store<f64>(carry + ((<usize>x) << 3), <f64>(bottom * pixelValue(row, x, step)));
     band = hi;
     rows = 0;
   }
-  flushBand(width, step, bits, scratch, axes, 0, 0, blocks + ((<usize>(band * bits)) << 3));
+  store<i32>(scratch, band);
+  store<i32>(scratch, rows, 4);
+}
+
+/** Ends exact block sums: the last band into its blocks, and every sum divided by bits². */
+export function exactBlockEnd(width: i32, step: i32, bits: i32, axes: usize, scratch: usize, blocks: usize): void {
+  const band = load<i32>(scratch);
+  flushBand(width, step, bits, scratch + 16, axes, 0, 0, blocks + ((<usize>(band * bits)) << 3));
   const scale = 1.0 / <f64>(bits * bits);
   for (let i = 0; i < bits * bits; i++) {
     const at = blocks + ((<usize>i) << 3);
