@@ -43,6 +43,8 @@ describe('WebAssembly Pillow resampling', () => {
       [7, 123, 200, 13],
       [257, 31, 16, 16],
       [17, 1, 5, 1],
+      [4100, 70, 8, 8],
+      [3001, 97, 16, 16],
     ];
     for (const [w, h, ow, oh] of sizes) {
       const img = randomGrey(w, h);
@@ -91,6 +93,11 @@ describe('WebAssembly Pillow resampling', () => {
       [61, 47, 64, 48],
       [17, 33, 16, 33],
       [3, 5, 1, 1],
+      // Reductions by more than about 128 (every weight an i16: one dot product per eight taps), and sources over
+      // the kernel's run of about 256 KiB (streamed through it a run of rows at a time).
+      [4100, 70, 8, 8],
+      [2900, 61, 9, 8],
+      [1600, 200, 32, 32],
     ];
     for (const filter of ['bicubic', 'lanczos'] as const) {
       for (const channels of [3, 4] as const) {

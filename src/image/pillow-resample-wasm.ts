@@ -1,6 +1,7 @@
 // Pillow's two resampling passes on the WebAssembly SIMD kernel (src/util/wasm/pillow-resample.as.ts): inputs copied
-// into the module's memory, weights padded to groups of eight, results copied out; null when the kernel is absent.
-import { wasmKernel, type WasmExports } from '../util/wasm.js';
+// into the module's memory (the horizontal pass's source streamed through it a run of rows at a time), weights padded
+// to groups of eight, results copied out; null when the kernel is absent.
+import { streamRows, wasmKernel, type WasmExports } from '../util/wasm.js';
 import type { HorizontalPassArgs, ResampleCoefficients } from './pillow-resize.js';
 import type { Image } from './types.js';
 
@@ -19,6 +20,7 @@ interface ResampleKernel extends WasmExports {
     outWidth: number,
     out: number,
     rowBuffer: number,
+    narrow: number,
   ): void;
   vertical(
     src: number,
@@ -43,6 +45,8 @@ interface PaddedCoefficients {
   readonly ksize: number;
   readonly weights: Int32Array;
   readonly split: Int16Array;
+  /** The weights as i16 when every one fits (reductions by more than about 128), for one dot product per group. */
+  readonly narrow: Int16Array | null;
 }
 
 function splitWeights(weights: Int32Array): Int16Array {
@@ -65,7 +69,8 @@ function padCoefficients(c: ResampleCoefficients): PaddedCoefficients {
   const weights = new Int32Array(c.first.length * ksize);
   for (let i = 0; i < c.first.length; i++)
     weights.set(c.weights.subarray(i * c.ksize, i * c.ksize + c.count[i]!), i * ksize);
-  const p = { ksize, weights, split: splitWeights(weights) };
+  const narrow = weights.every((w) => w === (w << 16) >> 16) ? Int16Array.from(weights) : null;
+  const p = { ksize, weights, split: splitWeights(weights), narrow };
   padded.set(c, p);
   return p;
 }
@@ -99,7 +104,7 @@ function loadCoefficients(
   new Int32Array(memory, at[0], c.first.length).set(c.first);
   new Int32Array(memory, at[1], c.count.length).set(c.count);
   if (pass === 'vertical') new Int32Array(memory, at[2], p.weights.length).set(p.weights);
-  else new Int16Array(memory, at[2], p.split.length).set(p.split);
+  else new Int16Array(memory, at[2], (p.narrow ?? p.split).length).set(p.narrow ?? p.split);
   return p.ksize;
 }
 
@@ -124,16 +129,44 @@ function stagedHorizontal(
   const kernel = wasmKernel<ResampleKernel>('pillow-resample');
   if (kernel === null) return null;
   const rowBytes = width * channels;
-  const inBytes = rows * rowBytes;
-  const at = layout(kernel, [inBytes + 16, ...coefficientSizes(c), outWidth * rows, width + 16]);
-  if (at === null) return null;
-  new Uint8Array(kernel.memory.buffer, at[0], inBytes).set(
-    data.subarray(rowFirst * rowBytes, rowFirst * rowBytes + inBytes),
+  const sizes = [...coefficientSizes(c), outWidth * rows, width + 16];
+  let at: number[] = [];
+  let ksize = 0;
+  const narrow = padCoefficients(c).narrow ? 1 : 0;
+  const input = data.subarray(rowFirst * rowBytes, (rowFirst + rows) * rowBytes);
+  const extra = sizes.reduce((s, n) => s + align(n), 0);
+  const streamed = streamRows(
+    kernel,
+    input,
+    rowBytes,
+    rows,
+    extra,
+    (scratch) => {
+      at = sizes.map((_, i) => scratch + sizes.slice(0, i).reduce((s, n) => s + align(n), 0));
+      ksize = loadCoefficients(kernel, c, at, 'horizontal');
+    },
+    (src, first, count) => {
+      const [firstAt, countAt, weights, out, rowBuffer] = at as [number, number, number, number, number];
+      const outAt = out + first * outWidth;
+      kernel.horizontal(
+        src,
+        channels,
+        width,
+        0,
+        count,
+        firstAt,
+        countAt,
+        weights,
+        ksize,
+        outWidth,
+        outAt,
+        rowBuffer,
+        narrow,
+      );
+    },
   );
-  const ksize = loadCoefficients(kernel, c, at.slice(1), 'horizontal');
-  const [src, first, count, weights, out, rowBuffer] = at as [number, number, number, number, number, number];
-  kernel.horizontal(src, channels, width, 0, rows, first, count, weights, ksize, outWidth, out, rowBuffer);
-  return new Uint8Array(kernel.memory.buffer, out, outWidth * rows).slice();
+  if (!streamed) return null;
+  return new Uint8Array(kernel.memory.buffer, at[3], outWidth * rows).slice();
 }
 
 /** The horizontal pass over `rows` source rows from `rowFirst`, or null without the kernel. */

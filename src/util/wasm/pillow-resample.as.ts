@@ -17,6 +17,36 @@ function lanes(v: v128): i32 {
   return i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1) + i32x4.extract_lane(v, 2) + i32x4.extract_lane(v, 3);
 }
 
+/** The wrapping sum of the n taps from `base` times split weights at `w` (i16 hi then i16 lo per group of 8). */
+function splitDot(base: usize, n: i32, w: usize): i32 {
+  let accHi = i32x4.splat(0);
+  let accLo = i32x4.splat(0);
+  for (let x = 0; x < n; x += 8) {
+    const px = v128.load8x8_u(base + <usize>x);
+    accHi = i32x4.add(accHi, i32x4.dot_i16x8_s(px, v128.load(w + ((<usize>x) << 2))));
+    accLo = i32x4.add(accLo, i32x4.dot_i16x8_s(px, v128.load(w + ((<usize>x) << 2), 16)));
+  }
+  return lanes(i32x4.add(i32x4.shl(accHi, 15), accLo));
+}
+
+/** The sum of the n taps from `base` times i16 weights at `w`: one dot product per eight taps, two chains. */
+function narrowDot(base: usize, n: i32, w: usize): i32 {
+  let acc0 = i32x4.splat(0);
+  let acc1 = i32x4.splat(0);
+  let x = 0;
+  for (; x + 16 <= n; x += 16) {
+    acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(v128.load8x8_u(base + <usize>x), v128.load(w + ((<usize>x) << 1))));
+    acc1 = i32x4.add(
+      acc1,
+      i32x4.dot_i16x8_s(v128.load8x8_u(base + <usize>x + 8), v128.load(w + ((<usize>x) << 1), 16)),
+    );
+  }
+  for (; x < n; x += 8) {
+    acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(v128.load8x8_u(base + <usize>x), v128.load(w + ((<usize>x) << 1))));
+  }
+  return lanes(i32x4.add(acc0, acc1));
+}
+
 /** One output row of the horizontal pass over the source row at `row` (see `horizontal`). */
 function horizontalRow(
   row: usize,
@@ -26,19 +56,14 @@ function horizontalRow(
   ksize: i32,
   outWidth: i32,
   outRow: usize,
+  narrow: bool,
 ): void {
   for (let xx = 0; xx < outWidth; xx++) {
     const base = row + <usize>load<i32>(first + ((<usize>xx) << 2));
     const n = load<i32>(count + ((<usize>xx) << 2));
-    const w = weights + ((<usize>xx * <usize>ksize) << 2);
-    let accHi = i32x4.splat(0);
-    let accLo = i32x4.splat(0);
-    for (let x = 0; x < n; x += 8) {
-      const px = v128.load8x8_u(base + <usize>x);
-      accHi = i32x4.add(accHi, i32x4.dot_i16x8_s(px, v128.load(w + ((<usize>x) << 2))));
-      accLo = i32x4.add(accLo, i32x4.dot_i16x8_s(px, v128.load(w + ((<usize>x) << 2), 16)));
-    }
-    store<u8>(outRow + <usize>xx, clip8(HALF + lanes(i32x4.add(i32x4.shl(accHi, 15), accLo))));
+    const w = <usize>xx * <usize>ksize;
+    const sum = narrow ? narrowDot(base, n, weights + (w << 1)) : splitDot(base, n, weights + (w << 2));
+    store<u8>(outRow + <usize>xx, clip8(HALF + sum));
   }
 }
 
@@ -48,7 +73,8 @@ function horizontalRow(
  * pads each window with zero weights up to a multiple of 8 inside ksize, and the source row with 8 spare bytes), each
  * group as eight i16 w >> 15 then eight i16 w & 0x7fff: two 16-bit dot products give 2^15 · hi + lo = the sum, mod 2^32.
  * Source pixels are `step` bytes: grey (1) is read in place; RGB or RGBA (3, 4) rows are first turned into PIL's
- * convert("L") in `rowBuffer` (srcWidth + 8 bytes), so no full-size grey image is made.
+ * convert("L") in `rowBuffer` (srcWidth + 8 bytes), so no full-size grey image is made. With `narrow`, every weight
+ * fits in an i16 (large reductions) and each group of eight taps is just its eight i16 weights: one dot product.
  */
 export function horizontal(
   src: usize,
@@ -63,6 +89,7 @@ export function horizontal(
   outWidth: i32,
   out: usize,
   rowBuffer: usize,
+  narrow: bool,
 ): void {
   const rowBytes = <usize>srcWidth * <usize>step;
   for (let y = 0; y < rows; y++) {
@@ -71,7 +98,7 @@ export function horizontal(
       lumaRow(row, srcWidth, step, rowBuffer);
       row = rowBuffer;
     }
-    horizontalRow(row, first, count, weights, ksize, outWidth, out + <usize>y * <usize>outWidth);
+    horizontalRow(row, first, count, weights, ksize, outWidth, out + <usize>y * <usize>outWidth, narrow);
   }
 }
 
