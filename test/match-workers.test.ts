@@ -7,7 +7,7 @@ import { loadIndex, saveIndex } from '../src/match/index-file.js';
 import { scanRadius } from '../src/match/linear-scan.js';
 import { buildIndex, type MatchIndex } from '../src/match/match-index.js';
 import { matchQueries, matchQueriesInWorkers, type QueryHash } from '../src/match/match-queries.js';
-import { MatchWorkers } from '../src/match/match-workers.js';
+import { chunkEnds, MatchWorkers } from '../src/match/match-workers.js';
 import { evenLayout } from '../src/match/mih-plan.js';
 import { unpackHash, type PackedHashes } from '../src/match/packed.js';
 import { StringColumn } from '../src/match/string-column.js';
@@ -85,6 +85,28 @@ describe('MatchWorkers', () => {
     expect(() => MatchWorkers.start(index, 0)).toThrow('jobs must be a positive integer, got 0');
     const linearOnly = buildIndex({ ...index.list, hashes: randomHashes(50, 256, rng, true) }, { shared: true });
     expect(() => MatchWorkers.start(linearOnly, 1, { method: 'mih' })).toThrow('this index has no substring tables');
+  });
+});
+
+describe('chunks of a batch', () => {
+  it('cover every query once, in order, 8 to 64 at a time, shrinking towards the end', () => {
+    for (const [count, jobs] of [
+      [0, 2],
+      [5, 2],
+      [100, 2],
+      [1000, 2],
+      [1000, 1],
+      [100_000, 16],
+    ] as const) {
+      const ends = chunkEnds(count, jobs);
+      const sizes = ends.map((end, i) => end - (i === 0 ? 0 : ends[i - 1]!));
+      expect(ends.at(-1) ?? 0).toBe(count);
+      expect(sizes.every((size) => size > 0 && size <= 64)).toBe(true);
+      expect(sizes.slice(0, -1).every((size) => size >= Math.min(8, count))).toBe(true);
+      expect(sizes.slice(0, -1).every((size, i) => size >= sizes[i + 1]!)).toBe(true);
+    }
+    expect(chunkEnds(1000, 2).slice(0, 2)).toEqual([64, 128]);
+    expect(chunkEnds(1000, 2).at(-2)).toBe(993);
   });
 });
 

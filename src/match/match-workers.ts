@@ -51,8 +51,25 @@ export function searchChunk(searcher: IndexSearcher, chunk: QueryChunk): ChunkMa
 
 const isShared = (v: ArrayBufferView): boolean => v.buffer instanceof SharedArrayBuffer;
 
-/** Queries per message: enough to amortise the message, few enough that both workers finish together. */
-const CHUNK_QUERIES = 64;
+/** Queries per message at most: enough to amortise the message. */
+const MAX_CHUNK_QUERIES = 64;
+/** Queries per message at least, except for the last chunk. */
+const MIN_CHUNK_QUERIES = 8;
+
+/**
+ * Where the chunks of a batch of `count` queries end, for `jobs` workers taking the next chunk when they finish one.
+ * Chunks shrink as the batch runs out (a quarter of what is left per worker, between 8 and 64 queries), so the
+ * workers finish nearly together: with fixed chunks of 64, the last one left a worker idle for up to 64 queries.
+ */
+export function chunkEnds(count: number, jobs: number): number[] {
+  const ends: number[] = [];
+  for (let q = 0; q < count;) {
+    const size = Math.ceil((count - q) / (4 * jobs));
+    q = Math.min(count, q + Math.max(MIN_CHUNK_QUERIES, Math.min(MAX_CHUNK_QUERIES, size)));
+    ends.push(q);
+  }
+  return ends;
+}
 
 /**
  * A pool of worker threads, each with its own searcher over the same index memory. The index must live on
@@ -101,11 +118,12 @@ export class MatchWorkers {
     this.busy = true;
     try {
       const count = Math.floor(queries.length / this.words);
-      const chunks: QueryChunk[] = [];
-      for (let q = 0; q < count; q += CHUNK_QUERIES) {
-        const end = Math.min(count, q + CHUNK_QUERIES);
-        chunks.push({ queries: queries.slice(q * this.words, end * this.words), radius });
-      }
+      let from = 0;
+      const chunks = chunkEnds(count, this.workers.length).map((end): QueryChunk => {
+        const chunk = { queries: queries.slice(from * this.words, end * this.words), radius };
+        from = end;
+        return chunk;
+      });
       const replies = await this.run(chunks);
       const results: Match[][] = [];
       replies.forEach((r) => {
