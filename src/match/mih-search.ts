@@ -65,7 +65,7 @@ export class MihSearcher {
 
   /**
    * Appends to the candidate list the ids in every bucket within `s` bits of the query's substring; returns the new
-   * length. Most buckets hold 0–2 ids (1.2 on average in the planned layouts), so after a touch pass over the first
+   * length. Most buckets hold 0–2 ids (1–2 on average in the planned layouts), so after a touch pass over the first
    * id line of every bucket, each bucket's first two slots are copied without a branch on its length (the count
    * advances by at most 2, so a shorter bucket's extra copies are overwritten), and only the longer buckets, listed
    * on the way, are finished in a loop: a length-dependent branch per bucket, mispredicted about every other
