@@ -1,8 +1,9 @@
 // Benchmark: hash queries per second inside the attack loop, per hasher, on a 512-px image. The evasion search's loop
-// (a smooth pattern made into an 8-bit candidate by the fused builder, in reused buffers, on the working image of at
-// most 256 px, then hashed exactly by the real hasher; 512 px beside it) against two baselines measured in the same
-// run: the previous loop (candidate built at full size through a float copy of the pattern) and decoding a file per
-// query (what a loop over written files would cost); and the hash alone on ready 512-px pixels. One core (sharp
+// (a smooth pattern made into an 8-bit candidate by the fused builder on its WebAssembly kernel, in reused buffers,
+// on the working image of at most 256 px, then hashed exactly by the real hasher; 512 px beside it) against three
+// baselines measured in the same run: the same loop with the builder's JavaScript passes (the hashers still on their
+// kernels), the previous loop (candidate built at full size through a float copy of the pattern) and decoding a file
+// per query (what a loop over written files would cost); and the hash alone on ready 512-px pixels. One core (sharp
 // concurrency 1).
 //
 //   npm run bench -- attack [--seconds S] [--algos a,b] [--image FILE]
@@ -57,6 +58,20 @@ function builderLoop(builder: CandidateBuilder, batch: number): () => RgbImage[]
   return () => buffers.map((b) => builder.build(pattern(), want * want, b).image);
 }
 
+/** The same loop with the builder's JavaScript passes (SCANLAB_NO_WASM=1 while building, not while hashing). */
+function javascriptBuilds(loop: () => RgbImage[]): () => RgbImage[] {
+  return () => {
+    const before = process.env.SCANLAB_NO_WASM;
+    process.env.SCANLAB_NO_WASM = '1';
+    try {
+      return loop();
+    } finally {
+      if (before === undefined) delete process.env.SCANLAB_NO_WASM;
+      else process.env.SCANLAB_NO_WASM = before;
+    }
+  };
+}
+
 /**
  * Queries per second of `fn` over about `seconds` (after one warm-up call; `per` queries per call): per second of
  * this process's CPU time (user + system, so a busy machine's other work does not count: what one core of its own
@@ -84,10 +99,12 @@ const rows = [
   [
     'hasher',
     'search loop (working size)',
+    'same, JavaScript builder',
     'search loop q/s (512 px)',
     'previous loop q/s',
     'decode file + hash q/s',
     'hash alone q/s (512 px)',
+    'search / JavaScript builder',
     'search / previous',
     'search / decode',
   ],
@@ -101,6 +118,7 @@ for (const algo of algos) {
   const atWork = builderLoop(new CandidateBuilder(work, GREY_GAINS), batch);
   const atFull = builderLoop(new CandidateBuilder(source, GREY_GAINS), batch);
   const search = await rate(() => oracle.hashes(atWork()), batch);
+  const javascript = await rate(() => oracle.hashes(javascriptBuilds(atWork)()), batch);
   const search512 = await rate(() => oracle.hashes(atFull()), batch);
   const previous = await rate(() => oracle.hashes(Array.from({ length: batch }, candidate)), batch);
   let k = 0;
@@ -109,10 +127,12 @@ for (const algo of algos) {
   rows.push([
     algo,
     `${fmt(search, 0)} (${sides[sides.length - 1]} px)`,
+    fmt(javascript, 0),
     fmt(search512, 0),
     fmt(previous, 0),
     fmt(viaFile, 0),
     fmt(alone, 0),
+    fmt(search / javascript, 1),
     fmt(search / previous, 1),
     fmt(search / viaFile, 1),
   ]);
@@ -120,7 +140,7 @@ for (const algo of algos) {
 process.stdout.write(
   `512×512 candidates (${file}), ${seconds} s per cell, one thread; queries per CPU-second of this process ` +
     `(wall-clock q/s of the search loop: ${walls
-      .filter((_, i) => i % 5 === 0)
+      .filter((_, i) => i % 6 === 0)
       .map((w) => fmt(w, 0))
       .join(', ')}; load average ${fmt(loadavg()[0]!, 1)})\n`,
 );
