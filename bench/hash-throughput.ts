@@ -4,7 +4,8 @@
 //   npm run bench -- hash-throughput [--dir FOLDER | --dataset FOLDER] [--repeats N] [--algos a,b] [--no-jobs]
 //   --no-jobs leaves out the hashFiles rows (1 and 2 workers), the slowest part. --clock cpu times the per-algorithm
 //   and peer rows by the process's CPU time instead of wall time (images per CPU-second), for a machine loaded by
-//   other work, where wall time measures mostly the scheduler.
+//   other work, where wall time measures mostly the scheduler. The "hash alone" column times each hasher on images
+//   decoded beforehand (decode excluded), in nanoseconds per source pixel, beside the full decode's.
 //   PDQ_CPP_HASHER=/path/to/pdq-photo-hasher adds ThreatExchange's C++ PDQ tool as a peer.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -88,11 +89,20 @@ async function interleaved(loops: readonly (() => Promise<void>)[]): Promise<num
   return best.slice(1);
 }
 
-/** Per algorithm: images/s of the sharp decode to its size and of scanlab's hash. */
-const measured: { algo: string; floorSized: number; rate: number }[] = [];
+const pixels = metas.reduce((sum, m) => sum + m.width! * m.height!, 0);
+const nsPerPixel = (ms: number): string => fmt((ms * 1e6) / pixels, 2);
+
+/** Per algorithm: images/s of the sharp decode to its size and of scanlab's hash, and the hash alone's ns/pixel. */
+const measured: {
+  algo: string;
+  floorSized: number;
+  rate: number;
+  aloneMs: number;
+}[] = [];
 for (const algo of algos) {
   const hasher = getHasher(algo);
-  const [sizedMs, ms] = await interleaved([
+  const decoded = await Promise.all(buffers.map((b) => decodeImage(b, hasher.decode)));
+  const [sizedMs, ms, aloneMs] = await interleaved([
     async () => {
       for (const [i, b] of buffers.entries()) {
         const size = neededSize(algo, metas[i]!.width!, metas[i]!.height!);
@@ -103,8 +113,17 @@ for (const algo of algos) {
     async () => {
       for (const b of buffers) await hasher.hash(await decodeImage(b, hasher.decode));
     },
+    async () => {
+      // A fresh object per call, so nothing cached per image (e.g. its grey conversion) carries over.
+      for (const image of decoded) await hasher.hash({ ...image });
+    },
   ]);
-  measured.push({ algo, floorSized: perSecond(sizedMs!), rate: perSecond(ms!) });
+  measured.push({
+    algo,
+    floorSized: perSecond(sizedMs!),
+    rate: perSecond(ms!),
+    aloneMs: aloneMs!,
+  });
 }
 const [peerPhashMs, peerBlockMs] = await interleaved([
   async () => {
@@ -119,23 +138,31 @@ const [peerPhashMs, peerBlockMs] = await interleaved([
 ]);
 const floorFull = perSecond(Math.min(...fullDecodeMs));
 
-const rows: string[][] = [['row', 'images/s', 'vs full-decode floor', 'vs sized floor', 'note']];
+const rows: string[][] = [['row', 'images/s', 'vs full-decode floor', 'vs sized floor', 'hash alone ns/px', 'note']];
 rows.push([
   'floor: sharp full decode',
   fmt(floorFull),
   '1.00',
   '',
-  'what a Pillow-exact resize must start from; best of every round',
+  nsPerPixel(Math.min(...fullDecodeMs)),
+  'what a Pillow-exact resize must start from; best of every round (ns/px: the decode)',
 ]);
-for (const { algo, floorSized, rate } of measured) {
-  rows.push([`floor: sharp decode to ${algo}'s size`, fmt(floorSized), fmt(floorSized / floorFull, 2), '1.00', '']);
-  rows.push([`scanlab ${algo}`, fmt(rate), fmt(rate / floorFull, 2), fmt(rate / floorSized, 2), '']);
+for (const { algo, floorSized, rate, aloneMs } of measured) {
+  rows.push([`floor: sharp decode to ${algo}'s size`, fmt(floorSized), fmt(floorSized / floorFull, 2), '1.00', '', '']);
+  rows.push([
+    `scanlab ${algo}`,
+    fmt(rate),
+    fmt(rate / floorFull, 2),
+    fmt(rate / floorSized, 2),
+    nsPerPixel(aloneMs),
+    '',
+  ]);
 }
 
 const peerPhash = perSecond(peerPhashMs!);
-rows.push(['peer: sharp-phash', fmt(peerPhash), fmt(peerPhash / floorFull, 2), '', 'not imagehash-compatible']);
+rows.push(['peer: sharp-phash', fmt(peerPhash), fmt(peerPhash / floorFull, 2), '', '', 'not imagehash-compatible']);
 const peerBlock = perSecond(peerBlockMs!);
-rows.push(['peer: blockhash-core + sharp', fmt(peerBlock), fmt(peerBlock / floorFull, 2), '', 'its README usage']);
+rows.push(['peer: blockhash-core + sharp', fmt(peerBlock), fmt(peerBlock / floorFull, 2), '', '', 'its README usage']);
 
 /** The folder listed several times over, so that worker start-up is a small share of a multi-job run. */
 const manyFiles = Array.from({ length: Math.max(1, Math.ceil(400 / files.length)) }, () => files).flat();
@@ -150,11 +177,13 @@ if (!process.argv.includes('--no-jobs')) {
     fmt(perSecond(jobs1, manyFiles.length)),
     '',
     '',
+    '',
     'decode once per file',
   ]);
   rows.push([
     `hashFiles all ${algos.length} algos, --jobs 2`,
     fmt(perSecond(jobs2, manyFiles.length)),
+    '',
     '',
     '',
     `${fmt(jobs1 / jobs2, 2)}x --jobs 1`,
@@ -179,6 +208,7 @@ if (algos.includes('pdq')) {
       fmt(perSecond(cpp1, manyFiles.length)),
       '',
       '',
+      '',
       'end to end, files from disk',
     ]);
     rows.push([
@@ -186,18 +216,20 @@ if (algos.includes('pdq')) {
       fmt(perSecond(ours1, manyFiles.length)),
       '',
       '',
+      '',
       `${fmt(cpp1 / ours1, 2)}x the C++ tool's speed`,
     ]);
-    rows.push(['C++ pdq-photo-hasher, 2 processes', fmt(perSecond(cpp2, manyFiles.length)), '', '', '']);
+    rows.push(['C++ pdq-photo-hasher, 2 processes', fmt(perSecond(cpp2, manyFiles.length)), '', '', '', '']);
     rows.push([
       'scanlab pdq end to end, --jobs 2',
       fmt(perSecond(ours2, manyFiles.length)),
       '',
       '',
+      '',
       `${fmt(cpp2 / ours2, 2)}x the C++ tool's speed`,
     ]);
   } else {
-    rows.push(['C++ pdq-photo-hasher', 'skipped', '', '', 'set PDQ_CPP_HASHER to the built reference tool']);
+    rows.push(['C++ pdq-photo-hasher', 'skipped', '', '', '', 'set PDQ_CPP_HASHER to the built reference tool']);
   }
 }
 printTable(rows);
