@@ -78,12 +78,15 @@ function stage(memory: ArrayBuffer, at: number, parts: readonly ArrayBufferView[
 
 /**
  * The kernel with room for `source`, its copy of the source (made when not resident) and `extra` bytes after the
- * output: null when the kernel is not built, is turned off, or memory cannot hold it all.
+ * output: null when the kernel is not built, is turned off, memory cannot hold it all, or the bound is NaN.
  */
 function prepare(
   source: RgbImage,
+  mix: Mix,
   extra: number,
 ): { kernel: Kernel; memory: ArrayBuffer; src: number; out: number; free: number } | null {
+  // The kernel's clamp is Math.min/Math.max's for every bound but NaN (which the JavaScript passes spread to d).
+  if (Number.isNaN(mix.bound)) return null;
   const kernel = wasmKernel<Kernel>('candidate');
   if (kernel === null) return null;
   const bytes = source.data.length;
@@ -118,7 +121,7 @@ export function kernelApplyPattern(
   const parts = [theta, ys.lo, ys.w, xs.lo, xs.w];
   const partBytes = parts.reduce((s, p) => s + align(p.byteLength), 0);
   const scratch = align((xs.grid + 1) * 16) + align(source.width * 8);
-  const at = prepare(source, partBytes + scratch);
+  const at = prepare(source, mix, partBytes + scratch);
   if (at === null) return null;
   const { kernel, memory, src } = at;
   const [thetaAt, yLo, yW, xLo, xW] = stage(memory, at.free, parts);
@@ -168,7 +171,7 @@ export function kernelApplyField(
   });
   const parts = [field, amps, cys, cxs];
   const partBytes = parts.reduce((s, p) => s + align(p.byteLength), 0);
-  const at = prepare(source, partBytes + align(width * 8));
+  const at = prepare(source, mix, partBytes + align(width * 8));
   if (at === null) return null;
   const { kernel, memory, src } = at;
   const [fieldAt, ampsAt, cysAt, cxsAt] = stage(memory, at.free, parts);
