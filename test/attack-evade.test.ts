@@ -153,6 +153,37 @@ describe('black-box evasion search', () => {
     }
   });
 
+  it('evades the shipped learned hash in a colour-opponent direction that grey patterns do not reach', async () => {
+    // Random smooth grey patterns at 30 dB move scanlab-tiny's hash of skimage-coins by at most 3 of 64 bits; the
+    // search before its colour step failed within 2,000 queries (best working distance 6 of the 11 needed).
+    const algo = `neural:${join(repoRoot, 'models', 'scanlab-tiny.json')}`;
+    const hasher = getHasher(algo);
+    const source = toRgb(await decodeImage(sample('skimage-coins.jpg')));
+    const reference = await hasher.hash(source);
+    const tau = thresholdFor(algo, {});
+    const r = await attackImage({
+      source,
+      hasher,
+      goal: { kind: 'evade', reference, maxDistance: tau },
+      limits: { minPsnr: 30, maxQueries: 600 },
+      mode: 'blackbox',
+      seed: 1,
+    });
+    expect(r.status).toBe('success');
+    if (r.status !== 'success') return;
+    const decoded = toRgb(await decodeImage(r.upload.bytes, hasher.decode));
+    expect(hamming(await getHasher(algo).hash(decoded), reference)).toBe(r.distance);
+    expect(r.distance).toBeGreaterThan(tau);
+    expect(psnr(source, decoded)).toBeGreaterThanOrEqual(30);
+    // The change is coloured: the mean RGB change is far from grey (R, G and B do not move alike).
+    let spread = 0;
+    for (let i = 0; i < decoded.data.length; i += 3) {
+      const d = [0, 1, 2].map((c) => decoded.data[i + c]! - source.data[i + c]!);
+      spread += Math.max(...d) - Math.min(...d);
+    }
+    expect(spread / (decoded.data.length / 3)).toBeGreaterThan(4);
+  });
+
   it('stops at once, without a query, when the re-encode alone breaks the PSNR limit; never exceeds the budget', async () => {
     const hasher = getHasher('phash');
     const source = await small('skimage-gravel.jpg', 96, 96);
