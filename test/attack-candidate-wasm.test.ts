@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { kernelApplyPattern } from '../src/attack/candidate-kernel.js';
-import { axisBasis, GREY_GAINS, LUMA_GAINS, type RgbImage } from '../src/attack/pixels.js';
+import { axisBasis, GREY_GAINS, LUMA_GAINS, type ChannelGains, type RgbImage } from '../src/attack/pixels.js';
 import { CandidateBuilder, SeparableField, type SeparableTerm } from '../src/attack/work-image.js';
 import { createPrng, type Prng } from '../src/util/prng.js';
 import { wasmPath } from '../src/util/wasm.js';
@@ -64,7 +64,9 @@ describe('the candidate builder on WebAssembly', () => {
       const width = 1 + rng.nextInt(k < 100 ? 40 : 300);
       const height = 1 + rng.nextInt(k < 100 ? 40 : 60);
       const source = randomSource(rng, width, height);
-      const gains = rng.nextInt(2) === 0 ? GREY_GAINS : LUMA_GAINS;
+      // Grey, luma, and signed gains (the search's opponent colour directions push channels apart).
+      const signed: ChannelGains = [rng.nextNormal(), rng.nextNormal(), rng.nextNormal()];
+      const gains = [GREY_GAINS, LUMA_GAINS, signed][k % 3]!;
       // Bounds: none, finite, zero, and NaN (the JavaScript passes' answer then, whatever it is).
       const maxLinf = [undefined, undefined, 1 + rng.nextInt(30), 0, NaN][k % 5];
       const builder = new CandidateBuilder(source, gains, maxLinf);
@@ -74,7 +76,7 @@ describe('the candidate builder on WebAssembly', () => {
       rng.fillNormals(theta);
       const mse = [0.5, 30, 400, 4000][rng.nextInt(4)]!;
       const [fast, slow] = both(() => builder.build({ gy, gx, theta }, mse));
-      const what = `${width}x${height}, grid ${gy}x${gx}, L∞ ${maxLinf}, mse ${mse}`;
+      const what = `${width}x${height}, grid ${gy}x${gx}, gains ${gains.join('/')}, L∞ ${maxLinf}, mse ${mse}`;
       expect(Buffer.from(fast.image.data).equals(Buffer.from(slow.image.data)), what).toBe(true);
       expect(fast.mse, what).toBe(slow.mse);
       expect(fast.scale, what).toBe(slow.scale);
@@ -87,7 +89,8 @@ describe('the candidate builder on WebAssembly', () => {
       const width = 1 + rng.nextInt(50);
       const height = 1 + rng.nextInt(50);
       const source = randomSource(rng, width, height);
-      const gains = rng.nextInt(2) === 0 ? GREY_GAINS : LUMA_GAINS;
+      const signed: ChannelGains = [rng.nextNormal(), rng.nextNormal(), rng.nextNormal()];
+      const gains = [GREY_GAINS, LUMA_GAINS, signed][k % 3]!;
       const maxLinf = rng.nextInt(3) === 0 ? 1 + rng.nextInt(30) : undefined;
       const builder = new CandidateBuilder(source, gains, maxLinf);
       const field = new SeparableField(width, height);
