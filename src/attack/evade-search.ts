@@ -1,8 +1,10 @@
-// Black-box evasion by random search with hill climbing on a working-size copy of the source: smooth grey patterns
-// (a few control points per side, bilinearly upsampled) at the whole distortion budget left after the JPEG
-// re-encode's own error, each scored by the real hasher's distance to the working image's own hash. A pattern that
-// gets past τ by a margin is applied to the full-resolution source and checked on its uploaded JPEG; a miss widens
-// the margin (by what the upload lost) and the search goes on. Only hash queries, every one counted.
+// Black-box evasion on a working copy of the source whose hash agrees with the source's (its size found by
+// queries): random search with hill climbing over smooth patterns (a few control points per side, bilinearly
+// upsampled, in the colour direction that moves the hash most) at the whole distortion budget left after the JPEG
+// re-encode's own error, then probed cosine and tent directions combined at once and one at a time, each candidate
+// scored by the real hasher's distance to the working copy's own hash. A perturbation that gets past τ by a margin
+// is applied to the full-resolution source and checked on its uploaded JPEG; a miss widens the margin (by what the
+// upload lost) and the search goes on. Only hash queries, every one counted.
 import { hamming } from '../hash/hamming.js';
 import { decodeImage } from '../image/decode.js';
 import { checkUpload, type AttackContext } from './context.js';
