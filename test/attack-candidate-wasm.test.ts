@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { kernelApplyPattern } from '../src/attack/candidate-kernel.js';
+import { applyScaled } from '../src/attack/context.js';
 import { axisBasis, GREY_GAINS, LUMA_GAINS, type ChannelGains, type RgbImage } from '../src/attack/pixels.js';
 import { CandidateBuilder, SeparableField, type SeparableTerm } from '../src/attack/work-image.js';
 import { createPrng, type Prng } from '../src/util/prng.js';
@@ -43,6 +44,13 @@ function randomTerm(rng: Prng, scale: number): SeparableTerm {
   };
 }
 
+/** Gains with negative entries, as the search's colour-opponent directions use. */
+const OPPONENTS: readonly ChannelGains[] = [
+  [1, 1, -2],
+  [1, -1, 0],
+  [-3, 0.5, 1],
+];
+
 describe('the candidate builder on WebAssembly', () => {
   it('is built, and runs for a pattern', () => {
     expect(existsSync(wasmPath('candidate')), 'run npm run build:wasm').toBe(true);
@@ -80,6 +88,30 @@ describe('the candidate builder on WebAssembly', () => {
       expect(Buffer.from(fast.image.data).equals(Buffer.from(slow.image.data)), what).toBe(true);
       expect(fast.mse, what).toBe(slow.mse);
       expect(fast.scale, what).toBe(slow.scale);
+    }
+  });
+
+  it('keeps every channel within the L∞ bound for gains of either sign (opponent colours), on both paths', () => {
+    const rng = createPrng(29);
+    for (let k = 0; k < 40; k++) {
+      const source = randomSource(rng, 1 + rng.nextInt(40), 1 + rng.nextInt(40));
+      const signed: ChannelGains = [rng.nextNormal(), rng.nextNormal(), rng.nextNormal()];
+      const gains = OPPONENTS[k % 4] ?? signed;
+      const maxLinf = 1 + rng.nextInt(20);
+      const builder = new CandidateBuilder(source, gains, maxLinf);
+      const theta = new Float64Array(16);
+      rng.fillNormals(theta);
+      // A budget far above the bound, so the clamp decides.
+      for (const built of both(() => builder.build({ gy: 4, gx: 4, theta }, 4000))) {
+        let worst = 0;
+        for (let i = 0; i < source.data.length; i++)
+          worst = Math.max(worst, Math.abs(built.image.data[i]! - source.data[i]!));
+        expect(worst, `gains ${gains.join('/')}, L∞ ${maxLinf}`).toBeLessThanOrEqual(maxLinf);
+      }
+      const delta = Float32Array.from({ length: source.width * source.height }, () => 100 * rng.nextNormal());
+      const { image } = applyScaled(source, delta, 1, maxLinf, gains);
+      for (let i = 0; i < source.data.length; i++)
+        expect(Math.abs(image.data[i]! - source.data[i]!)).toBeLessThanOrEqual(maxLinf);
     }
   });
 

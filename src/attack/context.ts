@@ -4,7 +4,7 @@ import type { Hash } from '../hash/types.js';
 import type { Prng } from '../util/prng.js';
 import { distanceTo, reaches, withinLimits, type AttackGoal, type AttackLimits, type AttackResult } from './goal.js';
 import type { HashOracle } from './oracle.js';
-import { rms, rmsForPsnr, type ChannelGains, type RgbImage } from './pixels.js';
+import { perturbationBound, rms, rmsForPsnr, type ChannelGains, type RgbImage } from './pixels.js';
 import { distortion } from './quality.js';
 import { upload } from './upload.js';
 
@@ -64,7 +64,7 @@ export function applyScaled(
   const src = source.data;
   // A clamped array rounds (half to even) and clips on store, which is what applying a perturbation needs.
   const out = new Uint8ClampedArray(n * 3);
-  const b = (bound ?? Infinity) / Math.max(...gains);
+  const b = perturbationBound(bound, gains);
   const [gr, gg, gb] = gains;
   let sse = 0;
   for (let i = 0, s = 0; i < n; i++, s += 3) {

@@ -481,9 +481,6 @@ function meanSquare(g: ChannelGains): number {
 async function withBestGains(s: Search): Promise<Search> {
   const { ctx, buffers } = s;
   const { oracle } = ctx;
-  // Under an L∞ bound the builders clamp the perturbation by the largest gain, not the largest in magnitude: the
-  // -2 of yellow against blue would overstep it, so a bounded search keeps the hasher's gains.
-  if (ctx.limits.maxLinf !== undefined) return s;
   const grids = GRIDS.filter((g) => g <= Math.min(s.builder.source.width, s.builder.source.height, s.finest));
   const patterns = Array.from({ length: GAIN_TRIALS }, () => freshPattern(ctx, grids));
   let best = { gains: ctx.gains, mean: -1 };

@@ -90,6 +90,13 @@ export const LUMA_GAINS: ChannelGains = (() => {
   return [w[0] / n, w[1] / n, w[2] / n];
 })();
 
+/**
+ * The largest |d| of a perturbation whose change of every channel, gain · d, stays within ±maxLinf (Infinity for
+ * no bound): the bound over the largest gain in magnitude, so negative gains (opponent colours) respect it too.
+ */
+export const perturbationBound = (maxLinf: number | undefined, gains: ChannelGains): number =>
+  (maxLinf ?? Infinity) / Math.max(...gains.map(Math.abs));
+
 /** The gains for a hasher: luma-weighted for hashes of 601 luma, grey for blockhash (R + G + B), colour and learned hashes. */
 export function gainsFor(algo: string): ChannelGains {
   const base = algo.split(':')[0] ?? algo;

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import type { ChannelGains, RgbImage } from './pixels.js';
 import { kernelApplyField, kernelApplyPattern, type Mix } from './candidate-kernel.js';
 import { matMul } from './linear-model.js';
-import { axisBasis, type AxisBasis } from './pixels.js';
+import { axisBasis, perturbationBound, type AxisBasis } from './pixels.js';
 
 /** The source at working size. */
 export interface WorkImage {
@@ -71,7 +71,7 @@ export class CandidateBuilder {
   constructor(source: RgbImage, gains: ChannelGains, maxLinf?: number) {
     this.#source = source;
     this.#gains = gains;
-    this.#bound = (maxLinf ?? Infinity) / Math.max(...gains);
+    this.#bound = perturbationBound(maxLinf, gains);
     this.#mix = { gains, bound: this.#bound };
   }
 
