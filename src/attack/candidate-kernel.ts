@@ -2,9 +2,8 @@
 // the kernel's memory between candidates (copied again only when another source used the kernel meanwhile), the
 // pattern or field goes in, the 8-bit candidate comes out. work-image.ts's JavaScript passes are its oracle and the
 // fallback when the kernel is not built or SCANLAB_NO_WASM=1.
-import type { RgbImage } from './pixels.js';
-import type { AxisBasis } from './pixels.js';
-import { wasmKernel, type ScratchKernel } from '../util/wasm.js';
+import type { AxisBasis, ChannelGains, RgbImage } from './pixels.js';
+import { align16, placedBytes, placeViews, wasmKernel, type ScratchKernel } from '../util/wasm.js';
 
 interface Kernel extends ScratchKernel {
   applyPattern(
@@ -49,7 +48,7 @@ interface Kernel extends ScratchKernel {
 
 /** How the source is added to: the channel gains and the bound on |d| (Infinity for none). */
 export interface Mix {
-  readonly gains: readonly [number, number, number];
+  readonly gains: ChannelGains;
   readonly bound: number;
 }
 
@@ -60,21 +59,8 @@ export interface TermProfiles {
   readonly cx: Float32Array;
 }
 
-const align = (n: number): number => (n + 15) & ~15;
-
 /** The source whose pixels the kernel's memory holds now (one kernel instance per thread, one resident source). */
 let resident: { readonly source: RgbImage; readonly buffer: ArrayBuffer; readonly base: number } | undefined;
-
-/** Copies `parts` to consecutive 16-byte aligned places from `at`; returns where each starts. */
-function stage(memory: ArrayBuffer, at: number, parts: readonly ArrayBufferView[]): number[] {
-  let next = at;
-  return parts.map((p) => {
-    const where = next;
-    new Uint8Array(memory, where, p.byteLength).set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
-    next += align(p.byteLength);
-    return where;
-  });
-}
 
 /**
  * The kernel with room for `source`, its copy of the source (made when not resident) and `extra` bytes after the
@@ -91,8 +77,8 @@ function prepare(
   if (kernel === null) return null;
   const bytes = source.data.length;
   // The pixel pass reads up to four bytes past a row's last group of four: the source is followed by spare bytes.
-  const outAt = align(bytes + 16);
-  const total = outAt + align(bytes) + extra;
+  const outAt = align16(bytes + 16);
+  const total = outAt + align16(bytes) + extra;
   if (total > 2 ** 31) return null;
   const base = kernel.reserve(total);
   if (base === 0) return null;
@@ -101,7 +87,7 @@ function prepare(
     new Uint8Array(memory, base, bytes).set(source.data);
     resident = { source, buffer: memory, base };
   }
-  return { kernel, memory, src: base, out: base + outAt, free: base + outAt + align(bytes) };
+  return { kernel, memory, src: base, out: base + outAt, free: base + outAt + align16(bytes) };
 }
 
 /**
@@ -119,12 +105,12 @@ export function kernelApplyPattern(
   out: Uint8Array,
 ): number | null {
   const parts = [theta, ys.lo, ys.w, xs.lo, xs.w];
-  const partBytes = parts.reduce((s, p) => s + align(p.byteLength), 0);
-  const scratch = align((xs.grid + 1) * 16) + align(source.width * 8);
+  const partBytes = placedBytes(parts);
+  const scratch = align16((xs.grid + 1) * 16) + align16(source.width * 8);
   const at = prepare(source, mix, partBytes + scratch);
   if (at === null) return null;
   const { kernel, memory, src } = at;
-  const [thetaAt, yLo, yW, xLo, xW] = stage(memory, at.free, parts);
+  const [thetaAt, yLo, yW, xLo, xW] = placeViews(memory, at.free, parts);
   const pairs = at.free + partBytes;
   const [gr, gg, gb] = mix.gains;
   const sse = kernel.applyPattern(
@@ -146,7 +132,7 @@ export function kernelApplyPattern(
     gb,
     mix.bound,
     pairs,
-    pairs + align((xs.grid + 1) * 16),
+    pairs + align16((xs.grid + 1) * 16),
   );
   out.set(new Uint8Array(memory, at.out, source.data.length));
   return sse;
@@ -170,11 +156,11 @@ export function kernelApplyField(
     cxs.set(t.cx, i * width);
   });
   const parts = [field, amps, cys, cxs];
-  const partBytes = parts.reduce((s, p) => s + align(p.byteLength), 0);
-  const at = prepare(source, mix, partBytes + align(width * 8));
+  const partBytes = placedBytes(parts);
+  const at = prepare(source, mix, partBytes + align16(width * 8));
   if (at === null) return null;
   const { kernel, memory, src } = at;
-  const [fieldAt, ampsAt, cysAt, cxsAt] = stage(memory, at.free, parts);
+  const [fieldAt, ampsAt, cysAt, cxsAt] = placeViews(memory, at.free, parts);
   const [gr, gg, gb] = mix.gains;
   const sse = kernel.applyField(
     src,

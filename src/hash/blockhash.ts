@@ -6,7 +6,7 @@ import type { Image } from '../image/types.js';
 import { packMsbFirst } from './bits.js';
 import type { Hash, Hasher } from './types.js';
 import { defineHasher } from './define.js';
-import { stageInput, streamRows, wasmKernel, type ScratchKernel } from '../util/wasm.js';
+import { placedBytes, placeViews, stageInput, streamRows, wasmKernel, type ScratchKernel } from '../util/wasm.js';
 
 /** The reference's value of each pixel: r + g + b, or 765 (white) when fully transparent. */
 function pixelValues(img: Image): Uint16Array {
@@ -94,18 +94,6 @@ function scaled(weights: Float64Array, bits: number): Int32Array {
   return Int32Array.from(weights, (w) => w * bits);
 }
 
-/** Copies the axis arrays after `at` in the kernel's memory (8-byte aligned); returns their addresses in order. */
-function putArrays(kernel: BlockKernel, at: number, arrays: readonly (Int32Array | Float64Array)[]): number[] {
-  let next = at;
-  return arrays.map((a) => {
-    const where = next;
-    if (a instanceof Int32Array) new Int32Array(kernel.memory.buffer, where, a.length).set(a);
-    else new Float64Array(kernel.memory.buffer, where, a.length).set(a);
-    next += (a.byteLength + 7) & ~7;
-    return where;
-  });
-}
-
 /**
  * The exact integer block sums for a power-of-two `bits`, streaming the pixels through the kernel a run of rows at a
  * time (no full-size copy); null when memory cannot hold it.
@@ -114,7 +102,9 @@ function wasmExactBlocks(kernel: BlockKernel, img: Image, bits: number, xs: Axis
   const { width, height, channels } = img;
   const scratchBytes = kernel.exactScratchBytes(width, channels);
   const blocksBytes = bits * bits * 8;
-  const extra = scratchBytes + blocksBytes + 32 + 16 * (width + height) + 64;
+  const axes = [xs.lo, xs.hi, scaled(xs.wLo, bits), scaled(xs.wHi, bits)];
+  axes.push(ys.lo, ys.hi, scaled(ys.wLo, bits), scaled(ys.wHi, bits));
+  const extra = scratchBytes + blocksBytes + 32 + placedBytes(axes);
   let blocks = 0;
   let head: number[] = [];
   const streamed = streamRows(
@@ -125,10 +115,8 @@ function wasmExactBlocks(kernel: BlockKernel, img: Image, bits: number, xs: Axis
     extra,
     (scratch) => {
       blocks = scratch + scratchBytes;
-      const axes = [xs.lo, xs.hi, scaled(xs.wLo, bits), scaled(xs.wHi, bits)];
-      axes.push(ys.lo, ys.hi, scaled(ys.wLo, bits), scaled(ys.wHi, bits));
       const axesAt = blocks + blocksBytes;
-      new Int32Array(kernel.memory.buffer, axesAt, 8).set(putArrays(kernel, axesAt + 32, axes));
+      new Int32Array(kernel.memory.buffer, axesAt, 8).set(placeViews(kernel.memory.buffer, axesAt + 32, axes));
       head = [width, channels, bits, axesAt, scratch, blocks];
       kernel.exactBlockStart(...head);
     },
@@ -153,11 +141,12 @@ function wasmBlocks(img: Image, bits: number): Float64Array | null {
   const ys = axisWeights(height, bits);
   if ((bits & (bits - 1)) === 0) return wasmExactBlocks(kernel, img, bits, xs, ys);
   const blocksBytes = bits * bits * 8;
-  const at = stageInput(kernel, img.data, blocksBytes + 24 * (width + height));
+  const arrays = [xs.lo, xs.hi, xs.wLo, xs.wHi, ys.lo, ys.hi, ys.wLo, ys.wHi];
+  const at = stageInput(kernel, img.data, blocksBytes + placedBytes(arrays));
   if (at === null) return null;
   const blocks = at.scratch;
   new Float64Array(kernel.memory.buffer, blocks, bits * bits).fill(0);
-  const axes = putArrays(kernel, blocks + blocksBytes, [xs.lo, xs.hi, xs.wLo, xs.wHi, ys.lo, ys.hi, ys.wLo, ys.wHi]);
+  const axes = placeViews(kernel.memory.buffer, blocks + blocksBytes, arrays);
   const evenX = width % bits === 0 ? 1 : 0;
   const evenY = height % bits === 0 ? 1 : 0;
   kernel.blockSums(at.input, width, height, img.channels, bits, ...axes, evenX, evenY, blocks);

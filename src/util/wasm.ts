@@ -46,6 +46,24 @@ export interface ScratchKernel extends WasmExports {
 
 const MAX_SCRATCH_BYTES = 2 ** 31;
 
+/** A byte count rounded up to whole 16-byte groups (the kernels' v128 alignment). */
+export const align16 = (n: number): number => (n + 15) & ~15;
+
+/** The bytes `placeViews` takes for `parts`. */
+export const placedBytes = (parts: readonly ArrayBufferView[]): number =>
+  parts.reduce((s, p) => s + align16(p.byteLength), 0);
+
+/** Copies `parts` to consecutive 16-byte aligned places of `memory` from `at`; returns where each starts. */
+export function placeViews(memory: ArrayBuffer, at: number, parts: readonly ArrayBufferView[]): number[] {
+  let next = at;
+  return parts.map((p) => {
+    const where = next;
+    new Uint8Array(memory, where, p.byteLength).set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
+    next += align16(p.byteLength);
+    return where;
+  });
+}
+
 /**
  * Copies `input` to the start of the kernel's scratch area and reserves `extra` bytes after it (16-byte aligned):
  * returns where each starts, or null when memory cannot hold them (the caller then runs its JavaScript path).

@@ -3,7 +3,7 @@
 // results come out, no full-size plane is copied back. luma.ts, jarosz.ts, dct.ts and quality.ts are its oracle and
 // the fallback when the kernel is not built.
 import type { Image } from '../../image/types.js';
-import { stageInput, wasmKernel, type ScratchKernel } from '../../util/wasm.js';
+import { placedBytes, placeViews, stageInput, wasmKernel, type ScratchKernel } from '../../util/wasm.js';
 import { pdqDctMatrix, PDQ_DCT_DIM } from './dct.js';
 import { centreIndices, PDQ_DOWNSAMPLE_DIM, pdqJaroszWindowSize, windowReciprocals } from './jarosz.js';
 import { nearestIndices, PDQ_LUMA_TABLES, pdqWorkingSize } from './luma.js';
@@ -81,7 +81,7 @@ function partsFor(image: Image, rows: number, cols: number, windowAlongRows: num
       DCT_BASIS,
       DCT_BASIS_T,
     ];
-    parts = { views, bytes: views.reduce((sum, p) => sum + padded(p.byteLength), 0) };
+    parts = { views, bytes: placedBytes(views) };
     if (partsByShape.size >= 16) partsByShape.clear();
     partsByShape.set(key, parts);
   }
@@ -113,14 +113,7 @@ export function wasmPdqStages(image: Image, preResize: boolean): PdqStages | nul
   if (at === null) return null;
   const memory = kernel.memory.buffer;
   if (staged?.parts !== parts || staged.at !== at.scratch) {
-    let next = at.scratch;
-    const where = parts.views.map((p) => {
-      const place = next;
-      new Uint8Array(memory, place, p.byteLength).set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
-      next += padded(p.byteLength);
-      return place;
-    });
-    staged = { parts, at: at.scratch, where };
+    staged = { parts, at: at.scratch, where: placeViews(memory, at.scratch, parts.views) };
   }
   const [tables, rowIndex, colOffset, recipRows, recipCols, sampledRows, sampledCols, basis, basisT] = staged.where;
   const a = at.scratch + parts.bytes;
