@@ -10,7 +10,7 @@ import { psnr, ssim } from '../src/attack/quality.js';
 import { attackDefences } from '../src/attack/defences.js';
 import { attackConfig, runAttack } from '../src/attack/run.js';
 import { fprConfig, runFpr } from '../src/eval/fpr.js';
-import { summariseAlgo } from '../src/attack/summary.js';
+import { successByKind, summariseAlgo, summariseAttack } from '../src/attack/summary.js';
 import { readTargetHashes, targetFor } from '../src/attack/targets.js';
 import { writeFileSync } from 'node:fs';
 import type { AttackUnitResult } from '../src/attack/unit.js';
@@ -173,6 +173,40 @@ describe('summaries', () => {
     const none = summariseAlgo('evade', 10, 64, [{ status: 'error', error: 'x' }], { phash: 10 }, 100);
     expect([none.n, none.successes, none.errors, none.successRate, none.ci]).toEqual([0, 0, 1, 0, [0, 1]]);
     expect(none.queriesMedian).toBeNull();
+  });
+
+  it('split success by item kind, errors left out, intervals per kind, nothing when no item has a kind', () => {
+    const win = {
+      status: 'success',
+      queries: 1,
+      seconds: 1,
+      distance: 12,
+      psnr: 31,
+      ssim: 0.9,
+      linf: 9,
+      file: 'x',
+      hash: '0',
+      dihedralDistance: 12,
+      others: {},
+    } as const;
+    const miss = { status: 'failure', reason: 'budget', queries: 9, seconds: 1, bestDistance: 3 } as const;
+    const units: AttackUnitResult[] = [
+      { id: 'a', kind: 'photo', algos: { phash: win } },
+      { id: 'b', kind: 'photo', algos: { phash: miss } },
+      { id: 'c', kind: 'graphic', algos: { phash: miss } },
+      { id: 'd', kind: 'graphic', algos: { phash: { status: 'error', error: 'x' } } },
+      { id: 'e', algos: { phash: win } },
+    ];
+    const byKind = successByKind(units, 'phash')!;
+    expect(Object.keys(byKind)).toEqual(['graphic', 'photo', 'unlabelled']);
+    expect([byKind.photo!.n, byKind.photo!.successes, byKind.graphic!.n, byKind.graphic!.successes]).toEqual([
+      2, 1, 1, 0,
+    ]);
+    expect(byKind.graphic!.ci[0]).toBe(0);
+    expect(byKind.graphic!.ci[1]).toBeCloseTo(0.975, 3);
+    const summary = summariseAttack('evade', units, [{ id: 'phash', nbits: 64 }], { phash: 10 }, 10);
+    expect(summary.algorithms.phash!.byKind).toEqual(byKind);
+    expect(successByKind([{ id: 'a', algos: { phash: win } }], 'phash')).toBeUndefined();
   });
 });
 

@@ -112,7 +112,12 @@ export async function runAttack(
     const items = itemsOfShard(dataset.items, (i) => i.id, storedShard(store, run.id)).slice(0, cfg.limit);
     const inputs: AttackUnitInput[] = items.map((i) => {
       const target = pool ? targetFor(i, pool, cfg.seed) : undefined;
-      return target ? { id: i.id, path: i.path, target } : { id: i.id, path: i.path };
+      return {
+        id: i.id,
+        path: i.path,
+        ...(i.kind !== undefined ? { kind: i.kind } : {}),
+        ...(target ? { target } : {}),
+      };
     });
     const unit = unitConfig(cfg);
     await runItemUnits<AttackUnitInput, AttackUnitResult>(options, run.id, {

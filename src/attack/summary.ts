@@ -35,6 +35,15 @@ export interface AlgoAttackSummary {
   readonly dihedralSuccesses: number;
   /** Per other algorithm B: successes that also hold under B (evasion: B evaded too; collision: B collides too), and the n. */
   readonly withOther: Readonly<Record<string, { readonly n: number; readonly successes: number }>>;
+  /** Per item kind (the dataset's `kind`, e.g. photo/art/graphic; `unlabelled` without one), when any item has one. */
+  readonly byKind?: Readonly<Record<string, KindSuccess>>;
+}
+
+/** Success among the images of one kind, with its Clopper–Pearson 95% interval. */
+export interface KindSuccess {
+  readonly n: number;
+  readonly successes: number;
+  readonly ci: readonly [number, number];
 }
 
 export interface AttackSummary {
@@ -113,6 +122,29 @@ export function summariseAlgo(
   };
 }
 
+/** Successes of one algorithm per item kind, or undefined when no item of the run has a kind. */
+export function successByKind(
+  units: readonly AttackUnitResult[],
+  algo: string,
+): Readonly<Record<string, KindSuccess>> | undefined {
+  if (!units.some((u) => u.kind !== undefined)) return undefined;
+  const counts = new Map<string, { n: number; successes: number }>();
+  for (const u of units) {
+    const outcome = u.algos[algo];
+    if (!outcome || outcome.status === 'error') continue;
+    const entry = counts.get(u.kind ?? 'unlabelled') ?? { n: 0, successes: 0 };
+    entry.n++;
+    if (outcome.status === 'success') entry.successes++;
+    counts.set(u.kind ?? 'unlabelled', entry);
+  }
+  const out: Record<string, KindSuccess> = {};
+  for (const [k, { n, successes }] of [...counts].sort(([a], [b]) => a.localeCompare(b))) {
+    const ci = clopperPearson(successes, n);
+    out[k] = { n, successes, ci: [ci.lower, ci.upper] };
+  }
+  return out;
+}
+
 export function summariseAttack(
   kind: 'evade' | 'collide',
   units: readonly AttackUnitResult[],
@@ -124,7 +156,9 @@ export function summariseAttack(
   const algorithms: Record<string, AlgoAttackSummary> = {};
   for (const { id, nbits } of algos) {
     const outcomes = units.flatMap((u) => (u.algos[id] ? [u.algos[id]] : []));
-    algorithms[id] = summariseAlgo(kind, thresholds[id] ?? 0, nbits, outcomes, thresholds, maxQueries);
+    const byKind = successByKind(units, id);
+    const summary = summariseAlgo(kind, thresholds[id] ?? 0, nbits, outcomes, thresholds, maxQueries);
+    algorithms[id] = byKind ? { ...summary, byKind } : summary;
   }
   return { kind, items: units.length, failedItems, algorithms };
 }

@@ -23,6 +23,8 @@ export type AttackTarget =
 export interface AttackUnitInput {
   readonly id: string;
   readonly path: string;
+  /** The dataset item's kind (photo, art, ...), carried into the result so summaries can split by it. */
+  readonly kind?: string;
   readonly target?: AttackTarget;
 }
 
@@ -71,6 +73,7 @@ export type AlgoOutcome =
 
 export interface AttackUnitResult {
   readonly id: string;
+  readonly kind?: string;
   readonly target?: string;
   readonly algos: Readonly<Record<string, AlgoOutcome>>;
   readonly error?: string;
@@ -146,7 +149,7 @@ export async function runAttackUnit(
     source = await loadRgb(input.path);
     references = await referenceHashes(config, hashers, source, input.target);
   } catch (e) {
-    return { id: input.id, target: input.target?.id, algos: {}, error: messageOf(e) };
+    return { ...identity(input), algos: {}, error: messageOf(e) };
   }
   const algos: Record<string, AlgoOutcome> = {};
   for (const hasher of hashers) {
@@ -204,5 +207,14 @@ export async function runAttackUnit(
       algos[hasher.id] = { status: 'error', error: messageOf(e) };
     }
   }
-  return input.target ? { id: input.id, target: input.target.id, algos } : { id: input.id, algos };
+  return { ...identity(input), algos };
+}
+
+/** What a unit's result says about its input: id, kind and target id (each only when known). */
+function identity(input: AttackUnitInput): Pick<AttackUnitResult, 'id' | 'kind' | 'target'> {
+  return {
+    id: input.id,
+    ...(input.kind !== undefined ? { kind: input.kind } : {}),
+    ...(input.target ? { target: input.target.id } : {}),
+  };
 }

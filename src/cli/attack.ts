@@ -112,6 +112,19 @@ export function attackTable(summary: AttackSummary): string {
   return formatTable(rows);
 }
 
+/** Success per item kind and hasher, or '' when the run's items carry no kinds. */
+export function kindTable(summary: AttackSummary): string {
+  const rows = [['algo', 'kind', 'success [95% CI]']];
+  for (const [algo, a] of Object.entries(summary.algorithms))
+    for (const [kind, k] of Object.entries(a.byKind ?? {}))
+      rows.push([
+        algo,
+        kind,
+        `${k.successes}/${k.n} ${pct(k.n ? k.successes / k.n : 0)} [${pct(k.ci[0])}, ${pct(k.ci[1])}]`,
+      ]);
+  return rows.length > 1 ? formatTable(rows) : '';
+}
+
 export function defenceTable(rows: readonly DefenceRow[]): string {
   const out = [['algo', 'defence', 'attack success [95% CI]', 'FPR [95% CI]', 'FPR without']];
   for (const r of rows) {
@@ -147,6 +160,8 @@ async function attackCommand(
         process.stdout.write(JSON.stringify({ run: run.id, ...summary, ...(defences ? { defences } : {}) }) + '\n');
       else {
         process.stdout.write(`run ${run.id} (attack ${kind}, ${summary.items} images)\n${attackTable(summary)}`);
+        const byKind = kindTable(summary);
+        if (byKind) process.stdout.write(`\nsuccess by image kind\n${byKind}`);
         if (defences) process.stdout.write(`\ndefences (FPR from run ${o.fprRun})\n${defenceTable(defences)}`);
       }
       if (summary.failedItems.length > 0) {

@@ -45,6 +45,37 @@ function curve(id: string, runIds: readonly string[], s: AttackSummary, which: '
   );
 }
 
+/** Success split by the dataset's item kinds (photo, art, graphic, ...), when the run's items carry kinds. */
+function kindTable(id: string, runIds: readonly string[], s: AttackSummary): Block | undefined {
+  const rows = Object.entries(s.algorithms).flatMap(([algo, a]) =>
+    Object.entries(a.byKind ?? {}).map(([kind, k]) => ({
+      runIds,
+      cells: [
+        textCell(algo),
+        textCell(kind),
+        {
+          text: `${k.successes}/${k.n} ${pct(k.n ? k.successes / k.n : 0)} [${pct(k.ci[0])}, ${pct(k.ci[1])}]`,
+          value: { k: k.successes, n: k.n, lower: k.ci[0], upper: k.ci[1] },
+        },
+      ],
+    })),
+  );
+  if (rows.length === 0) return undefined;
+  return {
+    kind: 'table',
+    id: `${id}-by-kind`,
+    caption:
+      'Attack success per hasher and image kind (published success rates are for natural photographs; saturated graphics leave little room at a PSNR floor)',
+    runIds,
+    columns: [
+      { key: 'algo', label: 'Hasher' },
+      { key: 'kind', label: 'Image kind' },
+      { key: 'success', label: 'Success [95% CI]', numeric: true },
+    ],
+    rows,
+  };
+}
+
 function attackSection(r: RunWithSummary<AttackSummary>, several: boolean): ReportSection {
   const { input, summary: s } = r;
   const runIds = [input.run.id];
@@ -98,6 +129,8 @@ function attackSection(r: RunWithSummary<AttackSummary>, several: boolean): Repo
     curve(`${id}-budget`, runIds, s, 'byBudget'),
     curve(`${id}-psnr`, runIds, s, 'byPsnr'),
   ];
+  const byKind = kindTable(id, runIds, s);
+  if (byKind) blocks.push(byKind);
   const defences = input.artifacts.defences as readonly DefenceRow[] | undefined;
   if (defences)
     blocks.push({
