@@ -5,7 +5,7 @@
 import type { Image } from '../../image/types.js';
 import { placedBytes, placeViews, stageInput, wasmKernel, type ScratchKernel } from '../../util/wasm.js';
 import { pdqDctMatrix, PDQ_DCT_DIM } from './dct.js';
-import { centreIndices, PDQ_DOWNSAMPLE_DIM, pdqJaroszWindowSize, windowReciprocals } from './jarosz.js';
+import { centreIndices, PDQ_DOWNSAMPLE_DIM, pdqJaroszWindowSize } from './jarosz.js';
 import { nearestIndices, PDQ_LUMA_TABLES, pdqWorkingSize } from './luma.js';
 
 interface PdqKernel extends ScratchKernel {
@@ -27,11 +27,10 @@ interface PdqKernel extends ScratchKernel {
     rows: number,
     cols: number,
     windowAlongRows: number,
-    recipRows: number,
     windowAlongCols: number,
-    recipCols: number,
     sampledRows: number,
     sampledCols: number,
+    strips: number,
     out: number,
   ): void;
   dct64To16(a: number, d: number, dt: number, t: number, out: number): void;
@@ -57,7 +56,7 @@ const padded = (n: number): number => (n + 15) & ~15;
  * `pdqDct64To16` and `pdqQualityMetric`; null when the kernel is not built or memory cannot hold the planes. The
  * working size must be at least 5×5 (PDQ's minimum).
  */
-/** What the kernel reads besides the pixels for one input shape (the weight tables, indices, reciprocals, basis). */
+/** What the kernel reads besides the pixels for one input shape (the weight tables, indices, basis). */
 interface Parts {
   readonly views: readonly (Float32Array | Int32Array | Float64Array)[];
   readonly bytes: number;
@@ -66,7 +65,7 @@ interface Parts {
 /** Parts per input shape (a few shapes recur: an attack hashes one size thousands of times). */
 const partsByShape = new Map<string, Parts>();
 
-function partsFor(image: Image, rows: number, cols: number, windowAlongRows: number, windowAlongCols: number): Parts {
+function partsFor(image: Image, rows: number, cols: number): Parts {
   const key = `${image.width}x${image.height}x${image.channels}>${cols}x${rows}`;
   let parts = partsByShape.get(key);
   if (parts === undefined) {
@@ -74,8 +73,6 @@ function partsFor(image: Image, rows: number, cols: number, windowAlongRows: num
       PDQ_LUMA_TABLES,
       nearestIndices(image.height, rows),
       nearestIndices(image.width, cols).map((x) => x * image.channels),
-      windowReciprocals(windowAlongRows),
-      windowReciprocals(windowAlongCols),
       centreIndices(rows, PDQ_DOWNSAMPLE_DIM),
       centreIndices(cols, PDQ_DOWNSAMPLE_DIM),
       DCT_BASIS,
@@ -104,38 +101,33 @@ export function wasmPdqStages(image: Image, preResize: boolean): PdqStages | nul
   const windowAlongRows = pdqJaroszWindowSize(cols, n);
   const windowAlongCols = pdqJaroszWindowSize(rows, n);
   const channels = image.channels;
-  const parts = partsFor(image, rows, cols, windowAlongRows, windowAlongCols);
+  const parts = partsFor(image, rows, cols);
   // A plane also holds the 64 sampled columns of every row, transposed (for images under 64 px wide).
   const planeBytes = padded(rows) * Math.max(padded(cols), n) * 4;
   const dctBytes = PDQ_DCT_DIM * PDQ_DCT_DIM * 4;
   const dctScratchBytes = PDQ_DCT_DIM * n * 4;
-  const at = stageInput(kernel, image.data, parts.bytes + 2 * planeBytes + n * n * 4 + dctScratchBytes + dctBytes);
+  // Two strips of 16 transposed rows for the passes along rows.
+  const stripBytes = 2 * 16 * Math.max(padded(cols), n) * 4;
+  const at = stageInput(
+    kernel,
+    image.data,
+    parts.bytes + 2 * planeBytes + n * n * 4 + dctScratchBytes + dctBytes + stripBytes,
+  );
   if (at === null) return null;
   const memory = kernel.memory.buffer;
   if (staged?.parts !== parts || staged.at !== at.scratch) {
     staged = { parts, at: at.scratch, where: placeViews(memory, at.scratch, parts.views) };
   }
-  const [tables, rowIndex, colOffset, recipRows, recipCols, sampledRows, sampledCols, basis, basisT] = staged.where;
+  const [tables, rowIndex, colOffset, sampledRows, sampledCols, basis, basisT] = staged.where;
   const a = at.scratch + parts.bytes;
   const b = a + planeBytes;
   const out = b + planeBytes;
   const dctScratch = out + n * n * 4;
   const dct = dctScratch + dctScratchBytes;
+  const strips = dct + dctBytes;
   const grey = kernel.isGrey(at.input, image.width * image.height, channels);
   kernel.luma(at.input, image.width * channels, rowIndex!, colOffset!, cols, rows, grey, tables!, b);
-  kernel.downsample64(
-    a,
-    b,
-    rows,
-    cols,
-    windowAlongRows,
-    recipRows!,
-    windowAlongCols,
-    recipCols!,
-    sampledRows!,
-    sampledCols!,
-    out,
-  );
+  kernel.downsample64(a, b, rows, cols, windowAlongRows, windowAlongCols, sampledRows!, sampledCols!, strips, out);
   kernel.dct64To16(out, basis!, basisT!, dctScratch, dct);
   return {
     downsampled: new Float32Array(memory, out, n * n).slice(),

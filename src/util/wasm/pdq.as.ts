@@ -2,7 +2,8 @@
 // luminance (src/hash/pdq/luma.ts), then the Jarosz tent filter and centre sampling to 64×64 (src/hash/pdq/jarosz.ts),
 // with the same single-precision operations in the same order per value, so every float is bit-identical to those
 // JavaScript functions (its oracle). Each box pass runs down columns, sixteen at a time in four f32x4 lanes groups,
-// one independent float chain per column; passes along rows run down the columns of the transposed plane.
+// one independent float chain per column; passes along rows run down the columns of 16-row strips transposed in
+// the core's L1 cache. Means are the reference's float divisions (multiplications where exact).
 export { reserve } from './lib/scratch.as';
 
 /**
@@ -106,19 +107,20 @@ export function luma(
   }
 }
 
-/** float(s · r) per lane, the product in f64: the JavaScript path's `Float32Array` store of `s * recip[n]`. */
-function scale(s: v128, r: v128): v128 {
-  const lo = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.promote_low_f32x4(s), r));
-  const hi = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.promote_low_f32x4(i32x4.shuffle(s, s, 2, 3, 0, 1)), r));
-  return i32x4.shuffle(lo, hi, 0, 1, 4, 5);
+/** Stores s_i / n (f32 division, as the reference's `sum / count`) to the four f32x4 at `o`. */
+function emitDiv(o: usize, s0: v128, s1: v128, s2: v128, s3: v128, n: v128): void {
+  v128.store(o, f32x4.div(s0, n));
+  v128.store(o, f32x4.div(s1, n), 16);
+  v128.store(o, f32x4.div(s2, n), 32);
+  v128.store(o, f32x4.div(s3, n), 48);
 }
 
-/** Stores scale(sᵢ, r) to the four f32x4 at `o`. */
-function emit(o: usize, s0: v128, s1: v128, s2: v128, s3: v128, r: v128): void {
-  v128.store(o, scale(s0, r));
-  v128.store(o, scale(s1, r), 16);
-  v128.store(o, scale(s2, r), 32);
-  v128.store(o, scale(s3, r), 48);
+/** Stores s_i · inv to the four f32x4 at `o`: the division's float where inv = 1/n is a power of two (exact). */
+function emitMul(o: usize, s0: v128, s1: v128, s2: v128, s3: v128, inv: v128): void {
+  v128.store(o, f32x4.mul(s0, inv));
+  v128.store(o, f32x4.mul(s1, inv), 16);
+  v128.store(o, f32x4.mul(s2, inv), 32);
+  v128.store(o, f32x4.mul(s3, inv), 48);
 }
 
 /** The position of sampled output row k (of 64, non-decreasing at `at`), or −1 past the last. */
@@ -128,26 +130,21 @@ function sampleAt(at: usize, k: usize): i32 {
 
 /**
  * One box pass down every column of a `length`-row plane whose rows are `stride` floats: each mean is the window
- * sum (grown, slid, shrunk exactly as `box1DFloat`) times the f64 reciprocal of its count from `recip`. With `at`
- * 0, output row p is the mean at position p; otherwise `at` holds 64 non-decreasing positions (i32) and output row
- * k is the mean at position at[k] (the running sums take every row as before; only the unsampled means are
+ * sum (grown, slid, shrunk exactly as `box1DFloat`) over its count, a float division as the reference's (a
+ * multiplication by the reciprocal where the count is a power of two, which rounds the same exact quotient). With
+ * `at` 0, output row p is the mean at position p; otherwise `at` holds 64 non-decreasing positions (i32) and output
+ * row k is the mean at position at[k] (the running sums take every row as before; only the unsampled means are
  * skipped). Output rows are `stride` floats too.
  */
-function boxDownColumns(
-  input: usize,
-  output: usize,
-  length: i32,
-  stride: i32,
-  window: i32,
-  recip: usize,
-  at: usize,
-): void {
+function boxDownColumns(input: usize, output: usize, length: i32, stride: i32, window: i32, at: usize): void {
   const half = (window + 2) >> 1;
   const lead = half - 1;
   const growing = window - half + 1;
   const full = length - window;
   const rowBytes = (<usize>stride) << 2;
-  const inv = f64x2.splat(load<f64>(recip + ((<usize>window) << 3)));
+  const n = f32x4.splat(<f32>window);
+  const pow2 = (window & (window - 1)) == 0;
+  const inv = f32x4.splat(<f32>1 / <f32>window);
   for (let c: usize = 0; c < rowBytes; c += 64) {
     let s0 = f32x4.splat(0);
     let s1 = f32x4.splat(0);
@@ -166,30 +163,40 @@ function boxDownColumns(
       s3 = f32x4.add(s3, v128.load(ri, 48));
     }
     for (let i = 0; i < growing; i++, ri += rowBytes, p++) {
-      const r = f64x2.splat(load<f64>(recip + ((<usize>++count) << 3)));
+      const r = f32x4.splat(<f32>++count);
       s0 = f32x4.add(s0, v128.load(ri));
       s1 = f32x4.add(s1, v128.load(ri, 16));
       s2 = f32x4.add(s2, v128.load(ri, 32));
       s3 = f32x4.add(s3, v128.load(ri, 48));
-      if (at == 0) emit(output + <usize>p * rowBytes + c, s0, s1, s2, s3, r);
-      else for (; next == p; next = sampleAt(at, ++k)) emit(output + k * rowBytes + c, s0, s1, s2, s3, r);
+      if (at == 0) emitDiv(output + <usize>p * rowBytes + c, s0, s1, s2, s3, r);
+      else for (; next == p; next = sampleAt(at, ++k)) emitDiv(output + k * rowBytes + c, s0, s1, s2, s3, r);
     }
-    for (let i = 0; i < full; i++, ri += rowBytes, li += rowBytes, p++) {
-      s0 = f32x4.sub(f32x4.add(s0, v128.load(ri)), v128.load(li));
-      s1 = f32x4.sub(f32x4.add(s1, v128.load(ri, 16)), v128.load(li, 16));
-      s2 = f32x4.sub(f32x4.add(s2, v128.load(ri, 32)), v128.load(li, 32));
-      s3 = f32x4.sub(f32x4.add(s3, v128.load(ri, 48)), v128.load(li, 48));
-      if (at == 0) emit(output + <usize>p * rowBytes + c, s0, s1, s2, s3, inv);
-      else for (; next == p; next = sampleAt(at, ++k)) emit(output + k * rowBytes + c, s0, s1, s2, s3, inv);
+    if (at == 0 && pow2) {
+      for (let i = 0; i < full; i++, ri += rowBytes, li += rowBytes, p++) {
+        s0 = f32x4.sub(f32x4.add(s0, v128.load(ri)), v128.load(li));
+        s1 = f32x4.sub(f32x4.add(s1, v128.load(ri, 16)), v128.load(li, 16));
+        s2 = f32x4.sub(f32x4.add(s2, v128.load(ri, 32)), v128.load(li, 32));
+        s3 = f32x4.sub(f32x4.add(s3, v128.load(ri, 48)), v128.load(li, 48));
+        emitMul(output + <usize>p * rowBytes + c, s0, s1, s2, s3, inv);
+      }
+    } else {
+      for (let i = 0; i < full; i++, ri += rowBytes, li += rowBytes, p++) {
+        s0 = f32x4.sub(f32x4.add(s0, v128.load(ri)), v128.load(li));
+        s1 = f32x4.sub(f32x4.add(s1, v128.load(ri, 16)), v128.load(li, 16));
+        s2 = f32x4.sub(f32x4.add(s2, v128.load(ri, 32)), v128.load(li, 32));
+        s3 = f32x4.sub(f32x4.add(s3, v128.load(ri, 48)), v128.load(li, 48));
+        if (at == 0) emitDiv(output + <usize>p * rowBytes + c, s0, s1, s2, s3, n);
+        else for (; next == p; next = sampleAt(at, ++k)) emitDiv(output + k * rowBytes + c, s0, s1, s2, s3, n);
+      }
     }
     for (let i = 0; i < lead; i++, li += rowBytes, p++) {
-      const r = f64x2.splat(load<f64>(recip + ((<usize>--count) << 3)));
+      const r = f32x4.splat(<f32>--count);
       s0 = f32x4.sub(s0, v128.load(li));
       s1 = f32x4.sub(s1, v128.load(li, 16));
       s2 = f32x4.sub(s2, v128.load(li, 32));
       s3 = f32x4.sub(s3, v128.load(li, 48));
-      if (at == 0) emit(output + <usize>p * rowBytes + c, s0, s1, s2, s3, r);
-      else for (; next == p; next = sampleAt(at, ++k)) emit(output + k * rowBytes + c, s0, s1, s2, s3, r);
+      if (at == 0) emitDiv(output + <usize>p * rowBytes + c, s0, s1, s2, s3, r);
+      else for (; next == p; next = sampleAt(at, ++k)) emitDiv(output + k * rowBytes + c, s0, s1, s2, s3, r);
     }
   }
 }
@@ -228,13 +235,41 @@ function transpose(input: usize, output: usize, rows: i32, cols: i32): void {
   }
 }
 
+/** Rows of the plane one strip of a pass along rows takes at a time (its transposes stay in the core's L1 cache). */
+const STRIP = 16;
+
 /**
- * PDQ's 64×64 downsample of the rows × cols luminance plane at `b` (as `luma` writes it):
- * box passes along rows (window `windowAlongRows`, reciprocals at `recipRows`) and down columns (`windowAlongCols`,
- * `recipCols`), twice, then the values at rows `sampledRows[i]` and columns `sampledCols[j]` to `out` (64 × 64 f32).
- * The second pass along rows keeps only the sampled columns (64 × rows), the second down columns only the sampled
- * rows. `a` is a second plane of the same size, both at least padded(rows) × max(padded(cols), 64) floats; both are
- * overwritten.
+ * A box pass along the rows of the rows × cols plane at `input` (rows padded), STRIP rows at a time: the strip is
+ * transposed to `t` (cols × STRIP), filtered down its columns into `u`, and transposed back into `output` (the same
+ * layout as the input); with `at`, only the 64 sampled columns are kept, transposed into `output` as rows of 64.
+ * `t` and `u` hold max(padded(cols), 64) × STRIP floats each.
+ */
+function boxAlongRows(
+  input: usize,
+  output: usize,
+  rows: i32,
+  cols: i32,
+  window: i32,
+  at: usize,
+  t: usize,
+  u: usize,
+): void {
+  const stride = (<usize>padded(cols)) << 2;
+  for (let y = 0; y < rows; y += STRIP) {
+    transpose(input + <usize>y * stride, t, STRIP, cols);
+    boxDownColumns(t, u, cols, STRIP, window, at);
+    if (at == 0) transpose(u, output + <usize>y * stride, cols, STRIP);
+    else transpose(u, output + ((<usize>y) << 8), 64, STRIP);
+  }
+}
+
+/**
+ * PDQ's 64×64 downsample of the rows × cols luminance plane at `b` (as `luma` writes it): box passes along rows
+ * (window `windowAlongRows`) and down columns (`windowAlongCols`), twice, then the values at rows `sampledRows[i]`
+ * and columns `sampledCols[j]` to `out` (64 × 64 f32). The second pass along rows keeps only the sampled columns
+ * (rows × 64), the second down columns only the sampled rows. `a` is a second plane of the same size, both at least
+ * padded(rows) × max(padded(cols), 64) floats (both are overwritten), and `t` scratch for 2 · STRIP ·
+ * max(padded(cols), 64) floats.
  */
 export function downsample64(
   a: usize,
@@ -242,24 +277,20 @@ export function downsample64(
   rows: i32,
   cols: i32,
   windowAlongRows: i32,
-  recipRows: usize,
   windowAlongCols: i32,
-  recipCols: usize,
   sampledRows: usize,
   sampledCols: usize,
+  t: usize,
   out: usize,
 ): void {
   const rowsPadded = padded(rows);
   const colsPadded = padded(cols);
+  const u = t + ((<usize>max(colsPadded, 64) * STRIP) << 2);
   if ((rows | cols) & (LANES - 1)) memory.fill(a, 0, (<usize>rowsPadded * <usize>max(colsPadded, 64)) << 2);
-  transpose(b, a, rows, cols);
-  boxDownColumns(a, b, cols, rowsPadded, windowAlongRows, recipRows, 0);
-  transpose(b, a, cols, rows);
-  boxDownColumns(a, b, rows, colsPadded, windowAlongCols, recipCols, 0);
-  transpose(b, a, rows, cols);
-  boxDownColumns(a, b, cols, rowsPadded, windowAlongRows, recipRows, sampledCols);
-  transpose(b, a, 64, rows);
-  boxDownColumns(a, out, rows, 64, windowAlongCols, recipCols, sampledRows);
+  boxAlongRows(b, a, rows, cols, windowAlongRows, 0, t, u);
+  boxDownColumns(a, b, rows, colsPadded, windowAlongCols, 0);
+  boxAlongRows(b, a, rows, cols, windowAlongRows, sampledCols, t, u);
+  boxDownColumns(a, out, rows, 64, windowAlongCols, sampledRows);
 }
 
 /**
