@@ -81,6 +81,23 @@ describe('the fused candidate builder', () => {
     expect(big.field[17 * 80 + 33]).toBeCloseTo(5 * cos(2, 17, 60) * cos(3, 33, 80), 5);
   });
 
+  it('adds a block term on its cell of the partition only, at any size', () => {
+    const field = new SeparableField(40, 30);
+    field.add({ basis: 'block', grid: 4, u: 1, v: 2, a: 3 });
+    // Block (1, 2) of a 4 × 4 partition of 40 × 30: the pixels whose centres fall in rows 7.5–15 and columns 20–30.
+    for (let y = 0; y < 30; y++)
+      for (let x = 0; x < 40; x++) {
+        const inside = y >= 7 && y <= 14 && x >= 20 && x <= 29;
+        expect(field.field[y * 40 + x]).toBe(inside ? 3 : 0);
+      }
+    expect(field.energy({ basis: 'block', grid: 4, u: 1, v: 2, a: 1 })).toBeCloseTo((8 / 30) * (10 / 40), 12);
+    // At twice the size the block covers the same share of the image: rows 15–29, columns 40–59 of 80 × 60.
+    const big = field.resized(80, 60);
+    let count = 0;
+    big.field.forEach((v) => (count += v === 3 ? 1 : 0));
+    expect(count).toBe(15 * 20);
+  });
+
   it('shrinks the source once to the working size, aspect kept; small sources are used as they are', async () => {
     const source = gradient(300, 120);
     const w = await workImage(source, 100);

@@ -96,15 +96,22 @@ interface Search {
   /** Each basis's probes, once measured (they depend on the working image alone), and how often they were combined. */
   readonly probes: Map<SeparableTerm['basis'], Probe[]>;
   readonly combined: Map<SeparableTerm['basis'], number>;
+  /** Bits that tiny random patterns flip (packed), measured once per colour direction before the first probes. */
+  fragile?: Uint8Array;
 }
 
 type Verdict = AttackResult | 'hash' | 'distortion';
 
-/** Uploads the full-size candidate; on a miss, widens the margin by what the upload lost or trims the budget. */
-async function tryUpload(s: Search, candidate: RgbImage, workDistance: number): Promise<Verdict> {
+/**
+ * Uploads the full-size candidate; on a miss, widens the margin by what the upload lost or trims the budget. A
+ * speculative upload (of a working image past τ but within the margin: the few combined candidates are worth one
+ * query each) leaves the margin as it is when the hash falls short.
+ */
+async function tryUpload(s: Search, candidate: RgbImage, workDistance: number, speculative = false): Promise<Verdict> {
   const verdict = await checkUpload(s.ctx, candidate);
   if ('result' in verdict) return verdict.result;
   s.bestUpload = Math.max(s.bestUpload, verdict.distance);
+  if (speculative && verdict.miss === 'hash') return 'hash';
   if (verdict.miss === 'distortion') {
     s.budget *= 0.93;
     return 'distortion';
@@ -150,10 +157,17 @@ async function randomPhase(s: Search, queries: number): Promise<AttackResult | u
 const PROBE_TOP = 0.3;
 /** Bisection steps of the probe between PROBE_TOP and 1/64 of it (in energy). */
 const PROBE_BISECTIONS = 3;
+/**
+ * Blocks are bisected further: they are orthogonal, so combined they cost the sum of their probes, and a probe's
+ * amplitude known to 1.3× (three steps) overstates its energy by up to 1.7×, which decides the tight images.
+ */
+const BLOCK_BISECTIONS = 6;
 /** Amplitudes, relative to a direction's probe, at which it is tried on the current perturbation. */
 const BOOSTS = [1.15, 1.6, 2.2, 3, 4.2] as const;
 
 type Basis = SeparableTerm['basis'];
+/** The coordinate phases' bases, in turn. */
+const BASES: readonly Basis[] = ['cosine', 'block', 'tent'];
 
 /** A direction: a sum of separable terms at unit amplitude, with the mean of its square over the image. */
 interface Direction {
@@ -179,10 +193,11 @@ function costOf(p: Probe): number {
 }
 
 /**
- * The directions of a basis on the working image: cosines up to `finest` per axis, or the tents of a finest² grid
- * less their mean (a constant term): a brighter cell with the whole image a little darker, so that a mean or median
- * threshold of the hash stays where it was and the tent moves its own cell against it, not the threshold over some
- * other marginal bit.
+ * The directions of a basis on the working image: cosines up to `finest` per axis, or the tents of a finest² grid or
+ * the flat blocks of a finest² partition, less their mean (a constant term): a brighter cell with the whole image a
+ * little darker, so that a mean or median threshold of the hash stays where it was and the cell moves against it,
+ * not the threshold over some other marginal bit. A block is the least change that moves one cell mean of a hash
+ * of cell means (aHash, blockhash) whose cells it matches; a tent spreads over its neighbours.
  */
 function directions(s: Search, basis: Basis, field: SeparableField): Direction[] {
   const { width, height } = s.builder.source;
@@ -215,6 +230,27 @@ function directions(s: Search, basis: Basis, field: SeparableField): Direction[]
   return out;
 }
 
+/** Random patterns tried by `fragileBits`, and the share of the budget they spend (below any probe's). */
+const FRAGILE_TRIALS = 8;
+const FRAGILE_SHARE = 0.002;
+
+/**
+ * The bits that tiny random patterns flip: they sit on their threshold, so every direction flips them first, and a
+ * probe that recorded them would seem to cover what it does not (on mate-ubuntu-cold one such aHash bit made all 80
+ * cosine probes look alike). Probes measure and record the other bits.
+ */
+async function fragileBits(s: Search): Promise<Uint8Array> {
+  const { ctx, builder } = s;
+  const grids = GRIDS.filter((g) => g <= Math.min(builder.source.width, builder.source.height, s.finest));
+  const mask = new Uint8Array(s.ref.bits.length);
+  for (let i = 0; i < FRAGILE_TRIALS && ctx.oracle.remaining > 2; i++) {
+    const image = builder.build(freshPattern(ctx, grids), FRAGILE_SHARE * s.budget, s.buffers[0]).image;
+    const h = await ctx.oracle.hash(image);
+    h.bits.forEach((b, k) => (mask[k] = mask[k]! | (b ^ s.ref.bits[k]!)));
+  }
+  return mask;
+}
+
 /**
  * Each direction's least amplitude (signed) that moves the hash when added alone to the working image: tried with
  * both signs at the amplitude spending PROBE_TOP of the budget, then bisected (in log amplitude) down to 1/8 of it;
@@ -224,15 +260,18 @@ function directions(s: Search, basis: Basis, field: SeparableField): Direction[]
  */
 async function probeDirections(s: Search, basis: Basis, field: SeparableField): Promise<Probe[] | undefined> {
   const { oracle } = s.ctx;
-  /** The bits the direction at amplitude a flips (packed, as the hash's), undefined when none. */
+  const fragile = (s.fragile ??= await fragileBits(s));
+  /** The bits other than fragile ones that the direction at amplitude a flips (packed), undefined when none. */
   const flips = async (direction: Direction, a: number): Promise<Uint8Array | undefined> => {
     const terms = termsOf({ direction, a, flips: s.ref.bits });
     const h = await oracle.hash(s.builder.buildField(field, terms, s.buffers[0]).image);
-    return hamming(h, s.ref) > 0 ? h.bits.map((b, i) => b ^ s.ref.bits[i]!) : undefined;
+    const own = h.bits.map((b, i) => (b ^ s.ref.bits[i]!) & ~fragile[i]!);
+    return own.some((b) => b !== 0) ? own : undefined;
   };
   const probes: Probe[] = [];
+  const bisections = basis === 'block' ? BLOCK_BISECTIONS : PROBE_BISECTIONS;
   for (const t of directions(s, basis, field)) {
-    if (oracle.remaining < 2 + 2 * PROBE_BISECTIONS) return undefined;
+    if (oracle.remaining < 2 + 2 * bisections) return undefined;
     const top = Math.sqrt((PROBE_TOP * s.budget) / (s.gain2 * t.energy));
     const moved: { sign: number; flips: Uint8Array }[] = [];
     for (const sign of [1, -1]) {
@@ -244,7 +283,7 @@ async function probeDirections(s: Search, basis: Basis, field: SeparableField): 
       let lo = Math.log(top / 8);
       let hi = Math.log(top);
       let bits = atTop;
-      for (let b = 0; b < PROBE_BISECTIONS; b++) {
+      for (let b = 0; b < bisections; b++) {
         const mid = (lo + hi) / 2;
         const f = await flips(t, sign * Math.exp(mid));
         if (f) [hi, bits] = [mid, f];
@@ -262,8 +301,8 @@ async function probeDirections(s: Search, basis: Basis, field: SeparableField): 
  * its threshold (what survives the upload), less of it moves the neighbours of local directions less.
  */
 const SOLVE_SHARES = [1, 0.5] as const;
-/** Growth of the number of bits the combined directions are chosen to cover, between two tries. */
-const SOLVE_GROWTH = 1.15;
+/** Directions whose probes alone cost more than this many budgets are not combined: scaled down to the budget, each falls short of its threshold. */
+const SOLVE_MAX_COST = 1.5;
 
 /**
  * The terms scaled by one factor so that their sum spends the whole distortion budget on the working image (after
@@ -292,12 +331,21 @@ function atBudget(
 }
 
 /**
- * The probed directions combined at once: the cheapest k pushes up and k pushes down (a median or mean threshold
- * stays in place), each at its least moving amplitude, the sum scaled to the whole budget, so that every chosen
- * direction is pushed past its own threshold by the same factor (the margin the upload's resampling and JPEG eat).
- * k starts at τ + 1 directions in all and grows by SOLVE_GROWTH while the working image stays within τ + margin of
- * its hash; each working image past it is uploaded. Directions cost what their probe cost, so the cheapest bits go
- * first, as a least-change attack would choose them, but measured by queries alone.
+ * How `cover` picks directions: by turns from the pushes up and the pushes down (a median threshold stays in place),
+ * or cheapest first whatever their sign (directions less their mean leave a mean threshold in place by themselves,
+ * and the cheap flips of an image may all go one way).
+ */
+type CoverOrder = 'alternate' | 'cheapest';
+const COVER_ORDERS: readonly CoverOrder[] = ['alternate', 'cheapest'];
+
+/**
+ * The probed directions combined at once, chosen by `cover` in each order in turn, each at its least moving
+ * amplitude, the sum scaled to the whole budget, so that every chosen direction is pushed past its own threshold by
+ * the same factor (the margin the upload's resampling and JPEG eat). The choice starts at τ + 1 bits and grows one
+ * bit at a time while the working image stays within τ + margin of its hash, until the chosen directions cost more
+ * than SOLVE_MAX_COST budgets at their probes; each working image past it is uploaded.
+ * Directions cost what their probe cost, so the cheapest bits go first, as a least-change attack would choose them,
+ * but measured by queries alone.
  */
 async function solvePhase(
   s: Search,
@@ -308,46 +356,78 @@ async function solvePhase(
   const tau = goal.maxDistance;
   const ups = probes.filter((t) => t.a > 0).sort((p, q) => costOf(p) - costOf(q));
   const downs = probes.filter((t) => t.a < 0).sort((p, q) => costOf(p) - costOf(q));
-  let target = tau + 1;
-  let last = -1;
-  while (oracle.remaining >= 2) {
-    const chosen = cover(ups, downs, target);
-    if (chosen.terms.length === last) break;
-    last = chosen.terms.length;
-    let missed = false;
-    for (const share of SOLVE_SHARES) {
-      const c = atBudget(s, field, chosen.terms, share);
-      if (!c || oracle.remaining < 2) return undefined;
-      const d = hamming(await oracle.hash(c.image), s.ref);
-      if (d <= tau + s.margin) continue;
-      const big = new SeparableField(s.full.source.width, s.full.source.height);
-      for (const t of c.terms) big.add(t);
-      const v = await tryUpload(s, s.full.buildField(big, []).image, d);
-      if (typeof v !== 'string') return v;
-      missed ||= v === 'distortion';
+  const tried = new Set<string>();
+  for (const order of COVER_ORDERS) {
+    let target = tau + 1;
+    let last = -1;
+    while (oracle.remaining >= 2) {
+      const chosen = cover(ups, downs, target, order);
+      const cost = (chosen.probes.reduce((sum, p) => sum + costOf(p), 0) * s.gain2) / s.budget;
+      if (chosen.probes.length === last || cost > SOLVE_MAX_COST) break;
+      last = chosen.probes.length;
+      // The other order's choice of the same directions was tried already.
+      const key = chosen.probes
+        .map((p) => probes.indexOf(p))
+        .sort((a, b) => a - b)
+        .join(',');
+      let missed = false;
+      for (const share of tried.has(key) ? [] : SOLVE_SHARES) {
+        const c = atBudget(
+          s,
+          field,
+          chosen.probes.flatMap((p) => termsOf(p)),
+          share,
+        );
+        if (!c || oracle.remaining < 2) return undefined;
+        const d = hamming(await oracle.hash(c.image), s.ref);
+        console.error(
+          'solve',
+          order,
+          target,
+          chosen.probes.length,
+          chosen.covered,
+          share,
+          'cost/budget',
+          ((chosen.probes.reduce((a, p) => a + costOf(p), 0) * s.gain2) / s.budget).toFixed(2),
+          'd',
+          d,
+          'margin',
+          s.margin,
+          'q',
+          oracle.queries,
+        );
+        if (d <= tau) continue;
+        const big = new SeparableField(s.full.source.width, s.full.source.height);
+        for (const t of c.terms) big.add(t);
+        const v = await tryUpload(s, s.full.buildField(big, []).image, d, d <= tau + s.margin);
+        if (typeof v !== 'string') return v;
+        missed ||= v === 'distortion';
+      }
+      tried.add(key);
+      if (missed) last = -1;
+      else target++;
     }
-    if (missed) last = -1;
-    else target = Math.max(target + 1, Math.ceil(target * SOLVE_GROWTH));
   }
   return undefined;
 }
 
 /**
- * Directions taken by turns from the pushes up and the pushes down, each list cheapest first, skipping those whose
- * probe flipped no bit not yet flipped by an earlier choice (many directions first flip the same marginal bit),
- * until `target` bits are covered or the lists run out.
+ * Directions chosen in `order` from the pushes up and the pushes down (each list cheapest first), skipping those
+ * whose probe flipped no bit not yet flipped by an earlier choice (many directions first flip the same marginal
+ * bit), until `target` bits are covered or the lists run out.
  */
 function cover(
   ups: readonly Probe[],
   downs: readonly Probe[],
   target: number,
-): { terms: SeparableTerm[]; covered: number } {
+  order: CoverOrder,
+): { probes: Probe[]; covered: number } {
   const covered = new Uint8Array(ups[0]?.flips.length ?? downs[0]?.flips.length ?? 0);
   let count = 0;
-  const terms: SeparableTerm[] = [];
-  const next = [0, 0];
-  const lists = [ups, downs];
-  for (let turn = 0; count < target && (next[0]! < ups.length || next[1]! < downs.length); turn ^= 1) {
+  const chosen: Probe[] = [];
+  const lists = order === 'alternate' ? [ups, downs] : [[...ups, ...downs].sort((p, q) => costOf(p) - costOf(q))];
+  const next = lists.map(() => 0);
+  for (let turn = 0; count < target && lists.some((l, i) => next[i]! < l.length); turn = (turn + 1) % lists.length) {
     const list = lists[turn]!;
     while (next[turn]! < list.length) {
       const p = list[next[turn]!++]!;
@@ -356,11 +436,11 @@ function cover(
       if (fresh === 0) continue;
       p.flips.forEach((b, i) => (covered[i] = covered[i]! | b));
       count += fresh;
-      terms.push(...termsOf(p));
+      chosen.push(p);
       break;
     }
   }
-  return { terms, covered: count };
+  return { probes: chosen, covered: count };
 }
 
 function popcount8(b: number): number {
@@ -384,6 +464,20 @@ async function coordinatePhase(s: Search, basis: Basis): Promise<AttackResult | 
   const fresh = !s.probes.has(basis);
   const probes = s.probes.get(basis) ?? (await probeDirections(s, basis, field));
   if (!probes) return undefined;
+  console.error(
+    'probes',
+    basis,
+    probes.length,
+    'cheapest',
+    probes
+      .map((p) => (costOf(p) * s.gain2) / s.budget)
+      .sort((a, b) => a - b)
+      .slice(0, 14)
+      .map((x) => x.toFixed(3))
+      .join(' '),
+    'q',
+    oracle.queries,
+  );
   s.probes.set(basis, probes);
   if (fresh) {
     // This basis's probes combined at once at the whole budget, then every probe measured so far (both bases once
@@ -503,6 +597,7 @@ async function withBestGains(s: Search): Promise<Search> {
     gain2: meanSquare(best.gains),
     probes: new Map(),
     combined: new Map(),
+    fragile: undefined,
   };
 }
 
@@ -538,10 +633,10 @@ export async function evadeSearch(ctx: AttackContext, options: EvadeOptions = {}
     combined: new Map(),
   };
   // Random patterns win within a few queries on most images; the coordinate search finds the cheap bits of the
-  // rest, in cosines and in tents by turns. They take turns until the queries run out.
+  // rest, in cosines, blocks and tents by turns. They take turns until the queries run out.
   // After the first random phase, the search goes on in the colour direction that moves the hash most.
   for (let round = 0; oracle.remaining >= 2; round++) {
-    const basis: Basis = round % 2 === 0 ? 'cosine' : 'tent';
+    const basis = BASES[round % BASES.length]!;
     const r = await randomPhase(s, round === 0 ? RANDOM_QUERIES : PATIENCE);
     if (r) return r;
     const other = round === 0 ? await withBestGains(s) : s;

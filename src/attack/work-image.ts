@@ -2,7 +2,15 @@
 // turns a smooth perturbation (a control grid, bilinearly upsampled) into 8-bit candidates in reused buffers.
 import sharp from 'sharp';
 import type { ChannelGains, RgbImage } from './pixels.js';
-import { kernelApplyField, kernelApplyPattern, type Mix } from './candidate-kernel.js';
+import {
+  kernelApplyField,
+  kernelApplyPattern,
+  kernelPatternLuma,
+  kernelPdqStages,
+  type Mix,
+} from './candidate-kernel.js';
+import type { PdqStages } from '../hash/pdq/kernel.js';
+import { PDQ_DOWNSAMPLE_DIM } from '../hash/pdq/jarosz.js';
 import { matMul } from './linear-model.js';
 import { axisBasis, perturbationBound, type AxisBasis } from './pixels.js';
 
@@ -212,36 +220,91 @@ export class CandidateBuilder {
   }
 
   /**
-   * The candidate for pattern `p` at mean squared error `mse` (over all RGB samples), written into `buffer` (a fresh
-   * one when absent); a new image object every call, so caches keyed by image never see stale pixels.
+   * The scale at which pattern `p` costs mean squared error `mse` (over all RGB samples) and the squared error there,
+   * `apply` making the candidate at a scale and returning its squared error: the energy's scale, then once more
+   * scaled up by what clipping took away.
    */
-  build(p: Pattern, mse: number, buffer?: Uint8Array): { image: RgbImage; mse: number; scale: number } {
-    const { width, height } = this.#source;
-    const n = width * height;
-    const data = buffer ?? new Uint8Array(n * 3);
+  #atMse(
+    p: Pattern,
+    mse: number,
+    apply: (ys: AxisBasis, xs: AxisBasis, scale: number) => number,
+  ): { ys: AxisBasis; xs: AxisBasis; scale: number; sse: number } {
+    const n = this.#source.width * this.#source.height;
     const ys = this.#basis(p.gy, 'y');
     const xs = this.#basis(p.gx, 'x');
     const energy = this.#energy(p, ys, xs);
     const gain2 = (this.#gains[0] ** 2 + this.#gains[1] ** 2 + this.#gains[2] ** 2) / 3;
     let scale = energy <= 0 ? 0 : Math.sqrt((mse * n) / (energy * gain2));
-    let sse = this.#applyPattern(p, ys, xs, scale, data);
+    let sse = apply(ys, xs, scale);
     const want = mse * n * 3;
     // Clipping (and an L∞ bound) take energy away: scale up once by what was lost, at most 4×.
     if (sse > 0 && sse < 0.9 * want) {
       scale *= Math.min(4, Math.sqrt(want / sse));
-      sse = this.#applyPattern(p, ys, xs, scale, data);
+      sse = apply(ys, xs, scale);
     }
-    return { image: { width, height, channels: 3, data }, mse: sse / (n * 3), scale };
+    return { ys, xs, scale, sse };
+  }
+
+  /**
+   * The candidate for pattern `p` at mean squared error `mse` (over all RGB samples), written into `buffer` (a fresh
+   * one when absent); a new image object every call, so caches keyed by image never see stale pixels.
+   */
+  build(p: Pattern, mse: number, buffer?: Uint8Array): { image: RgbImage; mse: number; scale: number } {
+    const { width, height } = this.#source;
+    const data = buffer ?? new Uint8Array(width * height * 3);
+    const { scale, sse } = this.#atMse(p, mse, (ys, xs, s) => this.#applyPattern(p, ys, xs, s, data));
+    return { image: { width, height, channels: 3, data }, mse: sse / (width * height * 3), scale };
+  }
+
+  /** Every pixel of the source is grey (R = G = B); computed once. */
+  #greySource: boolean | undefined;
+
+  get #isGrey(): boolean {
+    if (this.#greySource === undefined) {
+      const d = this.#source.data;
+      let grey = true;
+      for (let i = 0; grey && i < d.length; i += 3) grey = d[i] === d[i + 1] && d[i] === d[i + 2];
+      this.#greySource = grey;
+    }
+    return this.#greySource;
+  }
+
+  /**
+   * PDQ's stages (64×64 downsample, DCT, quality) of the candidate `build(p, mse)` makes, from a pass fused with
+   * PDQ's luminance on the builder's kernel (the candidate's pixels are never written): bit-identical to
+   * `pdqHashImage` of the built candidate. Null where the fused pass does not run (no kernel, a size PDQ resizes or
+   * takes as is, a pattern out of its range): the caller then builds and hashes.
+   */
+  pdqStages(p: Pattern, mse: number): PdqStages | null {
+    const { width, height } = this.#source;
+    const n = PDQ_DOWNSAMPLE_DIM;
+    if (width > 512 || height > 512 || width < 5 || height < 5 || (width === n && height === n)) return null;
+    const [gr, gg, gb] = this.#gains;
+    // Equal gains keep a grey source's candidates grey: PDQ then hashes their grey values.
+    const grey = gr === gg && gg === gb && this.#isGrey;
+    const maxAbs = p.theta.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    let result: { sse: number; colour: boolean } | null = null;
+    const luma = (ys: AxisBasis, xs: AxisBasis, scale: number, asGrey: boolean): number => {
+      result = kernelPatternLuma(this.#source, p.theta, maxAbs, p.gx, ys, xs, scale, this.#mix, asGrey);
+      return result?.sse ?? 0;
+    };
+    const { ys, xs, scale } = this.#atMse(p, mse, (y, x, s) => luma(y, x, s, grey));
+    const last = result as { sse: number; colour: boolean } | null;
+    if (last === null) return null;
+    // A candidate that came out grey everywhere is hashed from its grey values.
+    if (!grey && !last.colour) luma(ys, xs, scale, true);
+    return kernelPdqStages(this.#source, this.#mix);
   }
 }
 
 /**
- * One separable term of a perturbation: a cosine pattern cos(π·u·(y + ½)/H) · cos(π·v·(x + ½)/W), or the bilinear
- * tent of control point (u, v) of a g × g grid (its hat function along each axis), at amplitude a.
+ * One separable term of a perturbation: a cosine pattern cos(π·u·(y + ½)/H) · cos(π·v·(x + ½)/W), the bilinear
+ * tent of control point (u, v) of a g × g grid (its hat function along each axis), or the flat block (u, v) of a
+ * g × g partition (1 on the block, 0 elsewhere), at amplitude a.
  */
 export interface SeparableTerm {
-  readonly basis: 'cosine' | 'tent';
-  /** Grid points per side, for tents. */
+  readonly basis: 'cosine' | 'tent' | 'block';
+  /** Grid points (tents) or blocks (blocks) per side. */
   readonly grid: number;
   readonly u: number;
   readonly v: number;
@@ -252,6 +315,10 @@ export interface SeparableTerm {
 function profile(basis: SeparableTerm['basis'], grid: number, size: number, index: number): Float32Array {
   if (basis === 'cosine')
     return Float32Array.from({ length: size }, (_, p) => Math.cos((Math.PI * index * (p + 0.5)) / size));
+  if (basis === 'block') {
+    const g = Math.min(grid, size);
+    return Float32Array.from({ length: size }, (_, p) => (Math.floor(((p + 0.5) * g) / size) === index ? 1 : 0));
+  }
   const b = axisBasis(size, Math.min(grid, size));
   const out = new Float32Array(size);
   for (let p = 0; p < size; p++) {
