@@ -1,6 +1,5 @@
-import { describe, it, expect } from 'vitest';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { afterAll, describe, it, expect } from 'vitest';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunStore } from '../src/eval/store.js';
 import { getHasher } from '../src/hash/registry.js';
@@ -14,6 +13,10 @@ import { appearanceScore, correlation, psnr, ssim } from '../src/leakage/similar
 import { augmentImage, pictureToSmoothImage, rgbThumbnail, type Picture } from '../src/leakage/thumbnail.js';
 import { trainKnn, trainLogistic } from '../src/leakage/attributes.js';
 import { runCli } from './helpers/cli.js';
+import { scratchDir } from './helpers/images.js';
+
+const scratch = scratchDir('invert');
+afterAll(scratch.cleanup);
 
 /** A smooth random image: a sum of a few random low-frequency cosines, in colour. */
 function smoothImage(seed: number, side = 96): Image {
@@ -185,7 +188,7 @@ describe('attribute classifiers', () => {
 
 describe('scanlab leakage invert|attributes', () => {
   it('writes the contact sheet, one PNG per reconstruction and the JSON shape on a synthetic dataset', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'scanlab-invert-'));
+    const dir = scratch.dir;
     const data = join(dir, 'data');
     expect(runCli(['dataset', 'synth', '--out', data, '--count', '14', '--seed', '3', '--size', '64']).status).toBe(0);
     const store = join(dir, 'runs.sqlite');
