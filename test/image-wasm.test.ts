@@ -45,6 +45,10 @@ describe('WebAssembly Pillow resampling', () => {
       [17, 1, 5, 1],
       [4100, 70, 8, 8],
       [3001, 97, 16, 16],
+      // Moderate reductions (split weights, windows of 9 to 16 taps), rows not a multiple of four, widths not a
+      // multiple of sixteen: wHash's resize to a power of two.
+      [1531, 1203, 1024, 1024],
+      [977, 1501, 512, 515],
     ];
     for (const [w, h, ow, oh] of sizes) {
       const img = randomGrey(w, h);
@@ -98,6 +102,8 @@ describe('WebAssembly Pillow resampling', () => {
       [4100, 70, 8, 8],
       [2900, 61, 9, 8],
       [1600, 200, 32, 32],
+      [1531, 1203, 1024, 1024],
+      [701, 599, 512, 256],
     ];
     for (const filter of ['bicubic', 'lanczos'] as const) {
       for (const channels of [3, 4] as const) {

@@ -1,12 +1,10 @@
-// Pillow's two resampling passes on the WebAssembly SIMD kernel (src/util/wasm/pillow-resample.as.ts): inputs copied
-// into the module's memory (the horizontal pass's source streamed through it a run of rows at a time), weights padded
-// to groups of eight, results copied out; null when the kernel is absent.
-import { streamRows, wasmKernel, type WasmExports } from '../util/wasm.js';
-import type { HorizontalPassArgs, ResampleCoefficients } from './pillow-resize.js';
-import type { Image } from './types.js';
+// Pillow's two resampling passes on the WebAssembly SIMD kernel (src/util/wasm/pillow-resample.as.ts): the source
+// streamed through the module's memory a run of rows at a time into the horizontal pass, whose band stays there for
+// the vertical pass; weights padded to groups of eight; only the result copied out; null when the kernel is absent.
+import { align16, placedBytes, placeViews, streamRows, wasmKernel, type ScratchKernel } from '../util/wasm.js';
+import type { ResampleCoefficients } from './pillow-resize.js';
 
-interface ResampleKernel extends WasmExports {
-  reserve(bytes: number): number;
+interface ResampleKernel extends ScratchKernel {
   horizontal(
     src: number,
     step: number,
@@ -22,6 +20,7 @@ interface ResampleKernel extends WasmExports {
     rowBuffer: number,
     narrow: number,
   ): void;
+  horizontalBufferBytes(srcWidth: number, outWidth: number): number;
   vertical(
     src: number,
     width: number,
@@ -32,7 +31,6 @@ interface ResampleKernel extends WasmExports {
     ksize: number,
     outHeight: number,
     out: number,
-    acc: number,
   ): void;
 }
 
@@ -75,119 +73,85 @@ function padCoefficients(c: ResampleCoefficients): PaddedCoefficients {
   return p;
 }
 
-const align = (n: number): number => (n + 15) & ~15;
-const MAX_BYTES = 2 ** 31;
-
-/** Lays out byte ranges of the given sizes in the kernel's scratch area; null when it cannot hold them. */
-function layout(kernel: ResampleKernel, sizes: readonly number[]): number[] | null {
-  const total = sizes.reduce((s, n) => s + align(n), 0);
-  if (total > MAX_BYTES) return null;
-  const base = kernel.reserve(total);
-  if (base === 0) return null;
-  const at: number[] = [];
-  let offset = base;
-  for (const n of sizes) {
-    at.push(offset);
-    offset += align(n);
-  }
-  return at;
-}
-
-function loadCoefficients(
-  kernel: ResampleKernel,
-  c: ResampleCoefficients,
-  at: readonly number[],
-  pass: 'horizontal' | 'vertical',
-): number {
+/** What one pass copies into the kernel: window starts, tap counts and the weights as that pass reads them. */
+function coefficientParts(c: ResampleCoefficients, pass: 'horizontal' | 'vertical'): ArrayBufferView[] {
   const p = padCoefficients(c);
-  const memory = kernel.memory.buffer;
-  new Int32Array(memory, at[0], c.first.length).set(c.first);
-  new Int32Array(memory, at[1], c.count.length).set(c.count);
-  if (pass === 'vertical') new Int32Array(memory, at[2], p.weights.length).set(p.weights);
-  else new Int16Array(memory, at[2], (p.narrow ?? p.split).length).set(p.narrow ?? p.split);
-  return p.ksize;
+  return [c.first, c.count, pass === 'vertical' ? p.weights : (p.narrow ?? p.split)];
 }
 
-function coefficientSizes(c: ResampleCoefficients): number[] {
-  return [c.first.length * 4, c.count.length * 4, c.first.length * padCoefficients(c).ksize * 4];
+/** A pass's coefficients once placed in the kernel's memory. */
+interface Placed {
+  readonly first: number;
+  readonly count: number;
+  readonly weights: number;
+  readonly ksize: number;
+}
+
+function place(kernel: ResampleKernel, at: number, c: ResampleCoefficients, parts: ArrayBufferView[]): Placed {
+  const [first, count, weights] = placeViews(kernel.memory.buffer, at, parts) as [number, number, number];
+  return { first, count, weights, ksize: padCoefficients(c).ksize };
+}
+
+/** The source of a resample: `rows` rows from `rowFirst` of a `width`-pixel image of `channels` bytes a pixel. */
+export interface ResampleSource {
+  readonly data: Uint8Array;
+  readonly channels: number;
+  readonly width: number;
+  readonly rowFirst: number;
+  readonly rows: number;
 }
 
 /**
- * The horizontal pass over `rows` rows from `rowFirst` of `width`-pixel rows of `channels` bytes a pixel: grey rows
- * directly, RGB(A) rows through PIL's convert("L") fused into the pass (each row made grey in a row buffer inside the
- * kernel). Null without the kernel.
+ * The horizontal pass to `outWidth` over the source rows (RGB(A) rows through PIL's convert("L") fused into it, grey
+ * rows read directly), then, unless `vertical` is null, the vertical pass to `outHeight` over the band it left in
+ * the kernel's memory (source rows shifted by `src.rowFirst`). Null without the kernel or the memory.
  */
-function stagedHorizontal(
-  data: Uint8Array,
-  channels: number,
-  width: number,
-  rowFirst: number,
-  rows: number,
-  c: ResampleCoefficients,
+export function wasmResample(
+  src: ResampleSource,
+  horizontal: ResampleCoefficients,
   outWidth: number,
+  vertical: ResampleCoefficients | null,
+  outHeight: number,
 ): Uint8Array | null {
   const kernel = wasmKernel<ResampleKernel>('pillow-resample');
   if (kernel === null) return null;
+  const { data, channels, width, rowFirst, rows } = src;
+  const hParts = coefficientParts(horizontal, 'horizontal');
+  const vParts = vertical ? coefficientParts(vertical, 'vertical') : [];
+  const bandBytes = align16(outWidth * rows);
+  const bufferBytes = align16(kernel.horizontalBufferBytes(width, outWidth));
+  const extra = placedBytes(hParts) + placedBytes(vParts) + bandBytes + bufferBytes + outWidth * outHeight;
   const rowBytes = width * channels;
-  const sizes = [...coefficientSizes(c), outWidth * rows, width + 16];
-  let at: number[] = [];
-  let ksize = 0;
-  const narrow = padCoefficients(c).narrow ? 1 : 0;
-  const input = data.subarray(rowFirst * rowBytes, (rowFirst + rows) * rowBytes);
-  const extra = sizes.reduce((s, n) => s + align(n), 0);
+  const narrow = padCoefficients(horizontal).narrow ? 1 : 0;
+  let h: Placed | null = null;
+  let band = 0;
+  let buffer = 0;
   const streamed = streamRows(
     kernel,
-    input,
+    data.subarray(rowFirst * rowBytes, (rowFirst + rows) * rowBytes),
     rowBytes,
     rows,
     extra,
     (scratch) => {
-      at = sizes.map((_, i) => scratch + sizes.slice(0, i).reduce((s, n) => s + align(n), 0));
-      ksize = loadCoefficients(kernel, c, at, 'horizontal');
+      h = place(kernel, scratch, horizontal, hParts);
+      band = scratch + placedBytes(hParts);
+      buffer = band + bandBytes;
     },
-    (src, first, count) => {
-      const [firstAt, countAt, weights, out, rowBuffer] = at as [number, number, number, number, number];
-      const outAt = out + first * outWidth;
-      kernel.horizontal(
-        src,
-        channels,
-        width,
-        0,
-        count,
-        firstAt,
-        countAt,
-        weights,
-        ksize,
-        outWidth,
-        outAt,
-        rowBuffer,
-        narrow,
-      );
+    (run, firstRow, count) => {
+      const { first, count: counts, weights, ksize } = h!;
+      const out = band + firstRow * outWidth;
+      kernel.horizontal(run, channels, width, 0, count, first, counts, weights, ksize, outWidth, out, buffer, narrow);
     },
   );
   if (!streamed) return null;
-  return new Uint8Array(kernel.memory.buffer, at[3], outWidth * rows).slice();
+  if (vertical === null) return new Uint8Array(kernel.memory.buffer, band, outWidth * rows).slice();
+  const v = place(kernel, buffer + bufferBytes, vertical, vParts);
+  const out = buffer + bufferBytes + placedBytes(vParts);
+  kernel.vertical(band, outWidth, rowFirst, v.first, v.count, v.weights, v.ksize, outHeight, out);
+  return new Uint8Array(kernel.memory.buffer, out, outWidth * outHeight).slice();
 }
 
-/** The horizontal pass over `rows` source rows from `rowFirst`, or null without the kernel. */
-export function wasmHorizontalPass(
-  ...[src, srcWidth, rowFirst, rows, c, outWidth]: HorizontalPassArgs
-): Uint8Array | null {
-  return stagedHorizontal(src, 1, srcWidth, rowFirst, rows, c, outWidth);
-}
-
-/** The horizontal pass over PIL's convert("L") of the RGB(A) `img`, fused; null without the kernel. */
-export function wasmHorizontalLumaPass(
-  img: Image,
-  rowFirst: number,
-  rows: number,
-  c: ResampleCoefficients,
-  outWidth: number,
-): Uint8Array | null {
-  return stagedHorizontal(img.data, img.channels, img.width, rowFirst, rows, c, outWidth);
-}
-
-/** The vertical pass (source rows shifted by `rowShift`), or null without the kernel. */
+/** The vertical pass alone over a grey image `width` wide (source rows shifted by `rowShift`), or null. */
 export function wasmVerticalPass(
   src: Uint8Array,
   width: number,
@@ -197,10 +161,14 @@ export function wasmVerticalPass(
 ): Uint8Array | null {
   const kernel = wasmKernel<ResampleKernel>('pillow-resample');
   if (kernel === null) return null;
-  const at = layout(kernel, [src.length + 16, ...coefficientSizes(c), width * outHeight, width * 4]);
-  if (at === null) return null;
-  new Uint8Array(kernel.memory.buffer, at[0], src.length).set(src);
-  const ksize = loadCoefficients(kernel, c, at.slice(1), 'vertical');
-  kernel.vertical(at[0]!, width, rowShift, at[1]!, at[2]!, at[3]!, ksize, outHeight, at[4]!, at[5]!);
-  return new Uint8Array(kernel.memory.buffer, at[4], width * outHeight).slice();
+  const parts = coefficientParts(c, 'vertical');
+  const bytes = align16(src.length) + placedBytes(parts) + width * outHeight;
+  if (bytes > 2 ** 31) return null;
+  const base = kernel.reserve(bytes);
+  if (base === 0) return null;
+  new Uint8Array(kernel.memory.buffer, base, src.length).set(src);
+  const v = place(kernel, base + align16(src.length), c, parts);
+  const out = base + align16(src.length) + placedBytes(parts);
+  kernel.vertical(base, width, rowShift, v.first, v.count, v.weights, v.ksize, outHeight, out);
+  return new Uint8Array(kernel.memory.buffer, out, width * outHeight).slice();
 }

@@ -5,7 +5,7 @@
 // and rounded to 22-bit fixed point (PRECISION_BITS = 32 - 8 - 2); a horizontal pass over only the source rows the
 // vertical pass reads, rounded and clipped to 8 bits, then a vertical pass. NEAREST follows _imaging.c's `_resize`
 // (an affine scale, ImagingScaleAffine in Geometry.c). Same-size requests return a copy, as `Image.resize` does.
-import { wasmHorizontalLumaPass, wasmHorizontalPass, wasmVerticalPass } from './pillow-resample-wasm.js';
+import { wasmResample, wasmVerticalPass } from './pillow-resample-wasm.js';
 import type { GreyImage, Image } from './types.js';
 
 /** Pillow's resampling filters (`Image.Resampling`). `lanczos` is imagehash's ANTIALIAS. */
@@ -68,16 +68,6 @@ export interface ResampleCoefficients {
   readonly weights: Int32Array;
 }
 
-/** The horizontal pass's arguments: `rows` rows from `rowFirst` of a plane `srcWidth` wide, resampled to `outWidth`. */
-export type HorizontalPassArgs = [
-  src: Uint8Array,
-  srcWidth: number,
-  rowFirst: number,
-  rows: number,
-  c: ResampleCoefficients,
-  outWidth: number,
-];
-
 const CACHE_LIMIT = 256;
 const coefficientCache = new Map<string, ResampleCoefficients>();
 
@@ -128,10 +118,15 @@ function clip8(acc: number): number {
   return v < 0 ? 0 : v > 255 ? 255 : v;
 }
 
-function horizontalPass(...args: HorizontalPassArgs): Uint8Array {
-  const fast = wasmHorizontalPass(...args);
-  if (fast) return fast;
-  const [src, srcWidth, rowFirst, rows, c, outWidth] = args;
+/** The horizontal pass in JavaScript: `rows` rows from `rowFirst` of a plane `srcWidth` wide, to `outWidth`. */
+function horizontalPass(
+  src: Uint8Array,
+  srcWidth: number,
+  rowFirst: number,
+  rows: number,
+  c: ResampleCoefficients,
+  outWidth: number,
+): Uint8Array {
   const out = new Uint8Array(outWidth * rows);
   const { ksize, first, count, weights } = c;
   for (let y = 0; y < rows; y++) {
@@ -159,6 +154,7 @@ function horizontalPass(...args: HorizontalPassArgs): Uint8Array {
   return out;
 }
 
+/** The vertical pass in JavaScript (source rows shifted by `rowShift`). */
 function verticalPass(
   src: Uint8Array,
   width: number,
@@ -166,8 +162,6 @@ function verticalPass(
   c: ResampleCoefficients,
   outHeight: number,
 ): Uint8Array {
-  const fast = wasmVerticalPass(src, width, rowShift, c, outHeight);
-  if (fast) return fast;
   const out = new Uint8Array(width * outHeight);
   const acc = new Int32Array(width);
   const { ksize, first, count, weights } = c;
@@ -240,13 +234,25 @@ export function pillowResize(
   if (filter === 'nearest') return done(nearestResize(img, width, height));
 
   const vertical = resampleCoefficients(filter, img.height, height);
-  const firstRow = vertical.first[0]!;
-  const lastRow = vertical.first[height - 1]! + vertical.count[height - 1]!;
-  if (width === img.width) return done(verticalPass(img.data, width, 0, vertical, height));
+  if (width === img.width) {
+    return done(
+      wasmVerticalPass(img.data, width, 0, vertical, height) ?? verticalPass(img.data, width, 0, vertical, height),
+    );
+  }
+  const rows = sourceRows(vertical, height);
   const horizontal = resampleCoefficients(filter, img.width, width);
-  const band = horizontalPass(img.data, img.width, firstRow, lastRow - firstRow, horizontal, width);
+  const source = { data: img.data, channels: 1, width: img.width, ...rows };
+  const fast = wasmResample(source, horizontal, width, height === img.height ? null : vertical, height);
+  if (fast) return done(fast);
+  const band = horizontalPass(img.data, img.width, rows.rowFirst, rows.rows, horizontal, width);
   if (height === img.height) return done(band);
-  return done(verticalPass(band, width, firstRow, vertical, height));
+  return done(verticalPass(band, width, rows.rowFirst, vertical, height));
+}
+
+/** The source rows the vertical pass reads (Pillow's ybox_first .. ybox_last): the horizontal pass does only these. */
+function sourceRows(vertical: ResampleCoefficients, height: number): { rowFirst: number; rows: number } {
+  const rowFirst = vertical.first[0]!;
+  return { rowFirst, rows: vertical.first[height - 1]! + vertical.count[height - 1]! - rowFirst };
 }
 
 /**
@@ -263,11 +269,8 @@ export function pillowResizeLuma(
   if (img.channels === 1 || filter === 'nearest' || width === img.width) return null;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) return null;
   const vertical = resampleCoefficients(filter, img.height, height);
-  const firstRow = vertical.first[0]!;
-  const lastRow = vertical.first[height - 1]! + vertical.count[height - 1]!;
   const horizontal = resampleCoefficients(filter, img.width, width);
-  const band = wasmHorizontalLumaPass(img, firstRow, lastRow - firstRow, horizontal, width);
-  if (band === null) return null;
-  const data = height === img.height ? band : verticalPass(band, width, firstRow, vertical, height);
-  return { width, height, channels: 1, data };
+  const source = { data: img.data, channels: img.channels, width: img.width, ...sourceRows(vertical, height) };
+  const data = wasmResample(source, horizontal, width, height === img.height ? null : vertical, height);
+  return data && { width, height, channels: 1, data };
 }

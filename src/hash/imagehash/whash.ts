@@ -9,18 +9,20 @@ import { antialiasedGrey, checkHashSize } from './input.js';
 import { median } from './median.js';
 import type { Hash, Hasher } from '../types.js';
 import { defineHasher } from '../define.js';
-import { stageInput, wasmKernel, type ScratchKernel } from '../../util/wasm.js';
+import { align16, stageInput, wasmKernel, type ScratchKernel } from '../../util/wasm.js';
 
 interface HaarKernel extends ScratchKernel {
   whashLow(grey: number, n: number, levels: number, hashSize: number, work: number, out: number): void;
+  whashWorkBytes(n: number, hashSize: number): number;
 }
 
 /** The hashSize² approximation on the WebAssembly kernel (src/util/wasm/whash-haar.as.ts), or null without it. */
 function wasmLow(grey: Uint8Array, scale: number, levels: number, hashSize: number): Float64Array | null {
   const kernel = wasmKernel<HaarKernel>('whash-haar');
-  const workBytes = 28 * scale * scale + 16 * scale;
-  const at = kernel && stageInput(kernel, grey, workBytes + 8 * hashSize * hashSize);
-  if (!kernel || !at) return null;
+  if (!kernel) return null;
+  const workBytes = align16(kernel.whashWorkBytes(scale, hashSize));
+  const at = stageInput(kernel, grey, workBytes + 8 * hashSize * hashSize);
+  if (!at) return null;
   const out = at.scratch + workBytes;
   kernel.whashLow(at.input, scale, levels, hashSize, at.scratch, out);
   return new Float64Array(kernel.memory.buffer, out, hashSize * hashSize).slice();

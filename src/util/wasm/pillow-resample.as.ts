@@ -12,59 +12,108 @@ function clip8(acc: i32): u8 {
   return <u8>(v < 0 ? 0 : v > 255 ? 255 : v);
 }
 
-/** Sum of the four lanes of an i32x4, wrapping. */
-function lanes(v: v128): i32 {
-  return i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1) + i32x4.extract_lane(v, 2) + i32x4.extract_lane(v, 3);
+/** The wrapping sums of the lanes of each of a, b, c, d, as the four lanes of one i32x4. */
+function sums4(a: v128, b: v128, c: v128, d: v128): v128 {
+  const ab = i32x4.add(i32x4.shuffle(a, b, 0, 4, 1, 5), i32x4.shuffle(a, b, 2, 6, 3, 7));
+  const cd = i32x4.add(i32x4.shuffle(c, d, 0, 4, 1, 5), i32x4.shuffle(c, d, 2, 6, 3, 7));
+  return i32x4.add(i32x4.shuffle(ab, cd, 0, 1, 4, 5), i32x4.shuffle(ab, cd, 2, 3, 6, 7));
 }
 
-/** The wrapping sum of the n taps from `base` times split weights at `w` (i16 hi then i16 lo per group of 8). */
-function splitDot(base: usize, n: i32, w: usize): i32 {
-  let accHi = i32x4.splat(0);
-  let accLo = i32x4.splat(0);
-  for (let x = 0; x < n; x += 8) {
-    const px = v128.load8x8_u(base + <usize>x);
-    accHi = i32x4.add(accHi, i32x4.dot_i16x8_s(px, v128.load(w + ((<usize>x) << 2))));
-    accLo = i32x4.add(accLo, i32x4.dot_i16x8_s(px, v128.load(w + ((<usize>x) << 2), 16)));
-  }
-  return lanes(i32x4.add(i32x4.shl(accHi, 15), accLo));
+/** clip8 of HALF + each lane of `sums`, as four bytes at `to`. */
+function storeClipped4(to: usize, sums: v128): void {
+  const v = i32x4.shr_s(i32x4.add(sums, i32x4.splat(HALF)), PRECISION_BITS);
+  const words = i16x8.narrow_i32x4_s(v, v);
+  v128.store32_lane(to, i8x16.narrow_i16x8_u(words, words), 0);
 }
 
-/** The sum of the n taps from `base` times i16 weights at `w`: one dot product per eight taps, two chains. */
-function narrowDot(base: usize, n: i32, w: usize): i32 {
-  let acc0 = i32x4.splat(0);
-  let acc1 = i32x4.splat(0);
-  let x = 0;
-  for (; x + 16 <= n; x += 16) {
-    acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(v128.load8x8_u(base + <usize>x), v128.load(w + ((<usize>x) << 1))));
-    acc1 = i32x4.add(
-      acc1,
-      i32x4.dot_i16x8_s(v128.load8x8_u(base + <usize>x + 8), v128.load(w + ((<usize>x) << 1), 16)),
-    );
-  }
-  for (; x < n; x += 8) {
-    acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(v128.load8x8_u(base + <usize>x), v128.load(w + ((<usize>x) << 1))));
-  }
-  return lanes(i32x4.add(acc0, acc1));
-}
-
-/** One output row of the horizontal pass over the source row at `row` (see `horizontal`). */
-function horizontalRow(
-  row: usize,
+/**
+ * One output pixel of four rows at once (rows r0..r3) for every x of the row: each weight group is loaded once for
+ * the four rows, and the four dot products' lanes are summed together. Writes x-major: byte 4x + k is row k's pixel
+ * x. W is the weights' bytes per tap (see `horizontal`): i32 for split weights (eight i16 hi, eight i16 lo per
+ * group; two dot products per eight taps and row), i16 when every weight fits (one dot product).
+ */
+function quadRows<W>(
+  r0: usize,
+  r1: usize,
+  r2: usize,
+  r3: usize,
   first: usize,
   count: usize,
   weights: usize,
   ksize: i32,
   outWidth: i32,
-  outRow: usize,
-  narrow: bool,
+  tmp: usize,
 ): void {
+  const split = sizeof<W>() == 4;
   for (let xx = 0; xx < outWidth; xx++) {
-    const base = row + <usize>load<i32>(first + ((<usize>xx) << 2));
+    const off = <usize>load<i32>(first + ((<usize>xx) << 2));
     const n = load<i32>(count + ((<usize>xx) << 2));
-    const w = <usize>xx * <usize>ksize;
-    const sum = narrow ? narrowDot(base, n, weights + (w << 1)) : splitDot(base, n, weights + (w << 2));
-    store<u8>(outRow + <usize>xx, clip8(HALF + sum));
+    const w = weights + <usize>xx * <usize>ksize * sizeof<W>();
+    let h0 = i32x4.splat(0);
+    let h1 = h0;
+    let h2 = h0;
+    let h3 = h0;
+    let l0 = h0;
+    let l1 = h0;
+    let l2 = h0;
+    let l3 = h0;
+    for (let x = 0; x < n; x += 8) {
+      const at = off + <usize>x;
+      const group = w + <usize>x * sizeof<W>();
+      const p0 = v128.load8x8_u(r0 + at);
+      const p1 = v128.load8x8_u(r1 + at);
+      const p2 = v128.load8x8_u(r2 + at);
+      const p3 = v128.load8x8_u(r3 + at);
+      const hi = v128.load(group);
+      h0 = i32x4.add(h0, i32x4.dot_i16x8_s(p0, hi));
+      h1 = i32x4.add(h1, i32x4.dot_i16x8_s(p1, hi));
+      h2 = i32x4.add(h2, i32x4.dot_i16x8_s(p2, hi));
+      h3 = i32x4.add(h3, i32x4.dot_i16x8_s(p3, hi));
+      if (split) {
+        const lo = v128.load(group, 16);
+        l0 = i32x4.add(l0, i32x4.dot_i16x8_s(p0, lo));
+        l1 = i32x4.add(l1, i32x4.dot_i16x8_s(p1, lo));
+        l2 = i32x4.add(l2, i32x4.dot_i16x8_s(p2, lo));
+        l3 = i32x4.add(l3, i32x4.dot_i16x8_s(p3, lo));
+      }
+    }
+    if (split) {
+      h0 = i32x4.add(i32x4.shl(h0, 15), l0);
+      h1 = i32x4.add(i32x4.shl(h1, 15), l1);
+      h2 = i32x4.add(i32x4.shl(h2, 15), l2);
+      h3 = i32x4.add(i32x4.shl(h3, 15), l3);
+    }
+    storeClipped4(tmp + ((<usize>xx) << 2), sums4(h0, h1, h2, h3));
   }
+}
+
+/** Rows 0..live-1 of the x-major `tmp` (4 bytes per x) written as rows of `outWidth` bytes from `out`. */
+function scatterRows(tmp: usize, outWidth: i32, out: usize, live: i32): void {
+  const stride = <usize>outWidth;
+  let xx = 0;
+  for (; xx + 4 <= outWidth; xx += 4) {
+    const v = v128.load(tmp + ((<usize>xx) << 2));
+    const t = i8x16.shuffle(v, v, 0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+    const to = out + <usize>xx;
+    v128.store32_lane(to, t, 0);
+    if (live > 1) v128.store32_lane(to + stride, t, 1);
+    if (live > 2) v128.store32_lane(to + 2 * stride, t, 2);
+    if (live > 3) v128.store32_lane(to + 3 * stride, t, 3);
+  }
+  for (; xx < outWidth; xx++) {
+    for (let k = 0; k < live; k++)
+      store<u8>(out + <usize>k * stride + <usize>xx, load<u8>(tmp + ((<usize>xx) << 2) + k));
+  }
+}
+
+/** The bytes of `rowBuffer` that `horizontal` needs. */
+export function horizontalBufferBytes(srcWidth: i32, outWidth: i32): usize {
+  return 4 * rowStride(srcWidth) + (((<usize>outWidth) << 2) + 16);
+}
+
+/** Luma row buffers are this far apart: the row and 16 spare bytes, 16-byte aligned. */
+function rowStride(srcWidth: i32): usize {
+  return (<usize>srcWidth + 31) & ~(<usize>15);
 }
 
 /**
@@ -72,9 +121,10 @@ function horizontalRow(
  * of count[x] source pixels from first[x] times weights[x*ksize ...]. Weights are read in groups of 8 (the caller
  * pads each window with zero weights up to a multiple of 8 inside ksize, and the source row with 8 spare bytes), each
  * group as eight i16 w >> 15 then eight i16 w & 0x7fff: two 16-bit dot products give 2^15 · hi + lo = the sum, mod 2^32.
+ * With `narrow`, every weight fits in an i16 (large reductions) and each group of eight taps is just its eight i16
+ * weights: one dot product. Rows go four at a time (the last group repeats its last row), sharing each weight load.
  * Source pixels are `step` bytes: grey (1) is read in place; RGB or RGBA (3, 4) rows are first turned into PIL's
- * convert("L") in `rowBuffer` (srcWidth + 8 bytes), so no full-size grey image is made. With `narrow`, every weight
- * fits in an i16 (large reductions) and each group of eight taps is just its eight i16 weights: one dot product.
+ * convert("L") in `rowBuffer` (`horizontalBufferBytes`), so no full-size grey image is made.
  */
 export function horizontal(
   src: usize,
@@ -92,19 +142,35 @@ export function horizontal(
   narrow: bool,
 ): void {
   const rowBytes = <usize>srcWidth * <usize>step;
-  for (let y = 0; y < rows; y++) {
-    let row = src + <usize>(y + rowFirst) * rowBytes;
-    if (step != 1) {
-      lumaRow(row, srcWidth, step, rowBuffer);
-      row = rowBuffer;
+  const stride = rowStride(srcWidth);
+  const tmp = rowBuffer + 4 * stride;
+  for (let y = 0; y < rows; y += 4) {
+    const live = min(4, rows - y);
+    let r0: usize = 0;
+    let r1: usize = 0;
+    let r2: usize = 0;
+    let r3: usize = 0;
+    for (let k = 0; k < live; k++) {
+      let row = src + <usize>(y + k + rowFirst) * rowBytes;
+      if (step != 1) {
+        const buffer = rowBuffer + <usize>k * stride;
+        lumaRow(row, srcWidth, step, buffer);
+        row = buffer;
+      }
+      if (k == 0) r0 = r1 = r2 = r3 = row;
+      else if (k == 1) r1 = r2 = r3 = row;
+      else if (k == 2) r2 = r3 = row;
+      else r3 = row;
     }
-    horizontalRow(row, first, count, weights, ksize, outWidth, out + <usize>y * <usize>outWidth, narrow);
+    if (narrow) quadRows<i16>(r0, r1, r2, r3, first, count, weights, ksize, outWidth, tmp);
+    else quadRows<i32>(r0, r1, r2, r3, first, count, weights, ksize, outWidth, tmp);
+    scatterRows(tmp, outWidth, out + <usize>y * <usize>outWidth, live);
   }
 }
 
 /**
  * Vertical pass: output row yy is the clipped fixed-point sum of count[yy] source rows from first[yy] - rowShift,
- * each times its weight; eight pixels of a row at a time, the rest one by one.
+ * each times its weight; sixteen pixels of a row at a time with their sums in registers, the rest one by one.
  */
 export function vertical(
   src: usize,
@@ -116,31 +182,41 @@ export function vertical(
   ksize: i32,
   outHeight: i32,
   out: usize,
-  acc: usize,
 ): void {
-  const vectorWidth = width & ~7;
+  const stride = <usize>width;
   for (let yy = 0; yy < outHeight; yy++) {
-    for (let xx = 0; xx < width; xx++) store<i32>(acc + ((<usize>xx) << 2), HALF);
-    const top = load<i32>(first + ((<usize>yy) << 2)) - rowShift;
+    const top = src + <usize>(load<i32>(first + ((<usize>yy) << 2)) - rowShift) * stride;
     const n = load<i32>(count + ((<usize>yy) << 2));
     const w = weights + ((<usize>yy * <usize>ksize) << 2);
-    for (let y = 0; y < n; y++) {
-      const weight = load<i32>(w + ((<usize>y) << 2));
-      const wv = i32x4.splat(weight);
-      const row = src + <usize>(top + y) * <usize>width;
-      let xx = 0;
-      for (; xx < vectorWidth; xx += 8) {
-        const px = v128.load8x8_u(row + <usize>xx);
-        const a = acc + ((<usize>xx) << 2);
-        v128.store(a, i32x4.add(v128.load(a), i32x4.mul(i32x4.extend_low_i16x8_u(px), wv)));
-        v128.store(a, i32x4.add(v128.load(a, 16), i32x4.mul(i32x4.extend_high_i16x8_u(px), wv)), 16);
+    const outRow = out + <usize>yy * stride;
+    let xx = 0;
+    for (; xx + 16 <= width; xx += 16) {
+      let a0 = i32x4.splat(HALF);
+      let a1 = a0;
+      let a2 = a0;
+      let a3 = a0;
+      let row = top + <usize>xx;
+      for (let y = 0; y < n; y++) {
+        const wv = v128.load32_splat(w + ((<usize>y) << 2));
+        const px = v128.load(row);
+        const low = i16x8.extend_low_i8x16_u(px);
+        const high = i16x8.extend_high_i8x16_u(px);
+        a0 = i32x4.add(a0, i32x4.mul(i32x4.extend_low_i16x8_u(low), wv));
+        a1 = i32x4.add(a1, i32x4.mul(i32x4.extend_high_i16x8_u(low), wv));
+        a2 = i32x4.add(a2, i32x4.mul(i32x4.extend_low_i16x8_u(high), wv));
+        a3 = i32x4.add(a3, i32x4.mul(i32x4.extend_high_i16x8_u(high), wv));
+        row += stride;
       }
-      for (; xx < width; xx++) {
-        const a = acc + ((<usize>xx) << 2);
-        store<i32>(a, load<i32>(a) + <i32>load<u8>(row + <usize>xx) * weight);
-      }
+      const words01 = i16x8.narrow_i32x4_s(i32x4.shr_s(a0, PRECISION_BITS), i32x4.shr_s(a1, PRECISION_BITS));
+      const words23 = i16x8.narrow_i32x4_s(i32x4.shr_s(a2, PRECISION_BITS), i32x4.shr_s(a3, PRECISION_BITS));
+      v128.store(outRow + <usize>xx, i8x16.narrow_i16x8_u(words01, words23));
     }
-    const outRow = out + <usize>yy * <usize>width;
-    for (let xx = 0; xx < width; xx++) store<u8>(outRow + <usize>xx, clip8(load<i32>(acc + ((<usize>xx) << 2))));
+    for (; xx < width; xx++) {
+      let acc = HALF;
+      for (let y = 0; y < n; y++) {
+        acc += <i32>load<u8>(top + <usize>y * stride + <usize>xx) * load<i32>(w + ((<usize>y) << 2));
+      }
+      store<u8>(outRow + <usize>xx, clip8(acc));
+    }
   }
 }

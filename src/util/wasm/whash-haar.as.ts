@@ -7,26 +7,23 @@ export { reserve } from './lib/scratch.as';
 const S: f64 = 0.7071067811865476; // Math.SQRT1_2, pywt's Haar tap
 const NEG_S: f64 = -0.7071067811865476;
 
-/** `S·b + S·a` per lane (pywt's low-pass output for the pair (a, b)). */
-function low(a: v128, b: v128): v128 {
-  const s = f64x2.splat(S);
-  return f64x2.add(f64x2.mul(s, b), f64x2.mul(s, a));
+/** S·v per lane. */
+function scaled(v: v128): v128 {
+  return f64x2.mul(f64x2.splat(S), v);
 }
 
-/** `−S·b + S·a` per lane (the high-pass output). */
-function high(a: v128, b: v128): v128 {
-  return f64x2.add(f64x2.mul(f64x2.splat(NEG_S), b), f64x2.mul(f64x2.splat(S), a));
+// pywt's four Haar expressions share their products: −S·b is exactly −(S·b) and x + −y is exactly x − y, and
+// addition commutes exactly, so with p = S·a and q = S·b: analysis low S·b + S·a = p + q, high −S·b + S·a = p − q;
+// synthesis even S·a + S·d = p + q, odd S·a + −S·d = p − q.
+
+/** p + q per lane. */
+function sum(p: v128, q: v128): v128 {
+  return f64x2.add(p, q);
 }
 
-/** `S·a + S·d` per lane (synthesis, even output). */
-function even(a: v128, d: v128): v128 {
-  const s = f64x2.splat(S);
-  return f64x2.add(f64x2.mul(s, a), f64x2.mul(s, d));
-}
-
-/** `S·a + −S·d` per lane (synthesis, odd output). */
-function odd(a: v128, d: v128): v128 {
-  return f64x2.add(f64x2.mul(f64x2.splat(S), a), f64x2.mul(f64x2.splat(NEG_S), d));
+/** p − q per lane. */
+function difference(p: v128, q: v128): v128 {
+  return f64x2.sub(p, q);
 }
 
 /**
@@ -60,10 +57,10 @@ function analyzeRow(
     return;
   }
   for (let c: usize = 0; c < rowBytes; c += 16) {
-    const ev = v128.load(e + c);
-    const ov = v128.load(o + c);
-    v128.store(lowRow + c, low(ev, ov));
-    v128.store(highRow + c, high(ev, ov));
+    const ev = scaled(v128.load(e + c));
+    const ov = scaled(v128.load(o + c));
+    v128.store(lowRow + c, sum(ev, ov));
+    v128.store(highRow + c, difference(ev, ov));
   }
   const h = m >> 1;
   const outRow = (<usize>(i * h)) << 3;
@@ -73,15 +70,15 @@ function analyzeRow(
     const l1 = v128.load(lowRow + (j << 4), 16);
     const h0 = v128.load(highRow + (j << 4));
     const h1 = v128.load(highRow + (j << 4), 16);
-    const le = i64x2.shuffle(l0, l1, 0, 2);
-    const lo = i64x2.shuffle(l0, l1, 1, 3);
-    const he = i64x2.shuffle(h0, h1, 0, 2);
-    const ho = i64x2.shuffle(h0, h1, 1, 3);
+    const le = scaled(i64x2.shuffle(l0, l1, 0, 2));
+    const lo = scaled(i64x2.shuffle(l0, l1, 1, 3));
+    const he = scaled(i64x2.shuffle(h0, h1, 0, 2));
+    const ho = scaled(i64x2.shuffle(h0, h1, 1, 3));
     const at = outRow + (j << 3);
-    v128.store(approx + at, low(le, lo));
-    v128.store(ad + at, high(le, lo));
-    v128.store(da + at, low(he, ho));
-    v128.store(dd + at, high(he, ho));
+    v128.store(approx + at, sum(le, lo));
+    v128.store(ad + at, difference(le, lo));
+    v128.store(da + at, sum(he, ho));
+    v128.store(dd + at, difference(he, ho));
   }
 }
 
@@ -114,14 +111,14 @@ function synthesizeRow(
     store<f64>(d, S * p + NEG_S * q, 8);
   } else {
     for (let j: usize = 0; j < <usize>h; j += 2) {
-      const r = v128.load(approx + inRow + (j << 3));
-      const v = v128.load(ad + inRow + (j << 3));
-      const p = v128.load(da + inRow + (j << 3));
-      const q = v128.load(dd + inRow + (j << 3));
-      const ae = even(r, v);
-      const ao = odd(r, v);
-      const de = even(p, q);
-      const dO = odd(p, q);
+      const r = scaled(v128.load(approx + inRow + (j << 3)));
+      const v = scaled(v128.load(ad + inRow + (j << 3)));
+      const p = scaled(v128.load(da + inRow + (j << 3)));
+      const q = scaled(v128.load(dd + inRow + (j << 3)));
+      const ae = sum(r, v);
+      const ao = difference(r, v);
+      const de = sum(p, q);
+      const dO = difference(p, q);
       // Interleave: outputs 2j, 2j+1, 2j+2, 2j+3.
       v128.store(a + (j << 4), i64x2.shuffle(ae, ao, 0, 2));
       v128.store(a + (j << 4), i64x2.shuffle(ae, ao, 1, 3), 16);
@@ -132,10 +129,10 @@ function synthesizeRow(
   const top = out + <usize>(2 * i) * outRowBytes;
   const bottom = top + outRowBytes;
   for (let c: usize = 0; c < outRowBytes; c += 16) {
-    const av = v128.load(a + c);
-    const dv = v128.load(d + c);
-    v128.store(top + c, even(av, dv));
-    v128.store(bottom + c, odd(av, dv));
+    const av = scaled(v128.load(a + c));
+    const dv = scaled(v128.load(d + c));
+    v128.store(top + c, sum(av, dv));
+    v128.store(bottom + c, difference(av, dv));
   }
 }
 
@@ -153,38 +150,46 @@ function approximate(x: usize, m: i32, row: usize, out: usize): void {
       store<f64>(outRow, S * r1 + S * r0);
       continue;
     }
-    for (let c: usize = 0; c < rowBytes; c += 16) v128.store(row + c, low(v128.load(e + c), v128.load(o + c)));
+    for (let c: usize = 0; c < rowBytes; c += 16) {
+      v128.store(row + c, sum(scaled(v128.load(e + c)), scaled(v128.load(o + c))));
+    }
     for (let j: usize = 0; j < <usize>h; j += 2) {
       const l0 = v128.load(row + (j << 4));
       const l1 = v128.load(row + (j << 4), 16);
-      v128.store(outRow + (j << 3), low(i64x2.shuffle(l0, l1, 0, 2), i64x2.shuffle(l0, l1, 1, 3)));
+      v128.store(outRow + (j << 3), sum(scaled(i64x2.shuffle(l0, l1, 0, 2)), scaled(i64x2.shuffle(l0, l1, 1, 3))));
+    }
+  }
+}
+
+/** x / 255 for every byte x (filled on first use): the same correctly rounded quotient as dividing each pixel. */
+const UNIT = memory.data(256 * 8);
+let unitReady = false;
+
+function fillUnit(): void {
+  for (let v = 0; v < 256; v++) store<f64>(UNIT + ((<usize>v) << 3), <f64>v / 255.0);
+  unitReady = true;
+}
+
+/** The m × m block of grey bytes at `grey` (rows `stride` bytes apart) scaled to [0, 1] as f64 into `x` (m² f64). */
+function loadUnit(grey: usize, stride: usize, m: i32, x: usize): void {
+  for (let r = 0; r < m; r++) {
+    const from = grey + <usize>r * stride;
+    const to = x + ((<usize>(r * m)) << 3);
+    for (let c: usize = 0; c < <usize>m; c++) {
+      store<f64>(to + (c << 3), load<f64>(UNIT + ((<usize>load<u8>(from + c)) << 3)));
     }
   }
 }
 
 /**
- * whash's Haar stage for the n × n grey bytes at `grey` (n a power of two ≥ 2, `levels` = log2 n): writes the
- * hashSize² f64 approximation to `out`. `work` must hold 3.5 n² + 2 n f64 (28 n² + 16 n bytes).
+ * wavedec2 of the m × m `x` by `levels` levels: each level's (da, ad, dd), finest first, from `details` (returns
+ * where they end; fewer than m² f64), each level's approximation from `approx` (fewer than m²/3 f64). `rowA` and
+ * `rowB` hold m f64 each.
  */
-export function whashLow(grey: usize, n: i32, levels: i32, hashSize: i32, work: usize, out: usize): void {
-  const count = <usize>n * <usize>n;
-  const x = work; // the image, later a synthesis buffer
-  const details = x + (count << 3); // each level's (da, ad, dd), finest first
-  const approx = details + (count << 3); // each level's approximation, finest first (< n²/3)
-  const z = approx + ((count >> 1) << 3); // the other synthesis buffer
-  const rowA = z + (count << 3);
-  const rowB = rowA + ((<usize>n) << 3);
-  const div = f64x2.splat(255.0);
-  for (let i: usize = 0; i < count; i += 2) {
-    const pair = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load16_splat(grey + i)));
-    v128.store(x + (i << 3), f64x2.div(f64x2.convert_low_i32x4_u(pair), div));
-  }
-
-  // wavedec2: level k takes the m × m approximation to (m/2)² approximation and details.
+function decompose(x: usize, m: i32, levels: i32, details: usize, approx: usize, rowA: usize, rowB: usize): usize {
   let src = x;
   let detail = details;
   let next = approx;
-  let m = n;
   for (let level = 0; level < levels; level++) {
     const h = m >> 1;
     const quarter = (<usize>h * <usize>h) << 3;
@@ -197,10 +202,18 @@ export function whashLow(grey: usize, n: i32, levels: i32, hashSize: i32, work: 
     next += quarter;
     m = h;
   }
+  return detail;
+}
 
-  // waverec2 with the 1 × 1 approximation zeroed: rebuild from the coarsest details up, alternating x and z.
+/**
+ * waverec2 from the 1 × 1 approximation `top` and the `levels` levels of details ending at `detailEnd` (as
+ * `decompose` left them), alternating between the buffers `x` and `z` (each (2^levels)² f64): returns which holds
+ * the rebuilt array.
+ */
+function rebuild(top: f64, detailEnd: usize, levels: i32, x: usize, z: usize, rowA: usize, rowB: usize): usize {
+  let detail = detailEnd;
   let rebuilt = z;
-  store<f64>(rebuilt, 0.0);
+  store<f64>(rebuilt, top);
   let h = 1;
   for (let level = levels - 1; level >= 0; level--) {
     const quarter = (<usize>h * <usize>h) << 3;
@@ -212,17 +225,104 @@ export function whashLow(grey: usize, n: i32, levels: i32, hashSize: i32, work: 
     rebuilt = target;
     h <<= 1;
   }
+  return rebuilt;
+}
 
-  // Approximations down to hashSize², alternating between two slots of `approx` (free again; n²/4 and n²/16 f64).
-  let size = n;
-  let from = rebuilt;
-  let toFirst = true;
-  while (size > hashSize) {
-    const into = toFirst ? approx : approx + ((count >> 2) << 3);
-    approximate(from, size, rowA, into);
-    from = into;
-    toFirst = !toFirst;
-    size >>= 1;
+/**
+ * Haar approximations of the m × m `from` down to `size` × `size`, alternating between `slotA` and `slotB` (each
+ * (m/2)² f64, neither overlapping `from`); returns where the result is (`from` itself when m = size).
+ */
+function approximateTo(from: usize, m: i32, size: i32, row: usize, slotA: usize, slotB: usize): usize {
+  let at = from;
+  let toA = true;
+  for (; m > size; m >>= 1) {
+    const into = toA ? slotA : slotB;
+    approximate(at, m, row, into);
+    at = into;
+    toA = !toA;
   }
-  memory.copy(out, from, (<usize>hashSize * <usize>hashSize) << 3);
+  return at;
+}
+
+/** Tiles are at most 2^TILE_BITS pixels a side: their whole Haar tree stays in the core's L1/L2 cache. */
+const TILE_BITS = 5;
+
+/**
+ * whash's Haar stage for the n × n grey bytes at `grey` (n a power of two ≥ 2, `levels` = log2 n): writes the
+ * hashSize² f64 approximation to `out`; `work` must hold `whashWorkBytes(n, hashSize)` bytes.
+ *
+ * Computed by tiles of T × T pixels (T = 2^t ≤ n / hashSize), never as full-size f64 arrays, with every value still
+ * taking the same operations as the whole-array transform: a level-k value depends only on its 2^k × 2^k block. Pass
+ * 1 reduces each tile to its level-t approximation (a (n/T)² array, the same values as wavedec2's level t); the
+ * coarse levels run on that array (analysis, top zeroed, synthesis back to level t); pass 2 redoes each tile's t
+ * analysis levels (its details), synthesises the tile from its rebuilt level-t value, and reduces it to level t
+ * again; the approximations from n/T down to hashSize finish on the (n/T)² array.
+ */
+export function whashLow(grey: usize, n: i32, levels: i32, hashSize: i32, work: usize, out: usize): void {
+  if (!unitReady) fillUnit();
+  const t = min(TILE_BITS, levels - (31 - clz(hashSize)));
+  const tile = 1 << t;
+  const tiles = n >> t;
+  const tileCount = <usize>tiles * <usize>tiles;
+  const tileArea = (<usize>tile * <usize>tile) << 3;
+  const stride = <usize>n;
+  // Layout: the coarse array and its transform (as the whole-array kernel needed for n = tiles), then one tile's.
+  const coarse = work; // level-t approximations, later the rebuilt image's level-t approximations
+  const cx = coarse + (tileCount << 3);
+  const cDetails = cx + (tileCount << 3);
+  const cApprox = cDetails + (tileCount << 3);
+  const cz = cApprox + ((tileCount >> 1) << 3) + 8;
+  const tx = cz + (tileCount << 3);
+  const tDetails = tx + tileArea;
+  const tApprox = tDetails + tileArea;
+  const tz = tApprox + (tileArea >> 1) + 8;
+  const rowA = tz + tileArea;
+  const rowB = rowA + ((<usize>max(n, 2)) << 3);
+
+  // Pass 1: each tile's level-t approximation.
+  for (let ty = 0; ty < tiles; ty++) {
+    for (let tc = 0; tc < tiles; tc++) {
+      loadUnit(grey + <usize>ty * <usize>tile * stride + <usize>tc * <usize>tile, stride, tile, tx);
+      const at = approximateTo(tx, tile, 1, rowA, tApprox, tz);
+      store<f64>(coarse + ((<usize>(ty * tiles + tc)) << 3), load<f64>(at));
+    }
+  }
+
+  // The coarse levels: wavedec2 to 1 × 1, zeroed, waverec2 back to the (n/T)² level-t array.
+  const coarseLevels = levels - t;
+  const cEnd = decompose(coarse, tiles, coarseLevels, cDetails, cApprox, rowA, rowB);
+  const tops = rebuild(0.0, cEnd, coarseLevels, cx, cz, rowA, rowB);
+
+  // Pass 2: each tile rebuilt from its level-t value and details, reduced to level t again (into `coarse`).
+  for (let ty = 0; ty < tiles; ty++) {
+    for (let tc = 0; tc < tiles; tc++) {
+      const index = (<usize>(ty * tiles + tc)) << 3;
+      loadUnit(grey + <usize>ty * <usize>tile * stride + <usize>tc * <usize>tile, stride, tile, tx);
+      const tEnd = decompose(tx, tile, t, tDetails, tApprox, rowA, rowB);
+      const rebuilt = rebuild(load<f64>(tops + index), tEnd, t, tx, tz, rowA, rowB);
+      const other = rebuilt == tx ? tz : tx;
+      const at = approximateTo(rebuilt, tile, 1, rowA, other, tApprox);
+      store<f64>(coarse + index, load<f64>(at));
+    }
+  }
+
+  const result = approximateTo(coarse, tiles, hashSize, rowA, cApprox, cx);
+  memory.copy(out, result, (<usize>hashSize * <usize>hashSize) << 3);
+}
+
+/** The bytes of `work` that `whashLow` needs for an n × n image and hashSize. */
+export function whashWorkBytes(n: i32, hashSize: i32): usize {
+  const levels = 31 - clz(n);
+  const t = min(TILE_BITS, levels - (31 - clz(hashSize)));
+  const tileCount = ((<usize>n) >> t) * ((<usize>n) >> t);
+  const tileArea = ((<usize>1) << (2 * t)) << 3;
+  return (
+    4 * (tileCount << 3) +
+    ((tileCount >> 1) << 3) +
+    8 +
+    3 * tileArea +
+    (tileArea >> 1) +
+    8 +
+    2 * ((<usize>max(n, 2)) << 3)
+  );
 }
