@@ -1,4 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,6 +58,39 @@ describe('hash batching for neural:CARD', () => {
     expect(workers).toEqual(oneByOne);
     expect(progress).toEqual([4, 8, 12, 16, 20]);
   }, 120_000);
+
+  it('runs the model in a thread of its own with 2 jobs: the same rows, error rows only for the broken files', async () => {
+    const oneByOne: HashRow[] = [];
+    for (const f of files) oneByOne.push(...(await hashFile(f, createHashers([spec]))));
+    const threaded = await collect(hashFiles(files, { algos: [spec], jobs: 2, batchFiles: 8 }));
+    expect(threaded).toEqual(oneByOne);
+    expect(threaded.filter((r) => r.error).map((r) => r.file)).toEqual([files[5], files[13]]);
+  }, 120_000);
+
+  it('lets the process exit by itself after a run with a model thread, also when the caller stops early', () => {
+    const script = join(dir, 'exits.mts');
+    writeFileSync(
+      script,
+      [
+        `import { hashFiles } from ${JSON.stringify(join(root, 'src', 'hash', 'batch.ts'))};`,
+        `const files = ${JSON.stringify(files.slice(3, 8))};`,
+        `const rows = [];`,
+        `for await (const r of hashFiles(files, { algos: [${JSON.stringify(spec)}], jobs: 2, batchFiles: 2 })) rows.push(r);`,
+        `for await (const r of hashFiles(files, { algos: [${JSON.stringify(spec)}], jobs: 2, batchFiles: 2 })) break;`,
+        `console.log(JSON.stringify(rows.map((r) => r.error ? 'error' : r.hash.length)));`,
+      ].join('\n'),
+    );
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+      timeout: 60_000,
+    });
+    expect(r.signal).toBeNull();
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([24, 24, 'error', 24, 24]);
+  }, 90_000);
 
   it('hands the neural hasher the decodable images of a group in one call', async () => {
     const hasher = neuralHasher(card);

@@ -3,6 +3,7 @@
 // one is hashed.
 import { availableParallelism } from 'node:os';
 import { canBatch, createHashers, hashFileGroup, type HashImageOptions, type HashRow } from './hash-image.js';
+import type { Hasher } from './types.js';
 import { orderedPool, siblingModule } from '../util/worker-pool.js';
 
 export type { HashRow } from './hash-image.js';
@@ -51,19 +52,29 @@ export async function* hashFiles(files: readonly string[], options: HashFilesOpt
   }
 }
 
+/** A hasher that can run its model in a worker thread of its own (the neural hasher). */
+interface ModelThreadHasher extends Hasher {
+  withModelThread(): Hasher;
+}
+
+const hasModelThread = (h: Hasher): h is ModelThreadHasher =>
+  typeof (h as Partial<ModelThreadHasher>).withModelThread === 'function';
+
 /**
- * Groups in this thread. With more than one job, `jobs` files of a group are read and decoded at a time and the next
- * group is started while one is hashed, so sharp's threads decode and resize while a model batch runs here; with one
- * job everything runs in turn (overlapping on one core gains nothing, and on a loaded one it measured slower).
+ * Groups in this thread. With more than one job, each model runs in a worker thread of its own (onnxruntime-node
+ * blocks the thread that runs it), `jobs` files of a group are read and decoded at a time, and the next group is
+ * decoded and resized here (in sharp's threads) while the model runs a batch.
+ * With one job everything runs in turn (overlapping on one core gains nothing, and on a loaded one it measured slower).
  */
 async function* hashHere(
   groups: readonly string[][],
-  hashers: ReturnType<typeof createHashers>,
+  hashers: readonly Hasher[],
   options: HashImageOptions,
   jobs: number,
 ): AsyncGenerator<[readonly string[], HashRow[]]> {
+  const used = jobs > 1 ? hashers.map((h) => (hasModelThread(h) ? h.withModelThread() : h)) : hashers;
   const start = (i: number): Promise<HashRow[]> | undefined =>
-    i < groups.length ? hashFileGroup(groups[i]!, hashers, options, jobs) : undefined; // never rejects
+    i < groups.length ? hashFileGroup(groups[i]!, used, options, jobs) : undefined; // never rejects
   let next = start(0);
   for (const [i, group] of groups.entries()) {
     const rows = next!;

@@ -7,6 +7,7 @@ import type { Hash, Hasher } from '../types.js';
 import { loadModelCard, ModelCardError, type CardBits, type ModelCard } from './card.js';
 import { batchTensor, preprocessBatch, resizeForModel } from './preprocess.js';
 import { loadProjection, projectEmbeddings, type Projection } from './projection.js';
+import { modelThreadFor } from './model-thread.js';
 import { intraOpThreads, runModel, sessionFor, type ModelSession, type NeuralSessionOptions } from './session.js';
 
 export interface NeuralHasher extends Hasher<string, number> {
@@ -22,6 +23,18 @@ export interface NeuralHasher extends Hasher<string, number> {
   hashPrepared(prepared: readonly Uint8Array[]): Promise<Hash<string, number>[]>;
   /** The model's embeddings for several images, image after image (batch × output.size values). */
   embedBatch(images: readonly Image[]): Promise<Float32Array>;
+  /**
+   * This hasher with its model in a worker thread of its own, started now, so that the calling thread keeps
+   * decoding and preparing images while a batch runs (onnxruntime-node blocks the thread that runs a model); the
+   * hashes are the same. The thread is shared and kept like a session; an idle one does not keep the process alive
+   * (`closeModelThreads` ends it).
+   */
+  withModelThread(): NeuralHasher;
+}
+
+export interface NeuralHasherOptions extends NeuralSessionOptions {
+  /** Run the model in a worker thread of its own, loaded from the start (see `withModelThread`). */
+  readonly modelThread?: boolean;
 }
 
 /** The values that become bits: the projection of each embedding, or the embedding itself; count × nbits values. */
@@ -58,7 +71,7 @@ export function valuesToHash(
 export function neuralHasher(
   cardPath: string,
   id = `neural:${cardPath}`,
-  options: NeuralSessionOptions = {},
+  options: NeuralHasherOptions = {},
 ): NeuralHasher {
   const card = loadModelCard(cardPath);
   const projection = card.projection ? loadProjection(card.projection) : undefined;
@@ -71,11 +84,12 @@ export function neuralHasher(
 
   const session = (): Promise<ModelSession> => {
     if (!model) {
-      model = sessionFor(card, threads);
+      model = options.modelThread ? modelThreadFor(card, threads) : sessionFor(card, threads);
       model.catch(() => (model = undefined));
     }
     return model;
   };
+  if (options.modelThread) void session().catch(() => undefined); // loads while the first images are prepared
   const embedBatch = async (images: readonly Image[]): Promise<Float32Array> => {
     if (images.length === 0) return new Float32Array(0);
     const [loaded, tensor] = await Promise.all([session(), preprocessBatch(images, card)]);
@@ -99,5 +113,6 @@ export function neuralHasher(
     hash: async (image: Image) => (await hashBatch([image]))[0]!,
   });
   const prepare = (image: Image): Promise<Uint8Array> => resizeForModel(image, card);
-  return { ...hasher, card, embedBatch, hashBatch, prepare, hashPrepared };
+  const withModelThread = (): NeuralHasher => neuralHasher(cardPath, id, { ...options, modelThread: true });
+  return { ...hasher, card, embedBatch, hashBatch, prepare, hashPrepared, withModelThread };
 }

@@ -1,7 +1,9 @@
-// onnxruntime-node sessions for model cards: created once per (model, thread count), checked against the card, run in batches.
+// Model sessions for model cards: created once per (model, thread count), checked against the card, run in batches.
 import { existsSync } from 'node:fs';
 import type * as Ort from 'onnxruntime-node';
+import { messageOf } from '../../util/message.js';
 import { ModelCardError, type ModelCard } from './card.js';
+import { createOrtSession, runOrt, type ModelMeta, type ModelOutput } from './ort-session.js';
 import { inputTensorSize } from './preprocess.js';
 
 /** How a session runs; the default of one intra-op thread suits scanlab's one-worker-per-core parallelism. */
@@ -10,13 +12,12 @@ export interface NeuralSessionOptions {
   readonly intraOpThreads?: number;
 }
 
-/** A loaded model with the names and batch rule it is run with. */
+/** A loaded model with the names it is run with, in this thread or in a thread of its own (model-thread.ts). */
 export interface ModelSession {
-  /** The onnxruntime module, imported on first use so that commands without neural hashes never load it. */
-  readonly ort: typeof Ort;
-  readonly session: Ort.InferenceSession;
   readonly inputName: string;
   readonly outputName: string;
+  /** Runs the model on one float32 input tensor of shape `dims` and returns the output named `outputName`. */
+  infer(data: Float32Array, dims: readonly number[]): Promise<ModelOutput>;
 }
 
 /** The intra-op thread count from options, else the SCANLAB_NEURAL_THREADS environment variable, else 1. */
@@ -48,22 +49,41 @@ function pickName(
 }
 
 /** Checks the model's declared input shape against the card, where the model declares one. */
-function checkInputShape(card: ModelCard, session: Ort.InferenceSession, inputName: string): void {
-  const meta = session.inputMetadata.find((m) => m.name === inputName);
-  if (!meta || !meta.isTensor) return;
+function checkInputShape(card: ModelCard, meta: ModelMeta, inputName: string): void {
+  const input = meta.inputMetadata.find((m) => m.name === inputName);
+  if (!input || !input.isTensor) return;
   const { layout, channels, height, width } = card.input;
   const expected = layout === 'NCHW' ? [channels, height, width] : [height, width, channels];
-  const declared = meta.shape.slice(1);
-  const clash = meta.shape.length !== 4 || declared.some((d, i) => typeof d === 'number' && d !== expected[i]);
+  const declared = input.shape.slice(1);
+  const clash = input.shape.length !== 4 || declared.some((d, i) => typeof d === 'number' && d !== expected[i]);
   if (clash)
     throw new ModelCardError(
-      `${card.cardPath}: input.shape [${['N', ...expected].join(', ')}] does not fit the model's input ${inputName} [${meta.shape.join(', ')}]`,
+      `${card.cardPath}: input.shape [${['N', ...expected].join(', ')}] does not fit the model's input ${inputName} [${input.shape.join(', ')}]`,
     );
-  if (meta.shape[0] === 1 && card.input.batch !== 1)
+  if (input.shape[0] === 1 && card.input.batch !== 1)
     throw new ModelCardError(
       `${card.cardPath}: input.shape says any batch size but the model's input ${inputName} takes batch 1`,
     );
 }
+
+/** The names a card's model is run with, after checking the card's names and input shape against the model. */
+export function checkedNames(card: ModelCard, meta: ModelMeta): { inputName: string; outputName: string } {
+  const inputName = pickName(card, 'input', card.input.name, meta.inputNames);
+  const outputName = pickName(card, 'output', card.output.name, meta.outputNames);
+  checkInputShape(card, meta, inputName);
+  return { inputName, outputName };
+}
+
+/** The card's model file, or a ModelCardError when it is missing. */
+export function modelFile(card: ModelCard): string {
+  if (!existsSync(card.modelPath))
+    throw new ModelCardError(`${card.cardPath}: model file ${card.modelPath} does not exist`);
+  return card.modelPath;
+}
+
+/** The error for a model that onnxruntime could not load (`why`: its message). */
+export const loadFailure = (card: ModelCard, why: string): ModelCardError =>
+  new ModelCardError(`${card.cardPath}: onnxruntime cannot load ${card.modelPath} (${why})`);
 
 interface LoadedModel {
   readonly ort: typeof Ort;
@@ -73,26 +93,18 @@ interface LoadedModel {
 const sessions = new Map<string, Promise<LoadedModel>>();
 
 async function loadSession(card: ModelCard, threads: number): Promise<LoadedModel> {
-  if (!existsSync(card.modelPath))
-    throw new ModelCardError(`${card.cardPath}: model file ${card.modelPath} does not exist`);
-  const ort = await import('onnxruntime-node');
+  const path = modelFile(card);
   try {
-    const session = await ort.InferenceSession.create(card.modelPath, {
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-    });
-    return { ort, session };
+    return await createOrtSession(path, threads);
   } catch (e) {
-    throw new ModelCardError(
-      `${card.cardPath}: onnxruntime cannot load ${card.modelPath} (${String((e as Error).message).split('\n')[0]})`,
-    );
+    throw loadFailure(card, messageOf(e));
   }
 }
 
 /**
- * The session for a card's model with `threads` intra-op threads: the ONNX file is loaded once per thread count and
- * shared by every card naming it; each call checks the card's names and input shape against the model.
+ * The session for a card's model with `threads` intra-op threads, in this thread: the ONNX file is loaded once per
+ * thread count and shared by every card naming it; each call checks the card's names and input shape against the
+ * model. onnxruntime-node runs it synchronously, blocking this thread for the length of each batch.
  */
 export async function sessionFor(card: ModelCard, threads: number): Promise<ModelSession> {
   const key = `${card.modelPath}\u0000${threads}`;
@@ -103,10 +115,8 @@ export async function sessionFor(card: ModelCard, threads: number): Promise<Mode
     sessions.set(key, entry);
   }
   const { ort, session } = await entry;
-  const inputName = pickName(card, 'input', card.input.name, session.inputNames);
-  const outputName = pickName(card, 'output', card.output.name, session.outputNames);
-  checkInputShape(card, session, inputName);
-  return { ort, session, inputName, outputName };
+  const names = checkedNames(card, session);
+  return { ...names, infer: (data, dims) => runOrt(ort, session, names, data, dims) };
 }
 
 function tensorDims(card: ModelCard, batch: number): number[] {
@@ -115,12 +125,10 @@ function tensorDims(card: ModelCard, batch: number): number[] {
 }
 
 async function runOnce(card: ModelCard, model: ModelSession, data: Float32Array, batch: number): Promise<Float32Array> {
-  const feeds = { [model.inputName]: new model.ort.Tensor('float32', data, tensorDims(card, batch)) };
-  const result = await model.session.run(feeds, [model.outputName]);
-  const output = result[model.outputName]!;
-  if (output.type !== 'float32')
+  const output = await model.infer(data, tensorDims(card, batch));
+  if (output.data === undefined)
     throw new ModelCardError(`${card.cardPath}: output ${model.outputName} is ${output.type}, expected float32`);
-  const values = output.data as Float32Array;
+  const values = output.data;
   if (values.length !== batch * card.output.size) {
     throw new ModelCardError(
       `${card.cardPath}: output.size is ${card.output.size} but ${model.outputName} gave ${values.length / batch} values per image`,
