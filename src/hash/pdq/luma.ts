@@ -9,6 +9,9 @@ const LUMA_R = Math.fround(0.299);
 const LUMA_G = Math.fround(0.587);
 const LUMA_B = Math.fround(0.114);
 
+/** The three weights (R, G, B), each a float: the weight tables hold float(weight · v). */
+export const PDQ_LUMA_WEIGHTS = [LUMA_R, LUMA_G, LUMA_B] as const;
+
 /** float(weight · v) for every 8-bit v, so the hot loop only adds (each product is rounded to float, as in C++). */
 function weightTable(weight: number): Float32Array {
   const t = new Float32Array(256);

@@ -67,16 +67,26 @@ export function pdqDihedralHashes(image: Image, options: PdqOptions = {}): PdqNa
   }));
 }
 
+/** The hashers `pdq()` made: their hash of pixels is `pdqHashImage` with the default options. */
+const defaultPdqHashers = new WeakSet<Hasher>();
+
+/** Whether `hasher` is one `pdq()` made, whose hash of an image is `pdqHashImage(image)` (the C++ tool's pre-resize). */
+export function isDefaultPdq(hasher: Hasher): boolean {
+  return defaultPdqHashers.has(hasher);
+}
+
 /**
  * The `pdq` hasher: 256 bits and a quality score exactly as the C++ tool computes them, from pixels decoded as it
  * decodes (EXIF orientation ignored, alpha dropped without compositing, grey images hashed from their grey values).
  */
 export function pdq(): Hasher<'pdq', 256> {
-  return defineHasher({
+  const hasher = defineHasher({
     id: PDQ_ALGO,
     nbits: PDQ_BITS,
     hasQuality: true,
     hash: (image: Image) => pdqHashImage(image),
     dihedral: (image: Image) => pdqDihedralHashes(image),
   });
+  defaultPdqHashers.add(hasher);
+  return hasher;
 }
