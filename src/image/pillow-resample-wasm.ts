@@ -124,8 +124,29 @@ export function wasmResample(
   const rowBytes = width * channels;
   const narrow = padCoefficients(horizontal).narrow ? 1 : 0;
   let h: Placed | null = null;
+  let v: Placed | null = null;
   let band = 0;
   let buffer = 0;
+  let out = 0;
+  // Output rows are made as soon as the band rows they read are, while those are still in the core's cache.
+  let done = 0;
+  const verticalTo = (end: number): void => {
+    if (v === null || end <= done) return;
+    const { first, count, weights, ksize } = v;
+    const rowsNow = end - done;
+    kernel.vertical(
+      band,
+      outWidth,
+      rowFirst,
+      first + 4 * done,
+      count + 4 * done,
+      weights + 4 * ksize * done,
+      ksize,
+      rowsNow,
+      out + outWidth * done,
+    );
+    done = end;
+  };
   const streamed = streamRows(
     kernel,
     data.subarray(rowFirst * rowBytes, (rowFirst + rows) * rowBytes),
@@ -136,18 +157,23 @@ export function wasmResample(
       h = place(kernel, scratch, horizontal, hParts);
       band = scratch + placedBytes(hParts);
       buffer = band + bandBytes;
+      if (vertical) v = place(kernel, buffer + bufferBytes, vertical, vParts);
+      out = buffer + bufferBytes + placedBytes(vParts);
     },
     (run, firstRow, count) => {
       const { first, count: counts, weights, ksize } = h!;
-      const out = band + firstRow * outWidth;
-      kernel.horizontal(run, channels, width, 0, count, first, counts, weights, ksize, outWidth, out, buffer, narrow);
+      const at = band + firstRow * outWidth;
+      kernel.horizontal(run, channels, width, 0, count, first, counts, weights, ksize, outWidth, at, buffer, narrow);
+      if (vertical === null) return;
+      let ready = done;
+      while (ready < outHeight && vertical.first[ready]! + vertical.count[ready]! - rowFirst <= firstRow + count)
+        ready++;
+      verticalTo(ready);
     },
   );
   if (!streamed) return null;
   if (vertical === null) return new Uint8Array(kernel.memory.buffer, band, outWidth * rows).slice();
-  const v = place(kernel, buffer + bufferBytes, vertical, vParts);
-  const out = buffer + bufferBytes + placedBytes(vParts);
-  kernel.vertical(band, outWidth, rowFirst, v.first, v.count, v.weights, v.ksize, outHeight, out);
+  verticalTo(outHeight);
   return new Uint8Array(kernel.memory.buffer, out, outWidth * outHeight).slice();
 }
 
