@@ -44,6 +44,8 @@ interface EndToEndRow {
   readonly cores: number;
   readonly algo: string;
   readonly imagesPerSecond: number;
+  /** The process's CPU time (all threads) per image in the round with the lowest. */
+  readonly cpuMsPerImage: number;
 }
 
 /** Best-of-`repeats` time of each stage over all images, in batches of `batch`. */
@@ -97,19 +99,26 @@ async function endToEnd(
   variants: readonly (number | undefined)[] = [undefined],
 ): Promise<EndToEndRow[]> {
   const best = variants.map(() => Infinity);
+  const bestCpu = variants.map(() => Infinity);
   for (let r = 0; r <= repeats; r++)
     for (const [v, batchFiles] of variants.entries()) {
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       if (batchFiles === FILE_BY_FILE) await fileByFile(files);
       else
         for await (const row of hashFiles(files, { algos: [algo], jobs: cores, batchFiles }))
           if (row.error) throw new Error(`${row.file}: ${row.error}`);
-      if (r > 0) best[v] = Math.min(best[v]!, performance.now() - t0);
+      const cpu = process.cpuUsage(cpu0);
+      if (r > 0) {
+        best[v] = Math.min(best[v]!, performance.now() - t0);
+        bestCpu[v] = Math.min(bestCpu[v]!, (cpu.user + cpu.system) / 1000);
+      }
     }
   return variants.map((batchFiles, v) => ({
     cores,
     algo: algo.startsWith('neural:') ? `neural, ${variantName(batchFiles)}` : algo,
     imagesPerSecond: (files.length * 1000) / best[v]!,
+    cpuMsPerImage: bestCpu[v]! / files.length,
   }));
 }
 
@@ -187,10 +196,13 @@ if (childCores !== undefined) {
   }
   printTable(table);
   process.stdout.write(
-    `\nend to end over all ${results[0]!.files} images (decode + hash with scanlab hash's hashFiles, worker start-up included; ` +
-      '2 cores = --jobs 2: neural alone in this thread with decoding overlapped, PDQ and pHash in 2 worker threads)\n\n',
+    `\nend to end over all ${results[0]!.files} images (decode + hash with scanlab hash's hashFiles, worker start-up included ` +
+      'except the neural model thread, which like a session is started once per process; 2 cores = --jobs 2: neural ' +
+      'decoded here with the model in a thread of its own, PDQ and pHash in 2 worker threads; CPU: all threads)\n\n',
   );
-  const ends: string[][] = [['algo', '1 core images/s', '2 cores images/s', 'ratio']];
+  const ends: string[][] = [
+    ['algo', '1 core images/s', '2 cores images/s', 'ratio', '1 core CPU ms/img', '2 cores CPU ms/img'],
+  ];
   for (const [i, e] of results[0]!.ends.entries()) {
     const two = results[1]!.ends[i]!;
     ends.push([
@@ -198,6 +210,8 @@ if (childCores !== undefined) {
       fmt(e.imagesPerSecond),
       fmt(two.imagesPerSecond),
       `${fmt(two.imagesPerSecond / e.imagesPerSecond, 2)}x`,
+      fmt(e.cpuMsPerImage, 2),
+      fmt(two.cpuMsPerImage, 2),
     ]);
   }
   printTable(ends);

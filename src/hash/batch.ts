@@ -1,6 +1,6 @@
 // Hashing many files, in parallel across worker threads, yielding rows in input order; files go in groups to
 // hashers that batch (the neural hasher), so they run one model batch per group, and the next group is decoded while
-// one is hashed.
+// the model (in a thread of its own) hashes one.
 import { availableParallelism } from 'node:os';
 import { canBatch, createHashers, hashFileGroup, type HashImageOptions, type HashRow } from './hash-image.js';
 import type { Hasher } from './types.js';
@@ -21,9 +21,10 @@ export interface HashFilesOptions extends HashImageOptions {
 export const BATCH_FILES = 16;
 
 /**
- * Up to this many jobs, a run whose hashers all batch (neural) stays in this thread: their work is native (sharp decodes
- * and resizes in libuv's threads while onnxruntime runs a batch in this one), so two cores are used without workers,
- * each of which would cost its own start-up (modules and an onnxruntime session; see docs/neural.md).
+ * Up to this many jobs, a run whose hashers all batch (neural) stays in this thread: sharp decodes and resizes in
+ * libuv's threads, started from here, while onnxruntime runs the previous batch in the model's own thread, so two
+ * cores are used without hashing workers, each of which would cost its own start-up (modules and an onnxruntime
+ * session) and block its thread during its batches (see docs/neural.md).
  */
 const BATCHING_JOBS_IN_THREAD = 2;
 

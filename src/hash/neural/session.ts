@@ -16,7 +16,10 @@ export interface NeuralSessionOptions {
 export interface ModelSession {
   readonly inputName: string;
   readonly outputName: string;
-  /** Runs the model on one float32 input tensor of shape `dims` and returns the output named `outputName`. */
+  /**
+   * Runs the model on one float32 input tensor of shape `dims` and returns the output named `outputName`. A model
+   * thread takes over the buffer of a tensor that fills it (it is transferred, not copied): do not use `data` after.
+   */
   infer(data: Float32Array, dims: readonly number[]): Promise<ModelOutput>;
 }
 
@@ -139,7 +142,7 @@ async function runOnce(card: ModelCard, model: ModelSession, data: Float32Array,
 
 /**
  * Runs a batch tensor of `batch` images through the model and returns batch × output.size embedding values. Models
- * with a fixed batch of 1 are run once per image on the same session.
+ * with a fixed batch of 1 are run once per image on the same session. The tensor may be handed over (see `infer`).
  */
 export async function runModel(
   card: ModelCard,
