@@ -1,10 +1,11 @@
 // Benchmark: hash queries per second inside the attack loop, per hasher, on a 512-px image. The evasion search's loop
-// (a smooth pattern made into an 8-bit candidate by the fused builder on its WebAssembly kernel, in reused buffers,
-// on the working image of at most 256 px, then hashed exactly by the real hasher; 512 px beside it) against three
-// baselines measured in the same run: the same loop with the builder's JavaScript passes (the hashers still on their
-// kernels), the previous loop (candidate built at full size through a float copy of the pattern) and decoding a file
-// per query (what a loop over written files would cost); and the hash alone on ready 512-px pixels. One core (sharp
-// concurrency 1).
+// (`HashOracle.patternHashes`: a smooth pattern made into an 8-bit candidate by the builder on its WebAssembly kernel,
+// in reused buffers, then hashed exactly by the real hasher; for PDQ the builder's pass fused with PDQ's luminance,
+// no pixels written) on the working image of at most 256 px, and at 512 px, against baselines measured in the same
+// run: at 512 px, building the candidate then hashing it (the loop before the fused pass); the same loop with the
+// builder's JavaScript passes (the hashers still on their kernels); the older loop (candidate built at full size
+// through a float copy of the pattern); decoding a file per query (what a loop over written files would cost); and
+// the hash alone on ready 512-px pixels. One core (sharp concurrency 1).
 //
 //   npm run bench -- attack [--seconds S] [--algos a,b] [--image FILE]
 import { loadavg } from 'node:os';
@@ -12,7 +13,16 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { applyScaled } from '../src/attack/context.js';
 import { HashOracle } from '../src/attack/oracle.js';
-import { axisBasis, GREY_GAINS, rms, rmsForPsnr, toRgb, upsample, type RgbImage } from '../src/attack/pixels.js';
+import {
+  axisBasis,
+  gainsFor,
+  GREY_GAINS,
+  rms,
+  rmsForPsnr,
+  toRgb,
+  upsample,
+  type RgbImage,
+} from '../src/attack/pixels.js';
 import { encodeJpeg } from '../src/attack/upload.js';
 import { workSideFor } from '../src/attack/evade-search.js';
 import { CandidateBuilder, workImage } from '../src/attack/work-image.js';
@@ -52,10 +62,22 @@ function candidate(): RgbImage {
   return applyScaled(source, delta, want / rms(delta), undefined, GREY_GAINS).image;
 }
 
-/** The evasion search's loop: `batch` candidates from the fused builder into reused buffers. */
+/** `batch` candidates from the builder into reused buffers (to be hashed). */
 function builderLoop(builder: CandidateBuilder, batch: number): () => RgbImage[] {
   const buffers = Array.from({ length: batch }, () => new Uint8Array(builder.source.data.length));
   return () => buffers.map((b) => builder.build(pattern(), want * want, b).image);
+}
+
+/** The evasion search's loop: `batch` patterns' hashes through the oracle's pattern queries. */
+function searchLoop(oracle: HashOracle, builder: CandidateBuilder, batch: number): () => Promise<unknown> {
+  const buffers = Array.from({ length: batch }, () => new Uint8Array(builder.source.data.length));
+  return () =>
+    oracle.patternHashes(
+      builder,
+      Array.from({ length: batch }, () => pattern()),
+      want * want,
+      buffers,
+    );
 }
 
 /** The same loop with the builder's JavaScript passes (SCANLAB_NO_WASM=1 while building, not while hashing). */
@@ -90,9 +112,12 @@ async function rate(fn: () => Promise<unknown>, per = 1): Promise<number> {
   walls.push(n / ((performance.now() - t0) / 1000));
   return n / ((cpu.user + cpu.system) / 1e6);
 }
-const walls: number[] = [];
+let walls: number[] = [];
 const sides: number[] = [];
+/** Wall-clock q/s of the search loop at the working size and at 512 px, per hasher. */
+const searchWalls: string[] = [];
 
+const loadBefore = fmt(loadavg()[0]!, 1);
 const jpeg = await encodeJpeg(candidate());
 const ready = Array.from({ length: 8 }, candidate);
 const rows = [
@@ -101,11 +126,13 @@ const rows = [
     'search loop (working size)',
     'same, JavaScript builder',
     'search loop q/s (512 px)',
-    'previous loop q/s',
+    'build then hash q/s (512 px)',
+    'older loop q/s',
     'decode file + hash q/s',
     'hash alone q/s (512 px)',
     'search / JavaScript builder',
-    'search / previous',
+    '512 px: search / build then hash',
+    'search / older',
     'search / decode',
   ],
 ];
@@ -115,11 +142,19 @@ for (const algo of algos) {
   const oracle = new HashOracle(hasher, Number.MAX_SAFE_INTEGER);
   const work = (await workImage(source, workSideFor(algo))).image;
   sides.push(work.width);
-  const atWork = builderLoop(new CandidateBuilder(work, GREY_GAINS), batch);
-  const atFull = builderLoop(new CandidateBuilder(source, GREY_GAINS), batch);
-  const search = await rate(() => oracle.hashes(atWork()), batch);
-  const javascript = await rate(() => oracle.hashes(javascriptBuilds(atWork)()), batch);
-  const search512 = await rate(() => oracle.hashes(atFull()), batch);
+  const gains = gainsFor(algo);
+  const workBuilder = new CandidateBuilder(work, gains);
+  const fullBuilder = new CandidateBuilder(source, gains);
+  walls = [];
+  const search = await rate(searchLoop(oracle, workBuilder, batch), batch);
+  const atWork = javascriptBuilds(builderLoop(workBuilder, batch));
+  const javascript = await rate(() => oracle.hashes(atWork()), batch);
+  const search512 = await rate(searchLoop(oracle, fullBuilder, batch), batch);
+  const atFull = builderLoop(fullBuilder, batch);
+  const built512 = await rate(() => oracle.hashes(atFull()), batch);
+  searchWalls.push(
+    `${algo} ${fmt(walls[0]!, 0)} (working size) and ${fmt(walls[2]!, 0)} (512 px, vs ${fmt(walls[3]!, 0)})`,
+  );
   const previous = await rate(() => oracle.hashes(Array.from({ length: batch }, candidate)), batch);
   let k = 0;
   const alone = await rate(() => oracle.hashes(Array.from({ length: batch }, () => ready[k++ % ready.length]!)), batch);
@@ -129,19 +164,19 @@ for (const algo of algos) {
     `${fmt(search, 0)} (${sides[sides.length - 1]} px)`,
     fmt(javascript, 0),
     fmt(search512, 0),
+    fmt(built512, 0),
     fmt(previous, 0),
     fmt(viaFile, 0),
     fmt(alone, 0),
     fmt(search / javascript, 1),
+    fmt(search512 / built512, 2),
     fmt(search / previous, 1),
     fmt(search / viaFile, 1),
   ]);
 }
 process.stdout.write(
-  `512×512 candidates (${file}), ${seconds} s per cell, one thread; queries per CPU-second of this process ` +
-    `(wall-clock q/s of the search loop: ${walls
-      .filter((_, i) => i % 6 === 0)
-      .map((w) => fmt(w, 0))
-      .join(', ')}; load average ${fmt(loadavg()[0]!, 1)})\n`,
+  `512×512 candidates (${file}), ${seconds} s per cell, one thread, each hasher's gains; queries per CPU-second ` +
+    `of this process (wall-clock q/s of the search loop: ${searchWalls.join('; ')}; load average ` +
+    `${loadBefore} before, ${fmt(loadavg()[0]!, 1)} after)\n`,
 );
 printTable(rows);

@@ -135,7 +135,7 @@ async function randomPhase(s: Search, queries: number): Promise<AttackResult | u
     const patterns = Array.from({ length: n }, () =>
       best && ctx.prng.nextOpenUnit() < EXPLOIT ? mutate(ctx, best.pattern) : freshPattern(ctx, grids),
     );
-    const hashes = await oracle.hashes(patterns.map((p, i) => builder.build(p, s.budget, buffers[i]).image));
+    const hashes = await oracle.patternHashes(builder, patterns, s.budget, buffers);
     let progressed = false;
     hashes.forEach((h, i) => {
       const distance = hamming(h, ref);
@@ -584,7 +584,7 @@ async function withBestGains(s: Search): Promise<Search> {
     let sum = 0;
     for (let i = 0; i < patterns.length; i += buffers.length) {
       const batch = patterns.slice(i, i + buffers.length);
-      const hashes = await oracle.hashes(batch.map((p, k) => builder.build(p, s.budget, buffers[k]).image));
+      const hashes = await oracle.patternHashes(builder, batch, s.budget, buffers);
       for (const h of hashes) sum += hamming(h, s.ref);
     }
     if (sum / patterns.length > best.mean) best = { gains, mean: sum / patterns.length };
