@@ -170,7 +170,8 @@ export function horizontal(
 
 /**
  * Vertical pass: output row yy is the clipped fixed-point sum of count[yy] source rows from first[yy] - rowShift,
- * each times its weight; sixteen pixels of a row at a time with their sums in registers, the rest one by one.
+ * each times its weight; sixteen pixels of a row at a time with their sums in registers, then eight, the rest one by
+ * one.
  */
 export function vertical(
   src: usize,
@@ -210,6 +211,22 @@ export function vertical(
       const words01 = i16x8.narrow_i32x4_s(i32x4.shr_s(a0, PRECISION_BITS), i32x4.shr_s(a1, PRECISION_BITS));
       const words23 = i16x8.narrow_i32x4_s(i32x4.shr_s(a2, PRECISION_BITS), i32x4.shr_s(a3, PRECISION_BITS));
       v128.store(outRow + <usize>xx, i8x16.narrow_i16x8_u(words01, words23));
+    }
+    if (xx + 8 <= width) {
+      // Eight more (aHash's and dHash's rows are 8 and 9 wide).
+      let a0 = i32x4.splat(HALF);
+      let a1 = a0;
+      let row = top + <usize>xx;
+      for (let y = 0; y < n; y++) {
+        const wv = v128.load32_splat(w + ((<usize>y) << 2));
+        const px = v128.load8x8_u(row);
+        a0 = i32x4.add(a0, i32x4.mul(i32x4.extend_low_i16x8_u(px), wv));
+        a1 = i32x4.add(a1, i32x4.mul(i32x4.extend_high_i16x8_u(px), wv));
+        row += stride;
+      }
+      const words = i16x8.narrow_i32x4_s(i32x4.shr_s(a0, PRECISION_BITS), i32x4.shr_s(a1, PRECISION_BITS));
+      v128.store64_lane(outRow + <usize>xx, i8x16.narrow_i16x8_u(words, words), 0);
+      xx += 8;
     }
     for (; xx < width; xx++) {
       let acc = HALF;
