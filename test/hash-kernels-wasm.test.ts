@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { blockhashSums } from '../src/hash/blockhash.js';
 import { colorhashCounts } from '../src/hash/imagehash/colorhash.js';
 import { whashLowFrequencies } from '../src/hash/imagehash/whash.js';
+import { getHasher } from '../src/hash/registry.js';
 import { pdqDownsample64 } from '../src/hash/pdq/jarosz.js';
 import { pdqDct64To16 } from '../src/hash/pdq/dct.js';
 import { wasmPdqStages } from '../src/hash/pdq/kernel.js';
@@ -193,6 +194,24 @@ describe('WebAssembly wHash Haar stage', () => {
         const fast = whashLowFrequencies(grey, scale, hashSize);
         const slow = javascript(() => whashLowFrequencies(grey, scale, hashSize));
         expect(Buffer.from(fast.buffer).equals(Buffer.from(slow.buffer)), `${scale}, ${hashSize}`).toBe(true);
+      }
+    }
+  });
+
+  it('whole whash hashes (fused luma, resize to a power of two, Haar) equal the JavaScript path', () => {
+    // Power of two just over half the short side (1031 -> 1024 with 2047 wide, 600 -> 512), at it (512 x 512),
+    // non-square both ways, and tiny images where the power of two is the hash size.
+    for (const [w, h, channels] of [
+      [2047, 1031, 3],
+      [600, 1500, 4],
+      [512, 512, 3],
+      [35, 17, 3],
+      [9, 8, 1],
+    ] as const) {
+      const img = randomImage(w, h, channels);
+      for (const algo of ['whash', 'whash:16']) {
+        const fast = getHasher(algo).hash({ ...img });
+        expect(fast, `${algo} ${w}x${h}x${channels}`).toEqual(javascript(() => getHasher(algo).hash({ ...img })));
       }
     }
   });
