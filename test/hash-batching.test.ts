@@ -92,6 +92,30 @@ describe('hash batching for neural:CARD', () => {
     expect(JSON.parse(r.stdout)).toEqual([24, 24, 'error', 24, 24]);
   }, 90_000);
 
+  it('exits cleanly when the process exits while the model thread runs a batch (as on EPIPE), instead of aborting', () => {
+    const script = join(dir, 'exits-mid-run.mts');
+    writeFileSync(
+      script,
+      [
+        `import { loadModelCard } from ${JSON.stringify(join(root, 'src', 'hash', 'neural', 'card.ts'))};`,
+        `import { modelThreadFor } from ${JSON.stringify(join(root, 'src', 'hash', 'neural', 'model-thread.ts'))};`,
+        `const model = await modelThreadFor(loadModelCard(${JSON.stringify(card)}), 1);`,
+        `void model.infer(new Float32Array(64 * 3 * 64 * 64), [64, 3, 64, 64]).catch(() => undefined);`,
+        `setTimeout(() => process.exit(0), 20);`,
+      ].join('\n'),
+    );
+    for (let i = 0; i < 3; i++) {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', script], {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '' },
+        timeout: 60_000,
+      });
+      expect(r.stderr).toBe('');
+      expect([r.status, r.signal]).toEqual([0, null]);
+    }
+  }, 120_000);
+
   it('hands the neural hasher the decodable images of a group in one call', async () => {
     const hasher = neuralHasher(card);
     const calls: number[] = [];

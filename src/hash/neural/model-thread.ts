@@ -5,12 +5,15 @@ import { siblingModule, startWorker } from '../../util/worker-pool.js';
 import type { ModelCard } from './card.js';
 import type { ModelMeta, ModelOutput } from './ort-session.js';
 import { messageOf } from '../../util/message.js';
+import { closeGate, dropGate, openGate } from './run-gate.js';
 import { checkedNames, loadFailure, modelFile, type ModelSession } from './session.js';
 
 /** What the worker is started with. */
 export interface ModelThreadConfig {
   readonly modelPath: string;
   readonly threads: number;
+  /** Shared with this thread: see run-gate.ts. */
+  readonly gate: Int32Array;
 }
 
 /** One run: the input tensor's buffer is transferred, not copied. */
@@ -50,13 +53,32 @@ function ownBuffer(data: Float32Array): Float32Array<ArrayBuffer> {
     : data.slice();
 }
 
+/** The gates of the model threads alive in this process. */
+const gates = new Set<Int32Array>();
+
+/** How long closing a gate waits for a run in progress (a batch takes well under a second). */
+const GATE_TIMEOUT_MS = 10_000;
+
+/**
+ * When the process exits (process.exit, e.g. on EPIPE, or naturally), Node ends its worker threads; one ended inside
+ * onnxruntime aborts the process ("terminate called after throwing an instance of 'Napi::Error'"), so each gate is
+ * closed first, letting a batch in progress finish. Registered with the first model thread.
+ */
+const closeGatesOnExit = (): void => {
+  for (const gate of gates) closeGate(gate, GATE_TIMEOUT_MS);
+};
+
 /**
  * Starts a worker thread that loads the model with `threads` intra-op threads (the same session options as in this
  * thread, so the same embeddings). It keeps the process alive only while it loads or a run is waiting; `onStop` is
  * called once when it stops (error, exit or `close`), after every waiting run has been rejected.
  */
-async function startThread(config: ModelThreadConfig, onStop: () => void): Promise<RunningThread> {
+async function startThread(modelPath: string, threads: number, onStop: () => void): Promise<RunningThread> {
+  if (!process.listeners('exit').includes(closeGatesOnExit)) process.on('exit', closeGatesOnExit);
+  const gate = openGate();
+  const config: ModelThreadConfig = { modelPath, threads, gate };
   const worker: Worker = startWorker(siblingModule(import.meta.url, 'inference-worker'), config);
+  gates.add(gate);
   const waiting = new Map<number, { resolve: (o: ModelOutput) => void; reject: (e: Error) => void }>();
   let nextId = 0;
   let stopped: Error | undefined;
@@ -65,6 +87,8 @@ async function startThread(config: ModelThreadConfig, onStop: () => void): Promi
   const stop = (e: Error): void => {
     if (stopped) return;
     stopped = e;
+    dropGate(gate);
+    gates.delete(gate);
     ready?.({ kind: 'failed', message: e.message });
     for (const w of waiting.values()) w.reject(e);
     waiting.clear();
@@ -86,6 +110,7 @@ async function startThread(config: ModelThreadConfig, onStop: () => void): Promi
   worker.on('error', stop);
   worker.on('exit', (code) => stop(new Error(`the model thread stopped (exit code ${code})`)));
   const close = async (): Promise<void> => {
+    closeGate(gate, GATE_TIMEOUT_MS);
     stop(new Error('the model thread was closed'));
     await worker.terminate();
   };
@@ -120,7 +145,7 @@ export async function modelThreadFor(card: ModelCard, threads: number): Promise<
   const key = `${modelPath}\u0000${threads}`;
   let entry = running.get(key);
   if (!entry) {
-    const started = startThread({ modelPath, threads }, () => {
+    const started = startThread(modelPath, threads, () => {
       if (running.get(key) === started) running.delete(key);
     });
     entry = started;
