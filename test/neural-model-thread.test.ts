@@ -27,7 +27,7 @@ const someImages = () =>
   );
 
 describe("a card's model in a thread of its own", () => {
-  it('gives bit for bit the embeddings of the session in this thread, batched and one image at a time', async () => {
+  it('gives bit for bit the embeddings of the session in this thread, batched, one image at a time and many at once', async () => {
     const card = loadModelCard(cardPath);
     const images = await someImages();
     const tensor = await preprocessBatch(images, card);
@@ -36,6 +36,11 @@ describe("a card's model in a thread of its own", () => {
     expect(Array.from(await runModel(card, thread, tensor.slice(), images.length))).toEqual(Array.from(here));
     const one = tensor.slice(0, tensor.length / images.length);
     expect(Array.from(await runModel(card, thread, one, 1))).toEqual(Array.from(here.subarray(0, card.output.size)));
+    const perImage = tensor.length / images.length;
+    const together = await Promise.all(
+      images.map((_, i) => runModel(card, thread, tensor.slice(i * perImage, (i + 1) * perImage), 1)),
+    );
+    expect(together.flatMap((e) => Array.from(e))).toEqual(Array.from(here));
     const hasher = neuralHasher(cardPath);
     expect((await hasher.withModelThread().hashBatch(images)).map(toHex)).toEqual(
       (await hasher.hashBatch(images)).map(toHex),

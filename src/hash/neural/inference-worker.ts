@@ -31,7 +31,11 @@ try {
       leaveRun(gate);
     }
   };
-  port.on('message', (request: ModelThreadRequest) => void run(request).then((reply) => port.postMessage(reply)));
+  // One run at a time, in order: a run holds the gate until its output is back.
+  let last = Promise.resolve();
+  port.on('message', (request: ModelThreadRequest) => {
+    last = last.then(() => run(request)).then((reply) => port.postMessage(reply));
+  });
   const { inputNames, outputNames, inputMetadata } = session;
   port.postMessage({ kind: 'ready', inputNames, outputNames, inputMetadata } satisfies ModelThreadReply);
 } catch (e) {
