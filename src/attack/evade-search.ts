@@ -100,6 +100,12 @@ interface Search {
   fragile?: Uint8Array;
 }
 
+/** The control grids random patterns are drawn from on the search's working image. */
+function searchGrids(s: Search): number[] {
+  const { width, height } = s.builder.source;
+  return GRIDS.filter((g) => g <= Math.min(width, height, s.finest));
+}
+
 type Verdict = AttackResult | 'hash' | 'distortion';
 
 /**
@@ -125,7 +131,7 @@ async function randomPhase(s: Search, queries: number): Promise<AttackResult | u
   const { ctx, builder, ref, buffers } = s;
   const { oracle, goal } = ctx;
   const tau = goal.maxDistance;
-  const grids = GRIDS.filter((g) => g <= Math.min(builder.source.width, builder.source.height, s.finest));
+  const grids = searchGrids(s);
   const stop = oracle.queries + queries;
   let best: Scored | undefined;
   let checked = false;
@@ -241,7 +247,7 @@ const FRAGILE_SHARE = 0.002;
  */
 async function fragileBits(s: Search): Promise<Uint8Array> {
   const { ctx, builder } = s;
-  const grids = GRIDS.filter((g) => g <= Math.min(builder.source.width, builder.source.height, s.finest));
+  const grids = searchGrids(s);
   const mask = new Uint8Array(s.ref.bits.length);
   for (let i = 0; i < FRAGILE_TRIALS && ctx.oracle.remaining > 2; i++) {
     const image = builder.build(freshPattern(ctx, grids), FRAGILE_SHARE * s.budget, s.buffers[0]).image;
@@ -575,7 +581,7 @@ function meanSquare(g: ChannelGains): number {
 async function withBestGains(s: Search): Promise<Search> {
   const { ctx, buffers } = s;
   const { oracle } = ctx;
-  const grids = GRIDS.filter((g) => g <= Math.min(s.builder.source.width, s.builder.source.height, s.finest));
+  const grids = searchGrids(s);
   const patterns = Array.from({ length: GAIN_TRIALS }, () => freshPattern(ctx, grids));
   let best = { gains: ctx.gains, mean: -1 };
   for (const gains of [ctx.gains, ...OPPONENT_GAINS]) {
