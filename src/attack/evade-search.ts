@@ -386,22 +386,6 @@ async function solvePhase(
         );
         if (!c || oracle.remaining < 2) return undefined;
         const d = hamming(await oracle.hash(c.image), s.ref);
-        console.error(
-          'solve',
-          order,
-          target,
-          chosen.probes.length,
-          chosen.covered,
-          share,
-          'cost/budget',
-          ((chosen.probes.reduce((a, p) => a + costOf(p), 0) * s.gain2) / s.budget).toFixed(2),
-          'd',
-          d,
-          'margin',
-          s.margin,
-          'q',
-          oracle.queries,
-        );
         if (d <= tau) continue;
         const big = new SeparableField(s.full.source.width, s.full.source.height);
         for (const t of c.terms) big.add(t);
@@ -470,20 +454,6 @@ async function coordinatePhase(s: Search, basis: Basis): Promise<AttackResult | 
   const fresh = !s.probes.has(basis);
   const probes = s.probes.get(basis) ?? (await probeDirections(s, basis, field));
   if (!probes) return undefined;
-  console.error(
-    'probes',
-    basis,
-    probes.length,
-    'cheapest',
-    probes
-      .map((p) => (costOf(p) * s.gain2) / s.budget)
-      .sort((a, b) => a - b)
-      .slice(0, 14)
-      .map((x) => x.toFixed(3))
-      .join(' '),
-    'q',
-    oracle.queries,
-  );
   s.probes.set(basis, probes);
   if (fresh) {
     // This basis's probes combined at once at the whole budget, then every probe measured so far (both bases once
