@@ -266,8 +266,18 @@ describe('attacks end to end', () => {
     // The report section draws on the stored run: its table names both hashers and both curves are there.
     const report = buildReport(await loadReportInputs(store, [run.id]));
     const section = report.sections.find((x) => x.id === 'attack-evade')!;
-    expect(section.blocks.map((b) => b.kind)).toEqual(['text', 'table', 'chart', 'chart', 'image', 'text']);
-    const sheet = section.blocks[4]!;
+    expect(section.blocks.map((b) => b.kind)).toEqual(['text', 'table', 'chart', 'chart', 'table', 'image', 'text']);
+    // Every success is an image past τ: none beats the bound of its hash's linear model, which every unit carries.
+    for (const u of units)
+      for (const o of Object.values(u.algos)) {
+        expect(o.status !== 'error' && o.reach).toBeTruthy();
+        if (o.status === 'success' && o.reach?.boundPsnr !== undefined)
+          expect(o.psnr).toBeLessThanOrEqual(o.reach.boundPsnr);
+      }
+    expect(summary.algorithms.pdq!.reach!.n).toBe(2);
+    const reach = section.blocks[4]!;
+    expect(reach.kind === 'table' && reach.id.endsWith('-reach')).toBe(true);
+    const sheet = section.blocks[5]!;
     expect(sheet.kind === 'image' && Buffer.from(sheet.pngBase64, 'base64').subarray(1, 4).toString()).toBe('PNG');
     const table = section.blocks[1]!;
     expect(table.kind === 'table' && table.rows.map((r) => r.cells[0]!.text)).toEqual(['phash', 'pdq']);

@@ -14,3 +14,4 @@ export type { LinearHashModel } from './linear-model.js';
 export { HashOracle } from './oracle.js';
 export { upload, UPLOAD_JPEG_QUALITY } from './upload.js';
 export { toRgb } from './pixels.js';
+export { evasionReach, leastEvasionChange, type EvasionReach } from './evasion-reach.js';

@@ -34,7 +34,7 @@ function throughBasis(r: Float64Array, rows: number, basis: AxisBasis): Float64A
   return out;
 }
 
-function gram(a: Float64Array, rows: number, cols: number): Float64Array {
+export function gram(a: Float64Array, rows: number, cols: number): Float64Array {
   const g = new Float64Array(rows * rows);
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j <= i; j++) {

@@ -142,7 +142,7 @@ export function storeAttackSummary(
 ): AttackSummary {
   const units = store.getResults<AttackUnitResult>(runId, ATTACK_TABLE).map((r) => r.value);
   const algos = createHashers(cfg.algos).map((h) => ({ id: h.id, nbits: h.nbits }));
-  const summary = summariseAttack(cfg.kind, units, algos, cfg.thresholds, cfg.maxQueries);
+  const summary = summariseAttack(cfg.kind, units, algos, cfg.thresholds, cfg.maxQueries, cfg.minPsnr);
   store.putArtifact(runId, 'summary', summary);
   return summary;
 }

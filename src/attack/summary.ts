@@ -37,6 +37,26 @@ export interface AlgoAttackSummary {
   readonly withOther: Readonly<Record<string, { readonly n: number; readonly successes: number }>>;
   /** Per item kind (the dataset's `kind`, e.g. photo/art/graphic; `unlabelled` without one), when any item has one. */
   readonly byKind?: Readonly<Record<string, KindSuccess>>;
+  /** Evasion, hashers with a linear model: the failures the model explains (see `EvasionReach`). */
+  readonly reach?: ReachSummary;
+}
+
+/**
+ * What the hash's linear model says of an evasion run at its PSNR floor: images that no attack could evade there
+ * (bound below the floor), images whose least change found in the model falls below it, and the success among the
+ * images not ruled out by each.
+ */
+export interface ReachSummary {
+  /** Images attacked that have the model's figures. */
+  readonly n: number;
+  /** Images whose bound lies below the PSNR floor: out of reach of any attack (in the model). */
+  readonly outOfReach: number;
+  /** Images whose least change found in the model (with the upload's error) lies below the floor. */
+  readonly beyondLeastChange: number;
+  /** Success among the images the bound does not rule out. */
+  readonly withinBound: KindSuccess;
+  /** Success among the images whose least change keeps the floor. */
+  readonly withinLeastChange: KindSuccess;
 }
 
 /** Success among the images of one kind, with its Clopper–Pearson 95% interval. */
@@ -68,6 +88,27 @@ function median(values: readonly number[]): number | null {
   const s = [...values].sort((a, b) => a - b);
   const h = s.length >> 1;
   return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+}
+
+function successAmong(outcomes: readonly AlgoOutcome[]): KindSuccess {
+  const successes = outcomes.filter((o) => o.status === 'success').length;
+  const ci = outcomes.length === 0 ? { lower: 0, upper: 1 } : clopperPearson(successes, outcomes.length);
+  return { n: outcomes.length, successes, ci: [ci.lower, ci.upper] };
+}
+
+/** The reach summary of an evasion run at PSNR floor `minPsnr`, or undefined when no outcome has the model's figures. */
+export function summariseReach(outcomes: readonly AlgoOutcome[], minPsnr: number): ReachSummary | undefined {
+  const modelled = outcomes.flatMap((o) => (o.status !== 'error' && o.reach ? [{ o, reach: o.reach }] : []));
+  if (modelled.length === 0) return undefined;
+  const boundOk = modelled.filter(({ reach }) => !(reach.boundPsnr !== undefined && reach.boundPsnr < minPsnr));
+  const leastOk = modelled.filter(({ reach }) => reach.leastChangePsnr >= minPsnr);
+  return {
+    n: modelled.length,
+    outOfReach: modelled.length - boundOk.length,
+    beyondLeastChange: modelled.length - leastOk.length,
+    withinBound: successAmong(boundOk.map(({ o }) => o)),
+    withinLeastChange: successAmong(leastOk.map(({ o }) => o)),
+  };
 }
 
 export function summariseAlgo(
@@ -151,6 +192,7 @@ export function summariseAttack(
   algos: readonly { readonly id: string; readonly nbits: number }[],
   thresholds: Readonly<Record<string, number>>,
   maxQueries: number,
+  minPsnr = 0,
 ): AttackSummary {
   const failedItems = units.flatMap((u) => (u.error === undefined ? [] : [{ id: u.id, error: u.error }]));
   const algorithms: Record<string, AlgoAttackSummary> = {};
@@ -158,7 +200,8 @@ export function summariseAttack(
     const outcomes = units.flatMap((u) => (u.algos[id] ? [u.algos[id]] : []));
     const byKind = successByKind(units, id);
     const summary = summariseAlgo(kind, thresholds[id] ?? 0, nbits, outcomes, thresholds, maxQueries);
-    algorithms[id] = byKind ? { ...summary, byKind } : summary;
+    const reach = kind === 'evade' ? summariseReach(outcomes, minPsnr) : undefined;
+    algorithms[id] = { ...summary, ...(byKind ? { byKind } : {}), ...(reach ? { reach } : {}) };
   }
   return { kind, items: units.length, failedItems, algorithms };
 }

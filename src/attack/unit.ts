@@ -12,8 +12,11 @@ import { deriveSeed } from '../util/prng.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { attackImage, type AttackMode, type BlackBoxMethod } from './attack-image.js';
 import { dihedralImages } from './dihedral.js';
+import { evasionReach, type EvasionReach } from './evasion-reach.js';
 import type { AttackGoal, AttackLimits } from './goal.js';
 import { toRgb, type RgbImage } from './pixels.js';
+import { meanSquaredError } from './work-image.js';
+import { encodeJpeg } from './upload.js';
 
 /** The collision target of a source: another image, or hashes given per algorithm (canonical hex). */
 export type AttackTarget =
@@ -61,6 +64,8 @@ export type AlgoOutcome =
       readonly dihedralDistance: number;
       /** The same comparison under each other algorithm of the run (where it can be made). */
       readonly others: Readonly<Record<string, number>>;
+      /** Evasion: how much change the hash's linear model says any success needs (hashers with a model). */
+      readonly reach?: EvasionReach;
     }
   | {
       readonly status: 'failure';
@@ -68,6 +73,7 @@ export type AlgoOutcome =
       readonly queries: number;
       readonly seconds: number;
       readonly bestDistance: number;
+      readonly reach?: EvasionReach;
     }
   | { readonly status: 'error'; readonly error: string };
 
@@ -152,6 +158,7 @@ export async function runAttackUnit(
     return { ...identity(input), algos: {}, error: messageOf(e) };
   }
   const algos: Record<string, AlgoOutcome> = {};
+  let uploadMse: number | undefined;
   for (const hasher of hashers) {
     const reference = references.get(hasher.id);
     if (!reference) {
@@ -163,8 +170,14 @@ export async function runAttackUnit(
       config.kind === 'evade'
         ? { kind: 'evade', reference, maxDistance: tau }
         : { kind: 'collide', target: reference, maxDistance: tau };
-    const started = performance.now();
     try {
+      // Computed before the clock starts: it is the measurement's frame, not part of the attack.
+      let reach: EvasionReach | undefined;
+      if (config.kind === 'evade') {
+        uploadMse ??= meanSquaredError(source, toRgb(await decodeImage(await encodeJpeg(source))));
+        reach = evasionReach(hasher.id, source, tau, uploadMse);
+      }
+      const started = performance.now();
       const r = await attackImage({
         source,
         hasher,
@@ -179,7 +192,7 @@ export async function runAttackUnit(
       });
       const seconds = (performance.now() - started) / 1000;
       if (r.status === 'failure') {
-        algos[hasher.id] = { ...r, seconds };
+        algos[hasher.id] = { ...r, seconds, ...(reach ? { reach } : {}) };
         continue;
       }
       const file = adversarialPath(hasher.id, input.id);
@@ -202,6 +215,7 @@ export async function runAttackUnit(
         hash: toHex(r.upload.hash),
         dihedralDistance: await dihedralDistance(hasher, r.upload.decoded, reference),
         others,
+        ...(reach ? { reach } : {}),
       };
     } catch (e) {
       algos[hasher.id] = { status: 'error', error: messageOf(e) };

@@ -125,6 +125,26 @@ export function kindTable(summary: AttackSummary): string {
   return rows.length > 1 ? formatTable(rows) : '';
 }
 
+/** What the hashes' linear models say of an evasion run, or '' when no hasher of the run has a model. */
+export function reachTable(summary: AttackSummary): string {
+  const rows = [
+    ['algo', 'modelled', 'out of reach', 'beyond least change', 'success within bound', 'within least change'],
+  ];
+  const share = (k: { successes: number; n: number; ci: readonly [number, number] }): string =>
+    `${k.successes}/${k.n} [${pct(k.ci[0])}, ${pct(k.ci[1])}]`;
+  for (const [algo, a] of Object.entries(summary.algorithms))
+    if (a.reach)
+      rows.push([
+        algo,
+        String(a.reach.n),
+        String(a.reach.outOfReach),
+        String(a.reach.beyondLeastChange),
+        share(a.reach.withinBound),
+        share(a.reach.withinLeastChange),
+      ]);
+  return rows.length > 1 ? formatTable(rows) : '';
+}
+
 export function defenceTable(rows: readonly DefenceRow[]): string {
   const out = [['algo', 'defence', 'attack success [95% CI]', 'FPR [95% CI]', 'FPR without']];
   for (const r of rows) {
@@ -162,6 +182,8 @@ async function attackCommand(
         process.stdout.write(`run ${run.id} (attack ${kind}, ${summary.items} images)\n${attackTable(summary)}`);
         const byKind = kindTable(summary);
         if (byKind) process.stdout.write(`\nsuccess by image kind\n${byKind}`);
+        const reach = reachTable(summary);
+        if (reach) process.stdout.write(`\nwhat the hashes' linear models allow at the PSNR floor\n${reach}`);
         if (defences) process.stdout.write(`\ndefences (FPR from run ${o.fprRun})\n${defenceTable(defences)}`);
       }
       if (summary.failedItems.length > 0) {

@@ -3,11 +3,11 @@
 // contact sheet of originals and adversarial images that the run wrote.
 import type { ContactSheet } from '../../attack/contact-sheet.js';
 import type { DefenceRow } from '../../attack/defences.js';
-import type { AttackSummary } from '../../attack/summary.js';
+import type { AttackSummary, KindSuccess } from '../../attack/summary.js';
 import { chartBlock } from '../charts/common.js';
 import { runSectionId, runTitle, summariesOf, type RunWithSummary, type SectionContributor } from '../context.js';
 import { formatFixed, numberCell, textCell } from '../format.js';
-import type { Block, ChartBlock, Datum, ReportSection } from '../model.js';
+import type { Block, Cell, ChartBlock, Datum, ReportSection } from '../model.js';
 
 const pct = (x: number): string => `${formatFixed(100 * x, 1)}%`;
 const opt = (x: number | null, digits: number): string => (x === null ? '–' : formatFixed(x, digits));
@@ -76,6 +76,47 @@ function kindTable(id: string, runIds: readonly string[], s: AttackSummary): Blo
   };
 }
 
+/** Evasion: what each hash's linear model allows at the run's PSNR floor, when a hasher of the run has a model. */
+function reachTable(id: string, runIds: readonly string[], s: AttackSummary, minPsnr: number): Block | undefined {
+  const share = (k: KindSuccess): Cell => ({
+    text: `${k.successes}/${k.n} ${pct(k.n ? k.successes / k.n : 0)} [${pct(k.ci[0])}, ${pct(k.ci[1])}]`,
+    value: { k: k.successes, n: k.n, lower: k.ci[0], upper: k.ci[1] },
+  });
+  const rows = Object.entries(s.algorithms).flatMap(([algo, a]) =>
+    a.reach
+      ? [
+          {
+            runIds,
+            cells: [
+              textCell(algo),
+              numberCell(a.reach.n),
+              numberCell(a.reach.outOfReach),
+              numberCell(a.reach.beyondLeastChange),
+              share(a.reach.withinBound),
+              share(a.reach.withinLeastChange),
+            ],
+          },
+        ]
+      : [],
+  );
+  if (rows.length === 0) return undefined;
+  return {
+    kind: 'table',
+    id: `${id}-reach`,
+    caption: `What each hash's linear model allows at ${minPsnr} dB (white-box, computed per image): images no attack could evade there (an upper bound on the PSNR of any image past τ lies below the floor), images whose least change found in the model, with the upload's own JPEG error, lies below it, and the attack's success among the images each leaves`,
+    runIds,
+    columns: [
+      { key: 'algo', label: 'Hasher' },
+      { key: 'n', label: 'Modelled', numeric: true },
+      { key: 'out', label: 'Out of reach (bound)', numeric: true },
+      { key: 'beyond', label: 'Beyond least change', numeric: true },
+      { key: 'withinBound', label: 'Success within bound [95% CI]', numeric: true },
+      { key: 'withinLeast', label: 'Success within least change [95% CI]', numeric: true },
+    ],
+    rows,
+  };
+}
+
 function attackSection(r: RunWithSummary<AttackSummary>, several: boolean): ReportSection {
   const { input, summary: s } = r;
   const runIds = [input.run.id];
@@ -131,6 +172,8 @@ function attackSection(r: RunWithSummary<AttackSummary>, several: boolean): Repo
   ];
   const byKind = kindTable(id, runIds, s);
   if (byKind) blocks.push(byKind);
+  const reach = reachTable(id, runIds, s, cfg.minPsnr ?? 0);
+  if (reach) blocks.push(reach);
   const defences = input.artifacts.defences as readonly DefenceRow[] | undefined;
   if (defences)
     blocks.push({

@@ -1,0 +1,255 @@
+// How much an evasion must change an image, from the hash's linear model (white-box, computed once per image): an
+// upper bound on the PSNR that any image past τ can keep, and the PSNR of a least change found in the model. They
+// tell an attack's failures that no attack could turn into successes from those a better search might.
+import { psnrFromMse } from '../image/similarity.js';
+import { gram } from './least-change.js';
+import { coefficients, linearModelFor, lumaPlane, thresholds, type LinearHashModel } from './linear-model.js';
+import type { RgbImage } from './pixels.js';
+
+export interface EvasionReach {
+  /**
+   * No image whose hash is more than τ from the source's has a higher PSNR against it (dB), in the hash's linear model
+   * with its rounding slack (Pillow's clipping of intermediate rows is not modelled); absent where the rounding
+   * allows no useful bound (pHash's 32 × 32 thumbnail feeds a DCT).
+   */
+  readonly boundPsnr?: number;
+  /**
+   * PSNR of the least change found in the model (bits chosen greedily, the least squares change for them exact) with
+   * the error of the source's own upload added: what a white-box attacker could expect, before clipping.
+   */
+  readonly leastChangePsnr: number;
+}
+
+/** Squared norm of the luma weights (0.299, 0.587, 0.114): the least RGB energy per unit of luma change. */
+const LUMA_NORM2 = 0.299 ** 2 + 0.587 ** 2 + 0.114 ** 2;
+
+/**
+ * How far a coefficient may sit from the float model: aHash and dHash read Pillow's 8-bit resample of an 8-bit grey
+ * image (three roundings of ±0.5, the vertical one through weights whose absolute sum is about 1.2, on both sides
+ * of a comparison); PDQ runs in float32 against the model's float64.
+ */
+function slackFor(model: LinearHashModel, c: Float64Array): number | undefined {
+  const base = model.algo.split(':')[0];
+  if (base === 'ahash' || base === 'dhash') return 2.5;
+  if (base === 'pdq') return 1e-3 * c.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+  return undefined;
+}
+
+/** The largest eigenvalue of a symmetric positive semi-definite s × s matrix (power iteration, from above). */
+function largestEigenvalue(g: Float64Array, s: number): number {
+  let v = new Float64Array(s).fill(1 / Math.sqrt(s));
+  let lambda = 0;
+  for (let it = 0; it < 500; it++) {
+    const w = new Float64Array(s);
+    for (let i = 0; i < s; i++) for (let j = 0; j < s; j++) w[i] = w[i]! + g[i * s + j]! * v[j]!;
+    const norm = Math.hypot(...w);
+    if (norm === 0) return 0;
+    const converged = Math.abs(norm - lambda) <= 1e-12 * norm;
+    lambda = norm;
+    v = w.map((x) => x / norm);
+    if (converged) break;
+  }
+  // Power iteration approaches from below: the Gershgorin bound caps the overshoot it needs to be an upper bound.
+  let gershgorin = 0;
+  for (let i = 0; i < s; i++) {
+    let r = 0;
+    for (let j = 0; j < s; j++) r += Math.abs(g[i * s + j]!);
+    gershgorin = Math.max(gershgorin, r);
+  }
+  return Math.min(gershgorin, lambda * (1 + 1e-6));
+}
+
+/** The sum of the `count` smallest values (all of them when fewer). */
+function sumSmallest(values: number[], count: number): number {
+  values.sort((a, b) => a - b);
+  let s = 0;
+  for (let i = 0; i < Math.min(count, values.length); i++) s += values[i]!;
+  return s;
+}
+
+/**
+ * The least ‖ΔC‖² of any coefficient change that flips `flips` bits, less the slack per coefficient. A mean
+ * threshold moves with the change, but each flipped coefficient moves at least its gap against the moved mean,
+ * and ‖ΔC − mean‖ ≤ ‖ΔC‖; under a median the flips go both ways in equal numbers (to within one) about the new
+ * median t, bounded on each interval of t by its ends.
+ */
+function leastCoefficientChange(model: LinearHashModel, c: Float64Array, flips: number, slack: number): number {
+  const t0 = thresholds(model, c);
+  const gap = (k: number, t: number): number => Math.max(0, Math.abs(c[k]! - t) - slack);
+  if (model.rule === 'mean' || model.rule === 'zero')
+    return sumSmallest(
+      Array.from(c, (_, k) => gap(k, t0[k]!) ** 2),
+      flips,
+    );
+  const ones = Array.from(c).filter((v, k) => v > t0[k]!);
+  const zeros = Array.from(c).filter((v, k) => !(v > t0[k]!));
+  const down = (t: number, a: number): number =>
+    sumSmallest(
+      ones.map((v) => Math.max(0, v - t - slack) ** 2),
+      a,
+    );
+  const up = (t: number, b: number): number =>
+    sumSmallest(
+      zeros.map((v) => Math.max(0, t - v - slack) ** 2),
+      b,
+    );
+  const sorted = Float64Array.from(c).sort();
+  const points: number[] = [];
+  for (let i = 0; i + 1 < sorted.length; i++)
+    for (let q = 0; q < 4; q++) points.push(sorted[i]! + ((sorted[i + 1]! - sorted[i]!) * q) / 4);
+  points.push(sorted[sorted.length - 1]!);
+  let best = Infinity;
+  const half = Math.floor(flips / 2);
+  for (let i = 0; i + 1 < points.length; i++) {
+    const [lo, hi] = [points[i]!, points[i + 1]!];
+    for (let a = Math.max(0, half - 1); a <= Math.min(flips, half + 2); a++)
+      best = Math.min(best, down(hi, a) + up(lo, flips - a));
+  }
+  return best;
+}
+
+/** A constraint of the least-change problem: aᵀ·ΔC ≥ b, with u = Q⁻¹·a. */
+interface Constraint {
+  readonly a: Float64Array;
+  readonly u: Float64Array;
+  readonly b: number;
+}
+
+/**
+ * min ΔCᵀ·Q·ΔC subject to the constraints (Q⁻¹ given), by coordinate ascent on the dual (Hildreth): the change
+ * ΔC = Σ λ_i u_i and its energy λᵀ·M·λ (M = A·Q⁻¹·Aᵀ). The problems are small (at most τ + 1 constraints).
+ */
+function leastSquaresChange(size: number, cs: readonly Constraint[]): { change: Float64Array; energy: number } {
+  const s = cs.length;
+  const m = new Float64Array(s * s);
+  for (let i = 0; i < s; i++)
+    for (let j = 0; j < s; j++) {
+      let v = 0;
+      const a = cs[i]!.a;
+      const u = cs[j]!.u;
+      for (let k = 0; k < size; k++) v += a[k]! * u[k]!;
+      m[i * s + j] = v;
+    }
+  const lambda = new Float64Array(s);
+  const tolerance = 1e-9 * Math.max(1, ...cs.map((c) => c.b));
+  for (let sweep = 0; sweep < 5000; sweep++) {
+    let moved = 0;
+    for (let i = 0; i < s; i++) {
+      let ad = 0;
+      for (let j = 0; j < s; j++) ad += m[i * s + j]! * lambda[j]!;
+      const next = Math.max(0, lambda[i]! + (cs[i]!.b - ad) / m[i * s + i]!);
+      moved = Math.max(moved, Math.abs(next - lambda[i]!) * m[i * s + i]!);
+      lambda[i] = next;
+    }
+    if (moved <= tolerance) break;
+  }
+  const change = new Float64Array(size);
+  let energy = 0;
+  for (let i = 0; i < s; i++) {
+    for (let k = 0; k < size; k++) change[k] = change[k]! + lambda[i]! * cs[i]!.u[k]!;
+    for (let j = 0; j < s; j++) energy += lambda[i]! * m[i * s + j]! * lambda[j]!;
+  }
+  return { change, energy };
+}
+
+/** Q⁻¹ = Gy ⊗ Gx for row-major coefficients: the Gram matrix of the coefficient rows over the pixels. */
+function kroneckerGram(gy: Float64Array, gx: Float64Array, m: number, n: number): Float64Array {
+  const size = m * n;
+  const out = new Float64Array(size * size);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++)
+      for (let k = 0; k < m; k++)
+        for (let l = 0; l < n; l++) out[(i * n + j) * size + k * n + l] = gy[i * m + k]! * gx[j * n + l]!;
+  return out;
+}
+
+/**
+ * The least change of the coefficients C of `model` that flips `flips` bits (each pushed `margin` past its
+ * threshold), bits chosen greedily (each step adds the bit whose constraint the current change is furthest from
+ * meeting, per unit of energy; under a median rule alternately from each side so that the median stays) and the
+ * change for them solved exactly, with its luma energy ΔCᵀ·Q·ΔC (the least ‖ΔY‖² with Ry·ΔY·Rxᵀ = ΔC).
+ */
+export function leastEvasionChange(
+  model: LinearHashModel,
+  c: Float64Array,
+  flips: number,
+  margin: number,
+): { change: Float64Array; energy: number } {
+  const qinv = kroneckerGram(
+    gram(model.ry, model.m, model.height),
+    gram(model.rx, model.n, model.width),
+    model.m,
+    model.n,
+  );
+  const size = c.length;
+  const t = thresholds(model, c);
+  const mean = model.rule === 'mean';
+  const constraint = (k: number): Constraint => {
+    const sign = c[k]! > t[k]! ? -1 : 1;
+    const a = new Float64Array(size);
+    if (mean) a.fill(-sign / size);
+    a[k] = a[k]! + sign;
+    const u = new Float64Array(size);
+    for (let i = 0; i < size; i++) {
+      let v = 0;
+      for (let j = 0; j < size; j++) v += qinv[i * size + j]! * a[j]!;
+      u[i] = v;
+    }
+    return { a, u, b: Math.abs(c[k]! - t[k]!) + margin };
+  };
+  const all = Array.from({ length: size }, (_, k) => constraint(k));
+  const dot = (x: Float64Array, y: Float64Array): number => x.reduce((s, v, i) => s + v * y[i]!, 0);
+  const norms = all.map((k) => dot(k.a, k.u));
+  const balanced = model.rule === 'median' || model.rule === 'band-median';
+  const chosen: number[] = [];
+  let solved: { change: Float64Array; energy: number } = { change: new Float64Array(size), energy: 0 };
+  while (chosen.length < Math.min(flips, size)) {
+    const ups = chosen.filter((k) => c[k]! <= t[k]!).length;
+    const side = balanced ? (ups * 2 < chosen.length + 1 ? 'up' : 'down') : 'any';
+    let best = -1;
+    let bestCost = Infinity;
+    for (let k = 0; k < size; k++) {
+      if (chosen.includes(k) || norms[k]! <= 0) continue;
+      if (side !== 'any' && (side === 'up') !== c[k]! <= t[k]!) continue;
+      const short = Math.max(0, all[k]!.b - dot(all[k]!.a, solved.change));
+      const cost = (short * short) / norms[k]!;
+      if (cost < bestCost) [best, bestCost] = [k, cost];
+    }
+    if (best < 0) break;
+    chosen.push(best);
+    solved = leastSquaresChange(
+      size,
+      chosen.map((k) => all[k]!),
+    );
+  }
+  return solved;
+}
+
+/**
+ * The reach of an evasion of `algo` (τ bits) on `source`, whose own upload (JPEG re-encode) has mean squared error
+ * `uploadMse`; undefined for hashers without a linear model over luma (wHash, colorhash, blockhash's RGB sums,
+ * learned hashes).
+ */
+export function evasionReach(algo: string, source: RgbImage, tau: number, uploadMse: number): EvasionReach | undefined {
+  const base = algo.split(':')[0];
+  if (base === 'blockhash') return undefined;
+  const model = linearModelFor(algo, source.width, source.height);
+  if (!model) return undefined;
+  const c = coefficients(model, lumaPlane(source));
+  const samples = 3 * source.width * source.height;
+  const toMse = (lumaEnergy: number): number => lumaEnergy / (LUMA_NORM2 * samples);
+  const flips = tau + 1;
+  const slack = slackFor(model, c);
+  const reach: { boundPsnr?: number; leastChangePsnr: number } = {
+    leastChangePsnr: psnrFromMse(toMse(leastEvasionChange(model, c, flips, 0.5).energy) + uploadMse),
+  };
+  if (slack !== undefined) {
+    const lambda =
+      largestEigenvalue(gram(model.ry, model.m, model.height), model.m) *
+      largestEigenvalue(gram(model.rx, model.n, model.width), model.n);
+    const bound = psnrFromMse(toMse(leastCoefficientChange(model, c, flips, slack) / lambda));
+    // Within the slack of τ + 1 thresholds already: the model bounds nothing.
+    if (Number.isFinite(bound)) reach.boundPsnr = bound;
+  }
+  return reach;
+}

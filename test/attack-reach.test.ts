@@ -1,0 +1,153 @@
+// The reach of an evasion (src/attack/evasion-reach.ts) against the real hashers: the least change the model finds,
+// made into pixels, moves scanlab's exact hash past τ at the energy it claims, no image past τ beats the bound, and
+// the summary counts what the figures rule out.
+import { describe, expect, it } from 'vitest';
+import { evasionReach, leastEvasionChange } from '../src/attack/evasion-reach.js';
+import { gram, solveSpd } from '../src/attack/least-change.js';
+import { coefficients, linearModelFor, lumaPlane, type LinearHashModel } from '../src/attack/linear-model.js';
+import { toRgb, type RgbImage } from '../src/attack/pixels.js';
+import { psnr } from '../src/attack/quality.js';
+import { summariseReach } from '../src/attack/summary.js';
+import type { AlgoOutcome } from '../src/attack/unit.js';
+import { hamming } from '../src/hash/hamming.js';
+import { getHasher } from '../src/hash/registry.js';
+import { decodeImage } from '../src/image/decode.js';
+import { join } from 'node:path';
+import { psnrFromMse } from '../src/image/similarity.js';
+import { repoRoot } from './helpers/images.js';
+
+const LUMA_NORM2 = 0.299 ** 2 + 0.587 ** 2 + 0.114 ** 2;
+
+const sample = async (name: string): Promise<RgbImage> =>
+  toRgb(await decodeImage(join(repoRoot, 'datasets', 'sample', 'images', name)));
+
+/** G⁻¹·B for the SPD m × m matrix G and an m × n matrix B (column by column). */
+function solveColumns(g: Float64Array, b: Float64Array, m: number, n: number): Float64Array {
+  const out = new Float64Array(m * n);
+  for (let j = 0; j < n; j++) {
+    const z = solveSpd(
+      g,
+      Float64Array.from({ length: m }, (_, i) => b[i * n + j]!),
+    );
+    z.forEach((v, i) => (out[i * n + j] = v));
+  }
+  return out;
+}
+
+/** ΔY = Ryᵀ·Gy⁻¹·ΔC·Gx⁻¹·Rx: the least luma change whose coefficients change by ΔC (height × width). */
+function lumaChange(model: LinearHashModel, dc: Float64Array): Float64Array {
+  const { m, n, height, width, ry, rx } = model;
+  const left = solveColumns(gram(ry, m, height), dc, m, n);
+  const transposed = Float64Array.from({ length: n * m }, (_, k) => left[(k % m) * n + Math.floor(k / m)]!);
+  const z = solveColumns(gram(rx, n, width), transposed, n, m);
+  const out = new Float64Array(height * width);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      let v = 0;
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < n; j++) v += ry[i * height + y]! * z[j * m + i]! * rx[j * width + x]!;
+      out[y * width + x] = v;
+    }
+  return out;
+}
+
+/** The source plus a luma change, spread over RGB in proportion to the luma weights (the least RGB energy), rounded and clipped. */
+function withLuma(source: RgbImage, dy: Float64Array): RgbImage {
+  const w = [0.299, 0.587, 0.114];
+  const clamped = Uint8ClampedArray.from(source.data, (v, i) => v + (dy[Math.floor(i / 3)]! * w[i % 3]!) / LUMA_NORM2);
+  return { ...source, data: new Uint8Array(clamped.buffer) };
+}
+
+describe('evasion reach', () => {
+  it.each([
+    ['ahash', 10, 'skimage-coffee.jpg'],
+    ['dhash', 10, 'skimage-coffee.jpg'],
+    ['pdq', 31, 'skimage-chelsea.jpg'],
+  ])(
+    '%s: the least change in the model, as pixels, moves the real hash past τ = %i at its energy; the bound holds',
+    async (algo, tau, name) => {
+      const source = await sample(name);
+      const model = linearModelFor(algo, source.width, source.height)!;
+      const c = coefficients(model, lumaPlane(source));
+      // A margin of 3 absorbs the rounding of the pixels and of the hash's pipeline, one spare bit a source bit that
+      // the model puts on the other side of its threshold (coffee's aHash bit 62: 103.91 in the model, 104 in Pillow).
+      const { change, energy } = leastEvasionChange(model, c, tau + 2, 3);
+      const dy = lumaChange(model, change);
+      expect(dy.reduce((a, v) => a + v * v, 0) / energy).toBeCloseTo(1, 6);
+      const adversarial = withLuma(source, dy);
+      const hasher = getHasher(algo);
+      const distance = hamming(await hasher.hash(adversarial), await hasher.hash(source));
+      expect(distance).toBeGreaterThan(tau);
+      const reach = evasionReach(algo, source, tau, 0)!;
+      // The image is past τ: its PSNR cannot beat the bound; it is what its energy says (rounding and clipping aside).
+      const measured = psnr(source, adversarial);
+      expect(measured).toBeLessThanOrEqual(reach.boundPsnr!);
+      expect(Math.abs(measured - psnrFromMse(energy / (LUMA_NORM2 * source.data.length)))).toBeLessThan(0.5);
+      // With a margin of 0.5 and τ + 1 bits, the reported least change costs less than this one.
+      expect(reach.leastChangePsnr).toBeGreaterThan(measured);
+      expect(reach.leastChangePsnr).toBeLessThanOrEqual(reach.boundPsnr!);
+    },
+  );
+
+  it('adds the upload error to the least change, bounds nothing for pHash and has no model for blockhash or wHash', async () => {
+    const source = await sample('skimage-coffee.jpg');
+    const plain = evasionReach('phash', source, 10, 0)!;
+    expect(plain.boundPsnr).toBeUndefined();
+    const mse = 10 ** (-plain.leastChangePsnr / 10) * 255 * 255;
+    const uploaded = evasionReach('phash', source, 10, mse)!;
+    expect(uploaded.leastChangePsnr).toBeCloseTo(plain.leastChangePsnr - 10 * Math.log10(2), 6);
+    expect(evasionReach('blockhash', source, 25, 0)).toBeUndefined();
+    expect(evasionReach('whash', source, 10, 0)).toBeUndefined();
+  });
+
+  it('a larger τ needs more change: bound and least change fall as τ grows', async () => {
+    const source = await sample('skimage-astronaut.jpg');
+    const figures = [4, 10, 20].map((tau) => evasionReach('ahash', source, tau, 0)!);
+    for (let i = 1; i < figures.length; i++) {
+      expect(figures[i]!.boundPsnr!).toBeLessThan(figures[i - 1]!.boundPsnr!);
+      expect(figures[i]!.leastChangePsnr).toBeLessThan(figures[i - 1]!.leastChangePsnr);
+    }
+  });
+
+  it('summaries count the images each figure rules out and the success among the rest', () => {
+    const fail = (boundPsnr: number | undefined, leastChangePsnr: number): AlgoOutcome => ({
+      status: 'failure',
+      reason: 'budget',
+      queries: 10,
+      seconds: 1,
+      bestDistance: 3,
+      reach: { ...(boundPsnr === undefined ? {} : { boundPsnr }), leastChangePsnr },
+    });
+    const win = (boundPsnr: number, leastChangePsnr: number): AlgoOutcome => ({
+      status: 'success',
+      queries: 5,
+      seconds: 1,
+      distance: 12,
+      psnr: 30.2,
+      ssim: 0.9,
+      linf: 20,
+      file: 'x.jpg',
+      hash: '00',
+      dihedralDistance: 12,
+      others: {},
+      reach: { boundPsnr, leastChangePsnr },
+    });
+    const outcomes = [
+      fail(28, 26),
+      fail(undefined, 29),
+      fail(33, 31),
+      win(35, 32),
+      win(31, 29.5),
+      { status: 'error', error: 'x' } as const,
+    ];
+    const r = summariseReach(outcomes, 30)!;
+    expect(r.n).toBe(5);
+    expect(r.outOfReach).toBe(1);
+    expect(r.beyondLeastChange).toBe(3);
+    expect([r.withinBound.successes, r.withinBound.n]).toEqual([2, 4]);
+    expect([r.withinLeastChange.successes, r.withinLeastChange.n]).toEqual([1, 2]);
+    expect(r.withinLeastChange.ci[0]).toBeGreaterThan(0);
+    const bare: AlgoOutcome = { status: 'failure', reason: 'budget', queries: 1, seconds: 1, bestDistance: 0 };
+    expect(summariseReach([bare], 30)).toBeUndefined();
+  });
+});
