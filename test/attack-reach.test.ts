@@ -78,45 +78,55 @@ describe('evasion reach', () => {
       const hasher = getHasher(algo);
       const distance = hamming(await hasher.hash(adversarial), await hasher.hash(source));
       expect(distance).toBeGreaterThan(tau);
-      const reach = evasionReach(algo, source, tau, 0)!;
+      const reach = evasionReach(algo, source, tau, 0);
       // The image is past τ: its PSNR cannot beat the bound; it is what its energy says (rounding and clipping aside).
       const measured = psnr(source, adversarial);
       expect(measured).toBeLessThanOrEqual(reach.boundPsnr!);
       expect(Math.abs(measured - psnrFromMse(energy / (LUMA_NORM2 * source.data.length)))).toBeLessThan(0.5);
       // With a margin of 0.5 and τ + 1 bits, the reported least change costs less than this one.
-      expect(reach.leastChangePsnr).toBeGreaterThan(measured);
-      expect(reach.leastChangePsnr).toBeLessThanOrEqual(reach.boundPsnr!);
+      expect(reach.leastChangePsnr!).toBeGreaterThan(measured);
+      expect(reach.leastChangePsnr!).toBeLessThanOrEqual(reach.boundPsnr!);
     },
   );
 
   it('adds the upload error to the least change, bounds nothing for pHash and has no model for blockhash or wHash', async () => {
     const source = await sample('skimage-coffee.jpg');
-    const plain = evasionReach('phash', source, 10, 0)!;
+    const plain = evasionReach('phash', source, 10, 0);
     expect(plain.boundPsnr).toBeUndefined();
-    const mse = 10 ** (-plain.leastChangePsnr / 10) * 255 * 255;
-    const uploaded = evasionReach('phash', source, 10, mse)!;
-    expect(uploaded.leastChangePsnr).toBeCloseTo(plain.leastChangePsnr - 10 * Math.log10(2), 6);
-    expect(evasionReach('blockhash', source, 25, 0)).toBeUndefined();
-    expect(evasionReach('whash', source, 10, 0)).toBeUndefined();
+    expect(plain.uploadPsnr).toBe(Infinity);
+    const mse = 10 ** (-plain.leastChangePsnr! / 10) * 255 * 255;
+    const uploaded = evasionReach('phash', source, 10, mse);
+    expect(uploaded.leastChangePsnr).toBeCloseTo(plain.leastChangePsnr! - 10 * Math.log10(2), 6);
+    expect(uploaded.uploadPsnr).toBeCloseTo(plain.leastChangePsnr!, 9);
+    expect(evasionReach('blockhash', source, 25, 4)).toEqual({ uploadPsnr: psnrFromMse(4) });
+    expect(evasionReach('whash', source, 10, 4)).toEqual({ uploadPsnr: psnrFromMse(4) });
   });
 
   it('a larger τ needs more change: bound and least change fall as τ grows', async () => {
     const source = await sample('skimage-astronaut.jpg');
-    const figures = [4, 10, 20].map((tau) => evasionReach('ahash', source, tau, 0)!);
+    const figures = [4, 10, 20].map((tau) => evasionReach('ahash', source, tau, 0));
     for (let i = 1; i < figures.length; i++) {
       expect(figures[i]!.boundPsnr!).toBeLessThan(figures[i - 1]!.boundPsnr!);
-      expect(figures[i]!.leastChangePsnr).toBeLessThan(figures[i - 1]!.leastChangePsnr);
+      expect(figures[i]!.leastChangePsnr!).toBeLessThan(figures[i - 1]!.leastChangePsnr!);
     }
   });
 
   it('summaries count the images each figure rules out and the success among the rest', () => {
-    const fail = (boundPsnr: number | undefined, leastChangePsnr: number): AlgoOutcome => ({
+    const fail = (
+      boundPsnr: number | undefined,
+      leastChangePsnr: number | undefined,
+      uploadPsnr = 40,
+    ): AlgoOutcome => ({
       status: 'failure',
       reason: 'budget',
       queries: 10,
       seconds: 1,
       bestDistance: 3,
-      reach: { ...(boundPsnr === undefined ? {} : { boundPsnr }), leastChangePsnr },
+      reach: {
+        uploadPsnr,
+        ...(boundPsnr === undefined ? {} : { boundPsnr }),
+        ...(leastChangePsnr === undefined ? {} : { leastChangePsnr }),
+      },
     });
     const win = (boundPsnr: number, leastChangePsnr: number): AlgoOutcome => ({
       status: 'success',
@@ -130,22 +140,26 @@ describe('evasion reach', () => {
       hash: '00',
       dihedralDistance: 12,
       others: {},
-      reach: { boundPsnr, leastChangePsnr },
+      reach: { uploadPsnr: 45, boundPsnr, leastChangePsnr },
     });
     const outcomes = [
       fail(28, 26),
       fail(undefined, 29),
       fail(33, 31),
+      fail(undefined, undefined, 29.8),
+      fail(undefined, undefined, 35),
       win(35, 32),
       win(31, 29.5),
       { status: 'error', error: 'x' } as const,
     ];
     const r = summariseReach(outcomes, 30)!;
-    expect(r.n).toBe(5);
+    expect(r.n).toBe(7);
+    expect(r.reencodeBelow).toBe(1);
     expect(r.outOfReach).toBe(1);
-    expect(r.beyondLeastChange).toBe(3);
-    expect([r.withinBound.successes, r.withinBound.n]).toEqual([2, 4]);
-    expect([r.withinLeastChange.successes, r.withinLeastChange.n]).toEqual([1, 2]);
+    // Without a model the re-encode alone decides: 29.8 dB is beyond, 35 dB within.
+    expect(r.beyondLeastChange).toBe(4);
+    expect([r.withinBound.successes, r.withinBound.n]).toEqual([2, 6]);
+    expect([r.withinLeastChange.successes, r.withinLeastChange.n]).toEqual([1, 3]);
     expect(r.withinLeastChange.ci[0]).toBeGreaterThan(0);
     const bare: AlgoOutcome = { status: 'failure', reason: 'budget', queries: 1, seconds: 1, bestDistance: 0 };
     expect(summariseReach([bare], 30)).toBeUndefined();

@@ -8,16 +8,22 @@ import type { RgbImage } from './pixels.js';
 
 export interface EvasionReach {
   /**
+   * PSNR of the source's own upload (its JPEG re-encode) against it: an evasion's upload, the source plus a change,
+   * re-encoded, rarely does better, whatever the hasher.
+   */
+  readonly uploadPsnr: number;
+  /**
    * No image whose hash is more than τ from the source's has a higher PSNR against it (dB), in the hash's linear model
    * with its rounding slack (Pillow's clipping of intermediate rows is not modelled); absent where the rounding
-   * allows no useful bound (pHash's 32 × 32 thumbnail feeds a DCT).
+   * allows no useful bound (pHash's 32 × 32 thumbnail feeds a DCT) or the hasher has no linear model.
    */
   readonly boundPsnr?: number;
   /**
    * PSNR of the least change found in the model (bits chosen greedily, the least squares change for them exact) with
-   * the error of the source's own upload added: what a white-box attacker could expect, before clipping.
+   * the error of the source's own upload added: what a white-box attacker could expect, before clipping; absent
+   * for hashers without a linear model.
    */
-  readonly leastChangePsnr: number;
+  readonly leastChangePsnr?: number;
 }
 
 /** Squared norm of the luma weights (0.299, 0.587, 0.114): the least RGB energy per unit of luma change. */
@@ -227,29 +233,24 @@ export function leastEvasionChange(
 
 /**
  * The reach of an evasion of `algo` (τ bits) on `source`, whose own upload (JPEG re-encode) has mean squared error
- * `uploadMse`; undefined for hashers without a linear model over luma (wHash, colorhash, blockhash's RGB sums,
- * learned hashes).
+ * `uploadMse`: the model's figures for hashers with a linear model over luma (aHash, dHash, pHash, PDQ), the upload's
+ * own PSNR for every hasher.
  */
-export function evasionReach(algo: string, source: RgbImage, tau: number, uploadMse: number): EvasionReach | undefined {
-  const base = algo.split(':')[0];
-  if (base === 'blockhash') return undefined;
-  const model = linearModelFor(algo, source.width, source.height);
-  if (!model) return undefined;
+export function evasionReach(algo: string, source: RgbImage, tau: number, uploadMse: number): EvasionReach {
+  const uploadPsnr = psnrFromMse(uploadMse);
+  const model = algo.split(':')[0] === 'blockhash' ? undefined : linearModelFor(algo, source.width, source.height);
+  if (!model) return { uploadPsnr };
   const c = coefficients(model, lumaPlane(source));
   const samples = 3 * source.width * source.height;
   const toMse = (lumaEnergy: number): number => lumaEnergy / (LUMA_NORM2 * samples);
   const flips = tau + 1;
+  const leastChangePsnr = psnrFromMse(toMse(leastEvasionChange(model, c, flips, 0.5).energy) + uploadMse);
   const slack = slackFor(model, c);
-  const reach: { boundPsnr?: number; leastChangePsnr: number } = {
-    leastChangePsnr: psnrFromMse(toMse(leastEvasionChange(model, c, flips, 0.5).energy) + uploadMse),
-  };
-  if (slack !== undefined) {
-    const lambda =
-      largestEigenvalue(gram(model.ry, model.m, model.height), model.m) *
-      largestEigenvalue(gram(model.rx, model.n, model.width), model.n);
-    const bound = psnrFromMse(toMse(leastCoefficientChange(model, c, flips, slack) / lambda));
-    // Within the slack of τ + 1 thresholds already: the model bounds nothing.
-    if (Number.isFinite(bound)) reach.boundPsnr = bound;
-  }
-  return reach;
+  if (slack === undefined) return { uploadPsnr, leastChangePsnr };
+  const lambda =
+    largestEigenvalue(gram(model.ry, model.m, model.height), model.m) *
+    largestEigenvalue(gram(model.rx, model.n, model.width), model.n);
+  const boundPsnr = psnrFromMse(toMse(leastCoefficientChange(model, c, flips, slack) / lambda));
+  // Within the slack of τ + 1 thresholds already: the model bounds nothing.
+  return Number.isFinite(boundPsnr) ? { uploadPsnr, boundPsnr, leastChangePsnr } : { uploadPsnr, leastChangePsnr };
 }

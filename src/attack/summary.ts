@@ -37,25 +37,27 @@ export interface AlgoAttackSummary {
   readonly withOther: Readonly<Record<string, { readonly n: number; readonly successes: number }>>;
   /** Per item kind (the dataset's `kind`, e.g. photo/art/graphic; `unlabelled` without one), when any item has one. */
   readonly byKind?: Readonly<Record<string, KindSuccess>>;
-  /** Evasion, hashers with a linear model: the failures the model explains (see `EvasionReach`). */
+  /** Evasion: the failures the reach figures explain (see `EvasionReach`). */
   readonly reach?: ReachSummary;
 }
 
 /**
- * What the hash's linear model says of an evasion run at its PSNR floor: images that no attack could evade there
- * (bound below the floor), images whose least change found in the model falls below it, and the success among the
- * images not ruled out by each.
+ * What the reach figures say of an evasion run at its PSNR floor: images whose own re-encode already costs more,
+ * images that no attack could evade there (the linear model's bound below the floor), images whose least change
+ * found in the model falls below it, and the success among the images not ruled out by each.
  */
 export interface ReachSummary {
-  /** Images attacked that have the model's figures. */
+  /** Images attacked that have the figures. */
   readonly n: number;
-  /** Images whose bound lies below the PSNR floor: out of reach of any attack (in the model). */
+  /** Images whose own upload (JPEG re-encode) lies below the floor: out of reach of any evasion, whatever the hash. */
+  readonly reencodeBelow: number;
+  /** Images whose bound lies below the floor: out of reach of any attack (in the model; hashers with a bound). */
   readonly outOfReach: number;
-  /** Images whose least change found in the model (with the upload's error) lies below the floor. */
+  /** Images whose least change (for hashers without a model: the re-encode alone) lies below the floor. */
   readonly beyondLeastChange: number;
   /** Success among the images the bound does not rule out. */
   readonly withinBound: KindSuccess;
-  /** Success among the images whose least change keeps the floor. */
+  /** Success among the images whose least change (or re-encode) keeps the floor. */
   readonly withinLeastChange: KindSuccess;
 }
 
@@ -96,14 +98,15 @@ function successAmong(outcomes: readonly AlgoOutcome[]): KindSuccess {
   return { n: outcomes.length, successes, ci: [ci.lower, ci.upper] };
 }
 
-/** The reach summary of an evasion run at PSNR floor `minPsnr`, or undefined when no outcome has the model's figures. */
+/** The reach summary of an evasion run at PSNR floor `minPsnr`, or undefined when no outcome has reach figures. */
 export function summariseReach(outcomes: readonly AlgoOutcome[], minPsnr: number): ReachSummary | undefined {
   const modelled = outcomes.flatMap((o) => (o.status !== 'error' && o.reach ? [{ o, reach: o.reach }] : []));
   if (modelled.length === 0) return undefined;
   const boundOk = modelled.filter(({ reach }) => !(reach.boundPsnr !== undefined && reach.boundPsnr < minPsnr));
-  const leastOk = modelled.filter(({ reach }) => reach.leastChangePsnr >= minPsnr);
+  const leastOk = modelled.filter(({ reach }) => (reach.leastChangePsnr ?? reach.uploadPsnr) >= minPsnr);
   return {
     n: modelled.length,
+    reencodeBelow: modelled.filter(({ reach }) => reach.uploadPsnr < minPsnr).length,
     outOfReach: modelled.length - boundOk.length,
     beyondLeastChange: modelled.length - leastOk.length,
     withinBound: successAmong(boundOk.map(({ o }) => o)),

@@ -64,7 +64,7 @@ export type AlgoOutcome =
       readonly dihedralDistance: number;
       /** The same comparison under each other algorithm of the run (where it can be made). */
       readonly others: Readonly<Record<string, number>>;
-      /** Evasion: how much change the hash's linear model says any success needs (hashers with a model). */
+      /** Evasion: how much change any success needs (the re-encode's own; the linear model's, where there is one). */
       readonly reach?: EvasionReach;
     }
   | {

@@ -125,7 +125,7 @@ export function kindTable(summary: AttackSummary): string {
   return rows.length > 1 ? formatTable(rows) : '';
 }
 
-/** What the hashes' linear models say of an evasion run, or '' when no hasher of the run has a model. */
+/** What the reach figures say of an evasion run, or '' when its outcomes carry none (collisions, older runs). */
 export function reachTable(summary: AttackSummary): string {
   const rows = [
     ['algo', 'modelled', 'out of reach', 'beyond least change', 'success within bound', 'within least change'],
@@ -137,6 +137,7 @@ export function reachTable(summary: AttackSummary): string {
       rows.push([
         algo,
         String(a.reach.n),
+        String(a.reach.reencodeBelow),
         String(a.reach.outOfReach),
         String(a.reach.beyondLeastChange),
         share(a.reach.withinBound),
@@ -183,7 +184,10 @@ async function attackCommand(
         const byKind = kindTable(summary);
         if (byKind) process.stdout.write(`\nsuccess by image kind\n${byKind}`);
         const reach = reachTable(summary);
-        if (reach) process.stdout.write(`\nwhat the hashes' linear models allow at the PSNR floor\n${reach}`);
+        if (reach)
+          process.stdout.write(
+            `\nreach at the PSNR floor (re-encode alone; linear model's bound and least change)\n${reach}`,
+          );
         if (defences) process.stdout.write(`\ndefences (FPR from run ${o.fprRun})\n${defenceTable(defences)}`);
       }
       if (summary.failedItems.length > 0) {
