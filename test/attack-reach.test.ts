@@ -4,7 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { evasionReach, leastEvasionChange } from '../src/attack/evasion-reach.js';
 import { gram, solveSpd } from '../src/attack/least-change.js';
-import { coefficients, linearModelFor, lumaPlane, type LinearHashModel } from '../src/attack/linear-model.js';
+import {
+  coefficients,
+  coefficientsOfImage,
+  linearModelFor,
+  lumaPlane,
+  type LinearHashModel,
+} from '../src/attack/linear-model.js';
 import { toRgb, type RgbImage } from '../src/attack/pixels.js';
 import { psnr } from '../src/attack/quality.js';
 import { summariseReach } from '../src/attack/summary.js';
@@ -100,6 +106,14 @@ describe('evasion reach', () => {
     expect(uploaded.uploadPsnr).toBeCloseTo(plain.leastChangePsnr!, 9);
     expect(evasionReach('blockhash', source, 25, 4)).toEqual({ uploadPsnr: psnrFromMse(4) });
     expect(evasionReach('whash', source, 10, 4)).toEqual({ uploadPsnr: psnrFromMse(4) });
+  });
+
+  it('reads the coefficients of an RGB image row by row exactly as from its full luma plane', async () => {
+    const source = await sample('skimage-chelsea.jpg');
+    for (const algo of ['pdq', 'phash', 'ahash', 'dhash']) {
+      const model = linearModelFor(algo, source.width, source.height)!;
+      expect(coefficientsOfImage(model, source)).toEqual(coefficients(model, lumaPlane(source)));
+    }
   });
 
   it('a larger τ needs more change: bound and least change fall as τ grows', async () => {

@@ -3,7 +3,7 @@
 // tell an attack's failures that no attack could turn into successes from those a better search might.
 import { psnrFromMse } from '../image/similarity.js';
 import { gram } from './least-change.js';
-import { coefficients, linearModelFor, lumaPlane, thresholds, type LinearHashModel } from './linear-model.js';
+import { coefficientsOfImage, linearModelFor, thresholds, type LinearHashModel } from './linear-model.js';
 import type { RgbImage } from './pixels.js';
 
 export interface EvasionReach {
@@ -240,7 +240,7 @@ export function evasionReach(algo: string, source: RgbImage, tau: number, upload
   const uploadPsnr = psnrFromMse(uploadMse);
   const model = algo.split(':')[0] === 'blockhash' ? undefined : linearModelFor(algo, source.width, source.height);
   if (!model) return { uploadPsnr };
-  const c = coefficients(model, lumaPlane(source));
+  const c = coefficientsOfImage(model, source);
   const samples = 3 * source.width * source.height;
   const toMse = (lumaEnergy: number): number => lumaEnergy / (LUMA_NORM2 * samples);
   const flips = tau + 1;

@@ -186,14 +186,29 @@ export function lumaPlane(image: RgbImage): Float64Array {
 
 /** C = Ry · Y · Rxᵀ (m × n, row-major). */
 export function coefficients(model: LinearHashModel, y: Float64Array): Float64Array {
+  return coefficientsOfRows(model, (r, row) => row.set(y.subarray(r * model.width, (r + 1) * model.width)));
+}
+
+/** C of an RGB image's luma (as `lumaPlane` makes it), one row at a time: no full-size float plane. */
+export function coefficientsOfImage(model: LinearHashModel, image: RgbImage): Float64Array {
+  const d = image.data;
+  return coefficientsOfRows(model, (r, row) => {
+    for (let x = 0, s = 3 * r * image.width; x < image.width; x++, s += 3)
+      row[x] = 0.299 * d[s]! + 0.587 * d[s + 1]! + 0.114 * d[s + 2]!;
+  });
+}
+
+/** C = Ry · (Y · Rxᵀ), Y's rows written one at a time into a reused buffer by `fill`. */
+function coefficientsOfRows(model: LinearHashModel, fill: (r: number, row: Float64Array) => void): Float64Array {
   const { m, n, height, width, ry, rx } = model;
   const t = new Float64Array(height * n);
+  const row = new Float64Array(width);
   for (let r = 0; r < height; r++) {
+    fill(r, row);
     for (let j = 0; j < n; j++) {
       let s = 0;
       const o = j * width;
-      const row = r * width;
-      for (let x = 0; x < width; x++) s += y[row + x]! * rx[o + x]!;
+      for (let x = 0; x < width; x++) s += row[x]! * rx[o + x]!;
       t[r * n + j] = s;
     }
   }
