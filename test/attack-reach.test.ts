@@ -13,7 +13,8 @@ import {
 } from '../src/attack/linear-model.js';
 import { toRgb, type RgbImage } from '../src/attack/pixels.js';
 import { psnr } from '../src/attack/quality.js';
-import { summariseReach } from '../src/attack/summary.js';
+import { summariseAttack, summariseReach } from '../src/attack/summary.js';
+import { reachTable } from '../src/cli/attack.js';
 import type { AlgoOutcome } from '../src/attack/unit.js';
 import { hamming } from '../src/hash/hamming.js';
 import { getHasher } from '../src/hash/registry.js';
@@ -177,5 +178,32 @@ describe('evasion reach', () => {
     expect(r.withinLeastChange.ci[0]).toBeGreaterThan(0);
     const bare: AlgoOutcome = { status: 'failure', reason: 'budget', queries: 1, seconds: 1, bestDistance: 0 };
     expect(summariseReach([bare], 30)).toBeUndefined();
+  });
+
+  it('prints one column per figure in the CLI table', () => {
+    const reach = { uploadPsnr: 40, boundPsnr: 28, leastChangePsnr: 26 };
+    const fail: AlgoOutcome = { status: 'failure', reason: 'budget', queries: 9, seconds: 1, bestDistance: 0, reach };
+    const summary = summariseAttack(
+      'evade',
+      [{ id: 'a', algos: { ahash: fail } }],
+      [{ id: 'ahash', nbits: 64 }],
+      { ahash: 10 },
+      10,
+      30,
+    );
+    const [header, rule, row] = reachTable(summary).trimEnd().split('\n');
+    const columns = (line: string): string[] => line.trim().split(/ {2,}/);
+    expect(columns(header!)).toEqual([
+      'algo',
+      'n',
+      're-encode below',
+      'out of reach',
+      'beyond least change',
+      'success within bound',
+      'within least change',
+    ]);
+    expect(rule).toMatch(/^-+( +-+){6}$/);
+    expect(columns(row!).slice(0, 5)).toEqual(['ahash', '1', '0', '1', '1']);
+    expect(columns(row!)).toHaveLength(7);
   });
 });

@@ -128,7 +128,15 @@ export function kindTable(summary: AttackSummary): string {
 /** What the reach figures say of an evasion run, or '' when its outcomes carry none (collisions, older runs). */
 export function reachTable(summary: AttackSummary): string {
   const rows = [
-    ['algo', 'modelled', 'out of reach', 'beyond least change', 'success within bound', 'within least change'],
+    [
+      'algo',
+      'n',
+      're-encode below',
+      'out of reach',
+      'beyond least change',
+      'success within bound',
+      'within least change',
+    ],
   ];
   const share = (k: { successes: number; n: number; ci: readonly [number, number] }): string =>
     `${k.successes}/${k.n} [${pct(k.ci[0])}, ${pct(k.ci[1])}]`;
