@@ -1,8 +1,9 @@
 // Black-box evasion on a working copy of the source whose hash agrees with the source's (its size found by
 // queries): random search with hill climbing over smooth patterns (a few control points per side, bilinearly
 // upsampled, in the colour direction that moves the hash most) at the whole distortion budget left after the JPEG
-// re-encode's own error, then probed cosine and tent directions combined at once and one at a time, each candidate
-// scored by the real hasher's distance to the working copy's own hash. A perturbation that gets past τ by a margin
+// re-encode's own error, then probed cosine, block and tent directions combined at once (reweighted by which of their
+// bits moved), added one at a time each at the amplitude re-measured on the perturbation built so far, and in pairs,
+// each candidate scored by the real hasher's distance to the working copy's own hash. A perturbation that gets past τ by a margin
 // is applied to the full-resolution source and checked on its uploaded JPEG; a miss widens the margin (by what the
 // upload lost) and the search goes on. Only hash queries, every one counted.
 import { hamming } from '../hash/hamming.js';
@@ -126,6 +127,14 @@ async function tryUpload(s: Search, candidate: RgbImage, workDistance: number, s
   return 'hash';
 }
 
+/** The terms applied to the full-size source and uploaded (speculatively while within the margin). */
+async function uploadTerms(s: Search, terms: readonly SeparableTerm[], workDistance: number): Promise<Verdict> {
+  const big = new SeparableField(s.full.source.width, s.full.source.height);
+  for (const t of terms) big.add(t);
+  const image = s.full.buildField(big, []).image;
+  return tryUpload(s, image, workDistance, workDistance <= s.ctx.goal.maxDistance + s.margin);
+}
+
 /** Random search with hill climbing for up to `queries` queries (fewer when it stalls). */
 async function randomPhase(s: Search, queries: number): Promise<AttackResult | undefined> {
   const { ctx, builder, ref, buffers } = s;
@@ -164,10 +173,10 @@ const PROBE_TOP = 0.3;
 /** Bisection steps of the probe between PROBE_TOP and 1/64 of it (in energy). */
 const PROBE_BISECTIONS = 3;
 /**
- * Blocks are bisected further: they are orthogonal, so combined they cost the sum of their probes, and a probe's
- * amplitude known to 1.3× (three steps) overstates its energy by up to 1.7×, which decides the tight images.
+ * Blocks and tents are bisected further: they are local, so combined they cost about the sum of their probes, and a
+ * probe's amplitude known to 1.3× (three steps) overstates its energy by up to 1.7×, which decides the tight images.
  */
-const BLOCK_BISECTIONS = 6;
+const LOCAL_BISECTIONS = 6;
 /** Amplitudes, relative to a direction's probe, at which it is tried on the current perturbation. */
 const BOOSTS = [1.15, 1.6, 2.2, 3, 4.2] as const;
 
@@ -267,21 +276,20 @@ async function fragileBits(s: Search): Promise<Uint8Array> {
 async function probeDirections(s: Search, basis: Basis, field: SeparableField): Promise<Probe[] | undefined> {
   const { oracle } = s.ctx;
   const fragile = (s.fragile ??= await fragileBits(s));
-  /** The bits other than fragile ones that the direction at amplitude a flips (packed), undefined when none. */
-  const flips = async (direction: Direction, a: number): Promise<Uint8Array | undefined> => {
+  /** The bits outside `mask` that the direction at amplitude a flips (packed), undefined when none. */
+  const flips = async (direction: Direction, a: number, mask: Uint8Array): Promise<Uint8Array | undefined> => {
     const terms = termsOf({ direction, a, flips: s.ref.bits });
     const h = await oracle.hash(s.builder.buildField(field, terms, s.buffers[0]).image);
-    const own = h.bits.map((b, i) => (b ^ s.ref.bits[i]!) & ~fragile[i]!);
+    const own = h.bits.map((b, i) => (b ^ s.ref.bits[i]!) & ~mask[i]!);
     return own.some((b) => b !== 0) ? own : undefined;
   };
-  const probes: Probe[] = [];
-  const bisections = basis === 'block' ? BLOCK_BISECTIONS : PROBE_BISECTIONS;
-  for (const t of directions(s, basis, field)) {
-    if (oracle.remaining < 2 + 2 * bisections) return undefined;
+  const bisections = basis === 'cosine' ? PROBE_BISECTIONS : LOCAL_BISECTIONS;
+  const probe = async (t: Direction, mask: Uint8Array): Promise<Probe | undefined | null> => {
+    if (oracle.remaining < 2 + 2 * bisections) return null;
     const top = Math.sqrt((PROBE_TOP * s.budget) / (s.gain2 * t.energy));
     const moved: { sign: number; flips: Uint8Array }[] = [];
     for (const sign of [1, -1]) {
-      const f = await flips(t, sign * top);
+      const f = await flips(t, sign * top, mask);
       if (f) moved.push({ sign, flips: f });
     }
     let best: Probe | undefined;
@@ -291,15 +299,64 @@ async function probeDirections(s: Search, basis: Basis, field: SeparableField): 
       let bits = atTop;
       for (let b = 0; b < bisections; b++) {
         const mid = (lo + hi) / 2;
-        const f = await flips(t, sign * Math.exp(mid));
+        const f = await flips(t, sign * Math.exp(mid), mask);
         if (f) [hi, bits] = [mid, f];
         else lo = mid;
       }
       if (!best || Math.exp(hi) < Math.abs(best.a)) best = { direction: t, a: sign * Math.exp(hi), flips: bits };
     }
-    if (best) probes.push(best);
+    return best;
+  };
+  const probes: Probe[] = [];
+  for (const t of directions(s, basis, field)) {
+    const p = await probe(t, fragile);
+    if (p === null) return undefined;
+    if (p) probes.push(p);
+  }
+  // A bit that many local directions flip first (a cell near its threshold that the flat term of every direction
+  // reaches: on tux-stethoscope 50 of 64 blocks and 57 of 64 tents flipped aHash's bit 8 first) hides the bit each of
+  // them would flip next: those directions are probed again with the shared bits masked, the cheapest one for each
+  // shared bit kept as it was. Every cosine moves every coefficient: a bit that many of them flip is no sign of it.
+  const shared = basis === 'cosine' ? undefined : sharedBits(probes);
+  if (shared) {
+    const mask = fragile.map((b, i) => b | shared[i]!);
+    const kept = new Set(
+      [...probes].sort((p, q) => costOf(p) - costOf(q)).filter((p) => p.flips.some((b, i) => (b & ~shared[i]!) !== 0)),
+    );
+    for (let k = 0; k < shared.length * 8; k++) {
+      const bit = (p: Probe): boolean => ((p.flips[k >> 3]! >> (7 - (k & 7))) & 1) === 1;
+      const cheapest = probes.filter(bit).sort((p, q) => costOf(p) - costOf(q))[0];
+      if (cheapest) kept.add(cheapest);
+    }
+    for (const p of probes.filter((q) => !kept.has(q))) {
+      const again = await probe(p.direction, mask);
+      if (again === null) return [...kept];
+      if (again) kept.add(again);
+    }
+    return [...kept];
   }
   return probes;
+}
+
+/** Probes that must share a bit before it counts as shared (and at least this share of them). */
+const SHARED_MIN = 4;
+const SHARED_SHARE = 0.125;
+
+/** The bits (packed) that at least SHARED_MIN probes and SHARED_SHARE of them flipped, undefined when none. */
+function sharedBits(probes: readonly Probe[]): Uint8Array | undefined {
+  const first = probes[0];
+  if (!first) return undefined;
+  const need = Math.max(SHARED_MIN, SHARED_SHARE * probes.length);
+  const out = new Uint8Array(first.flips.length);
+  let any = false;
+  for (let k = 0; k < out.length * 8; k++) {
+    const m = 1 << (7 - (k & 7));
+    const n = probes.reduce((c, p) => c + ((p.flips[k >> 3]! & m) !== 0 ? 1 : 0), 0);
+    if (n < need) continue;
+    out[k >> 3] = out[k >> 3]! | m;
+    any = true;
+  }
+  return any ? out : undefined;
 }
 
 /**
@@ -378,18 +435,8 @@ async function solvePhase(
         .join(',');
       let missed = false;
       for (const share of tried.has(key) ? [] : SOLVE_SHARES) {
-        const c = atBudget(
-          s,
-          field,
-          chosen.probes.flatMap((p) => termsOf(p)),
-          share,
-        );
-        if (!c || oracle.remaining < 2) return undefined;
-        const d = hamming(await oracle.hash(c.image), s.ref);
-        if (d <= tau) continue;
-        const big = new SeparableField(s.full.source.width, s.full.source.height);
-        for (const t of c.terms) big.add(t);
-        const v = await tryUpload(s, s.full.buildField(big, []).image, d, d <= tau + s.margin);
+        const v = await reweighted(s, field, chosen.probes, share, share === 1 ? REWEIGHT_ROUNDS : 1);
+        if (v === undefined) return undefined;
         if (typeof v !== 'string') return v;
         missed ||= v === 'distortion';
       }
@@ -399,6 +446,65 @@ async function solvePhase(
     }
   }
   return undefined;
+}
+
+/** Queries the reweighting of combined directions may take, and its first factor for directions short of their bits. */
+const REWEIGHT_ROUNDS = 16;
+const REWEIGHT_SHORT = 1.4;
+/** Rounds without a better distance after which the reweighting stops. */
+const REWEIGHT_PATIENCE = 4;
+
+/**
+ * The directions combined at once, each at its probe's amplitude times a weight, the sum scaled to `share` of the
+ * budget, for up to `rounds` queries: after each, the directions whose own bits (those their probe flipped) did not
+ * all move get a larger weight (the rescaling gives the others less), so that the budget goes where the combination
+ * falls short (neighbouring directions pushing opposite ways undo each other; one that a mean threshold drifted away
+ * from needs more); a worse distance goes back to the best weights with a smaller step. Every working image past τ
+ * is uploaded. Undefined when the queries ran out.
+ */
+async function reweighted(
+  s: Search,
+  field: SeparableField,
+  chosen: readonly Probe[],
+  share: number,
+  rounds: number,
+): Promise<Verdict | undefined> {
+  const { oracle, goal } = s.ctx;
+  const tau = goal.maxDistance;
+  let verdict: Verdict = 'hash';
+  let best: { weights: number[]; d: number; short: boolean[] } | undefined;
+  let weights = chosen.map(() => 1);
+  let step = REWEIGHT_SHORT;
+  let stale = 0;
+  for (let round = 0; round < rounds && stale < REWEIGHT_PATIENCE; round++) {
+    const c = atBudget(
+      s,
+      field,
+      chosen.flatMap((p, i) => termsOf(p, weights[i])),
+      share,
+    );
+    if (!c || oracle.remaining < 2) return undefined;
+    const h = await oracle.hash(c.image);
+    const d = hamming(h, s.ref);
+    if (d > tau) {
+      const v = await uploadTerms(s, c.terms, d);
+      if (typeof v !== 'string') return v;
+      if (v === 'distortion') verdict = v;
+    }
+    if (!best || d >= best.d) {
+      const moved = h.bits.map((b, k) => b ^ s.ref.bits[k]!);
+      const short = chosen.map((p) => p.flips.some((b, k) => (b & ~moved[k]!) !== 0));
+      stale = best && d === best.d ? stale + 1 : 0;
+      best = { weights, d, short };
+    } else {
+      // Worse: back to the best weights, a smaller step from there.
+      step = Math.sqrt(step);
+      stale++;
+    }
+    const from = best;
+    weights = from.weights.map((w, i) => (from.short[i] ? w * step : w));
+  }
+  return verdict;
 }
 
 /**
@@ -439,6 +545,82 @@ function popcount8(b: number): number {
   return n;
 }
 
+/** Range of a direction's amplitude, relative to its probe, searched on the current perturbation. */
+const SEQUENTIAL_RANGE = [0.4, 3] as const;
+/** Bisection steps of that search (in log amplitude), and the factor over the least amplitude found that is kept. */
+const SEQUENTIAL_BISECTIONS = 5;
+const SEQUENTIAL_EXCESS = 1.05;
+/** Spread (log-normal) of the costs that order the directions after the first attempt. */
+const SEQUENTIAL_SHUFFLE = 0.7;
+/** Passes over the directions (each while the last one moved the hash further). */
+const SEQUENTIAL_PASSES = 4;
+
+/**
+ * The probed directions added one at a time (cheapest first; later attempts in a shuffled cost order), each at the
+ * least amplitude that moves the hash further on the perturbation built so far, found by bisection: a direction's
+ * probe alone misjudges it once others are in place (a neighbour pushing the other way takes from it, one pushing the
+ * same way gives, a mean threshold drifts), the re-measured amplitude does not. Once past τ, the perturbation is
+ * scaled to the whole budget (every bit pushed further past its threshold by the same factor) and uploaded.
+ */
+async function sequentialPhase(
+  s: Search,
+  probes: readonly Probe[],
+  attempt: number,
+): Promise<AttackResult | undefined> {
+  const { ctx, builder, ref, buffers } = s;
+  const { oracle, goal, prng } = ctx;
+  const tau = goal.maxDistance;
+  const field = new SeparableField(builder.source.width, builder.source.height);
+  const noise = new Float64Array(probes.length);
+  if (attempt > 0) prng.fillNormals(noise);
+  const order = probes
+    .map((p, i) => ({ p, key: costOf(p) * Math.exp(SEQUENTIAL_SHUFFLE * noise[i]!) }))
+    .sort((x, y) => x.key - y.key)
+    .map((x) => x.p);
+  const build = (p: Probe, boost: number): { image: RgbImage; mse: number } => {
+    const trials = termsOf(p, boost);
+    return builder.buildField(field, trials, buffers[0]);
+  };
+  let moved: Uint8Array = new Uint8Array(ref.bits.length);
+  const own = (p: Probe, bits: Uint8Array): boolean => p.flips.every((b, k) => (b & ~bits[k]!) === 0);
+  const movedAt = async (p: Probe, boost: number): Promise<Uint8Array> =>
+    (await oracle.hash(build(p, boost).image)).bits.map((b, k) => b ^ ref.bits[k]!);
+  for (let pass = 0; pass < SEQUENTIAL_PASSES; pass++) {
+    let added = false;
+    for (const p of order) {
+      if (oracle.remaining < SEQUENTIAL_BISECTIONS + 4) return undefined;
+      if (own(p, moved)) continue;
+      // Later passes add to directions already in place, or to those whose bits a later push moved back.
+      let lo = pass === 0 ? SEQUENTIAL_RANGE[0] : SEQUENTIAL_RANGE[0] / 4;
+      let hi: number = SEQUENTIAL_RANGE[1];
+      while (hi > lo && build(p, hi).mse > s.budget) hi *= 0.8;
+      if (hi <= lo) continue;
+      let atHi = await movedAt(p, hi);
+      if (!own(p, atHi)) continue;
+      for (let b = 0; b < SEQUENTIAL_BISECTIONS; b++) {
+        const mid = Math.sqrt(lo * hi);
+        const m = await movedAt(p, mid);
+        if (own(p, m)) [hi, atHi] = [mid, m];
+        else lo = mid;
+      }
+      for (const t of termsOf(p, hi * SEQUENTIAL_EXCESS)) field.add(t);
+      moved = atHi;
+      added = true;
+      const distance = moved.reduce((n, b) => n + popcount8(b), 0);
+      if (distance <= tau) continue;
+      const c = atBudget(s, field, field.terms, 1);
+      if (!c || oracle.remaining < 2) return undefined;
+      const d = hamming(await oracle.hash(c.image), ref);
+      if (d <= tau) continue;
+      const v = await uploadTerms(s, c.terms, d);
+      if (typeof v !== 'string') return v;
+      if (v === 'distortion') return undefined;
+    }
+    if (!added) break;
+  }
+  return undefined;
+}
+
 /**
  * Coordinate search in a smooth basis (SimBA, Guo et al. 2019, with low-frequency cosines or coarse bilinear tents),
  * made cheap in queries by probing first: each direction's least moving amplitude is measured alone, then the
@@ -465,6 +647,8 @@ async function coordinatePhase(s: Search, basis: Basis): Promise<AttackResult | 
   }
   const shift = s.combined.get(basis) ?? 0;
   s.combined.set(basis, shift + 1);
+  const sequential = await sequentialPhase(s, probes, shift);
+  if (sequential) return sequential;
   // Directions go in pairs, the cheapest push up with the cheapest push down: for hashes thresholded at their
   // median or mean, pushes one way alone drag the threshold after them (each dearer than probed), pairs leave it in
   // place. Later attempts pair each push up with a later push down.
