@@ -117,6 +117,30 @@ describe('evasion reach', () => {
     }
   });
 
+  it('omits the least change where the model cannot move each coefficient alone (images smaller than its grid)', () => {
+    for (const [width, height] of [
+      [1, 1],
+      [3, 2],
+      [64, 5],
+      [2, 300],
+      [9, 9],
+    ] as const) {
+      const data = Uint8Array.from({ length: width * height * 3 }, (_, i) => (i * 7919) % 256);
+      for (const [algo, tau] of [
+        ['ahash', 10],
+        ['dhash', 10],
+        ['phash', 10],
+        ['pdq', 31],
+      ] as const) {
+        const r = evasionReach(algo, { width, height, channels: 3, data }, tau, 1);
+        const small = width < 9 || height < 9 || algo === 'pdq';
+        expect(r.leastChangePsnr === undefined).toBe(small);
+        for (const v of [r.boundPsnr, r.leastChangePsnr]) if (v !== undefined) expect(v).toBeGreaterThan(0);
+        if (r.leastChangePsnr !== undefined) expect(r.leastChangePsnr).toBeLessThanOrEqual(r.uploadPsnr);
+      }
+    }
+  });
+
   it('a larger τ needs more change: bound and least change fall as τ grows', async () => {
     const source = await sample('skimage-astronaut.jpg');
     const figures = [4, 10, 20].map((tau) => evasionReach('ahash', source, tau, 0));

@@ -180,7 +180,7 @@ export function leastEvasionChange(
   c: Float64Array,
   flips: number,
   margin: number,
-): { change: Float64Array; energy: number } {
+): { change: Float64Array; energy: number; met: boolean } {
   const qinv = kroneckerGram(
     gram(model.ry, model.m, model.height),
     gram(model.rx, model.n, model.width),
@@ -228,7 +228,34 @@ export function leastEvasionChange(
       chosen.map((k) => all[k]!),
     );
   }
-  return solved;
+  // The dual ascent meets every constraint at its optimum; one it left unmet (a degenerate model) voids the figure.
+  const met = chosen.every((k) => dot(all[k]!.a, solved.change) >= all[k]!.b * (1 - 1e-6) - 1e-9);
+  return { ...solved, met: met && chosen.length === Math.min(flips, size) && Number.isFinite(solved.energy) };
+}
+
+/**
+ * Whether every coefficient of the model can be moved on its own: each axis's Gram matrix positive definite (an
+ * image narrower or shorter than the coefficient grid, upsampled by the hash, is not), by Cholesky pivots.
+ */
+function invertible(model: LinearHashModel): boolean {
+  const definite = (g: Float64Array, s: number): boolean => {
+    const l = new Float64Array(s * s);
+    let largest = 0;
+    for (let i = 0; i < s; i++) largest = Math.max(largest, g[i * s + i]!);
+    for (let i = 0; i < s; i++)
+      for (let j = 0; j <= i; j++) {
+        let v = g[i * s + j]!;
+        for (let k = 0; k < j; k++) v -= l[i * s + k]! * l[j * s + k]!;
+        if (i === j) {
+          if (!(v > 1e-10 * largest)) return false;
+          l[i * s + i] = Math.sqrt(v);
+        } else l[i * s + j] = v / l[j * s + j]!;
+      }
+    return true;
+  };
+  return (
+    definite(gram(model.ry, model.m, model.height), model.m) && definite(gram(model.rx, model.n, model.width), model.n)
+  );
 }
 
 /**
@@ -244,13 +271,15 @@ export function evasionReach(algo: string, source: RgbImage, tau: number, upload
   const samples = 3 * source.width * source.height;
   const toMse = (lumaEnergy: number): number => lumaEnergy / (LUMA_NORM2 * samples);
   const flips = tau + 1;
-  const leastChangePsnr = psnrFromMse(toMse(leastEvasionChange(model, c, flips, 0.5).energy) + uploadMse);
+  const least = invertible(model) ? leastEvasionChange(model, c, flips, 0.5) : undefined;
+  const leastChangePsnr = least?.met ? psnrFromMse(toMse(least.energy) + uploadMse) : undefined;
+  const figures = { uploadPsnr, ...(leastChangePsnr === undefined ? {} : { leastChangePsnr }) };
   const slack = slackFor(model, c);
-  if (slack === undefined) return { uploadPsnr, leastChangePsnr };
+  if (slack === undefined) return figures;
   const lambda =
     largestEigenvalue(gram(model.ry, model.m, model.height), model.m) *
     largestEigenvalue(gram(model.rx, model.n, model.width), model.n);
   const boundPsnr = psnrFromMse(toMse(leastCoefficientChange(model, c, flips, slack) / lambda));
   // Within the slack of τ + 1 thresholds already: the model bounds nothing.
-  return Number.isFinite(boundPsnr) ? { uploadPsnr, boundPsnr, leastChangePsnr } : { uploadPsnr, leastChangePsnr };
+  return Number.isFinite(boundPsnr) ? { ...figures, boundPsnr } : figures;
 }

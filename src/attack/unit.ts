@@ -175,7 +175,7 @@ export async function runAttackUnit(
       let reach: EvasionReach | undefined;
       if (config.kind === 'evade') {
         uploadMse ??= meanSquaredError(source, toRgb(await decodeImage(await encodeJpeg(source))));
-        reach = evasionReach(hasher.id, source, tau, uploadMse);
+        reach = reachOrNothing(hasher.id, source, tau, uploadMse);
       }
       const started = performance.now();
       const r = await attackImage({
@@ -222,6 +222,15 @@ export async function runAttackUnit(
     }
   }
   return { ...identity(input), algos };
+}
+
+/** The reach figures, or none when they cannot be computed: they frame an attack's outcome, never decide it. */
+function reachOrNothing(algo: string, source: RgbImage, tau: number, uploadMse: number): EvasionReach | undefined {
+  try {
+    return evasionReach(algo, source, tau, uploadMse);
+  } catch {
+    return undefined;
+  }
 }
 
 /** What a unit's result says about its input: id, kind and target id (each only when known). */
