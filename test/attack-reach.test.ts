@@ -2,15 +2,17 @@
 // made into pixels, moves scanlab's exact hash past τ at the energy it claims, no image past τ beats the bound, and
 // the summary counts what the figures rule out.
 import { describe, expect, it } from 'vitest';
-import { evasionReach, leastEvasionChange } from '../src/attack/evasion-reach.js';
+import { evasionReach, leastCoefficientChanges, leastEvasionChange } from '../src/attack/evasion-reach.js';
 import { gram, solveSpd } from '../src/attack/least-change.js';
 import {
   coefficients,
   coefficientsOfImage,
   linearModelFor,
   lumaPlane,
+  thresholds,
   type LinearHashModel,
 } from '../src/attack/linear-model.js';
+import { createPrng } from '../src/util/prng.js';
 import { toRgb, type RgbImage } from '../src/attack/pixels.js';
 import { psnr } from '../src/attack/quality.js';
 import { summariseAttack, summariseReach } from '../src/attack/summary.js';
@@ -22,8 +24,6 @@ import { decodeImage } from '../src/image/decode.js';
 import { join } from 'node:path';
 import { psnrFromMse } from '../src/image/similarity.js';
 import { repoRoot } from './helpers/images.js';
-
-const LUMA_NORM2 = 0.299 ** 2 + 0.587 ** 2 + 0.114 ** 2;
 
 const sample = async (name: string): Promise<RgbImage> =>
   toRgb(await decodeImage(join(repoRoot, 'datasets', 'sample', 'images', name)));
@@ -58,10 +58,10 @@ function lumaChange(model: LinearHashModel, dc: Float64Array): Float64Array {
   return out;
 }
 
-/** The source plus a luma change, spread over RGB in proportion to the luma weights (the least RGB energy), rounded and clipped. */
-function withLuma(source: RgbImage, dy: Float64Array): RgbImage {
-  const w = [0.299, 0.587, 0.114];
-  const clamped = Uint8ClampedArray.from(source.data, (v, i) => v + (dy[Math.floor(i / 3)]! * w[i % 3]!) / LUMA_NORM2);
+/** The source plus a change of the model's plane, spread over RGB in proportion to its channel weights (the least RGB energy), rounded and clipped. */
+function withPlane(source: RgbImage, dy: Float64Array, w: readonly number[]): RgbImage {
+  const norm2 = w.reduce((a, v) => a + v * v, 0);
+  const clamped = Uint8ClampedArray.from(source.data, (v, i) => v + (dy[Math.floor(i / 3)]! * w[i % 3]!) / norm2);
   return { ...source, data: new Uint8Array(clamped.buffer) };
 }
 
@@ -70,18 +70,22 @@ describe('evasion reach', () => {
     ['ahash', 10, 'skimage-coffee.jpg'],
     ['dhash', 10, 'skimage-coffee.jpg'],
     ['pdq', 31, 'skimage-chelsea.jpg'],
+    ['blockhash', 25, 'skimage-chelsea.jpg'],
   ])(
     '%s: the least change in the model, as pixels, moves the real hash past τ = %i at its energy; the bound holds',
     async (algo, tau, name) => {
       const source = await sample(name);
       const model = linearModelFor(algo, source.width, source.height)!;
-      const c = coefficients(model, lumaPlane(source));
+      const c = coefficientsOfImage(model, source);
       // A margin of 3 absorbs the rounding of the pixels and of the hash's pipeline, one spare bit a source bit that
       // the model puts on the other side of its threshold (coffee's aHash bit 62: 103.91 in the model, 104 in Pillow).
-      const { change, energy } = leastEvasionChange(model, c, tau + 2, 3);
+      // blockhash's coefficients are block sums of R + G + B: its margin is 4 levels per pixel of a block.
+      const margin = algo === 'blockhash' ? (4 * source.width * source.height) / 256 : 3;
+      const { change, energy } = leastEvasionChange(model, c, tau + 2, margin);
       const dy = lumaChange(model, change);
       expect(dy.reduce((a, v) => a + v * v, 0) / energy).toBeCloseTo(1, 6);
-      const adversarial = withLuma(source, dy);
+      const adversarial = withPlane(source, dy, model.channels);
+      const norm2 = model.channels.reduce((a, v) => a + v * v, 0);
       const hasher = getHasher(algo);
       const distance = hamming(await hasher.hash(adversarial), await hasher.hash(source));
       expect(distance).toBeGreaterThan(tau);
@@ -89,14 +93,14 @@ describe('evasion reach', () => {
       // The image is past τ: its PSNR cannot beat the bound; it is what its energy says (rounding and clipping aside).
       const measured = psnr(source, adversarial);
       expect(measured).toBeLessThanOrEqual(reach.boundPsnr!);
-      expect(Math.abs(measured - psnrFromMse(energy / (LUMA_NORM2 * source.data.length)))).toBeLessThan(0.5);
+      expect(Math.abs(measured - psnrFromMse(energy / (norm2 * source.data.length)))).toBeLessThan(0.5);
       // With a margin of 0.5 and τ + 1 bits, the reported least change costs less than this one.
       expect(reach.leastChangePsnr!).toBeGreaterThan(measured);
       expect(reach.leastChangePsnr!).toBeLessThanOrEqual(reach.boundPsnr!);
     },
   );
 
-  it('adds the upload error to the least change, bounds nothing for pHash and has no model for blockhash or wHash', async () => {
+  it('adds the upload error to the least change, bounds nothing for pHash and has no model for wHash or colorhash', async () => {
     const source = await sample('skimage-coffee.jpg');
     const plain = evasionReach('phash', source, 10, 0);
     expect(plain.boundPsnr).toBeUndefined();
@@ -105,8 +109,9 @@ describe('evasion reach', () => {
     const uploaded = evasionReach('phash', source, 10, mse);
     expect(uploaded.leastChangePsnr).toBeCloseTo(plain.leastChangePsnr! - 10 * Math.log10(2), 6);
     expect(uploaded.uploadPsnr).toBeCloseTo(plain.leastChangePsnr!, 9);
-    expect(evasionReach('blockhash', source, 25, 4)).toEqual({ uploadPsnr: psnrFromMse(4) });
+    expect(evasionReach('blockhash', source, 25, 4).boundPsnr).toBeGreaterThan(0);
     expect(evasionReach('whash', source, 10, 4)).toEqual({ uploadPsnr: psnrFromMse(4) });
+    expect(evasionReach('colorhash', source, 10, 4)).toEqual({ uploadPsnr: psnrFromMse(4) });
   });
 
   it('reads the coefficients of an RGB image row by row exactly as from its full luma plane', async () => {
@@ -114,6 +119,54 @@ describe('evasion reach', () => {
     for (const algo of ['pdq', 'phash', 'ahash', 'dhash']) {
       const model = linearModelFor(algo, source.width, source.height)!;
       expect(coefficientsOfImage(model, source)).toEqual(coefficients(model, lumaPlane(source)));
+    }
+  });
+
+  it.each([
+    ['pdq', 31],
+    ['blockhash', 25],
+    ['ahash', 10],
+    ['dhash', 10],
+  ])('%s: no coefficient change costs less than the bound for the flips the real rule makes of it', (algo) => {
+    // Random coefficients and changes built to flip chosen bits about a chosen new threshold; the rule decides the
+    // flips that really happen (a median moves), and each change must cost at least the bound for that many.
+    const prng = createPrng(7);
+    const model = linearModelFor(algo, 64, 64)!;
+    const size = model.m * model.n;
+    const bitsOf = (v: Float64Array): boolean[] => {
+      const t = thresholds(model, v);
+      return Array.from(v, (x, k) => x > t[k]!);
+    };
+    for (let trial = 0; trial < 12; trial++) {
+      const c = Float64Array.from({ length: size }, () => 100 * prng.nextNormal());
+      const before = bitsOf(c);
+      const bounds = leastCoefficientChanges(model, c, size, 0);
+      for (let sample = 0; sample < 60; sample++) {
+        const t0 = thresholds(model, c);
+        const shift = (sample % 2 ? 30 : 2) * prng.nextNormal();
+        // Odd samples move a random share of the coefficients; even ones the `count` nearest the threshold on each
+        // side, the cheapest change for that many flips, which a bound too high would beat.
+        const share = prng.nextOpenUnit() * 0.3;
+        const count = 1 + prng.nextInt(24);
+        const order = Array.from(c, (v, k) => k).sort(
+          (i, j) => Math.abs(c[i]! - t0[i]! - shift) - Math.abs(c[j]! - t0[j]! - shift),
+        );
+        const near = new Set([
+          ...order.filter((k) => c[k]! > t0[k]!).slice(0, count),
+          ...order.filter((k) => !(c[k]! > t0[k]!)).slice(0, count),
+        ]);
+        const moved = c.map((v, k) => {
+          const t = t0[k]! + shift;
+          if (sample % 2 ? prng.nextOpenUnit() >= share : !near.has(k)) return v;
+          return v > t0[k]! ? Math.min(v, t - 0.01) : Math.max(v, t + 0.01);
+        });
+        const after = bitsOf(moved);
+        const flips = before.filter((b, k) => b !== after[k]).length;
+        if (flips === 0) continue;
+        const bound = bounds[flips]!;
+        const cost = moved.reduce((a, v, k) => a + (v - c[k]!) ** 2, 0);
+        expect(cost).toBeGreaterThanOrEqual(bound * (1 - 1e-9));
+      }
     }
   });
 

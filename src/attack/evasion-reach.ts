@@ -26,17 +26,16 @@ export interface EvasionReach {
   readonly leastChangePsnr?: number;
 }
 
-/** Squared norm of the luma weights (0.299, 0.587, 0.114): the least RGB energy per unit of luma change. */
-const LUMA_NORM2 = 0.299 ** 2 + 0.587 ** 2 + 0.114 ** 2;
-
 /**
  * How far a coefficient may sit from the float model: aHash and dHash read Pillow's 8-bit resample of an 8-bit grey
  * image (three roundings of ±0.5, the vertical one through weights whose absolute sum is about 1.2, on both sides
- * of a comparison); PDQ runs in float32 against the model's float64.
+ * of a comparison); blockhash's block sums are exact but a value within 1 of its band's median goes by brightness;
+ * PDQ runs in float32 against the model's float64.
  */
 function slackFor(model: LinearHashModel, c: Float64Array): number | undefined {
   const base = model.algo.split(':')[0];
   if (base === 'ahash' || base === 'dhash') return 2.5;
+  if (base === 'blockhash') return 1;
   if (base === 'pdq') return 1e-3 * c.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
   return undefined;
 }
@@ -65,53 +64,90 @@ function largestEigenvalue(g: Float64Array, s: number): number {
   return Math.min(gershgorin, lambda * (1 + 1e-6));
 }
 
-/** The sum of the `count` smallest values (all of them when fewer). */
-function sumSmallest(values: number[], count: number): number {
-  values.sort((a, b) => a - b);
-  let s = 0;
-  for (let i = 0; i < Math.min(count, values.length); i++) s += values[i]!;
-  return s;
+/** Prefix sums of the values sorted ascending: out[i] = the sum of the i smallest. */
+function prefixOfSorted(values: number[]): Float64Array {
+  values.sort((x, y) => x - y);
+  const out = new Float64Array(values.length + 1);
+  values.forEach((v, i) => (out[i + 1] = out[i]! + v));
+  return out;
 }
 
 /**
- * The least ‖ΔC‖² of any coefficient change that flips `flips` bits, less the slack per coefficient. A mean
- * threshold moves with the change, but each flipped coefficient moves at least its gap against the moved mean,
- * and ‖ΔC − mean‖ ≤ ‖ΔC‖; under a median the flips go both ways in equal numbers (to within one) about the new
- * median t, bounded on each interval of t by its ends.
+ * For values thresholded at their median (bit = value > t0): least[d], a lower bound on ‖ΔC‖² for any change that
+ * flips at least d of their bits, d = 0..maxFlips. Whatever the new median t, as many bits go from 1 to 0 (set A) as
+ * from 0 to 1 (set B), to within one, and every value ends on its side of t: a 1 in A at most t, a 1 outside A above
+ * it, a 0 in B above it, a 0 outside B at most t. Over a small interval [lo, hi] of t each of these costs at least
+ * its gap to the interval's nearer end (less the slack), so the bound is the base cost of keeping every bit plus
+ * the cheapest balanced choice of A and B, minimised over the intervals.
  */
-function leastCoefficientChange(model: LinearHashModel, c: Float64Array, flips: number, slack: number): number {
-  const t0 = thresholds(model, c);
-  const gap = (k: number, t: number): number => Math.max(0, Math.abs(c[k]! - t) - slack);
-  if (model.rule === 'mean' || model.rule === 'zero')
-    return sumSmallest(
-      Array.from(c, (_, k) => gap(k, t0[k]!) ** 2),
-      flips,
-    );
-  const ones = Array.from(c).filter((v, k) => v > t0[k]!);
-  const zeros = Array.from(c).filter((v, k) => !(v > t0[k]!));
-  const down = (t: number, a: number): number =>
-    sumSmallest(
-      ones.map((v) => Math.max(0, v - t - slack) ** 2),
-      a,
-    );
-  const up = (t: number, b: number): number =>
-    sumSmallest(
-      zeros.map((v) => Math.max(0, t - v - slack) ** 2),
-      b,
-    );
-  const sorted = Float64Array.from(c).sort();
-  const points: number[] = [];
+function leastMedianChanges(values: ArrayLike<number>, t0: number, maxFlips: number, slack: number): Float64Array {
+  const all = Array.from(values);
+  const ones = all.filter((v) => v > t0);
+  const zeros = all.filter((v) => !(v > t0));
+  const gap = (x: number): number => Math.max(0, x - slack) ** 2;
+  const sorted = Float64Array.from(all).sort();
+  const least = new Float64Array(maxFlips + 1).fill(Infinity);
+  const consider = (lo: number, hi: number): void => {
+    // Keeping a 1 costs gap(lo − v), flipping it gap(v − hi); keeping a 0 costs gap(v − hi), flipping it gap(lo − v).
+    let base = 0;
+    for (const v of ones) base += gap(lo - v);
+    for (const v of zeros) base += gap(v - hi);
+    const intoA = prefixOfSorted(ones.map((v) => gap(v - hi) - gap(lo - v)));
+    const intoB = prefixOfSorted(zeros.map((v) => gap(lo - v) - gap(v - hi)));
+    for (let a = 0; a < intoA.length; a++)
+      for (let b = Math.max(0, a - 1); b <= a + 1 && b < intoB.length; b++) {
+        const cost = base + intoA[a]! + intoB[b]!;
+        for (let d = Math.min(maxFlips, a + b); d >= 0 && cost < least[d]!; d--) least[d] = cost;
+      }
+  };
+  consider(-Infinity, sorted[0]!);
   for (let i = 0; i + 1 < sorted.length; i++)
-    for (let q = 0; q < 4; q++) points.push(sorted[i]! + ((sorted[i + 1]! - sorted[i]!) * q) / 4);
-  points.push(sorted[sorted.length - 1]!);
-  let best = Infinity;
-  const half = Math.floor(flips / 2);
-  for (let i = 0; i + 1 < points.length; i++) {
-    const [lo, hi] = [points[i]!, points[i + 1]!];
-    for (let a = Math.max(0, half - 1); a <= Math.min(flips, half + 2); a++)
-      best = Math.min(best, down(hi, a) + up(lo, flips - a));
+    for (let q = 0; q < 4; q++)
+      consider(
+        sorted[i]! + ((sorted[i + 1]! - sorted[i]!) * q) / 4,
+        sorted[i]! + ((sorted[i + 1]! - sorted[i]!) * (q + 1)) / 4,
+      );
+  consider(sorted[sorted.length - 1]!, Infinity);
+  return least;
+}
+
+/**
+ * least[d], d = 0..maxFlips: a lower bound on ‖ΔC‖² for any coefficient change that flips at least d bits, each gap
+ * less the slack. A mean threshold moves with the change, but each flipped coefficient moves at least its gap
+ * against the moved mean, and ‖ΔC − mean‖ ≤ ‖ΔC‖; zero stays; under a median (per band for blockhash) see
+ * `leastMedianChanges`, the bands' flips shared out at least cost.
+ */
+export function leastCoefficientChanges(
+  model: LinearHashModel,
+  c: Float64Array,
+  maxFlips: number,
+  slack: number,
+): Float64Array {
+  const t0 = thresholds(model, c);
+  const least = new Float64Array(maxFlips + 1).fill(Infinity);
+  if (model.rule === 'mean' || model.rule === 'zero') {
+    const prefix = prefixOfSorted(Array.from(c, (v, k) => Math.max(0, Math.abs(v - t0[k]!) - slack) ** 2));
+    for (let d = 0; d <= maxFlips && d < prefix.length; d++) least[d] = prefix[d]!;
+    return least;
   }
-  return best;
+  const bands = model.rule === 'band-median' ? model.bands : 1;
+  const size = c.length / bands;
+  least[0] = 0;
+  let total = least;
+  for (let b = 0; b < bands; b++) {
+    const band = leastMedianChanges(
+      c.subarray(b * size, (b + 1) * size),
+      t0[b * size]!,
+      Math.min(maxFlips, size),
+      slack,
+    );
+    const next = new Float64Array(maxFlips + 1).fill(Infinity);
+    for (let d = 0; d <= maxFlips; d++)
+      for (let e = 0; e < band.length && d + e <= maxFlips; e++)
+        next[d + e] = Math.min(next[d + e]!, total[d]! + band[e]!);
+    total = next;
+  }
+  return total;
 }
 
 /** A constraint of the least-change problem: aᵀ·ΔC ≥ b, with u = Q⁻¹·a. */
@@ -172,8 +208,9 @@ function kroneckerGram(gy: Float64Array, gx: Float64Array, m: number, n: number)
 /**
  * The least change of the coefficients C of `model` that flips `flips` bits (each pushed `margin` past its
  * threshold), bits chosen greedily (each step adds the bit whose constraint the current change is furthest from
- * meeting, per unit of energy; under a median rule alternately from each side so that the median stays) and the
- * change for them solved exactly, with its luma energy ΔCᵀ·Q·ΔC (the least ‖ΔY‖² with Ry·ΔY·Rxᵀ = ΔC).
+ * meeting, per unit of energy; under a median rule in pairs, one up and one down in one band, so that the median
+ * stays) and the
+ * change for them solved exactly, with its energy ΔCᵀ·Q·ΔC (the least ‖ΔY‖² with Ry·ΔY·Rxᵀ = ΔC).
  */
 export function leastEvasionChange(
   model: LinearHashModel,
@@ -206,23 +243,36 @@ export function leastEvasionChange(
   const all = Array.from({ length: size }, (_, k) => constraint(k));
   const dot = (x: Float64Array, y: Float64Array): number => x.reduce((s, v, i) => s + v * y[i]!, 0);
   const norms = all.map((k) => dot(k.a, k.u));
-  const balanced = model.rule === 'median' || model.rule === 'band-median';
+  // Under a median the bits of each band (one band but blockhash's) flip in pairs, one up and one down, so that its
+  // median stays between them; under a mean or zero one at a time.
+  const bands = model.rule === 'band-median' ? model.bands : model.rule === 'median' ? 1 : 0;
+  const bandOf = (k: number): number => (bands > 0 ? Math.floor((k * bands) / size) : 0);
+  const pushUp = (k: number): boolean => c[k]! <= t[k]!;
+  const want = bands > 0 ? Math.min(size, 2 * Math.ceil(flips / 2)) : Math.min(flips, size);
   const chosen: number[] = [];
   let solved: { change: Float64Array; energy: number } = { change: new Float64Array(size), energy: 0 };
-  while (chosen.length < Math.min(flips, size)) {
-    const ups = chosen.filter((k) => c[k]! <= t[k]!).length;
-    const side = balanced ? (ups * 2 < chosen.length + 1 ? 'up' : 'down') : 'any';
-    let best = -1;
-    let bestCost = Infinity;
+  /** The cheapest bit not yet chosen in band `band` pushed the given way (any way when undefined), and its cost. */
+  const cheapest = (band: number, up: boolean | undefined): { k: number; cost: number } => {
+    let best = { k: -1, cost: Infinity };
     for (let k = 0; k < size; k++) {
-      if (chosen.includes(k) || norms[k]! <= 0) continue;
-      if (side !== 'any' && (side === 'up') !== c[k]! <= t[k]!) continue;
+      if (chosen.includes(k) || norms[k]! <= 0 || bandOf(k) !== band || (up !== undefined && pushUp(k) !== up))
+        continue;
       const short = Math.max(0, all[k]!.b - dot(all[k]!.a, solved.change));
       const cost = (short * short) / norms[k]!;
-      if (cost < bestCost) [best, bestCost] = [k, cost];
+      if (cost < best.cost) best = { k, cost };
     }
-    if (best < 0) break;
-    chosen.push(best);
+    return best;
+  };
+  while (chosen.length < want) {
+    let step: number[] = [];
+    let stepCost = Infinity;
+    for (let band = 0; band < Math.max(1, bands); band++) {
+      const picks = bands > 0 ? [cheapest(band, true), cheapest(band, false)] : [cheapest(band, undefined)];
+      const cost = picks.reduce((sum, p) => sum + p.cost, 0);
+      if (picks.every((p) => p.k >= 0) && cost < stepCost) [step, stepCost] = [picks.map((p) => p.k), cost];
+    }
+    if (step.length === 0) break;
+    chosen.push(...step);
     solved = leastSquaresChange(
       size,
       chosen.map((k) => all[k]!),
@@ -230,7 +280,7 @@ export function leastEvasionChange(
   }
   // The dual ascent meets every constraint at its optimum; one it left unmet (a degenerate model) voids the figure.
   const met = chosen.every((k) => dot(all[k]!.a, solved.change) >= all[k]!.b * (1 - 1e-6) - 1e-9);
-  return { ...solved, met: met && chosen.length === Math.min(flips, size) && Number.isFinite(solved.energy) };
+  return { ...solved, met: met && chosen.length === want && Number.isFinite(solved.energy) };
 }
 
 /**
@@ -260,16 +310,17 @@ function invertible(model: LinearHashModel): boolean {
 
 /**
  * The reach of an evasion of `algo` (τ bits) on `source`, whose own upload (JPEG re-encode) has mean squared error
- * `uploadMse`: the model's figures for hashers with a linear model over luma (aHash, dHash, pHash, PDQ), the upload's
- * own PSNR for every hasher.
+ * `uploadMse`: the model's figures for hashers with a linear model (aHash, dHash, pHash, PDQ over luma, blockhash over
+ * R + G + B), the upload's own PSNR for every hasher.
  */
 export function evasionReach(algo: string, source: RgbImage, tau: number, uploadMse: number): EvasionReach {
   const uploadPsnr = psnrFromMse(uploadMse);
-  const model = algo.split(':')[0] === 'blockhash' ? undefined : linearModelFor(algo, source.width, source.height);
+  const model = linearModelFor(algo, source.width, source.height);
   if (!model) return { uploadPsnr };
   const c = coefficientsOfImage(model, source);
-  const samples = 3 * source.width * source.height;
-  const toMse = (lumaEnergy: number): number => lumaEnergy / (LUMA_NORM2 * samples);
+  // The least RGB energy for a change e of the plane is e² / ‖w‖², w the model's channel weights.
+  const norm2 = model.channels.reduce((a, w) => a + w * w, 0);
+  const toMse = (planeEnergy: number): number => planeEnergy / (norm2 * 3 * source.width * source.height);
   const flips = tau + 1;
   const least = invertible(model) ? leastEvasionChange(model, c, flips, 0.5) : undefined;
   const leastChangePsnr = least?.met ? psnrFromMse(toMse(least.energy) + uploadMse) : undefined;
@@ -279,7 +330,7 @@ export function evasionReach(algo: string, source: RgbImage, tau: number, upload
   const lambda =
     largestEigenvalue(gram(model.ry, model.m, model.height), model.m) *
     largestEigenvalue(gram(model.rx, model.n, model.width), model.n);
-  const boundPsnr = psnrFromMse(toMse(leastCoefficientChange(model, c, flips, slack) / lambda));
+  const boundPsnr = psnrFromMse(toMse(leastCoefficientChanges(model, c, flips, slack)[flips]! / lambda));
   // Within the slack of τ + 1 thresholds already: the model bounds nothing.
   return Number.isFinite(boundPsnr) ? { ...figures, boundPsnr } : figures;
 }

@@ -28,7 +28,12 @@ export interface LinearHashModel {
   readonly bands: number;
   /** The bits of a real hash of this algorithm in model order. */
   readonly unpack: (hash: Hash) => Uint8Array;
+  /** Weights of R, G and B in the plane the hash reads: 601 luma, or R + G + B for blockhash. */
+  readonly channels: readonly [number, number, number];
 }
+
+/** ITU-R BT.601 luma weights, as PIL's convert("L") and PDQ use them. */
+export const LUMA_WEIGHTS = [0.299, 0.587, 0.114] as const;
 
 /** A dense matrix product (a: r × k, b: k × c), row-major. */
 export function matMul(a: Float64Array, r: number, k: number, b: Float64Array, c: number): Float64Array {
@@ -127,7 +132,7 @@ function sizeParam(id: string, fallback: number): number {
  */
 export function linearModelFor(algo: string, width: number, height: number): LinearHashModel | undefined {
   const base = algo.split(':')[0];
-  const common = { algo, height, width, bands: 1, unpack: msbFirst };
+  const common = { algo, height, width, bands: 1, unpack: msbFirst, channels: LUMA_WEIGHTS };
   switch (base) {
     case 'pdq': {
       const w = pdqWorkingSize(width, height);
@@ -168,6 +173,7 @@ export function linearModelFor(algo: string, width: number, height: number): Lin
         rx: blockAxis(width, s),
         rule: 'band-median',
         bands: 4,
+        channels: [1, 1, 1],
       };
     }
     default:
@@ -189,12 +195,13 @@ export function coefficients(model: LinearHashModel, y: Float64Array): Float64Ar
   return coefficientsOfRows(model, (r, row) => row.set(y.subarray(r * model.width, (r + 1) * model.width)));
 }
 
-/** C of an RGB image's luma (as `lumaPlane` makes it), one row at a time: no full-size float plane. */
+/** C of an RGB image's plane (its channels weighted as the model reads them), one row at a time: no full-size plane. */
 export function coefficientsOfImage(model: LinearHashModel, image: RgbImage): Float64Array {
   const d = image.data;
+  const [wr, wg, wb] = model.channels;
   return coefficientsOfRows(model, (r, row) => {
     for (let x = 0, s = 3 * r * image.width; x < image.width; x++, s += 3)
-      row[x] = 0.299 * d[s]! + 0.587 * d[s + 1]! + 0.114 * d[s + 2]!;
+      row[x] = wr * d[s]! + wg * d[s + 1]! + wb * d[s + 2]!;
   });
 }
 
