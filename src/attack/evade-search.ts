@@ -423,6 +423,7 @@ async function solvePhase(
   s: Search,
   field: SeparableField,
   probes: readonly Probe[],
+  attempt: number,
 ): Promise<AttackResult | undefined> {
   const { oracle, goal } = s.ctx;
   const tau = goal.maxDistance;
@@ -444,7 +445,7 @@ async function solvePhase(
         .join(',');
       let missed = false;
       for (const share of tried.has(key) ? [] : SOLVE_SHARES) {
-        const v = await reweighted(s, field, chosen.probes, share, share === 1 ? REWEIGHT_ROUNDS : 1);
+        const v = await reweighted(s, field, chosen.probes, share, share === 1 ? REWEIGHT_ROUNDS : 1, attempt);
         if (v === undefined) return undefined;
         if (typeof v !== 'string') return v;
         missed ||= v === 'distortion';
@@ -460,6 +461,8 @@ async function solvePhase(
 /** Queries the reweighting of combined directions may take, and its first factor for directions short of their bits. */
 const REWEIGHT_ROUNDS = 16;
 const REWEIGHT_SHORT = 1.4;
+/** Spread (log-normal) of the first weights after the first attempt. */
+const REWEIGHT_JITTER = 0.3;
 /** Rounds without a better distance after which the reweighting stops. */
 const REWEIGHT_PATIENCE = 4;
 
@@ -479,12 +482,15 @@ async function reweighted(
   chosen: readonly Probe[],
   share: number,
   rounds: number,
+  attempt: number,
 ): Promise<Verdict | undefined> {
-  const { oracle, goal } = s.ctx;
+  const { oracle, goal, prng } = s.ctx;
   const tau = goal.maxDistance;
   let verdict: Verdict = 'hash';
   let best: { weights: number[]; score: number; short: boolean[] } | undefined;
-  let weights = chosen.map(() => 1);
+  const jitter = new Float64Array(chosen.length);
+  if (attempt > 0) prng.fillNormals(jitter);
+  let weights = Array.from(jitter, (z) => Math.exp(REWEIGHT_JITTER * z));
   let step = REWEIGHT_SHORT;
   let stale = 0;
   for (let round = 0; round < rounds && stale < REWEIGHT_PATIENCE; round++) {
@@ -657,16 +663,17 @@ async function coordinatePhase(s: Search, basis: Basis): Promise<AttackResult | 
   const probes = s.probes.get(basis) ?? (await probeDirections(s, basis, field));
   if (!probes) return undefined;
   s.probes.set(basis, probes);
-  if (fresh) {
-    // This basis's probes combined at once at the whole budget, then every probe measured so far (both bases once
-    // the second is probed): cosines are local for hashes of frequency coefficients, tents for hashes of cells.
-    const solved =
-      (await solvePhase(s, field, probes)) ??
-      (s.probes.size > 1 ? await solvePhase(s, field, [...s.probes.values()].flat()) : undefined);
-    if (solved) return solved;
-  }
   const shift = s.combined.get(basis) ?? 0;
   s.combined.set(basis, shift + 1);
+  // This basis's probes combined at once at the whole budget, then every probe measured so far (both bases once
+  // the second is probed): cosines are local for hashes of frequency coefficients, tents for hashes of cells. Later
+  // turns start the reweighting from jittered weights.
+  const solved =
+    (await solvePhase(s, field, probes, shift)) ??
+    (s.probes.size > 1 && (fresh || shift > 0)
+      ? await solvePhase(s, field, [...s.probes.values()].flat(), shift)
+      : undefined);
+  if (solved) return solved;
   const sequential = await sequentialPhase(s, probes, shift);
   if (sequential) return sequential;
   // Directions go in pairs, the cheapest push up with the cheapest push down: for hashes thresholded at their
