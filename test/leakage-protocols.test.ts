@@ -64,7 +64,8 @@ describe('protocol leakage attempts', () => {
     const oprf = await measure(getLeakageSubject('oprf-membership')!, 12, 8);
     expect(oprf.get('linkability')!.interval[1]).toBeGreaterThanOrEqual(0.5);
     expect(oprf.get('linkability')!.value).toBeLessThan(0.85);
-    expect(oprf.get('membership')!.value).toBe(1);
+    // One of the 24 membership answers may be a filter false positive (FPR 10⁻⁶ each): two, about 10⁻¹⁰.
+    expect(oprf.get('membership')!.value).toBeGreaterThanOrEqual(23 / 24);
     expect(oprf.get('membership')!.detail!.entriesTestedPerSession).toBe(4);
   }, 60_000);
 

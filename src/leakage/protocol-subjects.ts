@@ -93,7 +93,7 @@ const subjects = new Map<string, LeakageSubject>(
     psiSubject(
       'oprf-membership',
       'blinded OPRF queries; the client checks a filter of the database',
-      defaultPsiConfig('oprf-membership', { falsePositiveRate: 1e-3 }),
+      defaultPsiConfig('oprf-membership'),
     ),
     psiSubject(
       'ecdh-psi',
