@@ -7,7 +7,7 @@ export type { AttackGoal, AttackLimits, AttackResult } from './goal.js';
 export { attackDefences } from './defences.js';
 export type { DefenceRow } from './defences.js';
 export { summariseAttack } from './summary.js';
-export type { AttackSummary, AlgoAttackSummary } from './summary.js';
+export type { AttackSummary, AlgoAttackSummary, ReachSummary } from './summary.js';
 export type { AttackUnitResult, AlgoOutcome } from './unit.js';
 export { linearModelFor } from './linear-model.js';
 export type { LinearHashModel } from './linear-model.js';
