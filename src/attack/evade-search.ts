@@ -42,7 +42,7 @@ export function workSideFor(algo: string): number {
   return base === 'pdq' || base === 'blockhash' ? 256 : 128;
 }
 /** Share of the distortion budget the candidates use (the rest absorbs the re-encode's interplay with the pattern). */
-const BUDGET_SHARE = 0.95;
+const BUDGET_SHARE = 0.99;
 
 export interface EvadeOptions {
   /** Largest side of the working image (default: `workSideFor` the hasher). */
@@ -125,7 +125,12 @@ async function tryUpload(s: Search, candidate: RgbImage, workDistance: number, s
     s.budget *= 0.93;
     return 'distortion';
   }
-  s.margin = Math.max(s.margin + 1, workDistance - verdict.distance);
+  // Widened by what the upload lost, but by no more than it fell short of τ + 1: one pattern that flips far more
+  // of the working copy than of the full size (116 bits against 20 for PDQ) would otherwise set a margin no later
+  // candidate reaches.
+  const lost = workDistance - verdict.distance;
+  const short = s.ctx.goal.maxDistance + 1 - verdict.distance;
+  s.margin = Math.max(s.margin + 1, Math.min(lost, s.margin + short));
   return 'hash';
 }
 
