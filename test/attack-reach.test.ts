@@ -92,11 +92,12 @@ describe('evasion reach', () => {
       const reach = evasionReach(algo, source, tau, 0);
       // The image is past τ: its PSNR cannot beat the bound; it is what its energy says (rounding and clipping aside).
       const measured = psnr(source, adversarial);
-      expect(measured).toBeLessThanOrEqual(reach.boundPsnr!);
+      expect(reach.boundPsnr === undefined).toBe(algo === 'blockhash');
+      if (reach.boundPsnr !== undefined) expect(measured).toBeLessThanOrEqual(reach.boundPsnr);
       expect(Math.abs(measured - psnrFromMse(energy / (norm2 * source.data.length)))).toBeLessThan(0.5);
       // With a margin of 0.5 and τ + 1 bits, the reported least change costs less than this one.
       expect(reach.leastChangePsnr!).toBeGreaterThan(measured);
-      expect(reach.leastChangePsnr!).toBeLessThanOrEqual(reach.boundPsnr!);
+      expect(reach.leastChangePsnr!).toBeLessThanOrEqual(reach.boundPsnr ?? Infinity);
     },
   );
 
@@ -109,7 +110,9 @@ describe('evasion reach', () => {
     const uploaded = evasionReach('phash', source, 10, mse);
     expect(uploaded.leastChangePsnr).toBeCloseTo(plain.leastChangePsnr! - 10 * Math.log10(2), 6);
     expect(uploaded.uploadPsnr).toBeCloseTo(plain.leastChangePsnr!, 9);
-    expect(evasionReach('blockhash', source, 25, 4).boundPsnr).toBeGreaterThan(0);
+    // blockhash's flat blocks tie at their band's median, so its flips need not balance: a least change, no bound.
+    expect(evasionReach('blockhash', source, 25, 4).boundPsnr).toBeUndefined();
+    expect(evasionReach('blockhash', source, 25, 4).leastChangePsnr).toBeGreaterThan(0);
     expect(evasionReach('whash', source, 10, 4)).toEqual({ uploadPsnr: psnrFromMse(4) });
     expect(evasionReach('colorhash', source, 10, 4)).toEqual({ uploadPsnr: psnrFromMse(4) });
   });
@@ -124,7 +127,6 @@ describe('evasion reach', () => {
 
   it.each([
     ['pdq', 31],
-    ['blockhash', 25],
     ['ahash', 10],
     ['dhash', 10],
   ])('%s: no coefficient change costs less than the bound for the flips the real rule makes of it', (algo) => {
