@@ -37,12 +37,15 @@ export interface EvasionReach {
 function slackFor(model: LinearHashModel, c: Float64Array): number | undefined {
   const base = model.algo.split(':')[0];
   if (base === 'ahash' || base === 'dhash') return 2.5;
-
   if (base === 'pdq') return 1e-3 * c.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
   return undefined;
 }
 
-/** The largest eigenvalue of a symmetric positive semi-definite s × s matrix (power iteration, from above). */
+/**
+ * An upper bound on the largest eigenvalue of a symmetric positive semi-definite s × s matrix: the power iteration's
+ * estimate λ raised by the least factor 1 + ε (ε = 10⁻⁹, 10⁻⁸, …) for which λ·(1 + ε)·I − G is positive definite,
+ * which certifies it; Gershgorin's row bound if none is.
+ */
 function largestEigenvalue(g: Float64Array, s: number): number {
   let v = new Float64Array(s).fill(1 / Math.sqrt(s));
   let lambda = 0;
@@ -56,14 +59,34 @@ function largestEigenvalue(g: Float64Array, s: number): number {
     v = w.map((x) => x / norm);
     if (converged) break;
   }
-  // Power iteration approaches from below: the Gershgorin bound caps the overshoot it needs to be an upper bound.
+  for (let eps = 1e-9; eps < 1; eps *= 10) {
+    const shifted = g.map((x, k) => (k % (s + 1) === 0 ? lambda * (1 + eps) : 0) - x);
+    if (positiveDefinite(shifted, s)) return lambda * (1 + eps);
+  }
   let gershgorin = 0;
   for (let i = 0; i < s; i++) {
     let r = 0;
     for (let j = 0; j < s; j++) r += Math.abs(g[i * s + j]!);
     gershgorin = Math.max(gershgorin, r);
   }
-  return Math.min(gershgorin, lambda * (1 + 1e-6));
+  return gershgorin;
+}
+
+/** Whether a symmetric s × s matrix is positive definite: every Cholesky pivot above 10⁻¹⁰ of its largest diagonal entry. */
+function positiveDefinite(g: Float64Array, s: number): boolean {
+  const l = new Float64Array(s * s);
+  let largest = 0;
+  for (let i = 0; i < s; i++) largest = Math.max(largest, g[i * s + i]!);
+  for (let i = 0; i < s; i++)
+    for (let j = 0; j <= i; j++) {
+      let v = g[i * s + j]!;
+      for (let k = 0; k < j; k++) v -= l[i * s + k]! * l[j * s + k]!;
+      if (i === j) {
+        if (!(v > 1e-10 * largest)) return false;
+        l[i * s + i] = Math.sqrt(v);
+      } else l[i * s + j] = v / l[j * s + j]!;
+    }
+  return true;
 }
 
 /** Prefix sums of the values sorted ascending: out[i] = the sum of the i smallest. */
@@ -291,23 +314,9 @@ export function leastEvasionChange(
  * image narrower or shorter than the coefficient grid, upsampled by the hash, is not), by Cholesky pivots.
  */
 function invertible(model: LinearHashModel): boolean {
-  const definite = (g: Float64Array, s: number): boolean => {
-    const l = new Float64Array(s * s);
-    let largest = 0;
-    for (let i = 0; i < s; i++) largest = Math.max(largest, g[i * s + i]!);
-    for (let i = 0; i < s; i++)
-      for (let j = 0; j <= i; j++) {
-        let v = g[i * s + j]!;
-        for (let k = 0; k < j; k++) v -= l[i * s + k]! * l[j * s + k]!;
-        if (i === j) {
-          if (!(v > 1e-10 * largest)) return false;
-          l[i * s + i] = Math.sqrt(v);
-        } else l[i * s + j] = v / l[j * s + j]!;
-      }
-    return true;
-  };
   return (
-    definite(gram(model.ry, model.m, model.height), model.m) && definite(gram(model.rx, model.n, model.width), model.n)
+    positiveDefinite(gram(model.ry, model.m, model.height), model.m) &&
+    positiveDefinite(gram(model.rx, model.n, model.width), model.n)
   );
 }
 
