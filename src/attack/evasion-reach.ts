@@ -235,21 +235,16 @@ function kroneckerGram(gy: Float64Array, gx: Float64Array, m: number, n: number)
  * The least change of the coefficients C of `model` that flips `flips` bits (each pushed `margin` past its
  * threshold), bits chosen greedily (each step adds the bit whose constraint the current change is furthest from
  * meeting, per unit of energy; under a median rule in pairs, one up and one down in one band, so that the median
- * stays) and the
- * change for them solved exactly, with its energy ΔCᵀ·Q·ΔC (the least ‖ΔY‖² with Ry·ΔY·Rxᵀ = ΔC).
+ * stays) and the change for them solved exactly, with its energy ΔCᵀ·Q·ΔC (the least ‖ΔY‖² with Ry·ΔY·Rxᵀ = ΔC).
  */
 export function leastEvasionChange(
   model: LinearHashModel,
   c: Float64Array,
   flips: number,
   margin: number,
+  grams: AxisGrams = axisGrams(model),
 ): { change: Float64Array; energy: number; met: boolean } {
-  const qinv = kroneckerGram(
-    gram(model.ry, model.m, model.height),
-    gram(model.rx, model.n, model.width),
-    model.m,
-    model.n,
-  );
+  const qinv = kroneckerGram(grams.gy, grams.gx, model.m, model.n);
   const size = c.length;
   const t = thresholds(model, c);
   const mean = model.rule === 'mean';
@@ -309,15 +304,14 @@ export function leastEvasionChange(
   return { ...solved, met: met && chosen.length === want && Number.isFinite(solved.energy) };
 }
 
-/**
- * Whether every coefficient of the model can be moved on its own: each axis's Gram matrix positive definite (an
- * image narrower or shorter than the coefficient grid, upsampled by the hash, is not), by Cholesky pivots.
- */
-function invertible(model: LinearHashModel): boolean {
-  return (
-    positiveDefinite(gram(model.ry, model.m, model.height), model.m) &&
-    positiveDefinite(gram(model.rx, model.n, model.width), model.n)
-  );
+/** The Gram matrices of the model's rows along each axis: Gy = Ry·Ryᵀ (m × m) and Gx = Rx·Rxᵀ (n × n). */
+interface AxisGrams {
+  readonly gy: Float64Array;
+  readonly gx: Float64Array;
+}
+
+function axisGrams(model: LinearHashModel): AxisGrams {
+  return { gy: gram(model.ry, model.m, model.height), gx: gram(model.rx, model.n, model.width) };
 }
 
 /**
@@ -334,14 +328,16 @@ export function evasionReach(algo: string, source: RgbImage, tau: number, upload
   const norm2 = model.channels.reduce((a, w) => a + w * w, 0);
   const toMse = (planeEnergy: number): number => planeEnergy / (norm2 * 3 * source.width * source.height);
   const flips = tau + 1;
-  const least = invertible(model) ? leastEvasionChange(model, c, flips, 0.5) : undefined;
+  const grams = axisGrams(model);
+  // Every coefficient can be moved on its own only when both Gram matrices are positive definite (an image narrower
+  // or shorter than the coefficient grid, upsampled by the hash, is not).
+  const invertible = positiveDefinite(grams.gy, model.m) && positiveDefinite(grams.gx, model.n);
+  const least = invertible ? leastEvasionChange(model, c, flips, 0.5, grams) : undefined;
   const leastChangePsnr = least?.met ? psnrFromMse(toMse(least.energy) + uploadMse) : undefined;
   const figures = { uploadPsnr, ...(leastChangePsnr === undefined ? {} : { leastChangePsnr }) };
   const slack = slackFor(model, c);
   if (slack === undefined) return figures;
-  const lambda =
-    largestEigenvalue(gram(model.ry, model.m, model.height), model.m) *
-    largestEigenvalue(gram(model.rx, model.n, model.width), model.n);
+  const lambda = largestEigenvalue(grams.gy, model.m) * largestEigenvalue(grams.gx, model.n);
   const boundPsnr = psnrFromMse(toMse(leastCoefficientChanges(model, c, flips, slack)[flips]! / lambda));
   // Within the slack of τ + 1 thresholds already: the model bounds nothing.
   return Number.isFinite(boundPsnr) ? { ...figures, boundPsnr } : figures;
