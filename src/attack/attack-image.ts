@@ -5,6 +5,7 @@ import { createPrng } from '../util/prng.js';
 import type { AttackContext } from './context.js';
 import { hashEvaluator, softEvaluator } from './evaluate.js';
 import type { AttackGoal, AttackLimits, AttackResult } from './goal.js';
+import { gradientSteer } from './gradient-steer.js';
 import { jacobianSteer } from './jacobian-steer.js';
 import { linearModelFor } from './linear-model.js';
 import { evadeSearch } from './evade-search.js';
@@ -83,9 +84,12 @@ export async function attackImage(request: AttackRequest): Promise<AttackResult>
     });
     return linearSteer(ctx, model, joint);
   }
-  if (isNeural(hasher))
+  if (isNeural(hasher)) {
+    const exact = await gradientSteer(ctx, hasher);
+    if (exact) return exact;
     return collide
       ? jacobianSteer(ctx, hasher)
       : nesAttack(ctx, softEvaluator(oracle, hasher, goal), { ...nesOptions, pairs: 12 });
+  }
   throw new AttackError(`${hasher.id} has no white-box form in scanlab; use --mode blackbox`);
 }
