@@ -20,6 +20,8 @@ const GAINS = [1, 1.25, 1.5, 2, 2.5, 3, 4] as const;
 /** Gradient steps per round, each of this fraction of the radius. */
 const STEPS = 60;
 const STEP_FRACTION = 1 / 8;
+/** Collisions, with their low PSNR floor, take finer steps. */
+const COLLIDE_STEP_FRACTION = 1 / 32;
 /** Rounds of steps; each round after a missed upload asks for this many more bits. */
 const ROUNDS = 6;
 const MORE_BITS = 2;
@@ -27,8 +29,6 @@ const MORE_BITS = 2;
 const SPARE = 3;
 /** Values stop counting once this far (a fraction of their median distance to the threshold) on the wanted side. */
 const CAP = 0.25;
-/** Collisions have no PSNR floor by default: their steps are sized for this PSNR. */
-const COLLIDE_STEP_PSNR = 30;
 
 /** How a tensor element comes from the resized pixels: `tensor[e] = pixels[source[e]] · gain[e] + bias[e]`. */
 export interface TensorMap {
@@ -182,9 +182,10 @@ export async function gradientSteer(ctx: AttackContext, hasher: NeuralHasher): P
   const { nbits: n, threshold, want } = modelValues(oracle, hasher, goal);
   const pixels0 = Float64Array.from(await hasher.prepare(source));
   const floor = limits.minPsnr + PSNR_HEADROOM;
-  const radius = rmsForPsnr(goal.kind === 'evade' ? floor : COLLIDE_STEP_PSNR) * Math.sqrt(pixels0.length);
+  const radius = rmsForPsnr(floor) * Math.sqrt(pixels0.length);
   const needed = goal.kind === 'evade' ? goal.maxDistance + 1 : n - goal.maxDistance;
   const delta = new Float64Array(pixels0.length);
+  const stepFraction = goal.kind === 'evade' ? STEP_FRACTION : COLLIDE_STEP_FRACTION;
   let extra = 0;
   let bestDistance = goal.kind === 'evade' ? 0 : n;
   let cap: number | undefined;
@@ -204,7 +205,7 @@ export async function gradientSteer(ctx: AttackContext, hasher: NeuralHasher): P
       for (let i = 0; i < g.length; i++) if ((x[i]! <= 0 && g[i]! > 0) || (x[i]! >= 255 && g[i]! < 0)) g[i] = 0;
       const norm = l2(g);
       if (norm === 0) break;
-      for (let i = 0; i < delta.length; i++) delta[i] = delta[i]! - (STEP_FRACTION * radius * g[i]!) / norm;
+      for (let i = 0; i < delta.length; i++) delta[i] = delta[i]! - (stepFraction * radius * g[i]!) / norm;
       const len = l2(delta);
       if (len > radius) for (let i = 0; i < delta.length; i++) delta[i] = delta[i]! * (radius / len);
     }
