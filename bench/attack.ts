@@ -5,13 +5,17 @@
 // run: at 512 px, building the candidate then hashing it (the loop before the fused pass); the same loop with the
 // builder's JavaScript passes (the hashers still on their kernels); the older loop (candidate built at full size
 // through a float copy of the pattern); decoding a file per query (what a loop over written files would cost); and
-// the hash alone on ready 512-px pixels. One core (sharp concurrency 1).
+// the hash alone on ready 512-px pixels. One core (sharp concurrency 1). For learned hashes, a second table: the
+// white-box attack's evaluations (the model's graph in JavaScript, values and their gradient) against the same
+// graph forward only and the hasher's own hash of one image through onnxruntime.
 //
 //   npm run bench -- attack [--seconds S] [--algos a,b] [--image FILE]
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { applyScaled } from '../src/attack/context.js';
+import { differentiableHash, tensorMap } from '../src/attack/gradient-steer.js';
+import { UnsupportedGraphError } from '../src/attack/model-gradient.js';
 import { HashOracle } from '../src/attack/oracle.js';
 import {
   axisBasis,
@@ -26,6 +30,7 @@ import {
 import { encodeJpeg } from '../src/attack/upload.js';
 import { workSideFor } from '../src/attack/evade-search.js';
 import { CandidateBuilder, workImage } from '../src/attack/work-image.js';
+import type { NeuralHasher } from '../src/hash/neural/neural-hasher.js';
 import { getHasher } from '../src/hash/registry.js';
 import { decodeImage } from '../src/image/decode.js';
 import { createPrng } from '../src/util/prng.js';
@@ -180,3 +185,40 @@ process.stdout.write(
     `${loadBefore} before, ${fmt(loadavg()[0]!, 1)} after)\n`,
 );
 printTable(rows);
+
+/** Wall-clock rates of the white-box evaluations (with gradient, forward only): GC threads add CPU time. */
+const gradientWalls: string[] = [];
+const gradientRows = [
+  [
+    'learned hash',
+    'white-box evaluations/s (values + gradient, JavaScript)',
+    'forward only, JavaScript',
+    'hash of one image, onnxruntime',
+    'white-box evaluation / onnxruntime hash',
+  ],
+];
+for (const algo of algos.filter((a) => a.startsWith('neural:'))) {
+  const hasher = getHasher(algo) as NeuralHasher;
+  const d = differentiableHash(hasher.card);
+  if (d instanceof UnsupportedGraphError) {
+    gradientRows.push([algo, `no differentiable form (${d.message})`, '', '', '']);
+    continue;
+  }
+  const pixels = await hasher.prepare(source);
+  const { source: from, gain, bias } = tensorMap(hasher.card);
+  const tensor = Float64Array.from(from, (k, e) => pixels[k]! * gain[e]! + bias[e]!);
+  const weights = Float64Array.from({ length: hasher.card.output.size }, () => prng.nextNormal());
+  walls = [];
+  const both = await rate(async () => d.model.run(tensor).gradient(weights));
+  const forward = await rate(async () => d.model.run(tensor));
+  const onnx = await rate(async () => hasher.hash(source));
+  gradientRows.push([algo, fmt(both, 2), fmt(forward, 2), fmt(onnx, 0), fmt(both / onnx, 4)]);
+  gradientWalls.push(`${algo} ${fmt(walls[0]!, 2)} and ${fmt(walls[1]!, 2)}`);
+}
+if (gradientRows.length > 1) {
+  process.stdout.write(
+    '\nwhite-box gradients of learned hashes on the same 512-px image, per CPU-second of this process (wall-clock ' +
+      `evaluations/s with gradient and forward only: ${gradientWalls.join('; ')})\n`,
+  );
+  printTable(gradientRows);
+}
