@@ -276,6 +276,16 @@ interface ConvShape {
 }
 
 const sourcesSeen = new WeakMap<GraphNode, { key: string; sources: Int32Array }>();
+/** Scratch column matrices per node (forward and backward use one each; neither outlives the call). */
+const scratchSeen = new WeakMap<GraphNode, { col: Float64Array; acc: Float64Array }>();
+
+function scratchFor(node: GraphNode, colSize: number, accSize: number): { col: Float64Array; acc: Float64Array } {
+  const seen = scratchSeen.get(node);
+  if (seen && seen.col.length === colSize && seen.acc.length === accSize) return seen;
+  const made = { col: new Float64Array(colSize), acc: new Float64Array(accSize) };
+  scratchSeen.set(node, made);
+  return made;
+}
 
 /**
  * For each column-matrix row (input channel of a group, ky, kx) and output position: the input index (in group 0's
@@ -333,8 +343,7 @@ const conv: Op = (node, ins) => {
   const groupShift = h * wd * cg;
   const out = new Float64Array(n * m * plane);
   const xd = x.data;
-  const col = new Float64Array(k * p);
-  const acc = new Float64Array(mg * p);
+  const { col, acc } = scratchFor(node, k * p, mg * p);
   for (let g = 0; g < group; g++) {
     for (let i = 0; i < k * p; i++) {
       const at = source[i]!;
@@ -356,7 +365,7 @@ const conv: Op = (node, ins) => {
     outs: [{ dims: [n, m, oh, ow], data: out }],
     back: ([gOut]) => {
       const gx = new Float64Array(xd.length);
-      const gcol = new Float64Array(k * p);
+      const { col: gcol, acc } = scratchFor(node, k * p, mg * p);
       for (let g = 0; g < group; g++) {
         for (let o = 0; o < mg; o++) {
           const oc = g * mg + o;
