@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { ModelCard } from '../hash/neural/card.js';
 import type { NeuralHasher } from '../hash/neural/neural-hasher.js';
 import { readOnnxGraph } from '../hash/neural/onnx-graph.js';
-import { loadProjection, type Projection } from '../hash/neural/projection.js';
+import { loadProjection, projectEmbeddings, type Projection } from '../hash/neural/projection.js';
 import { checkUpload, type AttackContext } from './context.js';
 import { modelValues } from './evaluate.js';
 import type { AttackResult } from './goal.js';
@@ -98,7 +98,7 @@ function evaluate(
   const tensor = Float64Array.from(source, (s, e) => pixels[s]! * gain[e]! + bias[e]!);
   const run = d.model.run(tensor);
   const p = d.projection;
-  const values = p ? project(p, run.output) : run.output;
+  const values = p ? projectEmbeddings(p, run.output, 1) : run.output;
   return {
     values,
     gradient: (w) => {
@@ -108,16 +108,6 @@ function evaluate(
       return gp;
     },
   };
-}
-
-function project(p: Projection, e: Float64Array): Float64Array {
-  const out = new Float64Array(p.rows);
-  for (let r = 0; r < p.rows; r++) {
-    let s = 0;
-    for (let c = 0; c < p.cols; c++) s += p.values[r * p.cols + c]! * e[c]!;
-    out[r] = s;
-  }
-  return out;
 }
 
 function projectBack(p: Projection, w: Float64Array): Float64Array {

@@ -78,7 +78,7 @@ export function loadProjection(spec: CardProjection): Projection {
 }
 
 /** `matrix · embedding` for each of `count` embeddings stored one after another; returns count × rows values. */
-export function projectEmbeddings(projection: Projection, embeddings: Float32Array, count: number): Float64Array {
+export function projectEmbeddings(projection: Projection, embeddings: ArrayLike<number>, count: number): Float64Array {
   const { rows, cols, values } = projection;
   const out = new Float64Array(count * rows);
   for (let n = 0; n < count; n++) {
