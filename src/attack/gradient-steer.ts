@@ -9,7 +9,8 @@ import { readOnnxGraph } from '../hash/neural/onnx-graph.js';
 import { loadProjection, projectEmbeddings, type Projection } from '../hash/neural/projection.js';
 import { checkUpload, type AttackContext } from './context.js';
 import { modelValues } from './evaluate.js';
-import type { AttackResult } from './goal.js';
+import { progress, type AttackResult } from './goal.js';
+import { medianAbs } from './jacobian-steer.js';
 import { differentiableModel, UnsupportedGraphError, type DifferentiableModel } from './model-gradient.js';
 import { rmsForPsnr, type RgbImage } from './pixels.js';
 import { psnr } from './quality.js';
@@ -186,9 +187,9 @@ export async function gradientSteer(ctx: AttackContext, hasher: NeuralHasher): P
       oracle.charge(1);
       const run = evaluate(d, x);
       const a = Array.from(run.values, (v, i) => want[i]! * (v - threshold));
-      cap ??= CAP * median(a.map(Math.abs));
-      const order = [...a.keys()].sort((p, q) => a[q]! - a[p]!);
+      cap ??= CAP * medianAbs(a);
       if (a.filter((v) => v > 0).length >= goalBits) break;
+      const order = [...a.keys()].sort((p, q) => a[q]! - a[p]!);
       const w = new Float64Array(n);
       for (const i of order.slice(0, Math.min(n, goalBits + SPARE))) if (a[i]! < cap) w[i] = -want[i]!;
       const g = run.gradient(w);
@@ -205,8 +206,7 @@ export async function gradientSteer(ctx: AttackContext, hasher: NeuralHasher): P
       if (psnr(source, candidate) < floor || oracle.remaining < 1) break;
       const verdict = await checkUpload(ctx, candidate);
       if ('result' in verdict) return verdict.result;
-      bestDistance =
-        goal.kind === 'evade' ? Math.max(bestDistance, verdict.distance) : Math.min(bestDistance, verdict.distance);
+      if (progress(goal, verdict.distance) > progress(goal, bestDistance)) bestDistance = verdict.distance;
       if (verdict.miss === 'distortion') break;
     }
     extra += MORE_BITS;
@@ -223,9 +223,4 @@ function l2(v: Float64Array): number {
   let s = 0;
   for (const x of v) s += x * x;
   return Math.sqrt(s);
-}
-
-function median(values: readonly number[]): number {
-  const s = [...values].sort((p, q) => p - q);
-  return s[s.length >> 1] ?? 1;
 }

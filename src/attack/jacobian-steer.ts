@@ -57,7 +57,8 @@ async function proxyOf(source: RgbImage, side: number): Promise<RgbImage> {
   return toRgb(await viaSharp(source, (p) => p.resize(w, h, { fit: 'fill', kernel: 'lanczos3' })));
 }
 
-function medianAbs(values: ArrayLike<number>): number {
+/** The median of the absolute values (1 for none). */
+export function medianAbs(values: ArrayLike<number>): number {
   const s = Float64Array.from(values, Math.abs).sort();
   return s[s.length >> 1] ?? 1;
 }

@@ -632,8 +632,8 @@ export function differentiableModel(
           const grads = new Map<string, Float64Array>([[output, Float64Array.from(weights)]]);
           for (let t = tape.length - 1; t >= 0; t--) {
             const { node, back } = tape[t]!;
-            const gOut = node.outputs.map((o) => grads.get(o) ?? new Float64Array(values.get(o)!.data.length));
             if (node.outputs.every((o) => !grads.has(o))) continue;
+            const gOut = node.outputs.map((o) => grads.get(o) ?? new Float64Array(values.get(o)!.data.length));
             back(gOut).forEach((g, i) => {
               const name = node.inputs[i];
               if (!g || !name || !live.has(name)) return;
