@@ -1,7 +1,8 @@
 // Renders a chart block to a standalone SVG string in Node: Vega-Lite compiled to Vega, drawn by a headless view
-// (no canvas, no DOM, no network), then labelled for assistive technology.
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+// (no canvas, no DOM, no network), then labelled for assistive technology. Vega and Vega-Lite are loaded on the
+// first chart, not with the module: together they take about half a second to load, which every other command of
+// the CLI would otherwise pay at start-up.
+import type { TopLevelSpec } from 'vega-lite';
 import type { ChartBlock } from './model.js';
 
 const CHART_CONFIG = {
@@ -25,6 +26,7 @@ export async function renderChartSvg(chart: ChartBlock): Promise<string> {
     data: { values: chart.data.map((d) => ({ ...d })) },
     config: CHART_CONFIG,
   } as unknown as TopLevelSpec;
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none', logLevel: vega.Error });
   let svg: string;
   try {
