@@ -3,13 +3,17 @@
 // published bytes checked equal, the CPU time per entry, and 10^6 entries extrapolated as a band from the largest
 // measured size: CPU time / jobs (what idle cores would take) to the wall time measured here (on a loaded machine).
 //
-//   npm run bench -- psi-setup [--sizes 10000,100000] [--jobs 1,2] [--backends ristretto255/sodium,...]
+//   npm run bench -- psi-setup [--sizes 10000,100000] [--jobs 1,2] [--backends ristretto255/sodium-wasm,...]
 //                              [--protocols tpsi-ad,...] [--seeded 0]   (--seeded 0: fill seeds from the CSPRNG)
+// Backends: ristretto255/sodium-wasm and ristretto255/sodium-native (libsodium's WebAssembly build and the system's
+// shared library; the default is both, the native one where installed, with its speed-up over WebAssembly in the same
+// run), ristretto255/noble, p256/noble.
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createHash } from 'node:crypto';
 import { bloomParams } from '../src/psi/bloom.js';
 import { createGroup } from '../src/psi/group/create.js';
+import { nativeSodium } from '../src/psi/group/sodium-native.js';
 import type { BackendName, GroupName, PrimeOrderGroup } from '../src/psi/group/group.js';
 import { buildOprfFilter } from '../src/psi/oprf-database.js';
 import { DEFAULT_TPSI_PARAMS } from '../src/psi/protocols/tpsi-ad/params.js';
@@ -23,13 +27,23 @@ const seeded = argValue('seeded') !== '0';
 const jobsList = (argValue('jobs') ?? '1,2').split(',').map(Number);
 const backendFilter = argValue('backends')?.split(',');
 const protocols = (argValue('protocols') ?? 'tpsi-ad,oprf-membership').split(',');
-const backends = (
-  [
-    { group: 'ristretto255', backend: 'sodium' },
-    { group: 'ristretto255', backend: 'noble' },
-    { group: 'p256', backend: 'noble' },
-  ] as { group: GroupName; backend: BackendName }[]
-).filter((b) => (backendFilter ?? ['ristretto255/sodium']).includes(`${b.group}/${b.backend}`));
+interface BenchBackend {
+  readonly group: GroupName;
+  readonly backend: BackendName;
+  /** For sodium: which libsodium build (SCANLAB_SODIUM, which worker threads inherit). */
+  readonly build?: 'wasm' | 'native';
+}
+const label = (b: BenchBackend): string => `${b.group}/${b.backend}${b.build ? `-${b.build}` : ''}`;
+const allBackends: BenchBackend[] = [
+  { group: 'ristretto255', backend: 'sodium', build: 'wasm' },
+  { group: 'ristretto255', backend: 'sodium', build: 'native' },
+  { group: 'ristretto255', backend: 'noble' },
+  { group: 'p256', backend: 'noble' },
+];
+const defaultBackends = ['ristretto255/sodium-wasm', ...(nativeSodium() ? ['ristretto255/sodium-native'] : [])];
+const backends = allBackends.filter((b) => (backendFilter ?? defaultBackends).includes(label(b)));
+if (backends.some((b) => b.build === 'native') && !nativeSodium())
+  throw new Error('ristretto255/sodium-native: no system libsodium with ristretto255 (install libsodium23)');
 const load = (): string =>
   loadavg()
     .map((x) => x.toFixed(1))
@@ -89,32 +103,40 @@ const rows: string[][] = [
     ...jobsList.map((j) => `${j} job${j > 1 ? 's' : ''} s (cpu s)`),
     'speed-up',
     'cpu µs/entry',
+    'vs wasm (best wall)',
     'load',
     '~10^6 s (idle … here)',
   ],
 ];
+/** Best wall-clock ms of the WebAssembly build per protocol and size: the baseline of the native rows. */
+const wasmBest = new Map<string, number>();
 for (const b of backends) {
+  if (b.build) process.env['SCANLAB_SODIUM'] = b.build;
   const group = await createGroup(b.group, b.backend);
   for (const protocol of protocols)
     for (const size of sizes) {
       const runs: { ms: number; cpuMs: number; published: string }[] = [];
       for (const jobs of jobsList) runs.push(await timed(() => setup(protocol, group, size, jobs)));
       if (new Set(runs.map((r) => r.published)).size !== 1)
-        throw new Error(`${protocol} ${b.group}/${b.backend}: the setups published different bytes`);
+        throw new Error(`${protocol} ${label(b)}: the setups published different bytes`);
       const bestMs = Math.min(...runs.map((r) => r.ms));
+      const key = `${protocol} ${size}`;
+      if (b.build === 'wasm') wasmBest.set(key, bestMs);
+      const baseline = wasmBest.get(key);
       const idleMs = Math.min(...runs.map((r, i) => r.cpuMs / jobsList[i]!));
       const perEntryS = (ms: number): number => ((ms / size) * 1e6) / 1000;
       rows.push([
         protocol,
-        `${b.group}/${b.backend}`,
+        label(b),
         String(size),
         ...runs.map((r) => `${fmt(r.ms / 1000, 1)} (${fmt(r.cpuMs / 1000, 1)})`),
         `${fmt(runs[0]!.ms / runs.at(-1)!.ms, 2)}×`,
         fmt((runs[0]!.cpuMs * 1000) / size, 0),
+        baseline === undefined || b.build === 'wasm' ? '' : `${fmt(baseline / bestMs, 2)}×`,
         loadavg()[0]!.toFixed(1),
         `~${fmt(perEntryS(idleMs), 0)} … ${fmt(perEntryS(bestMs), 0)}`,
       ]);
-      process.stderr.write(`  done ${protocol} ${b.group}/${b.backend} ${size}\n`);
+      process.stderr.write(`  done ${protocol} ${label(b)} ${size}\n`);
     }
 }
 printTable(rows);

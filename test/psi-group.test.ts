@@ -7,11 +7,14 @@ import { sha512 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes as utf8 } from '@noble/hashes/utils.js';
 import { createGroup } from '../src/psi/group/create.js';
 import { p256Noble, ristretto255Noble } from '../src/psi/group/noble.js';
-import { loadRistretto255Sodium, ristretto255FromUniformBytes } from '../src/psi/group/sodium.js';
+import { loadRistretto255Sodium, sodiumBuild } from '../src/psi/group/sodium.js';
+import { nativeSodium } from '../src/psi/group/sodium-native.js';
+import type { SodiumRistretto } from '../src/psi/group/sodium-ristretto.js';
 import { countingGroup } from '../src/psi/group/counting.js';
 import type { PrimeOrderGroup } from '../src/psi/group/group.js';
 import { ProtocolError, PsiError } from '../src/psi/errors.js';
 import { createPrng, randomBytesFrom } from '../src/util/prng.js';
+import { optionalTool, titled } from './helpers/optional.js';
 
 const vector = <T>(name: string): T =>
   JSON.parse(readFileSync(new URL(`./vectors/${name}`, import.meta.url), 'utf8')) as T;
@@ -39,9 +42,21 @@ function rejection(f: () => unknown): string | undefined {
   }
 }
 
-let sodiumGroup: PrimeOrderGroup;
+/** The system's libsodium (Debian: libsodium23); the WebAssembly build runs everywhere. */
+const systemSodium = optionalTool('system libsodium', () =>
+  nativeSodium()
+    ? null
+    : 'no libsodium ≥ 1.0.18 shared library found; install libsodium23 (apt) to test the native build',
+);
+/** Each libsodium build this machine has, by name: the sodium backend runs on either. */
+const BUILDS = systemSodium.available ? (['wasm', 'native'] as const) : (['wasm'] as const);
+const sodiumGroups: Record<string, PrimeOrderGroup> = {};
+const sodiumLibs: Record<string, SodiumRistretto> = {};
 beforeAll(async () => {
-  sodiumGroup = await loadRistretto255Sodium();
+  for (const build of BUILDS) {
+    sodiumGroups[build] = await loadRistretto255Sodium(build);
+    sodiumLibs[build] = await sodiumBuild(build);
+  }
 });
 
 describe('RFC 9380 known answers', () => {
@@ -64,18 +79,18 @@ describe('RFC 9380 known answers', () => {
     }
   });
 
-  it('the ristretto255 one-way map (RFC 9496 A.3) on both backends', () => {
+  it('the ristretto255 one-way map (RFC 9496 A.3) on noble and each libsodium build', () => {
     const v = vector<RistrettoVectors>('rfc9380/ristretto255_R255MAP.json');
     for (const t of v.oneWayMap) {
-      expect(bytesToHex(ristretto255FromUniformBytes(hexToBytes(t.input)))).toBe(t.output);
+      for (const build of BUILDS) expect(bytesToHex(sodiumLibs[build]!.fromHash(hexToBytes(t.input)))).toBe(t.output);
       expect(bytesToHex(ristretto255_hasher.deriveToCurve!(hexToBytes(t.input)).toBytes())).toBe(t.output);
     }
   });
 
-  it('both ristretto255 backends reject the RFC 9496 A.2 invalid encodings and the identity', () => {
+  it('noble and each libsodium build reject the RFC 9496 A.2 invalid encodings and the identity', () => {
     const v = vector<RistrettoVectors>('rfc9380/ristretto255_R255MAP.json');
     expect(v.invalidEncodings.length).toBe(29);
-    for (const g of [ristretto255Noble, sodiumGroup]) {
+    for (const g of [ristretto255Noble, ...BUILDS.map((b) => sodiumGroups[b]!)]) {
       for (const hex of v.invalidEncodings)
         expect(rejection(() => g.decodeElement(hexToBytes(hex)))).toBe('non-canonical-point');
       expect(rejection(() => g.decodeElement(new Uint8Array(32)))).toBe('identity-point');
@@ -84,11 +99,11 @@ describe('RFC 9380 known answers', () => {
   });
 });
 
-describe('libsodium backend equals noble byte for byte', () => {
+describe.each(BUILDS)('libsodium backend (%s build) equals noble byte for byte', (build) => {
   const rand = createPrng(0x5eed);
   it('hash to group, multiplication, addition, inversion and encodings', () => {
     const n = ristretto255Noble;
-    const s = sodiumGroup;
+    const s = sodiumGroups[build]!;
     for (let i = 0; i < 60; i++) {
       const msg = randomBytesFrom(rand, i * 3);
       const dst = utf8(`scanlab-test-${i}`);
@@ -119,18 +134,19 @@ describe('libsodium backend equals noble byte for byte', () => {
       const bytes = i % 2 ? randomBytesFrom(rand, 32) : valid.slice();
       if (i % 2 === 0) bytes[(i >> 1) % 32]! ^= 1 << ((i >> 6) % 8);
       const rn = rejection(() => ristretto255Noble.decodeElement(bytes));
-      expect(rejection(() => sodiumGroup.decodeElement(bytes))).toBe(rn);
+      expect(rejection(() => sodiumGroups[build]!.decodeElement(bytes))).toBe(rn);
       if (rn === undefined) accepted++;
     }
     expect(accepted).toBeGreaterThan(0);
   });
 });
 
-describe.each([
+const lawGroups: [string, () => PrimeOrderGroup][] = [
   ['ristretto255/noble', () => ristretto255Noble],
-  ['ristretto255/sodium', () => sodiumGroup],
+  ...BUILDS.map((b): [string, () => PrimeOrderGroup] => [`ristretto255/sodium (${b})`, () => sodiumGroups[b]!]),
   ['p256/noble', () => p256Noble],
-])('group laws and validation: %s', (_, get) => {
+];
+describe.each(lawGroups)('group laws and validation: %s', (_, get) => {
   it('multiplication commutes, inversion undoes it, encodings round-trip', () => {
     const g = get();
     const p = g.hashToGroup(utf8('photo'), utf8('scanlab-test'));
@@ -175,6 +191,45 @@ describe('P-256 element validation', () => {
     const uncompressed = p256Noble.hashToGroup(utf8('a'), utf8('dst'));
     expect(rejection(() => p256Noble.decodeElement(new Uint8Array(65).fill(4)))).toBe('non-canonical-point');
     expect(p256Noble.isIdentity(uncompressed)).toBe(false);
+  });
+});
+
+describe('libsodium builds', () => {
+  it.skipIf(!systemSodium.available)(
+    titled('the native build checks every length before C reads or writes, and names itself', systemSodium),
+    () => {
+      const lib = nativeSodium()!;
+      expect(lib.library).toMatch(/^libsodium \d+\.\d+\.\d+ \(native, libsodium\./);
+      const element = lib.fromHash(new Uint8Array(64).fill(9));
+      const scalar = new Uint8Array(32).fill(1);
+      scalar[31] = 0;
+      expect(() => lib.fromHash(new Uint8Array(63))).toThrow(RangeError);
+      expect(() => lib.scalarmult(scalar, element.subarray(0, 31))).toThrow(RangeError);
+      expect(() => lib.scalarmult(new Uint8Array(33), element)).toThrow(RangeError);
+      expect(() => lib.add(element, new Uint8Array(64))).toThrow(RangeError);
+      expect(() => lib.isValidPoint(new Uint8Array(16))).toThrow(RangeError);
+      expect(() => lib.scalarInvert(new Uint8Array(0))).toThrow(RangeError);
+      // libsodium's own refusals (the identity as a result, the zero scalar) are errors too, not zero bytes.
+      expect(() => lib.scalarmult(new Uint8Array(32), element)).toThrow(/crypto_scalarmult_ristretto255 failed/);
+      expect(() => lib.scalarInvert(new Uint8Array(32))).toThrow(/scalar_invert failed/);
+    },
+  );
+
+  it('the WebAssembly build names itself; SCANLAB_SODIUM chooses the build and rejects other values', async () => {
+    expect((await sodiumBuild('wasm')).library).toMatch(/^libsodium \d+\.\d+\.\d+ \(WebAssembly/);
+    expect((await loadRistretto255Sodium('wasm')).library).toMatch(/WebAssembly/);
+    const saved = process.env['SCANLAB_SODIUM'];
+    try {
+      process.env['SCANLAB_SODIUM'] = 'wasm';
+      expect((await sodiumBuild()).library).toMatch(/WebAssembly/);
+      process.env['SCANLAB_SODIUM'] = 'fast';
+      await expect(sodiumBuild()).rejects.toThrow(/SCANLAB_SODIUM must be native, wasm or auto, not "fast"/);
+      process.env['SCANLAB_SODIUM'] = 'auto';
+      expect((await sodiumBuild()).library).toMatch(systemSodium.available ? /native/ : /WebAssembly/);
+    } finally {
+      if (saved === undefined) delete process.env['SCANLAB_SODIUM'];
+      else process.env['SCANLAB_SODIUM'] = saved;
+    }
   });
 });
 

@@ -1,10 +1,12 @@
-// What a run records about the software that produced it: package versions, Node, libvips and the git commit.
+// What a run records about the software that produced it: package versions, Node, libvips, the libsodium build the
+// PSI protocols run on (timings depend on it, bytes do not) and the git commit.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import { sodiumBuildInUse } from '../psi/group/sodium.js';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
@@ -23,6 +25,8 @@ export interface Provenance {
   readonly node: string;
   readonly packages: Record<string, string>;
   readonly libvips: string;
+  /** The sodium backend's libsodium: the system's shared library (version, file) or the WebAssembly build. */
+  readonly libsodium?: string;
   readonly gitCommit?: string;
   readonly gitDirty?: boolean;
 }
@@ -53,6 +57,13 @@ export function provenance(): Provenance {
     const v = versionOf(name);
     if (v) packages[name] = v;
   }
-  cached = { scanlab: own.version, node: process.versions.node, packages, libvips: sharp.versions.vips, ...gitState() };
+  cached = {
+    scanlab: own.version,
+    node: process.versions.node,
+    packages,
+    libvips: sharp.versions.vips,
+    libsodium: sodiumBuildInUse(),
+    ...gitState(),
+  };
   return cached;
 }

@@ -1,14 +1,16 @@
-// The fast ristretto255 backend: libsodium (WebAssembly) for group and scalar arithmetic, noble for RFC 9380 hashing
-// (over Node's native SHA-512).
+// The fast ristretto255 backend: libsodium for group and scalar arithmetic (the system's shared library where one is
+// installed, else its WebAssembly build; the same bytes either way), noble for RFC 9380 hashing (over Node's SHA-512).
 import { createHash } from 'node:crypto';
-import sodium from 'libsodium-wrappers-sumo';
 import { ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';
 import { expand_message_xmd } from '@noble/curves/abstract/hash-to-curve.js';
 import { bytesToNumberLE } from '@noble/curves/utils.js';
 import { sha512 } from '@noble/hashes/sha2.js';
-import { ProtocolError } from '../errors.js';
+import { ProtocolError, PsiError } from '../errors.js';
 import type { GroupElement, PrimeOrderGroup, Scalar } from './group.js';
 import { randomScalarBytes } from './noble.js';
+import { nativeSodium } from './sodium-native.js';
+import type { SodiumRistretto } from './sodium-ristretto.js';
+import { wasmSodium } from './sodium-wasm.js';
 
 /** Elements and scalars are their 32-byte canonical encodings (scalars little-endian), as libsodium takes them. */
 const asElement = (b: Uint8Array): GroupElement => b as unknown as GroupElement;
@@ -31,42 +33,66 @@ const isZero = (b: Uint8Array): boolean => {
   return acc === 0;
 };
 
-/** The RFC 9496 one-way map (element derivation) from 64 uniform bytes, as libsodium computes it. */
-export function ristretto255FromUniformBytes(uniform: Uint8Array): Uint8Array {
-  return sodium.crypto_core_ristretto255_from_hash(uniform);
+/** Which build of libsodium: the system's shared library, the WebAssembly one, or the first of them available. */
+export type SodiumBuild = 'native' | 'wasm' | 'auto';
+
+/** `SCANLAB_SODIUM=native|wasm` chooses the build for every sodium group of the process (worker threads included). */
+function buildFromEnvironment(): SodiumBuild {
+  const chosen = process.env['SCANLAB_SODIUM'] ?? 'auto';
+  if (chosen === 'native' || chosen === 'wasm' || chosen === 'auto') return chosen;
+  throw new PsiError(`SCANLAB_SODIUM must be native, wasm or auto, not "${chosen}"`);
 }
 
-function buildSodiumGroup(): PrimeOrderGroup {
+/** Which libsodium the sodium backend runs on in this process (for run records), without loading the WebAssembly. */
+export function sodiumBuildInUse(): string {
+  const build = buildFromEnvironment();
+  const native = build === 'wasm' ? null : nativeSodium();
+  return native ? native.library : 'libsodium (WebAssembly, libsodium-wrappers-sumo)';
+}
+
+/** libsodium's ristretto255 functions from the build asked for. */
+export async function sodiumBuild(build: SodiumBuild = buildFromEnvironment()): Promise<SodiumRistretto> {
+  if (build === 'wasm') return wasmSodium();
+  const native = nativeSodium();
+  if (native) return native;
+  if (build === 'native')
+    throw new PsiError('no system libsodium with ristretto255 was found (install libsodium23, or libsodium ≥ 1.0.18)');
+  return wasmSodium();
+}
+
+function buildSodiumGroup(sodium: SodiumRistretto): PrimeOrderGroup & { readonly library: string } {
   return {
     name: 'ristretto255',
     backend: 'sodium',
+    library: sodium.library,
     suite: 'ristretto255-SHA512',
     elementBytes: ELEMENT_BYTES,
     scalarBytes: 32,
     hash: nativeSha512,
     // hash_to_ristretto255 (RFC 9380 appendix B): 64 uniform bytes from expand_message_xmd, then the RFC 9496 one-way map.
     hashToGroup: (message, dst) =>
-      asElement(ristretto255FromUniformBytes(expand_message_xmd(message, dst, UNIFORM_BYTES, nativeSha512))),
+      asElement(sodium.fromHash(expand_message_xmd(message, dst, UNIFORM_BYTES, nativeSha512))),
     hashToScalar: (message, dst) =>
       asScalar(ristretto255.Point.Fn.toBytes(ristretto255_hasher.hashToScalar(message, { DST: dst }))),
     // libsodium refuses to return the identity; the only way to reach it with a non-zero scalar is from the identity.
     multiply: (scalar, element) =>
       isZero(bytesOf(element))
         ? asElement(new Uint8Array(ELEMENT_BYTES))
-        : asElement(sodium.crypto_scalarmult_ristretto255(bytesOf(scalar), bytesOf(element))),
-    add: (a, b) => asElement(sodium.crypto_core_ristretto255_add(bytesOf(a), bytesOf(b))),
+        : asElement(sodium.scalarmult(bytesOf(scalar), bytesOf(element))),
+    add: (a, b) => asElement(sodium.add(bytesOf(a), bytesOf(b))),
     isIdentity: (element) => isZero(bytesOf(element)),
     encodeElement: (element) => bytesOf(element).slice(),
     decodeElement(bytes) {
       if (bytes.length !== ELEMENT_BYTES)
         throw new ProtocolError('non-canonical-point', `ristretto255 element must be 32 bytes, got ${bytes.length}`);
       if (isZero(bytes)) throw new ProtocolError('identity-point', 'ristretto255 identity element is not accepted');
-      if (!sodium.crypto_core_ristretto255_is_valid_point(bytes))
+      // RFC 9496 decoding reads all 256 bits, so bit 255 set is a value ≥ p; libsodium before 1.0.19 ignores that bit.
+      if (bytes[ELEMENT_BYTES - 1]! & 0x80 || !sodium.isValidPoint(bytes))
         throw new ProtocolError('non-canonical-point', 'bytes are not a canonical ristretto255 element');
       return asElement(bytes.slice());
     },
     randomScalar: () => asScalar(randomScalarBytes(ORDER, 32, true)),
-    invertScalar: (scalar) => asScalar(sodium.crypto_core_ristretto255_scalar_invert(bytesOf(scalar))),
+    invertScalar: (scalar) => asScalar(sodium.scalarInvert(bytesOf(scalar))),
     isZeroScalar: (scalar) => isZero(bytesOf(scalar)),
     encodeScalar: (scalar) => bytesOf(scalar).slice(),
     decodeScalar(bytes) {
@@ -79,10 +105,20 @@ function buildSodiumGroup(): PrimeOrderGroup {
   };
 }
 
-let loaded: Promise<PrimeOrderGroup> | undefined;
+const loaded = new Map<SodiumBuild, Promise<PrimeOrderGroup & { readonly library: string }>>();
 
-/** The libsodium ristretto255 backend, once its WebAssembly module has loaded. */
-export function loadRistretto255Sodium(): Promise<PrimeOrderGroup> {
-  loaded ??= sodium.ready.then(buildSodiumGroup);
-  return loaded;
+/**
+ * The libsodium ristretto255 backend on the build asked for (by default `SCANLAB_SODIUM`, else the system library
+ * where there is one); its `library` names the build, for run records.
+ */
+export function loadRistretto255Sodium(
+  build: SodiumBuild = buildFromEnvironment(),
+): Promise<PrimeOrderGroup & { readonly library: string }> {
+  let group = loaded.get(build);
+  if (!group) {
+    group = sodiumBuild(build).then(buildSodiumGroup);
+    group.catch(() => loaded.delete(build));
+    loaded.set(build, group);
+  }
+  return group;
 }

@@ -219,6 +219,7 @@ function versionsTable(inputs: readonly ReportInput[]): Block {
     add('scanlab', p.scanlab, run.id);
     add('Node.js', p.node, run.id);
     add('libvips', p.libvips, run.id);
+    if (p.libsodium) add('libsodium (PSI)', p.libsodium, run.id);
     for (const [pkg, v] of Object.entries(p.packages)) add(pkg, v, run.id);
   }
   const rows: TableRow[] = [...versions.entries()].flatMap(([component, byVersion]) =>
