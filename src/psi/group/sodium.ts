@@ -6,10 +6,13 @@ import { expand_message_xmd } from '@noble/curves/abstract/hash-to-curve.js';
 import { bytesToNumberLE } from '@noble/curves/utils.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { ProtocolError, PsiError } from '../errors.js';
+import { buildFromEnvironment, type SodiumBuild } from './sodium-build.js';
 import type { GroupElement, PrimeOrderGroup, Scalar } from './group.js';
 import { randomScalarBytes } from './noble.js';
 import { nativeSodium } from './sodium-native.js';
 import type { SodiumRistretto } from './sodium-ristretto.js';
+
+export type { SodiumBuild } from './sodium-build.js';
 import { wasmSodium } from './sodium-wasm.js';
 
 /** Elements and scalars are their 32-byte canonical encodings (scalars little-endian), as libsodium takes them. */
@@ -32,23 +35,6 @@ const isZero = (b: Uint8Array): boolean => {
   for (let i = 0; i < b.length; i++) acc |= b[i]!;
   return acc === 0;
 };
-
-/** Which build of libsodium: the system's shared library, the WebAssembly one, or the first of them available. */
-export type SodiumBuild = 'native' | 'wasm' | 'auto';
-
-/** `SCANLAB_SODIUM=native|wasm` chooses the build for every sodium group of the process (worker threads included). */
-function buildFromEnvironment(): SodiumBuild {
-  const chosen = process.env['SCANLAB_SODIUM'] ?? 'auto';
-  if (chosen === 'native' || chosen === 'wasm' || chosen === 'auto') return chosen;
-  throw new PsiError(`SCANLAB_SODIUM must be native, wasm or auto, not "${chosen}"`);
-}
-
-/** Which libsodium the sodium backend runs on in this process (for run records), without loading the WebAssembly. */
-export function sodiumBuildInUse(): string {
-  const build = buildFromEnvironment();
-  const native = build === 'wasm' ? null : nativeSodium();
-  return native ? native.library : 'libsodium (WebAssembly, libsodium-wrappers-sumo)';
-}
 
 /** libsodium's ristretto255 functions from the build asked for. */
 export async function sodiumBuild(build: SodiumBuild = buildFromEnvironment()): Promise<SodiumRistretto> {

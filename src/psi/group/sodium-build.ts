@@ -1,0 +1,21 @@
+// Which build of libsodium the sodium backend uses: SCANLAB_SODIUM, and what a run records. Kept free of the
+// libraries themselves, so that recording a run's provenance loads neither.
+import { PsiError } from '../errors.js';
+import { nativeSodium } from './sodium-native.js';
+
+/** Which build of libsodium: the system's shared library, the WebAssembly one, or the first of them available. */
+export type SodiumBuild = 'native' | 'wasm' | 'auto';
+
+/** `SCANLAB_SODIUM=native|wasm` chooses the build for every sodium group of the process (worker threads included). */
+export function buildFromEnvironment(): SodiumBuild {
+  const chosen = process.env['SCANLAB_SODIUM'] ?? 'auto';
+  if (chosen === 'native' || chosen === 'wasm' || chosen === 'auto') return chosen;
+  throw new PsiError(`SCANLAB_SODIUM must be native, wasm or auto, not "${chosen}"`);
+}
+
+/** Which libsodium the sodium backend runs on in this process (for run records), without loading the WebAssembly. */
+export function sodiumBuildInUse(): string {
+  const build = buildFromEnvironment();
+  const native = build === 'wasm' ? null : nativeSodium();
+  return native ? native.library : 'libsodium (WebAssembly, libsodium-wrappers-sumo)';
+}
