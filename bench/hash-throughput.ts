@@ -7,6 +7,8 @@
 //   other work, where wall time measures mostly the scheduler. The "hash alone" column times each hasher on images
 //   decoded beforehand (decode excluded), in nanoseconds per source pixel, beside the full decode's.
 //   PDQ_CPP_HASHER=/path/to/pdq-photo-hasher adds ThreatExchange's C++ PDQ tool as a peer.
+//   "vs full-decode floor" divides a row's best by the floor's best over every round of the run; "same rounds" is the
+//   median over that row's rounds of the floor's time / the row's, each pair timed back to back (equal samples).
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,6 +20,7 @@ import sharp from 'sharp';
 import { hashFiles } from '../src/hash/batch.js';
 import { builtinAlgorithms, listAlgorithms, getHasher } from '../src/hash/registry.js';
 import { decodeImage } from '../src/image/decode.js';
+import { median } from '../src/hash/imagehash/median.js';
 import { listImageFiles } from '../src/image/files.js';
 import { argValue, bestOf, fmt, printTable } from './_util.js';
 
@@ -70,23 +73,30 @@ const fullDecode = async (): Promise<void> => {
 /**
  * The best milliseconds of each loop over `repeats` interleaved rounds (after one warm-up run each), so that load
  * from other processes hits every loop of a round alike; the full decode runs in every round as the common floor.
+ * `paired[i]` is the median over rounds of (the floor's time / loop i's time) in the same round: the ratio to the
+ * floor from equally many samples of each, taken back to back (the best of the floor over every round of every
+ * algorithm is a minimum of many more samples than any one row's, and so biased low on a noisy machine).
  */
 const fullDecodeMs: number[] = [];
-async function interleaved(loops: readonly (() => Promise<void>)[]): Promise<number[]> {
+async function interleaved(loops: readonly (() => Promise<void>)[]): Promise<{ best: number[]; paired: number[] }> {
   const all = [fullDecode, ...loops];
   for (const loop of all) await loop();
   const best = all.map(() => Infinity);
+  const ratios: number[][] = loops.map(() => []);
   for (let round = 0; round < repeats; round++) {
+    const times: number[] = [];
     for (const [i, loop] of all.entries()) {
       const t0 = performance.now();
       const c0 = process.cpuUsage();
       await loop();
       const cpu = process.cpuUsage(c0);
-      best[i] = Math.min(best[i]!, cpuClock ? (cpu.user + cpu.system) / 1000 : performance.now() - t0);
+      times.push(cpuClock ? (cpu.user + cpu.system) / 1000 : performance.now() - t0);
+      best[i] = Math.min(best[i]!, times[i]!);
     }
+    loops.forEach((_, i) => ratios[i]!.push(times[0]! / times[i + 1]!));
   }
   fullDecodeMs.push(best[0]!);
-  return best.slice(1);
+  return { best: best.slice(1), paired: ratios.map(median) };
 }
 
 const pixels = metas.reduce((sum, m) => sum + m.width! * m.height!, 0);
@@ -98,11 +108,16 @@ const measured: {
   floorSized: number;
   rate: number;
   aloneMs: number;
+  /** Median over rounds of the full decode's time / this hash's (decode included) in the same round. */
+  paired: number;
 }[] = [];
 for (const algo of algos) {
   const hasher = getHasher(algo);
   const decoded = await Promise.all(buffers.map((b) => decodeImage(b, hasher.decode)));
-  const [sizedMs, ms, aloneMs] = await interleaved([
+  const {
+    best: [sizedMs, ms, aloneMs],
+    paired: [, paired],
+  } = await interleaved([
     async () => {
       for (const [i, b] of buffers.entries()) {
         const size = neededSize(algo, metas[i]!.width!, metas[i]!.height!);
@@ -123,9 +138,13 @@ for (const algo of algos) {
     floorSized: perSecond(sizedMs!),
     rate: perSecond(ms!),
     aloneMs: aloneMs!,
+    paired: paired!,
   });
 }
-const [peerPhashMs, peerBlockMs] = await interleaved([
+const {
+  best: [peerPhashMs, peerBlockMs],
+  paired: [peerPhashPaired, peerBlockPaired],
+} = await interleaved([
   async () => {
     for (const b of buffers) await sharpPhash(b);
   },
@@ -138,21 +157,33 @@ const [peerPhashMs, peerBlockMs] = await interleaved([
 ]);
 const floorFull = perSecond(Math.min(...fullDecodeMs));
 
-const rows: string[][] = [['row', 'images/s', 'vs full-decode floor', 'vs sized floor', 'hash alone ns/px', 'note']];
+const rows: string[][] = [
+  ['row', 'images/s', 'vs full-decode floor', 'same rounds', 'vs sized floor', 'hash alone ns/px', 'note'],
+];
 rows.push([
   'floor: sharp full decode',
   fmt(floorFull),
+  '1.00',
   '1.00',
   '',
   nsPerPixel(Math.min(...fullDecodeMs)),
   'what a Pillow-exact resize must start from; best of every round (ns/px: the decode)',
 ]);
-for (const { algo, floorSized, rate, aloneMs } of measured) {
-  rows.push([`floor: sharp decode to ${algo}'s size`, fmt(floorSized), fmt(floorSized / floorFull, 2), '1.00', '', '']);
+for (const { algo, floorSized, rate, aloneMs, paired } of measured) {
+  rows.push([
+    `floor: sharp decode to ${algo}'s size`,
+    fmt(floorSized),
+    fmt(floorSized / floorFull, 2),
+    '',
+    '1.00',
+    '',
+    '',
+  ]);
   rows.push([
     `scanlab ${algo}`,
     fmt(rate),
     fmt(rate / floorFull, 2),
+    fmt(paired, 2),
     fmt(rate / floorSized, 2),
     nsPerPixel(aloneMs),
     '',
@@ -160,9 +191,25 @@ for (const { algo, floorSized, rate, aloneMs } of measured) {
 }
 
 const peerPhash = perSecond(peerPhashMs!);
-rows.push(['peer: sharp-phash', fmt(peerPhash), fmt(peerPhash / floorFull, 2), '', '', 'not imagehash-compatible']);
+rows.push([
+  'peer: sharp-phash',
+  fmt(peerPhash),
+  fmt(peerPhash / floorFull, 2),
+  fmt(peerPhashPaired!, 2),
+  '',
+  '',
+  'not imagehash-compatible',
+]);
 const peerBlock = perSecond(peerBlockMs!);
-rows.push(['peer: blockhash-core + sharp', fmt(peerBlock), fmt(peerBlock / floorFull, 2), '', '', 'its README usage']);
+rows.push([
+  'peer: blockhash-core + sharp',
+  fmt(peerBlock),
+  fmt(peerBlock / floorFull, 2),
+  fmt(peerBlockPaired!, 2),
+  '',
+  '',
+  'its README usage',
+]);
 
 /** The folder listed several times over, so that worker start-up is a small share of a multi-job run. */
 const manyFiles = Array.from({ length: Math.max(1, Math.ceil(400 / files.length)) }, () => files).flat();
@@ -178,11 +225,13 @@ if (!process.argv.includes('--no-jobs')) {
     '',
     '',
     '',
+    '',
     'decode once per file',
   ]);
   rows.push([
     `hashFiles all ${algos.length} algos, --jobs 2`,
     fmt(perSecond(jobs2, manyFiles.length)),
+    '',
     '',
     '',
     '',
@@ -209,6 +258,7 @@ if (algos.includes('pdq')) {
       '',
       '',
       '',
+      '',
       'end to end, files from disk',
     ]);
     rows.push([
@@ -217,19 +267,21 @@ if (algos.includes('pdq')) {
       '',
       '',
       '',
+      '',
       `${fmt(cpp1 / ours1, 2)}x the C++ tool's speed`,
     ]);
-    rows.push(['C++ pdq-photo-hasher, 2 processes', fmt(perSecond(cpp2, manyFiles.length)), '', '', '', '']);
+    rows.push(['C++ pdq-photo-hasher, 2 processes', fmt(perSecond(cpp2, manyFiles.length)), '', '', '', '', '']);
     rows.push([
       'scanlab pdq end to end, --jobs 2',
       fmt(perSecond(ours2, manyFiles.length)),
       '',
       '',
       '',
+      '',
       `${fmt(cpp2 / ours2, 2)}x the C++ tool's speed`,
     ]);
   } else {
-    rows.push(['C++ pdq-photo-hasher', 'skipped', '', '', '', 'set PDQ_CPP_HASHER to the built reference tool']);
+    rows.push(['C++ pdq-photo-hasher', 'skipped', '', '', '', '', 'set PDQ_CPP_HASHER to the built reference tool']);
   }
 }
 printTable(rows);
