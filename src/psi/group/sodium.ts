@@ -1,6 +1,6 @@
 // The fast ristretto255 backend: libsodium for group and scalar arithmetic (the system's shared library where one is
 // installed, else its WebAssembly build; the same bytes either way), noble for RFC 9380 hashing (over Node's SHA-512).
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';
 import { expand_message_xmd } from '@noble/curves/abstract/hash-to-curve.js';
 import { bytesToNumberLE } from '@noble/curves/utils.js';
@@ -26,7 +26,7 @@ const UNIFORM_BYTES = 64;
 
 /** SHA-512 by Node's crypto with noble's `sha512` metadata: the same function for `expand_message_xmd`, cheaper. */
 const nativeSha512: typeof sha512 = Object.assign((message: Uint8Array): Uint8Array => {
-  const digest = createHash('sha512').update(message).digest();
+  const digest = hash('sha512', message, 'buffer');
   return new Uint8Array(digest.buffer, digest.byteOffset, digest.length);
 }, sha512);
 
