@@ -20,6 +20,7 @@ describe('RunStore', () => {
     expect(run.status).toBe('running');
     expect(run.provenance.node).toBe(process.versions.node);
     expect(run.provenance.packages.sharp).toMatch(/^\d+\.\d+\.\d+/);
+    expect(run.provenance.libsodium).toMatch(/^libsodium .*\((native|WebAssembly)/);
     store.close();
 
     const again = RunStore.openExisting(path, { readonly: false });

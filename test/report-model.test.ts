@@ -258,6 +258,7 @@ describe('report model', () => {
     const versions = table(s, 'methods-versions');
     expect(rowOf(versions, 'Node.js').cells[1]!.text).toBe(fx.fpr.run.provenance.node);
     expect(rowOf(versions, 'sharp').cells[1]!.text).toBe(fx.fpr.run.provenance.packages.sharp);
+    expect(rowOf(versions, 'libsodium (PSI)').cells[1]!.text).toBe(fx.fpr.run.provenance.libsodium);
     const methods = s.blocks.flatMap((b) => (b.kind === 'list' && b.title?.startsWith('Statistical') ? b.items : []));
     expect(methods).toEqual(STATISTICAL_METHODS);
     expect(methods.join(' ')).toContain(DOF_ASSUMPTION);
