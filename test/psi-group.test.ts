@@ -215,6 +215,27 @@ describe('libsodium builds', () => {
     },
   );
 
+  it.skipIf(!systemSodium.available)(
+    titled('the native and WebAssembly builds agree on 2,000 random maps, products, sums and inverses', systemSodium),
+    () => {
+      const native = sodiumLibs['native']!;
+      const wasm = sodiumLibs['wasm']!;
+      const rand = createPrng(0x50d1);
+      for (let i = 0; i < 2000; i++) {
+        const uniform = randomBytesFrom(rand, 64);
+        const p = native.fromHash(uniform);
+        expect(bytesToHex(p)).toBe(bytesToHex(wasm.fromHash(uniform)));
+        const scalar = randomBytesFrom(rand, 32);
+        scalar[31]! &= 0x0f; // below the group order
+        if (scalar.every((b) => b === 0)) continue;
+        const q = native.scalarmult(scalar, p);
+        expect(bytesToHex(q)).toBe(bytesToHex(wasm.scalarmult(scalar, p)));
+        expect(bytesToHex(native.add(p, q))).toBe(bytesToHex(wasm.add(p, q)));
+        expect(bytesToHex(native.scalarInvert(scalar))).toBe(bytesToHex(wasm.scalarInvert(scalar)));
+      }
+    },
+  );
+
   it('the WebAssembly build names itself; SCANLAB_SODIUM chooses the build and rejects other values', async () => {
     expect((await sodiumBuild('wasm')).library).toMatch(/^libsodium \d+\.\d+\.\d+ \(WebAssembly/);
     expect((await loadRistretto255Sodium('wasm')).library).toMatch(/WebAssembly/);
