@@ -11,9 +11,9 @@ import type { GroupElement, PrimeOrderGroup, Scalar } from './group.js';
 import { randomScalarBytes } from './noble.js';
 import { nativeSodium } from './sodium-native.js';
 import type { SodiumRistretto } from './sodium-ristretto.js';
+import { wasmSodium } from './sodium-wasm.js';
 
 export type { SodiumBuild } from './sodium-build.js';
-import { wasmSodium } from './sodium-wasm.js';
 
 /** Elements and scalars are their 32-byte canonical encodings (scalars little-endian), as libsodium takes them. */
 const asElement = (b: Uint8Array): GroupElement => b as unknown as GroupElement;
