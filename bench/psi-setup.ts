@@ -7,7 +7,7 @@
 //                              [--protocols tpsi-ad,...] [--seeded 0]   (--seeded 0: fill seeds from the CSPRNG)
 // Backends: ristretto255/sodium-wasm and ristretto255/sodium-native (libsodium's WebAssembly build and the system's
 // shared library; the default is both, the native one where installed, with its speed-up over WebAssembly in the same
-// run), ristretto255/noble, p256/noble.
+// run and its published bytes checked equal to WebAssembly's), ristretto255/noble, p256/noble.
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createHash } from 'node:crypto';
@@ -108,8 +108,9 @@ const rows: string[][] = [
     '~10^6 s (idle … here)',
   ],
 ];
-/** Best wall-clock ms of the WebAssembly build per protocol and size: the baseline of the native rows. */
+/** The WebAssembly build's best wall-clock ms and published digest per protocol and size, for the native rows. */
 const wasmBest = new Map<string, number>();
+const wasmPublished = new Map<string, string>();
 for (const b of backends) {
   if (b.build) process.env['SCANLAB_SODIUM'] = b.build;
   const group = await createGroup(b.group, b.backend);
@@ -121,8 +122,13 @@ for (const b of backends) {
         throw new Error(`${protocol} ${label(b)}: the setups published different bytes`);
       const bestMs = Math.min(...runs.map((r) => r.ms));
       const key = `${protocol} ${size}`;
-      if (b.build === 'wasm') wasmBest.set(key, bestMs);
+      if (b.build === 'wasm') {
+        wasmBest.set(key, bestMs);
+        wasmPublished.set(key, runs[0]!.published);
+      }
       const baseline = wasmBest.get(key);
+      if (b.build === 'native' && wasmPublished.has(key) && wasmPublished.get(key) !== runs[0]!.published)
+        throw new Error(`${protocol} ${size}: the native and WebAssembly builds published different bytes`);
       const idleMs = Math.min(...runs.map((r, i) => r.cpuMs / jobsList[i]!));
       const perEntryS = (ms: number): number => ((ms / size) * 1e6) / 1000;
       rows.push([
