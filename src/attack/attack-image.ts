@@ -14,16 +14,14 @@ import { HashOracle } from './oracle.js';
 import { gainsFor, type RgbImage } from './pixels.js';
 import { randomSearch, PSNR_HEADROOM } from './search.js';
 import { linearSteer } from './steer.js';
+import { AttackError } from './errors.js';
+
+export { AttackError };
 
 /** `blackbox`: hash queries only. `whitebox`: the hash's linear part where it has one, a learned hash's values otherwise. */
 export type AttackMode = 'blackbox' | 'whitebox';
 /** Black-box methods: random search with hill climbing, or NES gradient estimation. */
 export type BlackBoxMethod = 'search' | 'nes';
-
-/** A user-facing mistake in an attack request (an algorithm with no white-box form, bad limits). */
-export class AttackError extends Error {
-  override readonly name = 'AttackError';
-}
 
 export interface AttackRequest {
   readonly source: RgbImage;

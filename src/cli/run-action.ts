@@ -3,12 +3,12 @@ import { ImageError } from '../image/errors.js';
 import { HashError } from '../hash/types.js';
 import { MatchError } from '../match/errors.js';
 import { ManifestError } from '../dataset/manifest.js';
-import { StoreError } from '../eval/store.js';
+import { StoreError } from '../eval/store-error.js';
 import { ModelCardError } from '../hash/neural/card.js';
-import { ReportError } from '../report/build.js';
+import { ReportError } from '../report/errors.js';
 import { TransformError } from '../transform/errors.js';
 import { OutputError } from '../util/output-error.js';
-import { AttackError } from '../attack/attack-image.js';
+import { AttackError } from '../attack/errors.js';
 import { PartialFailure, UsageError } from './errors.js';
 
 /** Error classes whose message is meant for the user as is. */

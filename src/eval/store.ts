@@ -5,6 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { provenance, type Provenance } from './provenance.js';
 import { ARTIFACT_UPGRADES } from './stored-upgrades.js';
+import { StoreError } from './store-error.js';
+
+export { StoreError };
 
 export const DEFAULT_STORE = 'scanlab-runs.sqlite';
 const SCHEMA_VERSION = 1;
@@ -43,11 +46,6 @@ export interface CachedHash {
   readonly decode: string;
   readonly hash: string;
   readonly quality: number | null;
-}
-
-/** A store problem the user can act on (missing run, not a store file, newer schema). */
-export class StoreError extends Error {
-  override readonly name = 'StoreError';
 }
 
 const SCHEMA = `

@@ -6,11 +6,9 @@ import { textCell } from './format.js';
 import type { ReportInput } from './inputs.js';
 import { unionRunIds, type Block, type KeyNumber, type Report, type ReportSection, type TableRow } from './model.js';
 import { resolveReportOptions, type ReportOptions } from './options.js';
+import { ReportError } from './errors.js';
 
-/** A report that cannot be built as asked (no runs, clashing section ids). */
-export class ReportError extends Error {
-  override readonly name = 'ReportError';
-}
+export { ReportError };
 
 /** Key numbers with subjects become one table (subject × quantity); the others a quantity/value table. */
 function keyNumbersSection(numbers: readonly KeyNumber[]): ReportSection | null {
