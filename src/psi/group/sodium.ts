@@ -6,10 +6,9 @@ import { expand_message_xmd } from '@noble/curves/abstract/hash-to-curve.js';
 import { bytesToNumberLE } from '@noble/curves/utils.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { ProtocolError, PsiError } from '../errors.js';
-import { buildFromEnvironment, type SodiumBuild } from './sodium-build.js';
+import { buildFromEnvironment, nativeFor, type SodiumBuild } from './sodium-build.js';
 import type { GroupElement, PrimeOrderGroup, Scalar } from './group.js';
 import { randomScalarBytes } from './noble.js';
-import { nativeSodium } from './sodium-native.js';
 import type { SodiumRistretto } from './sodium-ristretto.js';
 import { wasmSodium } from './sodium-wasm.js';
 
@@ -38,8 +37,7 @@ const isZero = (b: Uint8Array): boolean => {
 
 /** libsodium's ristretto255 functions from the build asked for. */
 export async function sodiumBuild(build: SodiumBuild = buildFromEnvironment()): Promise<SodiumRistretto> {
-  if (build === 'wasm') return wasmSodium();
-  const native = nativeSodium();
+  const native = nativeFor(build);
   if (native) return native;
   if (build === 'native')
     throw new PsiError('no system libsodium with ristretto255 was found (install libsodium23, or libsodium ≥ 1.0.18)');
