@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { ristretto255_hasher } from '@noble/curves/ed25519.js';
 import { expand_message_xmd } from '@noble/curves/abstract/hash-to-curve.js';
 import { bytesToHex, hexToBytes } from '@noble/curves/utils.js';
-import { sha512 } from '@noble/hashes/sha2.js';
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes as utf8 } from '@noble/hashes/utils.js';
 import { createGroup } from '../src/psi/group/create.js';
 import { p256Noble, ristretto255Noble } from '../src/psi/group/noble.js';
@@ -235,6 +236,24 @@ describe('libsodium builds', () => {
       }
     },
   );
+
+  it('HMAC-SHA256 (the seeded streams’ DRBG) equals noble’s on every build, 300 random keys and messages', () => {
+    const rand = createPrng(0x4a4c);
+    for (const build of BUILDS) {
+      const lib = sodiumLibs[build]!;
+      for (let i = 0; i < 300; i++) {
+        const key = randomBytesFrom(rand, 32);
+        const message = randomBytesFrom(rand, rand.nextInt(300));
+        expect(bytesToHex(lib.hmacSha256(key, message)), `${build} #${i}`).toBe(bytesToHex(hmac(sha256, key, message)));
+      }
+    }
+  });
+
+  it.skipIf(!systemSodium.available)(titled('the native HMAC-SHA256 takes only a 32-byte key', systemSodium), () => {
+    const lib = nativeSodium()!;
+    expect(() => lib.hmacSha256(new Uint8Array(31), new Uint8Array(8))).toThrow(RangeError);
+    expect(() => lib.hmacSha256(new Uint8Array(33), new Uint8Array(8))).toThrow(RangeError);
+  });
 
   it('the WebAssembly build names itself; SCANLAB_SODIUM chooses the build and rejects other values', async () => {
     expect((await sodiumBuild('wasm')).library).toMatch(/^libsodium \d+\.\d+\.\d+ \(WebAssembly/);

@@ -1,11 +1,12 @@
 // Where a PSI run's random bytes come from: the system CSPRNG for secrets, and seeded HMAC-DRBG streams (NIST SP 800-90A,
-// noble's implementation over Node's HMAC-SHA256) for the simulation's choices and — only when a run asks for
-// deterministic keys — its secrets.
+// noble's implementation over the system libsodium's HMAC-SHA256, else Node's) for the simulation's choices and — only
+// when a run asks for deterministic keys — its secrets.
 import { createHmac } from 'node:crypto';
 import { createHmacDrbg } from '@noble/curves/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { PrimeOrderGroup } from './group/group.js';
+import { buildFromEnvironment, nativeFor } from './group/sodium-build.js';
 
 /** A source of uniformly random bytes. */
 export interface RandomSource {
@@ -31,9 +32,17 @@ export const systemRandom: RandomSource = {
 };
 
 /** HMAC-SHA256 by Node's crypto (the same function as noble's `hmac(sha256, …)`, at a fraction of the cost). */
-function hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array {
+function nodeHmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array {
   const mac = createHmac('sha256', key).update(message).digest();
   return new Uint8Array(mac.buffer, mac.byteOffset, mac.length);
+}
+
+/**
+ * HMAC-SHA256 for the DRBG, whose key is always 32 bytes: the system libsodium's where the sodium backend would use
+ * that library (SCANLAB_SODIUM), about 1.5× cheaper than Node's per call; Node's otherwise. The same function either way.
+ */
+function drbgHmac(): (key: Uint8Array, message: Uint8Array) => Uint8Array {
+  return nativeFor(buildFromEnvironment())?.hmacSha256 ?? nodeHmacSha256;
 }
 
 /** Request `counter` of the seeded stream with this root: a fresh HMAC-DRBG instantiated with root ‖ counter. */
@@ -41,7 +50,7 @@ function seededRequest(root: Uint8Array, counter: number, length: number): Uint8
   const material = new Uint8Array(root.length + 8);
   material.set(root);
   new DataView(material.buffer).setBigUint64(root.length, BigInt(counter));
-  const drbg = createHmacDrbg<Uint8Array>(32, length, hmacSha256);
+  const drbg = createHmacDrbg<Uint8Array>(32, length, drbgHmac());
   return drbg(material, (b) => b.slice(0, length));
 }
 

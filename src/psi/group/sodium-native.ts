@@ -48,6 +48,9 @@ function bind(koffi: Koffi, name: string): SodiumRistretto | null {
     const add = lib.func('int crypto_core_ristretto255_add(_Out_ uint8_t *r, const uint8_t *p, const uint8_t *q)');
     const isValid = lib.func('int crypto_core_ristretto255_is_valid_point(const uint8_t *p)');
     const invert = lib.func('int crypto_core_ristretto255_scalar_invert(_Out_ uint8_t *recip, const uint8_t *s)');
+    const hmac = lib.func(
+      'int crypto_auth_hmacsha256(_Out_ uint8_t *out, const uint8_t *in, unsigned long long inlen, const uint8_t *k)',
+    );
     if ((init() as number) < 0) return null;
     const call = (what: string, f: KoffiFunction, ...args: Uint8Array[]): Uint8Array => {
       const out = new Uint8Array(32);
@@ -75,6 +78,13 @@ function bind(koffi: Koffi, name: string): SodiumRistretto | null {
       isValidPoint: (element) => (isValid(exact(element, 32, 'ristretto255 element')) as number) === 1,
       scalarInvert: (scalar) =>
         call('crypto_core_ristretto255_scalar_invert', invert, exact(scalar, 32, 'ristretto255 scalar')),
+      hmacSha256(key, message) {
+        exact(key, 32, 'HMAC-SHA256 key');
+        if (!(message instanceof Uint8Array)) throw new TypeError('HMAC-SHA256 message must be bytes');
+        const out = new Uint8Array(32);
+        hmac(out, message, message.length, key);
+        return out;
+      },
     };
   } catch {
     return null; // a libsodium older than 1.0.18 (no ristretto255), or a library of that name that is not libsodium

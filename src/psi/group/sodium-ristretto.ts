@@ -1,4 +1,5 @@
-// The libsodium ristretto255 operations scanlab's sodium backend uses, as either build of libsodium provides them.
+// The libsodium operations scanlab uses (the sodium backend's ristretto255 arithmetic, and HMAC-SHA256 for the seeded
+// streams), as either build of libsodium provides them.
 
 /** libsodium's ristretto255 functions on 32-byte encodings (64 uniform bytes for `fromHash`); failures throw. */
 export interface SodiumRistretto {
@@ -11,4 +12,6 @@ export interface SodiumRistretto {
   add(a: Uint8Array, b: Uint8Array): Uint8Array;
   isValidPoint(element: Uint8Array): boolean;
   scalarInvert(scalar: Uint8Array): Uint8Array;
+  /** crypto_auth_hmacsha256: HMAC-SHA256 (RFC 2104) under a 32-byte key. */
+  hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array;
 }

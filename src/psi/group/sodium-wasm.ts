@@ -15,6 +15,7 @@ export function wasmSodium(): Promise<SodiumRistretto> {
       add: (a, b) => sodium.crypto_core_ristretto255_add(a, b),
       isValidPoint: (element) => sodium.crypto_core_ristretto255_is_valid_point(element),
       scalarInvert: (scalar) => sodium.crypto_core_ristretto255_scalar_invert(scalar),
+      hmacSha256: (key, message) => sodium.crypto_auth_hmacsha256(message, key),
     };
   });
   return loaded;

@@ -1,6 +1,6 @@
 // The server's cuckoo table: every database entry sits at one of its two positions, derived from a public seed, in a
 // table of (1 + ε)·n slots; when an insertion fails, the whole table is built again under a fresh seed.
-import { sha256 } from '@noble/hashes/sha2.js';
+import { hash } from 'node:crypto';
 import { randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { PsiError } from '../../errors.js';
 
@@ -50,7 +50,8 @@ export function cuckooPositions(seed: Uint8Array, size: number, input: Uint8Arra
   message.set(DOMAIN);
   message.set(seed, DOMAIN.length);
   message.set(input, DOMAIN.length + seed.length);
-  const d = sha256(message);
+  // SHA-256 by Node's one-shot hash: the same function as noble's `sha256`, about 3× cheaper for these short inputs.
+  const d = hash('sha256', message, 'buffer');
   const h1 = uint48(d, 0) % size;
   return [h1, (h1 + 1 + (uint48(d, 6) % (size - 1))) % size];
 }

@@ -2,7 +2,7 @@
 // and a random element where empty; published with L = α·G and the system parameters. The per-slot work (group
 // operations and the empty slots' random seeds) runs in this thread or, split into chunks of slots, across worker
 // threads; either way the same bytes are published.
-import { bytesToHex } from '@noble/curves/utils.js';
+import { distinctByteArrays } from '../../../util/distinct-bytes.js';
 import { orderedPool, siblingModule } from '../../../util/worker-pool.js';
 import type { BackendName, GroupName, PrimeOrderGroup, Scalar } from '../../group/group.js';
 import {
@@ -23,16 +23,6 @@ export interface TpsiServerSetup {
   readonly publicData: TpsiPublicData;
   /** Database entries after removing duplicates (a set holds each hash once). */
   readonly distinctEntries: number;
-}
-
-export function distinctInputs(inputs: readonly Uint8Array[]): Uint8Array[] {
-  const seen = new Set<string>();
-  return inputs.filter((x) => {
-    const hex = bytesToHex(x);
-    if (seen.has(hex)) return false;
-    seen.add(hex);
-    return true;
-  });
 }
 
 export interface ServerSetupOptions {
@@ -96,21 +86,34 @@ function slotChunks(
   random: PsiRandomness,
   chunkSlots: number,
 ): SlotChunk[] {
-  const fills = random.simulation.reserve(table.slots.reduce((n, entry) => n + (entry < 0 ? 1 : 0), 0));
+  let empty = 0;
+  for (const entry of table.slots) if (entry < 0) empty++;
+  const fills = random.simulation.reserve(empty);
   const chunks: SlotChunk[] = [];
   let firstFill = 0;
   for (let first = 0; first < table.size; first += chunkSlots) {
-    const slots = table.slots.slice(first, first + chunkSlots);
-    const occupied = Uint8Array.from(slots, (entry) => (entry >= 0 ? 1 : 0));
-    const inputs: Uint8Array[] = [];
-    for (const entry of slots) if (entry >= 0) inputs.push(entries[entry]!);
-    const ends = new Uint32Array(inputs.length);
+    const slots = table.slots.subarray(first, first + chunkSlots);
+    const occupied = new Uint8Array(slots.length);
+    let count = 0;
     let total = 0;
-    inputs.forEach((x, i) => (ends[i] = total += x.length));
+    slots.forEach((entry, i) => {
+      if (entry < 0) return;
+      occupied[i] = 1;
+      count++;
+      total += entries[entry]!.length;
+    });
+    const ends = new Uint32Array(count);
     const bytes = new Uint8Array(total);
-    inputs.forEach((x, i) => bytes.set(x, ends[i]! - x.length));
+    let at = 0;
+    let k = 0;
+    for (const entry of slots) {
+      if (entry < 0) continue;
+      const x = entries[entry]!;
+      bytes.set(x, at);
+      ends[k++] = at += x.length;
+    }
     chunks.push({ occupied, bytes, ends, fills, firstFill });
-    firstFill += slots.length - inputs.length;
+    firstFill += slots.length - count;
   }
   return chunks;
 }
@@ -124,7 +127,7 @@ function setupPlan(
   chunkSlots: number,
 ): { entries: Uint8Array[]; table: CuckooTable; alpha: Scalar; chunks: SlotChunk[] } {
   const random = options.random ?? SYSTEM_RANDOMNESS;
-  const entries = distinctInputs(database);
+  const entries = distinctByteArrays(database);
   const table = buildCuckooTable(entries, params.cuckooEpsilon, {
     nextSeed: () => random.simulation.bytes(CUCKOO_SEED_BYTES),
     ...options.cuckoo,
