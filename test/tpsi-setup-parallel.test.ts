@@ -53,7 +53,7 @@ describe('tpsi-ad server setup across worker threads', () => {
       const parallel = await setupTpsiServerInWorkers(group, database, DEFAULT_TPSI_PARAMS, {
         random: runRandomness(7, true),
         jobs: 2,
-        chunkSlots: 64,
+        unitSize: 64,
         progress: (done) => progress.push(done),
       });
       const published = bytesToHex(encodeTpsiPublicData(group, parallel.publicData));
@@ -62,6 +62,34 @@ describe('tpsi-ad server setup across worker threads', () => {
       expect(progress.at(-1)).toBe(parallel.table.size);
       expect(bytesToHex(parallel.publicData.table)).toBe(bytesToHex(referenceTable(group, 7)));
     }, 120_000);
+});
+
+describe('a failing parallel setup', () => {
+  it('reports the cuckoo build failing while the workers hold entries, and leaves no rejection unhandled', async () => {
+    const group = await loadRistretto255Sodium();
+    const unhandled: unknown[] = [];
+    const record = (e: unknown): number => unhandled.push(e);
+    process.on('unhandledRejection', record);
+    try {
+      await expect(
+        setupTpsiServerInWorkers(
+          group,
+          database,
+          { ...DEFAULT_TPSI_PARAMS, cuckooEpsilon: 0.3 },
+          {
+            random: runRandomness(7, true),
+            jobs: 2,
+            unitSize: 16,
+            cuckoo: { maxBuilds: 2 },
+          },
+        ),
+      ).rejects.toThrow(/needs a load below 1\/2/);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
+  }, 120_000);
 });
 
 describe('a tpsi-ad run with setup jobs', () => {

@@ -1,15 +1,15 @@
-// Worker thread for `setupTpsiServerInWorkers`: computes the table elements of each chunk of slots it is sent.
+// Worker thread for `setupTpsiServerInWorkers`: computes the elements of each unit (entries or fills) it is sent.
 import { serveWorker } from '../../../util/worker-serve.js';
 import { createGroup } from '../../group/create.js';
-import { computeSlotChunk, type SlotChunk, type TpsiSetupWorkerConfig } from './server-setup.js';
+import { computeSetupUnit, type SetupUnit, type TpsiSetupWorkerConfig } from './server-setup.js';
 
-serveWorker<TpsiSetupWorkerConfig, SlotChunk, Uint8Array>((config) => {
+serveWorker<TpsiSetupWorkerConfig, SetupUnit, Uint8Array>((config) => {
   const ready = createGroup(config.group, config.backend).then((group) => ({
     group,
     alpha: group.decodeScalar(config.alpha),
   }));
-  return async (chunk) => {
+  return async (unit) => {
     const { group, alpha } = await ready;
-    return computeSlotChunk(group, alpha, chunk);
+    return computeSetupUnit(group, alpha, unit);
   };
 });

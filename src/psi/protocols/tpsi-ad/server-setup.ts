@@ -1,9 +1,10 @@
 // Server setup: a cuckoo table over the distinct database hashes, each slot holding α·H(y) for the entry placed there
-// and a random element where empty; published with L = α·G and the system parameters. The per-slot work (group
-// operations and the empty slots' random seeds) runs in this thread or, split into chunks of slots, across worker
-// threads; either way the same bytes are published.
+// and a random element where empty; published with L = α·G and the system parameters. The elements are computed in
+// units — runs of entries (α·H(y), in database order, needing no table) and runs of empty slots' fill elements — in
+// this thread or across worker threads, which start on the entries while this thread builds the cuckoo table; the
+// table is then assembled from both. Either way the same bytes are published.
 import { distinctByteArrays } from '../../../util/distinct-bytes.js';
-import { orderedPool, siblingModule } from '../../../util/worker-pool.js';
+import { queuedPool, siblingModule } from '../../../util/worker-pool.js';
 import type { BackendName, GroupName, PrimeOrderGroup, Scalar } from '../../group/group.js';
 import {
   SYSTEM_RANDOMNESS,
@@ -12,7 +13,13 @@ import {
   type PsiRandomness,
   type RandomReservation,
 } from '../../random.js';
-import { CUCKOO_SEED_BYTES, buildCuckooTable, type CuckooOptions, type CuckooTable } from './cuckoo.js';
+import {
+  CUCKOO_SEED_BYTES,
+  buildCuckooTable,
+  cuckooTableSize,
+  type CuckooOptions,
+  type CuckooTable,
+} from './cuckoo.js';
 import { tpsiDst, tpsiGenerator, tpsiHashToGroupDst } from './outer-layer.js';
 import { dhfDimensionOf, type TpsiParams } from './params.js';
 import type { TpsiPublicData } from './wire-format.js';
@@ -27,23 +34,31 @@ export interface TpsiServerSetup {
 
 export interface ServerSetupOptions {
   readonly cuckoo?: CuckooOptions;
-  /** α from `secret`; cuckoo seeds and fill elements from `simulation` (the CSPRNG for both by default). */
+  /**
+   * α from `secret`, drawn first; then the cuckoo seeds and the fill seeds from `simulation` (the CSPRNG for both by
+   * default). The two are separate streams: drawing from one does not move the other.
+   */
   readonly random?: PsiRandomness;
-  /** Called after each chunk of table slots with the slots done so far. */
+  /** Called after each unit of elements with the table elements done so far. */
   readonly progress?: (done: number, total: number) => void;
 }
 
-/** A run of consecutive table slots: the database entries of its occupied slots and where its fill seeds come from. */
-export interface SlotChunk {
-  /** 1 where the slot holds a database entry (α·H(y)), 0 where it is filled (H_fill(seed)). */
-  readonly occupied: Uint8Array;
-  /** The occupied slots' entries, concatenated; `ends[i]` is where the i-th occupied slot's entry ends. */
+/** A run of distinct database entries, concatenated; `ends[i]` is where the i-th ends. Its elements are α·H(y). */
+export interface EntryUnit {
+  readonly kind: 'entries';
   readonly bytes: Uint8Array;
   readonly ends: Uint32Array;
-  /** The seed of this chunk's j-th empty slot is request `firstFill + j` of `fills` (32 bytes). */
-  readonly fills: RandomReservation;
-  readonly firstFill: number;
 }
+
+/** A run of empty slots: fill element j is H_fill(request `first + j` of `fills`, 32 bytes). */
+export interface FillUnit {
+  readonly kind: 'fills';
+  readonly fills: RandomReservation;
+  readonly first: number;
+  readonly count: number;
+}
+
+export type SetupUnit = EntryUnit | FillUnit;
 
 /** Bytes of an empty slot's seed. */
 const FILL_SEED_BYTES = 32;
@@ -55,93 +70,106 @@ export interface TpsiSetupWorkerConfig {
   readonly alpha: Uint8Array;
 }
 
-/** Slots per chunk sent to a worker: large enough that messaging is negligible next to the group work. */
-export const SETUP_CHUNK_SLOTS = 2048;
+/** Elements per unit sent to a worker: large enough that messaging is negligible next to the group work. */
+export const SETUP_UNIT_ELEMENTS = 1024;
 
-/** The encoded table elements of one chunk of slots, concatenated (`group.elementBytes` each). */
-export function computeSlotChunk(group: PrimeOrderGroup, alpha: Scalar, chunk: SlotChunk): Uint8Array {
+/** A unit's encoded elements, concatenated (`group.elementBytes` each). */
+export function computeSetupUnit(group: PrimeOrderGroup, alpha: Scalar, unit: SetupUnit): Uint8Array {
+  const size = group.elementBytes;
+  if (unit.kind === 'fills') {
+    const fillDst = tpsiDst('fill-', group);
+    const out = new Uint8Array(unit.count * size);
+    for (let j = 0; j < unit.count; j++) {
+      const seed = reservedBytes(unit.fills, unit.first + j, FILL_SEED_BYTES);
+      out.set(group.encodeElement(group.hashToGroup(seed, fillDst)), j * size);
+    }
+    return out;
+  }
   const hashDst = tpsiHashToGroupDst(group);
-  const fillDst = tpsiDst('fill-', group);
-  const out = new Uint8Array(chunk.occupied.length * group.elementBytes);
-  let entry = 0;
-  let fill = chunk.firstFill;
-  chunk.occupied.forEach((occupied, i) => {
-    let element;
-    if (occupied === 1) {
-      const input = chunk.bytes.subarray(entry === 0 ? 0 : chunk.ends[entry - 1], chunk.ends[entry++]);
-      element = group.multiply(alpha, group.hashToGroup(input, hashDst));
-    } else element = group.hashToGroup(reservedBytes(chunk.fills, fill++, FILL_SEED_BYTES), fillDst);
-    out.set(group.encodeElement(element), i * group.elementBytes);
+  const out = new Uint8Array(unit.ends.length * size);
+  let start = 0;
+  unit.ends.forEach((end, i) => {
+    const element = group.multiply(alpha, group.hashToGroup(unit.bytes.subarray(start, end), hashDst));
+    out.set(group.encodeElement(element), i * size);
+    start = end;
   });
   return out;
 }
 
-/**
- * The slots in chunks. The empty slots' seeds are reserved here, one request each in slot order, and drawn where the
- * chunk is computed, so a seeded run publishes the same bytes with any number of workers.
- */
-function slotChunks(
-  table: CuckooTable,
-  entries: readonly Uint8Array[],
-  random: PsiRandomness,
-  chunkSlots: number,
-): SlotChunk[] {
+/** The entries in units of `unitSize`, in order. */
+function entryUnits(entries: readonly Uint8Array[], unitSize: number): EntryUnit[] {
+  const units: EntryUnit[] = [];
+  for (let first = 0; first < entries.length; first += unitSize) {
+    const run = entries.slice(first, first + unitSize);
+    const ends = new Uint32Array(run.length);
+    let total = 0;
+    run.forEach((x, i) => (ends[i] = total += x.length));
+    const bytes = new Uint8Array(total);
+    run.forEach((x, i) => bytes.set(x, ends[i]! - x.length));
+    units.push({ kind: 'entries', bytes, ends });
+  }
+  return units;
+}
+
+/** The empty slots' fill seeds, reserved here one request each in slot order, in units of `unitSize`. */
+function fillUnits(table: CuckooTable, random: PsiRandomness, unitSize: number): FillUnit[] {
   let empty = 0;
   for (const entry of table.slots) if (entry < 0) empty++;
   const fills = random.simulation.reserve(empty);
-  const chunks: SlotChunk[] = [];
-  let firstFill = 0;
-  for (let first = 0; first < table.size; first += chunkSlots) {
-    const slots = table.slots.subarray(first, first + chunkSlots);
-    const occupied = new Uint8Array(slots.length);
-    let count = 0;
-    let total = 0;
-    slots.forEach((entry, i) => {
-      if (entry < 0) return;
-      occupied[i] = 1;
-      count++;
-      total += entries[entry]!.length;
-    });
-    const ends = new Uint32Array(count);
-    const bytes = new Uint8Array(total);
-    let at = 0;
-    let k = 0;
-    for (const entry of slots) {
-      if (entry < 0) continue;
-      const x = entries[entry]!;
-      bytes.set(x, at);
-      ends[k++] = at += x.length;
-    }
-    chunks.push({ occupied, bytes, ends, fills, firstFill });
-    firstFill += slots.length - count;
-  }
-  return chunks;
+  const units: FillUnit[] = [];
+  for (let first = 0; first < empty; first += unitSize)
+    units.push({ kind: 'fills', fills, first, count: Math.min(unitSize, empty - first) });
+  return units;
 }
 
-/** Everything of a setup but the table's elements: drawn in the same order whatever computes the elements. */
-function setupPlan(
+/** The table's elements, slot by slot: the entry's element where a slot holds one, the next fill element elsewhere. */
+function assembleTable(table: CuckooTable, entryElements: Uint8Array, fillElements: Uint8Array, size: number) {
+  const out = new Uint8Array(table.size * size);
+  let fill = 0;
+  table.slots.forEach((entry, slot) => {
+    const from = entry >= 0 ? entryElements : fillElements;
+    const at = (entry >= 0 ? entry : fill++) * size;
+    for (let b = 0; b < size; b++) out[slot * size + b] = from[at + b]!;
+  });
+  return out;
+}
+
+/** The steps before any element: distinct entries, α, and the cuckoo table's size. */
+function setupStart(
   group: PrimeOrderGroup,
   database: readonly Uint8Array[],
   params: TpsiParams,
-  options: ServerSetupOptions,
-  chunkSlots: number,
-): { entries: Uint8Array[]; table: CuckooTable; alpha: Scalar; chunks: SlotChunk[] } {
-  const random = options.random ?? SYSTEM_RANDOMNESS;
+  random: PsiRandomness,
+) {
   const entries = distinctByteArrays(database);
-  const table = buildCuckooTable(entries, params.cuckooEpsilon, {
+  const alpha = groupWithRandom(group, random.secret).randomScalar();
+  return { entries, alpha, tableSize: cuckooTableSize(entries.length, params.cuckooEpsilon) };
+}
+
+function cuckooTable(
+  entries: readonly Uint8Array[],
+  params: TpsiParams,
+  random: PsiRandomness,
+  options: ServerSetupOptions,
+) {
+  return buildCuckooTable(entries, params.cuckooEpsilon, {
     nextSeed: () => random.simulation.bytes(CUCKOO_SEED_BYTES),
     ...options.cuckoo,
   });
-  const alpha = groupWithRandom(group, random.secret).randomScalar();
-  return { entries, table, alpha, chunks: slotChunks(table, entries, random, chunkSlots) };
 }
 
-function finishSetup(group: PrimeOrderGroup, params: TpsiParams, plan: SetupPlan, bytes: Uint8Array): TpsiServerSetup {
-  const { alpha, table } = plan;
+function finishSetup(
+  group: PrimeOrderGroup,
+  params: TpsiParams,
+  alpha: Scalar,
+  table: CuckooTable,
+  distinctEntries: number,
+  bytes: Uint8Array,
+): TpsiServerSetup {
   return {
     alpha,
     table,
-    distinctEntries: plan.entries.length,
+    distinctEntries,
     publicData: {
       threshold: params.threshold,
       dhfDimension: dhfDimensionOf(params),
@@ -154,22 +182,15 @@ function finishSetup(group: PrimeOrderGroup, params: TpsiParams, plan: SetupPlan
   };
 }
 
-type SetupPlan = ReturnType<typeof setupPlan>;
-
-function setupInThisThread(
-  group: PrimeOrderGroup,
-  params: TpsiParams,
-  plan: SetupPlan,
-  options: ServerSetupOptions,
-): TpsiServerSetup {
-  const bytes = new Uint8Array(plan.table.size * group.elementBytes);
-  let done = 0;
-  for (const chunk of plan.chunks) {
-    bytes.set(computeSlotChunk(group, plan.alpha, chunk), done * group.elementBytes);
-    done += chunk.occupied.length;
-    options.progress?.(done, plan.table.size);
+/** Concatenated unit outputs of `count` elements in all. */
+function concatenated(outputs: readonly Uint8Array[], count: number, size: number): Uint8Array {
+  const out = new Uint8Array(count * size);
+  let at = 0;
+  for (const o of outputs) {
+    out.set(o, at);
+    at += o.length;
   }
-  return finishSetup(group, params, plan, bytes);
+  return out;
 }
 
 /** Builds the server's table in this thread. */
@@ -179,19 +200,44 @@ export function setupTpsiServer(
   params: TpsiParams,
   options: ServerSetupOptions = {},
 ): TpsiServerSetup {
-  return setupInThisThread(group, params, setupPlan(group, database, params, options, SETUP_CHUNK_SLOTS), options);
+  const random = options.random ?? SYSTEM_RANDOMNESS;
+  const { entries, alpha, tableSize } = setupStart(group, database, params, random);
+  let done = 0;
+  const compute = (units: readonly SetupUnit[]): Uint8Array[] =>
+    units.map((unit) => {
+      const out = computeSetupUnit(group, alpha, unit);
+      done += out.length / group.elementBytes;
+      options.progress?.(done, tableSize);
+      return out;
+    });
+  const entryElements = compute(entryUnits(entries, SETUP_UNIT_ELEMENTS));
+  const table = cuckooTable(entries, params, random, options);
+  const fillElements = compute(fillUnits(table, random, SETUP_UNIT_ELEMENTS));
+  const size = group.elementBytes;
+  const bytes = assembleTable(
+    table,
+    concatenated(entryElements, entries.length, size),
+    concatenated(fillElements, table.size - entries.length, size),
+    size,
+  );
+  return finishSetup(group, params, alpha, table, entries.length, bytes);
 }
 
 export interface ParallelSetupOptions extends ServerSetupOptions {
   /** Worker threads (1: this thread). */
   readonly jobs: number;
-  /** Slots per chunk sent to a worker (default SETUP_CHUNK_SLOTS). */
-  readonly chunkSlots?: number;
+  /** Elements per unit sent to a worker (default SETUP_UNIT_ELEMENTS). */
+  readonly unitSize?: number;
 }
 
+/** Units each worker holds while this thread builds the cuckoo table (seconds of work at 10^6 entries), and after. */
+const AHEAD_WHILE_BUILDING = 64;
+const AHEAD_AFTER = 2;
+
 /**
- * Builds the server's table with the per-slot group work (α·H(y), fill elements) split across `jobs` worker threads;
- * publishes exactly the bytes `setupTpsiServer` publishes for the same randomness.
+ * Builds the server's table with the group work (α·H(y), fill elements) split across `jobs` worker threads, which
+ * start on the entries while this thread builds the cuckoo table; publishes exactly the bytes `setupTpsiServer`
+ * publishes for the same randomness.
  */
 export async function setupTpsiServerInWorkers(
   group: PrimeOrderGroup,
@@ -199,24 +245,51 @@ export async function setupTpsiServerInWorkers(
   params: TpsiParams,
   options: ParallelSetupOptions,
 ): Promise<TpsiServerSetup> {
-  const plan = setupPlan(group, database, params, options, options.chunkSlots ?? SETUP_CHUNK_SLOTS);
-  if (options.jobs <= 1 || plan.chunks.length <= 1) return setupInThisThread(group, params, plan, options);
-  const config: TpsiSetupWorkerConfig = {
-    group: group.name,
-    backend: group.backend,
-    alpha: group.encodeScalar(plan.alpha),
-  };
-  const bytes = new Uint8Array(plan.table.size * group.elementBytes);
-  let at = 0;
-  for await (const out of orderedPool<SlotChunk, Uint8Array>(
+  const unitSize = options.unitSize ?? SETUP_UNIT_ELEMENTS;
+  if (options.jobs <= 1 || database.length <= unitSize) return setupTpsiServer(group, database, params, options);
+  const random = options.random ?? SYSTEM_RANDOMNESS;
+  const { entries, alpha, tableSize } = setupStart(group, database, params, random);
+  const config: TpsiSetupWorkerConfig = { group: group.name, backend: group.backend, alpha: group.encodeScalar(alpha) };
+  const pool = queuedPool<SetupUnit, Uint8Array>(
     siblingModule(import.meta.url, 'server-setup-worker'),
     config,
-    plan.chunks,
     options.jobs,
-  )) {
-    bytes.set(out, at);
-    at += out.length;
-    options.progress?.(at / group.elementBytes, plan.table.size);
+    AHEAD_WHILE_BUILDING,
+  );
+  let done = 0;
+  const run = (units: readonly SetupUnit[]): Promise<Uint8Array[]> =>
+    Promise.all(
+      units.map((unit) =>
+        pool.run(unit).then((out) => {
+          done += out.length / group.elementBytes;
+          options.progress?.(done, tableSize);
+          return out;
+        }),
+      ),
+    );
+  // Each run's failure is handled where it is awaited; the no-op handlers keep one that fails first (or while this
+  // thread is still building, or after a throw closed the pool) from being reported as unhandled.
+  const started = (units: readonly SetupUnit[]): Promise<Uint8Array[]> => {
+    const p = run(units);
+    p.catch(() => undefined);
+    return p;
+  };
+  try {
+    const entryElements = started(entryUnits(entries, unitSize));
+    // The workers go on with the entries they hold while this thread builds the table.
+    const table = cuckooTable(entries, params, random, options);
+    pool.ahead = AHEAD_AFTER;
+    const fillElements = started(fillUnits(table, random, unitSize));
+    const [entryOutputs, fillOutputs] = await Promise.all([entryElements, fillElements]);
+    const size = group.elementBytes;
+    const bytes = assembleTable(
+      table,
+      concatenated(entryOutputs, entries.length, size),
+      concatenated(fillOutputs, table.size - entries.length, size),
+      size,
+    );
+    return finishSetup(group, params, alpha, table, entries.length, bytes);
+  } finally {
+    await pool.close();
   }
-  return finishSetup(group, params, plan, bytes);
 }
