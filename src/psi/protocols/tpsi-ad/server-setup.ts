@@ -158,14 +158,23 @@ function cuckooTable(
   });
 }
 
+/** The setup from the units' outputs: the entries' elements in database order, then the fills' in slot order. */
 function finishSetup(
   group: PrimeOrderGroup,
   params: TpsiParams,
   alpha: Scalar,
   table: CuckooTable,
   distinctEntries: number,
-  bytes: Uint8Array,
+  entryOutputs: readonly Uint8Array[],
+  fillOutputs: readonly Uint8Array[],
 ): TpsiServerSetup {
+  const size = group.elementBytes;
+  const bytes = assembleTable(
+    table,
+    concatenated(entryOutputs, distinctEntries, size),
+    concatenated(fillOutputs, table.size - distinctEntries, size),
+    size,
+  );
   return {
     alpha,
     table,
@@ -213,14 +222,7 @@ export function setupTpsiServer(
   const entryElements = compute(entryUnits(entries, SETUP_UNIT_ELEMENTS));
   const table = cuckooTable(entries, params, random, options);
   const fillElements = compute(fillUnits(table, random, SETUP_UNIT_ELEMENTS));
-  const size = group.elementBytes;
-  const bytes = assembleTable(
-    table,
-    concatenated(entryElements, entries.length, size),
-    concatenated(fillElements, table.size - entries.length, size),
-    size,
-  );
-  return finishSetup(group, params, alpha, table, entries.length, bytes);
+  return finishSetup(group, params, alpha, table, entries.length, entryElements, fillElements);
 }
 
 export interface ParallelSetupOptions extends ServerSetupOptions {
@@ -281,14 +283,7 @@ export async function setupTpsiServerInWorkers(
     pool.ahead = AHEAD_AFTER;
     const fillElements = started(fillUnits(table, random, unitSize));
     const [entryOutputs, fillOutputs] = await Promise.all([entryElements, fillElements]);
-    const size = group.elementBytes;
-    const bytes = assembleTable(
-      table,
-      concatenated(entryOutputs, entries.length, size),
-      concatenated(fillOutputs, table.size - entries.length, size),
-      size,
-    );
-    return finishSetup(group, params, alpha, table, entries.length, bytes);
+    return finishSetup(group, params, alpha, table, entries.length, entryOutputs, fillOutputs);
   } finally {
     await pool.close();
   }
