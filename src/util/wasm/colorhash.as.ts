@@ -133,13 +133,17 @@ function countBlocks(step: i32, src: usize, blocks: i32, tail: usize, totals: us
     const maxc = i8x16.max_u(i8x16.max_u(r, g), b);
     const minc = i8x16.min_u(i8x16.min_u(r, g), b);
     const range = i8x16.sub(maxc, minc);
-    const isBlack = black16(r, g, b);
+    // PIL's luma is a rounded weighted mean, so min ≤ L ≤ max: the exact test is needed only where min < 32 ≤ max.
+    const darkMax = i8x16.lt_u(maxc, i8x16.splat(32));
+    const mixed = v128.andnot(i8x16.lt_u(minc, i8x16.splat(32)), darkMax);
+    const isBlack = v128.any_true(mixed) ? black16(r, g, b) : darkMax;
     const twoMin = i8x16.add_sat_u(minc, minc);
     const isGrey = v128.andnot(i8x16.lt_u(i8x16.add_sat_u(range, range), minc), isBlack);
     const uncoloured = v128.or(isBlack, isGrey);
     const isFaint = v128.andnot(i8x16.gt_u(twoMin, range), uncoloured);
     const over = i8x16.min_u(i8x16.sub_sat_u(range, twoMin), i8x16.splat(9));
-    const over28 = i8x16.add(i8x16.add(i8x16.shl(over, 4), i8x16.shl(over, 3)), i8x16.shl(over, 2));
+    // 28 · over by table (over ≤ 9, so 28 · over ≤ 252 fits a byte): one byte shuffle instead of three byte shifts.
+    const over28 = i8x16.swizzle(i8x16(0, 28, 56, 84, 112, -116, -88, -60, -32, -4, 0, 0, 0, 0, 0, 0), over);
     const isBright = v128.andnot(i8x16.ge_u(over28, minc), uncoloured);
     // The hue sector from the channel order (R is the maximum first, then G), then the odd sectors' first half-byte.
     const rMax = i8x16.eq(r, maxc);
@@ -156,24 +160,22 @@ function countBlocks(step: i32, src: usize, blocks: i32, tail: usize, totals: us
     const bin = i8x16.sub(sector, v128.and(firstHalf, v128.and(sector, one)));
     black = i8x16.sub(black, isBlack);
     grey = i8x16.sub(grey, isGrey);
-    const in0 = i8x16.eq(bin, i8x16.splat(0));
-    const in1 = i8x16.eq(bin, i8x16.splat(1));
-    const in2 = i8x16.eq(bin, i8x16.splat(2));
-    const in3 = i8x16.eq(bin, i8x16.splat(3));
-    const in4 = i8x16.eq(bin, i8x16.splat(4));
-    const in5 = i8x16.eq(bin, i8x16.splat(5));
-    f0 = i8x16.sub(f0, v128.and(isFaint, in0));
-    f1 = i8x16.sub(f1, v128.and(isFaint, in1));
-    f2 = i8x16.sub(f2, v128.and(isFaint, in2));
-    f3 = i8x16.sub(f3, v128.and(isFaint, in3));
-    f4 = i8x16.sub(f4, v128.and(isFaint, in4));
-    f5 = i8x16.sub(f5, v128.and(isFaint, in5));
-    b0 = i8x16.sub(b0, v128.and(isBright, in0));
-    b1 = i8x16.sub(b1, v128.and(isBright, in1));
-    b2 = i8x16.sub(b2, v128.and(isBright, in2));
-    b3 = i8x16.sub(b3, v128.and(isBright, in3));
-    b4 = i8x16.sub(b4, v128.and(isBright, in4));
-    b5 = i8x16.sub(b5, v128.and(isBright, in5));
+    // Each pixel's bin where it is faint (bright), 0xff where it is not: one comparison per bin and class.
+    const none = i8x16.splat(-1);
+    const faintBin = v128.bitselect(bin, none, isFaint);
+    const brightBin = v128.bitselect(bin, none, isBright);
+    f0 = i8x16.sub(f0, i8x16.eq(faintBin, i8x16.splat(0)));
+    f1 = i8x16.sub(f1, i8x16.eq(faintBin, i8x16.splat(1)));
+    f2 = i8x16.sub(f2, i8x16.eq(faintBin, i8x16.splat(2)));
+    f3 = i8x16.sub(f3, i8x16.eq(faintBin, i8x16.splat(3)));
+    f4 = i8x16.sub(f4, i8x16.eq(faintBin, i8x16.splat(4)));
+    f5 = i8x16.sub(f5, i8x16.eq(faintBin, i8x16.splat(5)));
+    b0 = i8x16.sub(b0, i8x16.eq(brightBin, i8x16.splat(0)));
+    b1 = i8x16.sub(b1, i8x16.eq(brightBin, i8x16.splat(1)));
+    b2 = i8x16.sub(b2, i8x16.eq(brightBin, i8x16.splat(2)));
+    b3 = i8x16.sub(b3, i8x16.eq(brightBin, i8x16.splat(3)));
+    b4 = i8x16.sub(b4, i8x16.eq(brightBin, i8x16.splat(4)));
+    b5 = i8x16.sub(b5, i8x16.eq(brightBin, i8x16.splat(5)));
   }
   flush(totals, black);
   flush(totals + 16, grey);
