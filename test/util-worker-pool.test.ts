@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { queuedPool } from '../src/util/worker-pool.js';
+import { orderedPool, queuedPool } from '../src/util/worker-pool.js';
 
 const module = new URL('./helpers/double-worker.ts', import.meta.url);
 type Out = { readonly value: number; readonly thread: number };
@@ -41,5 +41,37 @@ describe('queued worker pool', () => {
     const settled = await settling;
     expect(settled.some((r) => r.status === 'rejected')).toBe(true);
     await expect(pool.run(1)).rejects.toThrow(/closed/);
+  }, 60_000);
+});
+
+describe('ordered worker pool', () => {
+  it('yields every output in input order and reports progress up to the total', async () => {
+    const progress: number[] = [];
+    const values: number[] = [];
+    for await (const o of orderedPool<number, Out>(module, { offset: 3 }, [5, 1, 4, 1, 5, 9, 2, 6], 2, (done, total) =>
+      progress.push(done / total),
+    ))
+      values.push(o.value);
+    expect(values).toEqual([13, 5, 11, 5, 13, 21, 7, 15]);
+    expect(progress.at(-1)).toBe(1);
+  }, 60_000);
+
+  it("fails the run with a worker's message after the outputs before it, leaving no rejection unhandled", async () => {
+    const unhandled: unknown[] = [];
+    const record = (e: unknown): number => unhandled.push(e);
+    process.on('unhandledRejection', record);
+    try {
+      const values: number[] = [];
+      const consume = async (): Promise<void> => {
+        for await (const o of orderedPool<number, Out>(module, { offset: 0 }, [1, 2, -3, 4, -5, 6], 2))
+          values.push(o.value);
+      };
+      await expect(consume()).rejects.toThrow('negative input -3');
+      expect(values).toEqual([2, 4]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
   }, 60_000);
 });

@@ -45,51 +45,22 @@ export async function* orderedPool<I, O>(
   jobs: number,
   onProgress?: (done: number, total: number) => void,
 ): AsyncGenerator<O> {
-  const workers = Array.from({ length: Math.max(1, Math.min(jobs, inputs.length)) }, () =>
-    startWorker(module, workerData),
-  );
-  const done = new Map<number, O>();
-  let next = 0;
+  const pool = queuedPool<I, O>(module, workerData, Math.min(jobs, inputs.length), 1);
   let finished = 0;
-  let failure: Error | undefined;
-  let wake: (() => void) | undefined;
-  const notify = (): void => {
-    wake?.();
-    wake = undefined;
-  };
-  const feed = (w: Worker): void => {
-    if (next >= inputs.length) return;
-    const request: PoolRequest<I> = { index: next, input: inputs[next]! };
-    next++;
-    w.postMessage(request);
-  };
-  for (const w of workers) {
-    w.on('message', (reply: PoolReply<O>) => {
-      if (reply.error !== undefined) failure = new Error(reply.error);
-      else done.set(reply.index, reply.output as O);
-      finished++;
-      onProgress?.(finished, inputs.length);
-      feed(w);
-      notify();
+  const outputs = inputs.map((input) => {
+    const output = pool.run(input).then((o) => {
+      onProgress?.(++finished, inputs.length);
+      return o;
     });
-    w.on('error', (e) => {
-      failure = e;
-      notify();
-    });
-    feed(w);
-  }
+    // Rejections are taken where they are awaited, in order; this keeps later ones, and those rejected when a
+    // consumer stops early and the pool closes, from being reported as unhandled.
+    output.catch(() => undefined);
+    return output;
+  });
   try {
-    for (let i = 0; i < inputs.length; i++) {
-      while (!done.has(i)) {
-        if (failure) throw failure;
-        await new Promise<void>((resolve) => (wake = resolve));
-      }
-      const output = done.get(i)!;
-      done.delete(i);
-      yield output;
-    }
+    for (const output of outputs) yield await output;
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await pool.close();
   }
 }
 
@@ -114,6 +85,7 @@ export function queuedPool<I, O>(module: URL, workerData: unknown, jobs: number,
     readonly reject: (error: Error) => void;
   }
   const queue: Task[] = [];
+  let head = 0;
   const held = new Map<number, Task>();
   const workers = Array.from({ length: Math.max(1, jobs) }, () => ({
     worker: startWorker(module, workerData),
@@ -123,13 +95,18 @@ export function queuedPool<I, O>(module: URL, workerData: unknown, jobs: number,
   let failure: Error | undefined;
   const fail = (e: Error): void => {
     failure ??= e;
-    for (const task of [...held.values(), ...queue.splice(0)]) task.reject(failure);
+    for (const task of [...held.values(), ...queue.splice(head)]) task.reject(failure);
     held.clear();
   };
   const pump = (): void => {
+    // Posted tasks are dropped from the front now and then: the queue is read from `head`, not shifted per task.
+    if (head > 1024 && 2 * head > queue.length) {
+      queue.splice(0, head);
+      head = 0;
+    }
     for (const w of workers)
-      while (queue.length > 0 && w.held < pool.ahead) {
-        const task = queue.shift()!;
+      while (head < queue.length && w.held < pool.ahead) {
+        const task = queue[head++]!;
         const request: PoolRequest<I> = { index: nextIndex++, input: task.input };
         held.set(request.index, task);
         w.held++;

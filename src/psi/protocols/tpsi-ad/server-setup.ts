@@ -266,8 +266,12 @@ export async function setupTpsiServerInWorkers(
     aheadWhileBuilding(units.length, options.jobs),
   );
   let done = 0;
-  const run = (units: readonly SetupUnit[]): Promise<Uint8Array[]> =>
-    Promise.all(
+  /**
+   * The units' outputs, in order. A failure is taken where the result is awaited; the no-op handler keeps one that
+   * comes first (or while this thread is still building, or after a throw closed the pool) from being unhandled.
+   */
+  const run = (units: readonly SetupUnit[]): Promise<Uint8Array[]> => {
+    const outputs = Promise.all(
       units.map((unit) =>
         pool.run(unit).then((out) => {
           done += out.length / group.elementBytes;
@@ -276,19 +280,15 @@ export async function setupTpsiServerInWorkers(
         }),
       ),
     );
-  // Each run's failure is handled where it is awaited; the no-op handlers keep one that fails first (or while this
-  // thread is still building, or after a throw closed the pool) from being reported as unhandled.
-  const started = (units: readonly SetupUnit[]): Promise<Uint8Array[]> => {
-    const p = run(units);
-    p.catch(() => undefined);
-    return p;
+    outputs.catch(() => undefined);
+    return outputs;
   };
   try {
-    const entryElements = started(units);
+    const entryElements = run(units);
     // The workers go on with the entries they hold while this thread builds the table.
     const table = cuckooTable(entries, params, random, options);
     pool.ahead = AHEAD_AFTER;
-    const fillElements = started(fillUnits(table, random, unitSize));
+    const fillElements = run(fillUnits(table, random, unitSize));
     const [entryOutputs, fillOutputs] = await Promise.all([entryElements, fillElements]);
     return finishSetup(group, params, alpha, table, entries.length, entryOutputs, fillOutputs);
   } finally {
