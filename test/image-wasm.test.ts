@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GreyImage } from '../src/image/types.js';
 import { pilLuma } from '../src/image/luma.js';
-import { pillowResize, pillowResizeLuma, type PillowFilter } from '../src/image/pillow-resize.js';
+import { horizontalLayout } from '../src/image/pillow-resample-wasm.js';
+import { pillowResize, pillowResizeLuma, resampleCoefficients, type PillowFilter } from '../src/image/pillow-resize.js';
 import { createPrng } from '../src/util/prng.js';
 import { wasmPath } from '../src/util/wasm.js';
 
@@ -37,6 +38,8 @@ describe('WebAssembly Pillow resampling', () => {
   it.each(filters)('%s: same pixels as the JavaScript passes on random sizes', (filter) => {
     const sizes: [number, number, number, number][] = [
       [1600, 37, 32, 32],
+      [3900, 41, 32, 32],
+      [700, 33, 8, 8],
       [203, 157, 9, 8],
       [61, 47, 64, 48],
       [3, 5, 1, 1],
@@ -57,6 +60,33 @@ describe('WebAssembly Pillow resampling', () => {
         true,
       );
     }
+  });
+
+  it('offset weights (one dot product per group plus c · Σ p) give the JavaScript pixels for moderate reductions', () => {
+    // pHash's 32 columns from 3000- and 4000-pixel rows and aHash's 8 from 800 take the offset layout; random,
+    // white, black and 0/255-striped rows test the pixel sums at both ends of their range.
+    const cases: [number, number][] = [
+      [4000, 32],
+      [3000, 32],
+      [800, 8],
+      [801, 9],
+    ];
+    const fills: ((i: number) => number)[] = [() => rng.nextInt(256), () => 255, () => 0, (i) => (i & 1 ? 255 : 0)];
+    for (const [w, ow] of cases) {
+      expect(horizontalLayout(resampleCoefficients('lanczos', w, ow)), `${w} -> ${ow}`).toBe('offset');
+      for (const fill of fills) {
+        const img: GreyImage = {
+          width: w,
+          height: 7,
+          channels: 1,
+          data: Uint8Array.from({ length: w * 7 }, (_, i) => fill(i)),
+        };
+        const fast = pillowResize(img, ow, 3, 'lanczos').data;
+        expect(Buffer.from(fast).equals(Buffer.from(jsResize(img, ow, 3, 'lanczos'))), `${w} -> ${ow}`).toBe(true);
+      }
+    }
+    expect(horizontalLayout(resampleCoefficients('lanczos', 1400, 32))).toBe('split');
+    expect(horizontalLayout(resampleCoefficients('lanczos', 5000, 32))).toBe('narrow');
   });
 
   it('keeps flat white and flat black images flat (no rounding drift)', () => {
@@ -93,6 +123,8 @@ describe('WebAssembly Pillow resampling', () => {
   it('PIL convert("L") fused into the horizontal pass gives the JavaScript convert-then-resize pixels', () => {
     const sizes: [number, number, number, number][] = [
       [1600, 37, 32, 32],
+      [3900, 41, 32, 32],
+      [700, 33, 8, 8],
       [203, 157, 9, 8],
       [61, 47, 64, 48],
       [17, 33, 16, 33],

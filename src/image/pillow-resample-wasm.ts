@@ -18,7 +18,8 @@ interface ResampleKernel extends ScratchKernel {
     outWidth: number,
     out: number,
     rowBuffer: number,
-    narrow: number,
+    mode: number,
+    offsets: number,
   ): void;
   horizontalBufferBytes(srcWidth: number, outWidth: number): number;
   vertical(
@@ -35,17 +36,26 @@ interface ResampleKernel extends ScratchKernel {
 }
 
 /**
- * Coefficients with each window's weights padded by zeros to a multiple of eight, as the SIMD loops read them: i32
- * for the vertical pass; for the horizontal pass split as w = 2^15 · hi + lo (hi = w >> 15, lo = w & 0x7fff), each
- * group of eight taps stored as eight i16 hi then eight i16 lo, for 16-bit dot products (wrapping sums stay equal).
+ * How the horizontal pass reads its weights (the kernel's `horizontal` modes), each group of eight taps as i16 for
+ * 16-bit dot products (wrapping sums stay equal):
+ * - narrow: every weight fits in an i16 (reductions by more than about 138): one dot product per group;
+ * - offset: every window's weights, its padding zeros included, lie within an i16 of that window's offset c
+ *   (reductions by more than about 79): the weights less c, one dot product per group, plus c times the window's
+ *   pixel sum;
+ * - split: w = 2^15 · hi + lo (hi = w >> 15, lo = w & 0x7fff), each group as eight hi then eight lo: two dot products.
  */
-interface PaddedCoefficients {
-  readonly ksize: number;
-  readonly weights: Int32Array;
-  readonly split: Int16Array;
-  /** The weights as i16 when every one fits (reductions by more than about 128), for one dot product per group. */
-  readonly narrow: Int16Array | null;
-}
+type HorizontalWeights =
+  | { readonly kind: 'narrow'; readonly weights: Int16Array }
+  | { readonly kind: 'offset'; readonly weights: Int16Array; readonly offsets: Int32Array }
+  | { readonly kind: 'split'; readonly weights: Int16Array };
+
+/** The kernel's code for each layout (SPLIT, NARROW, OFFSET in pillow-resample.as.ts). */
+const MODE = { split: 0, narrow: 1, offset: 2 } as const;
+
+/** Pixel sums in 16-bit lanes hold 257 groups of eight bytes. */
+const OFFSET_MAX_GROUPS = 257;
+
+const fitsI16 = (w: number): boolean => w === (w << 16) >> 16;
 
 function splitWeights(weights: Int32Array): Int16Array {
   const split = new Int16Array(weights.length * 2);
@@ -58,6 +68,46 @@ function splitWeights(weights: Int32Array): Int16Array {
   return split;
 }
 
+/**
+ * The offset layout of padded weights, windows `ksize` apart with `count` taps each, or null where some window's
+ * weights (with the zeros padding it to a group of eight) span more than an i16 or it has too many groups.
+ */
+function offsetWeights(weights: Int32Array, count: Int32Array, ksize: number): HorizontalWeights | null {
+  if (ksize / 8 > OFFSET_MAX_GROUPS) return null;
+  const shifted = new Int16Array(weights.length);
+  const offsets = new Int32Array(count.length);
+  for (let x = 0; x < count.length; x++) {
+    const taps = weights.subarray(x * ksize, x * ksize + ((count[x]! + 7) & ~7));
+    let lo = 0;
+    let hi = 0;
+    for (const w of taps) {
+      lo = Math.min(lo, w);
+      hi = Math.max(hi, w);
+    }
+    const c = Math.floor((lo + hi + 1) / 2);
+    for (let k = 0; k < taps.length; k++) {
+      const v = taps[k]! - c;
+      if (!fitsI16(v)) return null;
+      shifted[x * ksize + k] = v;
+    }
+    offsets[x] = c;
+  }
+  return { kind: 'offset', weights: shifted, offsets };
+}
+
+function horizontalWeights(weights: Int32Array, count: Int32Array, ksize: number): HorizontalWeights {
+  if (weights.every(fitsI16)) return { kind: 'narrow', weights: Int16Array.from(weights) };
+  return offsetWeights(weights, count, ksize) ?? { kind: 'split', weights: splitWeights(weights) };
+}
+
+/** Coefficients with each window's weights padded by zeros to a multiple of eight, as the SIMD loops read them. */
+interface PaddedCoefficients {
+  readonly ksize: number;
+  /** i32, for the vertical pass. */
+  readonly weights: Int32Array;
+  readonly horizontal: HorizontalWeights;
+}
+
 const padded = new WeakMap<ResampleCoefficients, PaddedCoefficients>();
 
 function padCoefficients(c: ResampleCoefficients): PaddedCoefficients {
@@ -67,16 +117,22 @@ function padCoefficients(c: ResampleCoefficients): PaddedCoefficients {
   const weights = new Int32Array(c.first.length * ksize);
   for (let i = 0; i < c.first.length; i++)
     weights.set(c.weights.subarray(i * c.ksize, i * c.ksize + c.count[i]!), i * ksize);
-  const narrow = weights.every((w) => w === (w << 16) >> 16) ? Int16Array.from(weights) : null;
-  const p = { ksize, weights, split: splitWeights(weights), narrow };
+  const p = { ksize, weights, horizontal: horizontalWeights(weights, c.count, ksize) };
   padded.set(c, p);
   return p;
 }
 
-/** What one pass copies into the kernel: window starts, tap counts and the weights as that pass reads them. */
+/** The layout the horizontal pass takes for these coefficients (exposed so tests can reach each one). */
+export function horizontalLayout(c: ResampleCoefficients): HorizontalWeights['kind'] {
+  return padCoefficients(c).horizontal.kind;
+}
+
+/** What one pass copies into the kernel: window starts, tap counts, the weights as that pass reads them, offsets. */
 function coefficientParts(c: ResampleCoefficients, pass: 'horizontal' | 'vertical'): ArrayBufferView[] {
   const p = padCoefficients(c);
-  return [c.first, c.count, pass === 'vertical' ? p.weights : (p.narrow ?? p.split)];
+  if (pass === 'vertical') return [c.first, c.count, p.weights];
+  const h = p.horizontal;
+  return h.kind === 'offset' ? [c.first, c.count, h.weights, h.offsets] : [c.first, c.count, h.weights];
 }
 
 /** A pass's coefficients once placed in the kernel's memory. */
@@ -84,12 +140,19 @@ interface Placed {
   readonly first: number;
   readonly count: number;
   readonly weights: number;
+  /** The offset layout's offsets, else 0. */
+  readonly offsets: number;
   readonly ksize: number;
 }
 
 function place(kernel: ResampleKernel, at: number, c: ResampleCoefficients, parts: ArrayBufferView[]): Placed {
-  const [first, count, weights] = placeViews(kernel.memory.buffer, at, parts) as [number, number, number];
-  return { first, count, weights, ksize: padCoefficients(c).ksize };
+  const [first, count, weights, offsets] = placeViews(kernel.memory.buffer, at, parts) as [
+    number,
+    number,
+    number,
+    number | undefined,
+  ];
+  return { first, count, weights, offsets: offsets ?? 0, ksize: padCoefficients(c).ksize };
 }
 
 /** The source of a resample: `rows` rows from `rowFirst` of a `width`-pixel image of `channels` bytes a pixel. */
@@ -122,7 +185,7 @@ export function wasmResample(
   const bufferBytes = align16(kernel.horizontalBufferBytes(width, outWidth));
   const extra = placedBytes(hParts) + placedBytes(vParts) + bandBytes + bufferBytes + outWidth * outHeight;
   const rowBytes = width * channels;
-  const narrow = padCoefficients(horizontal).narrow ? 1 : 0;
+  const mode = MODE[padCoefficients(horizontal).horizontal.kind];
   let h: Placed | null = null;
   let v: Placed | null = null;
   let band = 0;
@@ -161,9 +224,24 @@ export function wasmResample(
       out = buffer + bufferBytes + placedBytes(vParts);
     },
     (run, firstRow, count) => {
-      const { first, count: counts, weights, ksize } = h!;
+      const { first, count: counts, weights, offsets, ksize } = h!;
       const at = band + firstRow * outWidth;
-      kernel.horizontal(run, channels, width, 0, count, first, counts, weights, ksize, outWidth, at, buffer, narrow);
+      kernel.horizontal(
+        run,
+        channels,
+        width,
+        0,
+        count,
+        first,
+        counts,
+        weights,
+        ksize,
+        outWidth,
+        at,
+        buffer,
+        mode,
+        offsets,
+      );
       if (vertical === null) return;
       let ready = done;
       while (ready < outHeight && vertical.first[ready]! + vertical.count[ready]! - rowFirst <= firstRow + count)

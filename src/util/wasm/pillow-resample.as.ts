@@ -26,11 +26,16 @@ function storeClipped4(to: usize, sums: v128): void {
   v128.store32_lane(to, i8x16.narrow_i16x8_u(words, words), 0);
 }
 
+/** How the horizontal pass's weights are stored (see `horizontal`). */
+const SPLIT: i32 = 0;
+const NARROW: i32 = 1;
+const OFFSET: i32 = 2;
+
 /**
  * One output pixel of four rows at once (rows r0..r3) for every x of the row: each weight group is loaded once for
  * the four rows, and the four dot products' lanes are summed together. Writes x-major: byte 4x + k is row k's pixel
- * x. W is the weights' bytes per tap (see `horizontal`): i32 for split weights (eight i16 hi, eight i16 lo per
- * group; two dot products per eight taps and row), i16 when every weight fits (one dot product).
+ * x. The type W names how the weights are stored (see `horizontal`), so each layout gets its own compiled loop: i32
+ * for SPLIT (four bytes a tap), i16 for NARROW and u16 for OFFSET (two bytes a tap, i16 weights either way).
  */
 function quadRows<W>(
   r0: usize,
@@ -40,26 +45,29 @@ function quadRows<W>(
   first: usize,
   count: usize,
   weights: usize,
+  offsets: usize,
   ksize: i32,
   outWidth: i32,
   tmp: usize,
 ): void {
-  const split = sizeof<W>() == 4;
+  const mode = sizeof<W>() == 4 ? SPLIT : isSigned<W>() ? NARROW : OFFSET;
+  const tapBytes = sizeof<W>();
   for (let xx = 0; xx < outWidth; xx++) {
     const off = <usize>load<i32>(first + ((<usize>xx) << 2));
     const n = load<i32>(count + ((<usize>xx) << 2));
-    const w = weights + <usize>xx * <usize>ksize * sizeof<W>();
+    const w = weights + <usize>xx * <usize>ksize * tapBytes;
     let h0 = i32x4.splat(0);
     let h1 = h0;
     let h2 = h0;
     let h3 = h0;
+    // The split weights' low halves (SPLIT), or the pixel sums as u16 lanes (OFFSET).
     let l0 = h0;
     let l1 = h0;
     let l2 = h0;
     let l3 = h0;
     for (let x = 0; x < n; x += 8) {
       const at = off + <usize>x;
-      const group = w + <usize>x * sizeof<W>();
+      const group = w + <usize>x * tapBytes;
       const p0 = v128.load8x8_u(r0 + at);
       const p1 = v128.load8x8_u(r1 + at);
       const p2 = v128.load8x8_u(r2 + at);
@@ -69,21 +77,40 @@ function quadRows<W>(
       h1 = i32x4.add(h1, i32x4.dot_i16x8_s(p1, hi));
       h2 = i32x4.add(h2, i32x4.dot_i16x8_s(p2, hi));
       h3 = i32x4.add(h3, i32x4.dot_i16x8_s(p3, hi));
-      if (split) {
+      if (mode == SPLIT) {
         const lo = v128.load(group, 16);
         l0 = i32x4.add(l0, i32x4.dot_i16x8_s(p0, lo));
         l1 = i32x4.add(l1, i32x4.dot_i16x8_s(p1, lo));
         l2 = i32x4.add(l2, i32x4.dot_i16x8_s(p2, lo));
         l3 = i32x4.add(l3, i32x4.dot_i16x8_s(p3, lo));
+      } else if (mode == OFFSET) {
+        l0 = i16x8.add(l0, p0);
+        l1 = i16x8.add(l1, p1);
+        l2 = i16x8.add(l2, p2);
+        l3 = i16x8.add(l3, p3);
       }
     }
-    if (split) {
+    let sums: v128;
+    if (mode == SPLIT) {
       h0 = i32x4.add(i32x4.shl(h0, 15), l0);
       h1 = i32x4.add(i32x4.shl(h1, 15), l1);
       h2 = i32x4.add(i32x4.shl(h2, 15), l2);
       h3 = i32x4.add(i32x4.shl(h3, 15), l3);
+      sums = sums4(h0, h1, h2, h3);
+    } else if (mode == OFFSET) {
+      // Σ w·p = Σ (w − c)·p + c · Σ p over the taps read.
+      const pixels = sums4(
+        i32x4.extadd_pairwise_i16x8_u(l0),
+        i32x4.extadd_pairwise_i16x8_u(l1),
+        i32x4.extadd_pairwise_i16x8_u(l2),
+        i32x4.extadd_pairwise_i16x8_u(l3),
+      );
+      const c = i32x4.splat(load<i32>(offsets + ((<usize>xx) << 2)));
+      sums = i32x4.add(sums4(h0, h1, h2, h3), i32x4.mul(pixels, c));
+    } else {
+      sums = sums4(h0, h1, h2, h3);
     }
-    storeClipped4(tmp + ((<usize>xx) << 2), sums4(h0, h1, h2, h3));
+    storeClipped4(tmp + ((<usize>xx) << 2), sums);
   }
 }
 
@@ -119,10 +146,15 @@ function rowStride(srcWidth: i32): usize {
 /**
  * Horizontal pass: for `rows` source rows from `rowFirst`, output pixel x of each row is the clipped fixed-point sum
  * of count[x] source pixels from first[x] times weights[x*ksize ...]. Weights are read in groups of 8 (the caller
- * pads each window with zero weights up to a multiple of 8 inside ksize, and the source row with 8 spare bytes), each
- * group as eight i16 w >> 15 then eight i16 w & 0x7fff: two 16-bit dot products give 2^15 · hi + lo = the sum, mod 2^32.
- * With `narrow`, every weight fits in an i16 (large reductions) and each group of eight taps is just its eight i16
- * weights: one dot product. Rows go four at a time (the last group repeats its last row), sharing each weight load.
+ * pads each window with zero weights up to a multiple of 8 inside ksize, and the source row with 8 spare bytes), as
+ * `mode` says:
+ * - SPLIT: each group as eight i16 w >> 15 then eight i16 w & 0x7fff; two 16-bit dot products give 2^15 · hi + lo =
+ *   the sum, mod 2^32;
+ * - NARROW: every weight fits in an i16 (large reductions), each group is its eight i16 weights: one dot product;
+ * - OFFSET: every weight of window x is within an i16 of offsets[x] = c (moderate reductions, whose windows span
+ *   less than 2^16 in weight, padding zeros included), each group is its eight i16 w − c: one dot product, plus the
+ *   window's pixels summed in 16-bit lanes (at most 257 groups) for c · Σ p.
+ * Rows go four at a time (the last group repeats its last row), sharing each weight load.
  * Source pixels are `step` bytes: grey (1) is read in place; RGB or RGBA (3, 4) rows are first turned into PIL's
  * convert("L") in `rowBuffer` (`horizontalBufferBytes`), so no full-size grey image is made.
  */
@@ -139,7 +171,8 @@ export function horizontal(
   outWidth: i32,
   out: usize,
   rowBuffer: usize,
-  narrow: bool,
+  mode: i32,
+  offsets: usize,
 ): void {
   const rowBytes = <usize>srcWidth * <usize>step;
   const stride = rowStride(srcWidth);
@@ -162,8 +195,9 @@ export function horizontal(
       else if (k == 2) r2 = r3 = row;
       else r3 = row;
     }
-    if (narrow) quadRows<i16>(r0, r1, r2, r3, first, count, weights, ksize, outWidth, tmp);
-    else quadRows<i32>(r0, r1, r2, r3, first, count, weights, ksize, outWidth, tmp);
+    if (mode == NARROW) quadRows<i16>(r0, r1, r2, r3, first, count, weights, offsets, ksize, outWidth, tmp);
+    else if (mode == OFFSET) quadRows<u16>(r0, r1, r2, r3, first, count, weights, offsets, ksize, outWidth, tmp);
+    else quadRows<i32>(r0, r1, r2, r3, first, count, weights, offsets, ksize, outWidth, tmp);
     scatterRows(tmp, outWidth, out + <usize>y * <usize>outWidth, live);
   }
 }
