@@ -120,6 +120,25 @@ describe('WebAssembly Pillow resampling', () => {
     }
   });
 
+  it('PIL convert("L") on the kernel equals the formula for every one of the 2^24 colours, as RGB and RGBA', () => {
+    for (const channels of [3, 4] as const) {
+      const n = 1 << 24;
+      const data = new Uint8Array(n * channels);
+      for (let c = 0, i = 0; c < n; c++, i += channels) {
+        data[i] = c >>> 16;
+        data[i + 1] = (c >>> 8) & 0xff;
+        data[i + 2] = c & 0xff;
+      }
+      const fast = pilLuma({ width: 4096, height: 4096, channels, data }).data;
+      let mismatches = 0;
+      for (let c = 0; c < n; c++) {
+        const expected = ((c >>> 16) * 19595 + ((c >>> 8) & 0xff) * 38470 + (c & 0xff) * 7471 + 0x8000) >>> 16;
+        if (fast[c] !== expected) mismatches++;
+      }
+      expect(mismatches, `${channels} channels`).toBe(0);
+    }
+  });
+
   it('PIL convert("L") fused into the horizontal pass gives the JavaScript convert-then-resize pixels', () => {
     const sizes: [number, number, number, number][] = [
       [1600, 37, 32, 32],

@@ -2,26 +2,23 @@
 
 /**
  * Four pixels of `step` bytes (3 or 4) at p to four luma values in i32 lanes (reads 16 bytes), with two 16-bit dot
- * products and no 32-bit multiply: each pixel's r | g << 16 (its lane of `rg`) plus (r, g) · (19594, −27066) is
- * 19595 r + 38470 g, and (b, 2) · (7471, 16384) is 7471 b + 0x8000; all exact in i32.
+ * products and no 32-bit multiply: (r, g) · (19595, 19235) + (b, g) · (7471, 19235) is 19595 r + 38470 g + 7471 b
+ * (38470 does not fit an i16, so green's weight is shared between the two), exact in i32.
  */
 function lumaOf4(p: usize, step: i32): v128 {
   const v = v128.load(p);
   let rg: v128;
-  let b: v128;
+  let bg: v128;
   if (step == 4) {
     rg = i8x16.swizzle(v, i8x16(0, -1, 1, -1, 4, -1, 5, -1, 8, -1, 9, -1, 12, -1, 13, -1));
-    b = i8x16.swizzle(v, i8x16(2, -1, -1, -1, 6, -1, -1, -1, 10, -1, -1, -1, 14, -1, -1, -1));
+    bg = i8x16.swizzle(v, i8x16(2, -1, 1, -1, 6, -1, 5, -1, 10, -1, 9, -1, 14, -1, 13, -1));
   } else {
     rg = i8x16.swizzle(v, i8x16(0, -1, 1, -1, 3, -1, 4, -1, 6, -1, 7, -1, 9, -1, 10, -1));
-    b = i8x16.swizzle(v, i8x16(2, -1, -1, -1, 5, -1, -1, -1, 8, -1, -1, -1, 11, -1, -1, -1));
+    bg = i8x16.swizzle(v, i8x16(2, -1, 1, -1, 5, -1, 4, -1, 8, -1, 7, -1, 11, -1, 10, -1));
   }
-  const red = i32x4.dot_i16x8_s(rg, i16x8(19594, -27066, 19594, -27066, 19594, -27066, 19594, -27066));
-  const blue = i32x4.dot_i16x8_s(
-    v128.or(b, i32x4.splat(2 << 16)),
-    i16x8(7471, 16384, 7471, 16384, 7471, 16384, 7471, 16384),
-  );
-  return i32x4.shr_u(i32x4.add(i32x4.add(rg, red), blue), 16);
+  const red = i32x4.dot_i16x8_s(rg, i16x8(19595, 19235, 19595, 19235, 19595, 19235, 19595, 19235));
+  const blue = i32x4.dot_i16x8_s(bg, i16x8(7471, 19235, 7471, 19235, 7471, 19235, 7471, 19235));
+  return i32x4.shr_u(i32x4.add(i32x4.add(red, blue), i32x4.splat(0x8000)), 16);
 }
 
 /**
