@@ -5,5 +5,5 @@ import { lumaRow } from './lib/luma-row.as';
 
 /** Converts `n` pixels of `step` bytes (3 or 4) at `src` to `n` grey bytes at `out` (4 spare bytes after `src`). */
 export function luma(src: usize, n: i32, step: i32, out: usize): void {
-  lumaRow(src, n, step, out);
+  lumaRow<u8>(src, n, step, out);
 }

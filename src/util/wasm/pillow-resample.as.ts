@@ -35,9 +35,10 @@ const OFFSET: i32 = 2;
  * One output pixel of four rows at once (rows r0..r3) for every x of the row: each weight group is loaded once for
  * the four rows, and the four dot products' lanes are summed together. Writes x-major: byte 4x + k is row k's pixel
  * x. The type W names how the weights are stored (see `horizontal`), so each layout gets its own compiled loop: i32
- * for SPLIT (four bytes a tap), i16 for NARROW and u16 for OFFSET (two bytes a tap, i16 weights either way).
+ * for SPLIT (four bytes a tap), i16 for NARROW and u16 for OFFSET (two bytes a tap, i16 weights either way). R is
+ * the rows' pixel type: u8 (grey sources, read in place, widened as loaded) or u16 (luma rows, loaded as they are).
  */
-function quadRows<W>(
+function quadRows<W, R>(
   r0: usize,
   r1: usize,
   r2: usize,
@@ -68,10 +69,10 @@ function quadRows<W>(
     for (let x = 0; x < n; x += 8) {
       const at = off + <usize>x;
       const group = w + <usize>x * tapBytes;
-      const p0 = v128.load8x8_u(r0 + at);
-      const p1 = v128.load8x8_u(r1 + at);
-      const p2 = v128.load8x8_u(r2 + at);
-      const p3 = v128.load8x8_u(r3 + at);
+      const p0 = sizeof<R>() == 2 ? v128.load(r0 + (at << 1)) : v128.load8x8_u(r0 + at);
+      const p1 = sizeof<R>() == 2 ? v128.load(r1 + (at << 1)) : v128.load8x8_u(r1 + at);
+      const p2 = sizeof<R>() == 2 ? v128.load(r2 + (at << 1)) : v128.load8x8_u(r2 + at);
+      const p3 = sizeof<R>() == 2 ? v128.load(r3 + (at << 1)) : v128.load8x8_u(r3 + at);
       const hi = v128.load(group);
       h0 = i32x4.add(h0, i32x4.dot_i16x8_s(p0, hi));
       h1 = i32x4.add(h1, i32x4.dot_i16x8_s(p1, hi));
@@ -138,9 +139,9 @@ export function horizontalBufferBytes(srcWidth: i32, outWidth: i32): usize {
   return 4 * rowStride(srcWidth) + (((<usize>outWidth) << 2) + 16);
 }
 
-/** Luma row buffers are this far apart: the row and 16 spare bytes, 16-byte aligned. */
+/** Luma row buffers (u16) are this far apart: the row and 16 spare pixels, 16-byte aligned. */
 function rowStride(srcWidth: i32): usize {
-  return (<usize>srcWidth + 31) & ~(<usize>15);
+  return ((<usize>srcWidth + 23) & ~(<usize>7)) << 1;
 }
 
 /**
@@ -156,7 +157,8 @@ function rowStride(srcWidth: i32): usize {
  *   window's pixels summed in 16-bit lanes (at most 257 groups) for c · Σ p.
  * Rows go four at a time (the last group repeats its last row), sharing each weight load.
  * Source pixels are `step` bytes: grey (1) is read in place; RGB or RGBA (3, 4) rows are first turned into PIL's
- * convert("L") in `rowBuffer` (`horizontalBufferBytes`), so no full-size grey image is made.
+ * convert("L") in `rowBuffer` (`horizontalBufferBytes`) as u16, so no full-size grey image is made and the dot
+ * products load them without widening (byte-to-word loads compete with the luma's shuffles for the same units).
  */
 export function horizontal(
   src: usize,
@@ -187,7 +189,9 @@ export function horizontal(
       let row = src + <usize>(y + k + rowFirst) * rowBytes;
       if (step != 1) {
         const buffer = rowBuffer + <usize>k * stride;
-        lumaRow(row, srcWidth, step, buffer);
+        lumaRow<u16>(row, srcWidth, step, buffer);
+        // The last group of a window may read 7 pixels past the row: zeros, so the offset layout's sums stay small.
+        v128.store(buffer + ((<usize>srcWidth) << 1), v128.splat<i32>(0));
         row = buffer;
       }
       if (k == 0) r0 = r1 = r2 = r3 = row;
@@ -195,9 +199,13 @@ export function horizontal(
       else if (k == 2) r2 = r3 = row;
       else r3 = row;
     }
-    if (mode == NARROW) quadRows<i16>(r0, r1, r2, r3, first, count, weights, offsets, ksize, outWidth, tmp);
-    else if (mode == OFFSET) quadRows<u16>(r0, r1, r2, r3, first, count, weights, offsets, ksize, outWidth, tmp);
-    else quadRows<i32>(r0, r1, r2, r3, first, count, weights, offsets, ksize, outWidth, tmp);
+    if (step == 1) {
+      if (mode == NARROW) quadRows<i16, u8>(r0, r1, r2, r3, first, count, weights, offsets, ksize, outWidth, tmp);
+      else if (mode == OFFSET) quadRows<u16, u8>(r0, r1, r2, r3, first, count, weights, offsets, ksize, outWidth, tmp);
+      else quadRows<i32, u8>(r0, r1, r2, r3, first, count, weights, offsets, ksize, outWidth, tmp);
+    } else if (mode == NARROW) quadRows<i16, u16>(r0, r1, r2, r3, first, count, weights, offsets, ksize, outWidth, tmp);
+    else if (mode == OFFSET) quadRows<u16, u16>(r0, r1, r2, r3, first, count, weights, offsets, ksize, outWidth, tmp);
+    else quadRows<i32, u16>(r0, r1, r2, r3, first, count, weights, offsets, ksize, outWidth, tmp);
     scatterRows(tmp, outWidth, out + <usize>y * <usize>outWidth, live);
   }
 }

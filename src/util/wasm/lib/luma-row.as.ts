@@ -22,21 +22,29 @@ function lumaOf4(p: usize, step: i32): v128 {
 }
 
 /**
- * PIL's convert("L") of `n` pixels of `step` bytes (3 or 4) at `src` into `out`, sixteen at a time (the source
- * needs 4 spare bytes after its end), the rest one by one. The same integer formula as src/image/luma.ts.
+ * PIL's convert("L") of `n` pixels of `step` bytes (3 or 4) at `src` into `out` as T (u8, or u16 for the dot
+ * products of a resampling pass to read without widening), sixteen (eight) at a time (the source needs 4 spare bytes
+ * after its end), the rest one by one. The same integer formula as src/image/luma.ts.
  */
-export function lumaRow(src: usize, n: i32, step: i32, out: usize): void {
+export function lumaRow<T>(src: usize, n: i32, step: i32, out: usize): void {
   const stride = <usize>step;
   let x = 0;
-  for (; x + 16 <= n; x += 16) {
-    const p = src + <usize>x * stride;
-    const a = i16x8.narrow_i32x4_u(lumaOf4(p, step), lumaOf4(p + 4 * stride, step));
-    const b = i16x8.narrow_i32x4_u(lumaOf4(p + 8 * stride, step), lumaOf4(p + 12 * stride, step));
-    v128.store(out + <usize>x, i8x16.narrow_i16x8_u(a, b));
+  if (sizeof<T>() == 1) {
+    for (; x + 16 <= n; x += 16) {
+      const p = src + <usize>x * stride;
+      const a = i16x8.narrow_i32x4_u(lumaOf4(p, step), lumaOf4(p + 4 * stride, step));
+      const b = i16x8.narrow_i32x4_u(lumaOf4(p + 8 * stride, step), lumaOf4(p + 12 * stride, step));
+      v128.store(out + <usize>x, i8x16.narrow_i16x8_u(a, b));
+    }
+  } else {
+    for (; x + 8 <= n; x += 8) {
+      const p = src + <usize>x * stride;
+      v128.store(out + ((<usize>x) << 1), i16x8.narrow_i32x4_u(lumaOf4(p, step), lumaOf4(p + 4 * stride, step)));
+    }
   }
   for (; x < n; x++) {
     const p = src + <usize>x * stride;
     const v = (<u32>load<u8>(p) * 19595 + <u32>load<u8>(p, 1) * 38470 + <u32>load<u8>(p, 2) * 7471 + 0x8000) >> 16;
-    store<u8>(out + <usize>x, <u8>v);
+    store<T>(out + <usize>x * sizeof<T>(), <T>v);
   }
 }
