@@ -142,13 +142,14 @@ describe('WebAssembly Pillow resampling', () => {
   it('PIL convert("L") fused into the horizontal pass gives the JavaScript convert-then-resize pixels', () => {
     const sizes: [number, number, number, number][] = [
       [1600, 37, 32, 32],
+      // Offset weights (reductions by about 79 to 138), with the luma rows' zero tail in the windows' last groups.
       [3900, 41, 32, 32],
       [700, 33, 8, 8],
       [203, 157, 9, 8],
       [61, 47, 64, 48],
       [17, 33, 16, 33],
       [3, 5, 1, 1],
-      // Reductions by more than about 128 (every weight an i16: one dot product per eight taps), and sources over
+      // Reductions by more than about 138 (every weight an i16: one dot product per eight taps), and sources over
       // the kernel's run of about 256 KiB (streamed through it a run of rows at a time).
       [4100, 70, 8, 8],
       [2900, 61, 9, 8],
