@@ -26,6 +26,11 @@ function storeClipped4(to: usize, sums: v128): void {
   v128.store32_lane(to, i8x16.narrow_i16x8_u(words, words), 0);
 }
 
+/** Eight pixels of a row of R (u8 or u16) from pixel `at`, as i16 lanes. */
+function pixels8<R>(row: usize, at: usize): v128 {
+  return sizeof<R>() == 2 ? v128.load(row + (at << 1)) : v128.load8x8_u(row + at);
+}
+
 /** How the horizontal pass's weights are stored (see `horizontal`). */
 const SPLIT: i32 = 0;
 const NARROW: i32 = 1;
@@ -69,10 +74,10 @@ function quadRows<W, R>(
     for (let x = 0; x < n; x += 8) {
       const at = off + <usize>x;
       const group = w + <usize>x * tapBytes;
-      const p0 = sizeof<R>() == 2 ? v128.load(r0 + (at << 1)) : v128.load8x8_u(r0 + at);
-      const p1 = sizeof<R>() == 2 ? v128.load(r1 + (at << 1)) : v128.load8x8_u(r1 + at);
-      const p2 = sizeof<R>() == 2 ? v128.load(r2 + (at << 1)) : v128.load8x8_u(r2 + at);
-      const p3 = sizeof<R>() == 2 ? v128.load(r3 + (at << 1)) : v128.load8x8_u(r3 + at);
+      const p0 = pixels8<R>(r0, at);
+      const p1 = pixels8<R>(r1, at);
+      const p2 = pixels8<R>(r2, at);
+      const p3 = pixels8<R>(r3, at);
       const hi = v128.load(group);
       h0 = i32x4.add(h0, i32x4.dot_i16x8_s(p0, hi));
       h1 = i32x4.add(h1, i32x4.dot_i16x8_s(p1, hi));
