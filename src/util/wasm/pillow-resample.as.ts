@@ -120,6 +120,26 @@ function quadRows<W, R>(
   }
 }
 
+/** `quadRows` over rows of R, in the weight layout `mode` names. */
+function quadRowsIn<R>(
+  mode: i32,
+  r0: usize,
+  r1: usize,
+  r2: usize,
+  r3: usize,
+  first: usize,
+  count: usize,
+  weights: usize,
+  offsets: usize,
+  ksize: i32,
+  outWidth: i32,
+  tmp: usize,
+): void {
+  if (mode == NARROW) quadRows<i16, R>(r0, r1, r2, r3, first, count, weights, offsets, ksize, outWidth, tmp);
+  else if (mode == OFFSET) quadRows<u16, R>(r0, r1, r2, r3, first, count, weights, offsets, ksize, outWidth, tmp);
+  else quadRows<i32, R>(r0, r1, r2, r3, first, count, weights, offsets, ksize, outWidth, tmp);
+}
+
 /** Rows 0..live-1 of the x-major `tmp` (4 bytes per x) written as rows of `outWidth` bytes from `out`. */
 function scatterRows(tmp: usize, outWidth: i32, out: usize, live: i32): void {
   const stride = <usize>outWidth;
@@ -204,13 +224,8 @@ export function horizontal(
       else if (k == 2) r2 = r3 = row;
       else r3 = row;
     }
-    if (step == 1) {
-      if (mode == NARROW) quadRows<i16, u8>(r0, r1, r2, r3, first, count, weights, offsets, ksize, outWidth, tmp);
-      else if (mode == OFFSET) quadRows<u16, u8>(r0, r1, r2, r3, first, count, weights, offsets, ksize, outWidth, tmp);
-      else quadRows<i32, u8>(r0, r1, r2, r3, first, count, weights, offsets, ksize, outWidth, tmp);
-    } else if (mode == NARROW) quadRows<i16, u16>(r0, r1, r2, r3, first, count, weights, offsets, ksize, outWidth, tmp);
-    else if (mode == OFFSET) quadRows<u16, u16>(r0, r1, r2, r3, first, count, weights, offsets, ksize, outWidth, tmp);
-    else quadRows<i32, u16>(r0, r1, r2, r3, first, count, weights, offsets, ksize, outWidth, tmp);
+    if (step == 1) quadRowsIn<u8>(mode, r0, r1, r2, r3, first, count, weights, offsets, ksize, outWidth, tmp);
+    else quadRowsIn<u16>(mode, r0, r1, r2, r3, first, count, weights, offsets, ksize, outWidth, tmp);
     scatterRows(tmp, outWidth, out + <usize>y * <usize>outWidth, live);
   }
 }
